@@ -1,0 +1,245 @@
+"""The ``credit-graph`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+
+from gateway import neo4j_server
+from gateway.db import Database
+from gateway.errors import CreditGraphError
+from gateway.settings import Settings
+
+app = typer.Typer(help="credit-graph: a GraphQL gateway over a public-credit graph in Neo4j.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+neo4j_app = typer.Typer(help="The project's own local Neo4j server.", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+console = Console()
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _with_db(work: Callable[[Database], Awaitable[T]]) -> T:
+    settings = _settings()
+
+    async def run() -> T:
+        db = Database.connect(settings)
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+def _fail(exc: CreditGraphError) -> None:
+    console.print(f"[red]error[/red] {exc.code}: {exc.message}")
+    raise typer.Exit(1)
+
+
+@neo4j_app.command("fetch")
+def neo4j_fetch() -> None:
+    """Resolve Neo4j Community from Maven Central (cached by version)."""
+    settings = _settings()
+    try:
+        path = neo4j_server.fetch(settings)
+    except CreditGraphError as exc:
+        _fail(exc)
+    console.print(f"Neo4j {settings.neo4j_version} at {path}")
+
+
+def _require_local(settings: Settings) -> bool:
+    if not settings.local_neo4j:
+        console.print(f"NEO4J_URI is set ({settings.neo4j_uri}): no local server is managed")
+        return False
+    return True
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Start the local instance (idempotent); returns when Bolt answers."""
+    settings = _settings()
+    if not _require_local(settings):
+        return
+    try:
+        st = neo4j_server.start(settings)
+    except CreditGraphError as exc:
+        _fail(exc)
+    console.print(f"Neo4j '{settings.instance}' {st.detail} (pid {st.pid}) at {st.uri}")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop the local instance (idempotent)."""
+    settings = _settings()
+    if _require_local(settings):
+        st = neo4j_server.stop(settings)
+        console.print(f"Neo4j '{settings.instance}' {st.detail}")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Say whether the local instance runs; exit 1 when it does not."""
+    settings = _settings()
+    if not _require_local(settings):
+        return
+    st = neo4j_server.status(settings)
+    console.print(f"Neo4j '{settings.instance}' {st.detail}"
+                  + (f" (pid {st.pid}) at {st.uri}" if st.running else ""))
+    if not st.running:
+        raise typer.Exit(1)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending graph migrations (constraints, indexes)."""
+    from graph_schema.migrate import migrate as run
+
+    applied = _with_db(run)
+    console.print(f"applied: {', '.join(applied) if applied else 'nothing pending'}")
+
+
+@app.command()
+def seed() -> None:
+    """Load reference data (jurisdictions, departments) and the policy graph."""
+    from seeds import load_all
+
+    counts = _with_db(load_all)
+    console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="CSV or JSON-lines files", exists=True)],
+    kind: Annotated[str, typer.Option(help="subjects | roles | entries | records")],
+    rejects: Annotated[Path | None, typer.Option(help="rejects file (default: <file>.rejects.csv)")] = None,
+    batch_size: Annotated[int, typer.Option()] = 2000,
+) -> None:
+    """Bulk import; bad rows go to a rejects file with line, field and reason."""
+    from seeds.importer import ImportKind
+
+    try:
+        import_kind = ImportKind(kind)
+    except ValueError:
+        console.print(f"[red]unknown kind {kind!r}[/red]: subjects, roles, entries or records")
+        raise typer.Exit(2) from None
+    reports = _with_db(lambda db: _import_files(db, [(p, import_kind) for p in paths], rejects,
+                                                batch_size))
+    if any(r.rejected for r in reports):
+        raise typer.Exit(3)
+
+
+async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Path | None,
+                        batch_size: int) -> list[Any]:
+    from seeds.importer import Importer, count_lines
+
+    importer = Importer(db, batch_size=batch_size)
+    reports = []
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
+        for path, kind in files:
+            task = progress.add_task(f"{kind.value} {path.name}", total=count_lines(path))
+            target = rejects or path.with_suffix(path.suffix + ".rejects.csv")
+            report = await importer.run(
+                path, kind, target, on_progress=lambda line, t=task: progress.update(t, completed=line))
+            progress.update(task, completed=count_lines(path))
+            reports.append(report)
+    table = Table("file", "kind", "read", "created", "updated", "unchanged", "rejected", "rows/s")
+    for r in reports:
+        table.add_row(Path(r.path).name, r.kind, str(r.read), str(r.created), str(r.updated),
+                      str(r.unchanged), str(r.rejected), f"{r.rows_per_second:,.0f}")
+    console.print(table)
+    for r in reports:
+        if r.rejected:
+            codes = ", ".join(f"{c} × {n}" for c, n in sorted(r.reject_codes.items()))
+            console.print(f"[yellow]{r.rejected} rejected[/yellow] from {r.path} ({codes}): "
+                          f"{r.rejects_path}")
+    return reports
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option(help="output folder")] = Path("var/synthetic"),
+    subjects: Annotated[int, typer.Option(help="number of subjects (1k to 1M)")] = 10_000,
+    seed_value: Annotated[int, typer.Option("--seed")] = 2018,
+    today: Annotated[str | None, typer.Option(help="reference date, YYYY-MM-DD")] = None,
+) -> None:
+    """Write a deterministic synthetic dataset in the import format."""
+    from seeds.generator import generate as run
+    from seeds.generator import sizes_dict
+
+    on = dt.date.fromisoformat(today) if today else dt.date.today()
+    sizes = run(subjects, seed_value, out, on)
+    console.print_json(json.dumps(sizes_dict(sizes)))
+
+
+async def load_dataset(db: Database, folder: Path) -> list[Any]:
+    from seeds.importer import ImportKind
+
+    order = [("subjects", ImportKind.SUBJECTS), ("roles", ImportKind.ROLES),
+             ("entries", ImportKind.ENTRIES), ("records", ImportKind.RECORDS)]
+    files = [(folder / f"{name}.jsonl", kind) for name, kind in order
+             if (folder / f"{name}.jsonl").exists()]
+    return await _import_files(db, files, None, 2000)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+    workers: Annotated[int, typer.Option(help="worker processes")] = 1,
+) -> None:
+    """Serve the gateway with uvicorn."""
+    import uvicorn
+
+    settings = _settings()
+    uvicorn.run("gateway.asgi:app", host=host or settings.host, port=port or settings.port,
+                workers=workers, log_level="info", access_log=False)
+
+
+@app.command()
+def demo(
+    subjects: Annotated[int, typer.Option(help="synthetic subjects to load")] = 5_000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="set up only")] = False,
+) -> None:
+    """Fetch and start Neo4j, migrate, load the policy graph and demo data, serve."""
+    settings = _settings()
+    if settings.local_neo4j:
+        neo4j_start()
+    migrate()
+    seed()
+    marker = settings.home / f"demo-{subjects}.loaded"
+    if not marker.exists() or not settings.local_neo4j:
+        folder = settings.home / f"synthetic-{subjects}"
+        generate(out=folder, subjects=subjects, seed_value=2018, today=None)
+        _with_db(lambda db: load_dataset(db, folder))
+        marker.write_text(dt.datetime.now().isoformat() + "\n")
+    else:
+        console.print(f"demo data already loaded ({marker})")
+    url = f"http://{settings.host}:{settings.port}"
+    console.print(f"\nGraphQL (government): {url}/graphql   health: {url}/healthz  {url}/readyz")
+    console.print('Example: curl -s ' + url + '/graphql -H "content-type: application/json" '
+                  "-d '{\"query\":\"{ searchSubjects(name: \\\"华宏\\\", first: 3) "
+                  "{ edges { node { name ... on Organization { uscc } } } } }\"}'\n")
+    if not no_serve:
+        serve(host=None, port=None, workers=1)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""The one place Cypher runs.
+
+``Database`` wraps one async driver per process: read queries are routed to
+readers (``neo4j://`` clusters send them to secondaries), writes to the leader,
+every transaction carries metadata naming the service and operation, and Neo4j
+errors become the project's errors. It also counts queries, which the tests use
+to prove that DataLoaders batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
+from neo4j.exceptions import (
+    ClientError,
+    ConstraintError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+
+from gateway.errors import Conflict, DatabaseUnavailable, QueryBudgetExceeded
+from gateway.settings import Settings
+
+T = TypeVar("T")
+Params = Mapping[str, Any]
+
+_TIMEOUT_CODES = {
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+    "Neo.TransientError.General.TransactionMemoryLimit",
+}
+
+
+def _translate(exc: Exception) -> Exception:
+    if isinstance(exc, ConstraintError):
+        return Conflict("the change conflicts with an existing record", reason=exc.message)
+    code = getattr(exc, "code", None)
+    if code in _TIMEOUT_CODES:
+        return QueryBudgetExceeded("the query exceeded its time or memory budget", neo4j_code=code)
+    if isinstance(exc, ServiceUnavailable | SessionExpired):
+        return DatabaseUnavailable("Neo4j is unavailable")
+    return exc
+
+
+class Database:
+    """Runs parameterised Cypher; never interpolates values."""
+
+    def __init__(self, driver: AsyncDriver, database: str, *, read_routing: bool = True,
+                 timeout_s: float | None = None) -> None:
+        self.driver = driver
+        self.database = database
+        self._read_routing = RoutingControl.READ if read_routing else RoutingControl.WRITE
+        self._timeout = timeout_s
+        self.queries = 0
+
+    @classmethod
+    def connect(cls, settings: Settings) -> Database:
+        driver = AsyncGraphDatabase.driver(
+            settings.bolt_uri,
+            auth=(settings.neo4j_user, settings.password()),
+            max_connection_pool_size=settings.neo4j_pool_size,
+            notifications_min_severity="OFF",
+        )
+        return cls(
+            driver,
+            settings.neo4j_database,
+            read_routing=settings.neo4j_read_routing,
+            timeout_s=settings.neo4j_query_timeout_s,
+        )
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def verify(self) -> None:
+        try:
+            await self.driver.verify_connectivity()
+        except Exception as exc:  # noqa: BLE001 - every failure here means "not reachable"
+            raise DatabaseUnavailable("Neo4j is unavailable", reason=str(exc)) from exc
+
+    def _query(self, cypher: str, operation: str, timeout: float | None) -> neo4j.Query:
+        self.queries += 1
+        return neo4j.Query(
+            cypher,  # type: ignore[arg-type]  # module constants, values go in params
+            metadata={"app": "credit-graph", "op": operation},
+            timeout=timeout if timeout is not None else self._timeout,
+        )
+
+    async def read(self, cypher: str, params: Params | None = None, *, op: str = "read",
+                   timeout: float | None = None) -> list[neo4j.Record]:
+        """One read query; returns all records."""
+        try:
+            result = await self.driver.execute_query(
+                self._query(cypher, op, timeout), params, routing_=self._read_routing,
+                database_=self.database,
+            )
+        except (ClientError, TransientError, ServiceUnavailable, SessionExpired) as exc:
+            raise _translate(exc) from exc
+        return result.records
+
+    async def write(self, cypher: str, params: Params | None = None, *, op: str = "write",
+                    timeout: float | None = None) -> list[neo4j.Record]:
+        """One write query in its own transaction."""
+        try:
+            result = await self.driver.execute_query(
+                self._query(cypher, op, timeout), params, routing_=RoutingControl.WRITE,
+                database_=self.database,
+            )
+        except (ClientError, TransientError, ServiceUnavailable, SessionExpired) as exc:
+            raise _translate(exc) from exc
+        return result.records
+
+    async def transaction(self, work: Callable[[Transaction], Awaitable[T]], *,
+                          op: str = "write") -> T:
+        """Several statements in one write transaction (retried on transient errors)."""
+
+        async def run(tx: AsyncManagedTransaction) -> T:
+            return await work(Transaction(self, tx, op))
+
+        try:
+            async with self.driver.session(database=self.database) as session:
+                return await session.execute_write(run)
+        except (ClientError, TransientError, ServiceUnavailable, SessionExpired) as exc:
+            raise _translate(exc) from exc
+
+
+class Transaction:
+    """A write transaction handed to ``Database.transaction`` callbacks."""
+
+    def __init__(self, db: Database, tx: AsyncManagedTransaction, op: str) -> None:
+        self._db = db
+        self._tx = tx
+        self._op = op
+
+    async def run(self, cypher: str, params: Params | None = None) -> list[neo4j.Record]:
+        self._db.queries += 1
+        result = await self._tx.run(cypher, params)  # type: ignore[arg-type]
+        return [record async for record in result]

@@ -1,0 +1,173 @@
+"""Settings: one frozen object, read from the environment in one place.
+
+Neo4j is reached through ``NEO4J_URI`` / ``NEO4J_USER`` / ``NEO4J_PASSWORD`` /
+``NEO4J_DATABASE`` when ``NEO4J_URI`` is set (Aura, a cluster with ``neo4j://``
+routing, any server): then nothing is started locally. Otherwise the project
+runs its own Neo4j instance under ``CREDIT_GRAPH_HOME`` (default ``./var``) and
+reads the generated password from there.
+
+Everything else is ``CREDIT_GRAPH_*``. Secrets never appear in ``repr``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from gateway.errors import ConfigurationError
+
+NEO4J_VERSION = "5.26.30"
+
+# Default ports of the project's own instances, so that `make demo` and `make test`
+# can run side by side and the tests never touch demo data.
+INSTANCE_PORTS = {"demo": (7687, 7474), "test": (7688, 7475)}
+
+
+def _bool(value: str, name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{name} must be true or false, not {value!r}")
+
+
+def _int(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be an integer, not {value!r}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # Neo4j
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str | None = field(default=None, repr=False)
+    neo4j_database: str = "neo4j"
+    neo4j_read_routing: bool = True
+    neo4j_query_timeout_s: float = 30.0
+    neo4j_pool_size: int = 100
+    # the project's own local instance (used only when neo4j_uri is None)
+    home: Path = Path("var")
+    instance: str = "demo"
+    neo4j_version: str = NEO4J_VERSION
+    bolt_port: int = 7687
+    http_port: int = 7474
+    neo4j_heap: str = "1g"
+    neo4j_pagecache: str = "1g"
+    # the gateway
+    host: str = "127.0.0.1"
+    port: int = 8000
+    environment: str = "development"
+    graphiql: bool = True
+    introspection: bool = True
+    max_batch: int = 1000
+    document_cache_size: int = 512
+    # tokens (government audience)
+    jwt_secret: str | None = field(default=None, repr=False)
+    jwt_algorithms: tuple[str, ...] = ("HS256",)
+    jwt_audience: str = "credit-graph"
+    jwt_issuer: str | None = None
+    jwt_jwks_url: str | None = None
+    # public audience limits
+    public_max_depth: int = 8
+    public_max_page: int = 50
+    public_max_cost: int = 500
+    public_rate_per_minute: int = 120
+    public_introspection: bool = True
+
+    @property
+    def local_neo4j(self) -> bool:
+        """True when the project manages its own Neo4j server."""
+        return self.neo4j_uri is None
+
+    @property
+    def instance_dir(self) -> Path:
+        return self.home / "neo4j" / self.instance
+
+    @property
+    def bolt_uri(self) -> str:
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.bolt_port}"
+
+    def password(self) -> str:
+        """The Neo4j password: given, or generated for the local instance."""
+        if self.neo4j_password is not None:
+            return self.neo4j_password
+        if self.neo4j_uri is not None:
+            raise ConfigurationError("NEO4J_PASSWORD is required when NEO4J_URI is set")
+        path = self.instance_dir / "password"
+        try:
+            return path.read_text().strip()
+        except FileNotFoundError:
+            raise ConfigurationError(
+                f"no password at {path}: start the local Neo4j first (credit-graph neo4j start)"
+            ) from None
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        get = env.get
+        instance = get("CREDIT_GRAPH_INSTANCE", "demo")
+        bolt_default, http_default = INSTANCE_PORTS.get(instance, (7687, 7474))
+        algorithms = tuple(
+            a.strip() for a in get("CREDIT_GRAPH_JWT_ALGORITHMS", "HS256").split(",") if a.strip()
+        )
+        return cls(
+            neo4j_uri=get("NEO4J_URI") or None,
+            neo4j_user=get("NEO4J_USER", "neo4j"),
+            neo4j_password=get("NEO4J_PASSWORD") or None,
+            neo4j_database=get("NEO4J_DATABASE", "neo4j"),
+            neo4j_read_routing=_bool(get("NEO4J_READ_ROUTING", "true"), "NEO4J_READ_ROUTING"),
+            neo4j_query_timeout_s=float(get("CREDIT_GRAPH_QUERY_TIMEOUT_S", "30")),
+            neo4j_pool_size=_int(get("NEO4J_POOL_SIZE", "100"), "NEO4J_POOL_SIZE"),
+            home=Path(get("CREDIT_GRAPH_HOME", "var")),
+            instance=instance,
+            neo4j_version=get("CREDIT_GRAPH_NEO4J_VERSION", NEO4J_VERSION),
+            bolt_port=_int(
+                get("CREDIT_GRAPH_NEO4J_BOLT_PORT", str(bolt_default)),
+                "CREDIT_GRAPH_NEO4J_BOLT_PORT",
+            ),
+            http_port=_int(
+                get("CREDIT_GRAPH_NEO4J_HTTP_PORT", str(http_default)),
+                "CREDIT_GRAPH_NEO4J_HTTP_PORT",
+            ),
+            neo4j_heap=get("CREDIT_GRAPH_NEO4J_HEAP", "1g"),
+            neo4j_pagecache=get("CREDIT_GRAPH_NEO4J_PAGECACHE", "1g"),
+            host=get("CREDIT_GRAPH_HOST", "127.0.0.1"),
+            port=_int(get("CREDIT_GRAPH_PORT", "8000"), "CREDIT_GRAPH_PORT"),
+            environment=get("CREDIT_GRAPH_ENV", "development"),
+            graphiql=_bool(get("CREDIT_GRAPH_GRAPHIQL", "true"), "CREDIT_GRAPH_GRAPHIQL"),
+            introspection=_bool(
+                get("CREDIT_GRAPH_INTROSPECTION", "true"), "CREDIT_GRAPH_INTROSPECTION"
+            ),
+            max_batch=_int(get("CREDIT_GRAPH_MAX_BATCH", "1000"), "CREDIT_GRAPH_MAX_BATCH"),
+            jwt_secret=get("CREDIT_GRAPH_JWT_SECRET") or None,
+            jwt_algorithms=algorithms,
+            jwt_audience=get("CREDIT_GRAPH_JWT_AUDIENCE", "credit-graph"),
+            jwt_issuer=get("CREDIT_GRAPH_JWT_ISSUER") or None,
+            jwt_jwks_url=get("CREDIT_GRAPH_JWT_JWKS_URL") or None,
+            public_max_depth=_int(
+                get("CREDIT_GRAPH_PUBLIC_MAX_DEPTH", "8"), "CREDIT_GRAPH_PUBLIC_MAX_DEPTH"
+            ),
+            public_max_page=_int(
+                get("CREDIT_GRAPH_PUBLIC_MAX_PAGE", "50"), "CREDIT_GRAPH_PUBLIC_MAX_PAGE"
+            ),
+            public_max_cost=_int(
+                get("CREDIT_GRAPH_PUBLIC_MAX_COST", "500"), "CREDIT_GRAPH_PUBLIC_MAX_COST"
+            ),
+            public_rate_per_minute=_int(
+                get("CREDIT_GRAPH_PUBLIC_RATE_PER_MINUTE", "120"),
+                "CREDIT_GRAPH_PUBLIC_RATE_PER_MINUTE",
+            ),
+            public_introspection=_bool(
+                get("CREDIT_GRAPH_PUBLIC_INTROSPECTION", "true"),
+                "CREDIT_GRAPH_PUBLIC_INTROSPECTION",
+            ),
+        )

@@ -1,0 +1,68 @@
+"""Jurisdictions (national → provincial → municipal → county) and their departments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry import Info
+
+from gateway.context import Context
+
+from graph_schema.enums import JurisdictionLevel
+
+
+
+@strawberry.type(description="An administrative level, keyed by its GB/T 2260 code.")
+class Jurisdiction:
+    code: strawberry.ID
+    name: str
+    full_name: str | None
+    level: JurisdictionLevel
+    parent_code: strawberry.Private[str | None]
+
+    @classmethod
+    def from_map(cls, m: dict[str, Any]) -> Jurisdiction:
+        return cls(code=m["code"], name=m["name"], full_name=m.get("fullName"),
+                   level=JurisdictionLevel(m["level"]), parent_code=m.get("parentCode"))
+
+    @strawberry.field
+    async def parent(self, info: Info[Context, None]) -> Jurisdiction | None:
+        if not self.parent_code:
+            return None
+        m = await info.context.loaders.jurisdictions_by_code.load(self.parent_code)
+        return Jurisdiction.from_map(m) if m else None
+
+    @strawberry.field
+    async def children(self, info: Info[Context, None]) -> list[Jurisdiction]:
+        rows = await info.context.loaders.jurisdiction_children.load(str(self.code))
+        return [Jurisdiction.from_map(m) for m in rows]
+
+    @strawberry.field
+    async def departments(self, info: Info[Context, None]) -> list[Department]:
+        rows = await info.context.loaders.departments_by_jurisdiction.load(str(self.code))
+        return [Department.from_map(m) for m in rows]
+
+
+@strawberry.type(description="A recognising or providing unit (认定单位/信息提供单位) of one "
+                 "jurisdiction, with every name it is written under.")
+class Department:
+    id: strawberry.ID
+    name: str
+    aliases: list[str]
+    level: JurisdictionLevel | None
+    jurisdiction_code: strawberry.Private[str | None]
+
+    @classmethod
+    def from_map(cls, m: dict[str, Any]) -> Department:
+        level = m.get("level")
+        return cls(id=m["id"], name=m["name"], aliases=m.get("aliases") or [],
+                   level=JurisdictionLevel(level) if level else None,
+                   jurisdiction_code=m.get("jurisdictionCode"))
+
+    @strawberry.field
+    async def jurisdiction(self, info: Info[Context, None]) -> Jurisdiction | None:
+        if not self.jurisdiction_code:
+            return None
+        m = await info.context.loaders.jurisdictions_by_code.load(self.jurisdiction_code)
+        return Jurisdiction.from_map(m) if m else None

@@ -1,0 +1,97 @@
+"""Red and black list entries (红黑名单) and credit records (公共信用信息)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import Info
+
+from gateway.context import Context
+
+from graph_schema.enums import Disclosure, EntryStatus, ListKind, RecordCategory, Severity
+from graph_schema.jurisdiction import Department
+from graph_schema.scalars import Date
+
+if TYPE_CHECKING:
+    from graph_schema.subject import Subject
+
+SubjectRef = Annotated["Subject", strawberry.lazy("graph_schema.subject")]
+
+
+@strawberry.type(description="A red or black list entry with the fields of 实施办法 第八条.")
+class ListEntry:
+    id: strawberry.ID
+    kind: ListKind
+    domain: str | None = strawberry.field(description="领域.")
+    category: str | None = strawberry.field(description="失信行为类型 / 名单类别.")
+    facts: str | None = strawberry.field(description="主要失信事实.")
+    basis: str | None = strawberry.field(description="认定依据.")
+    decision_document: str | None = strawberry.field(description="处罚法定文书.")
+    document_number: str | None = strawberry.field(description="文书编号.")
+    severity: Severity
+    disclosure: Disclosure
+    recognised_on: Date = strawberry.field(description="认定日期 (确定失信时间).")
+    act_on: Date | None = strawberry.field(description="Date of the act itself.")
+    valid_until: Date | None = strawberry.field(description="信息有效期 (移出日期), inclusive.")
+    status: EntryStatus = strawberry.field(description="Status on the date asked about.")
+    ended_on: Date | None
+    end_reason: str | None
+    source_system: str | None
+    source_ref: str | None
+    derived: bool = strawberry.field(description="Recorded against a responsible person "
+                                     "through an organisation (管理办法 第二十六条).")
+    recognising_department: Department | None
+    subject_id: strawberry.Private[str]
+
+    @classmethod
+    def from_map(cls, m: dict[str, Any]) -> ListEntry:
+        dept = m.get("department")
+        return cls(
+            id=m["id"], kind=ListKind(m["kind"]), domain=m.get("domain"),
+            category=m.get("category"), facts=m.get("facts"), basis=m.get("basis"),
+            decision_document=m.get("decisionDocument"), document_number=m.get("documentNumber"),
+            severity=Severity(m.get("severity") or "UNSTATED"),
+            disclosure=Disclosure(m["disclosure"]), recognised_on=m["recognisedOn"],
+            act_on=m.get("actOn"), valid_until=m.get("validUntil"),
+            status=EntryStatus(m["statusOn"]), ended_on=m.get("endedOn"),
+            end_reason=m.get("endReason"), source_system=m.get("sourceSystem"),
+            source_ref=m.get("sourceRef"), derived=bool(m.get("derived")),
+            recognising_department=Department.from_map(dept) if dept else None,
+            subject_id=m["subjectId"],
+        )
+
+    @strawberry.field
+    async def subject(self, info: Info[Context, None]) -> SubjectRef | None:
+        from graph_schema.subject import subject_from_map
+
+        m = await info.context.loaders.subjects_by_id.load(self.subject_id)
+        return subject_from_map(m) if m else None
+
+
+@strawberry.type(description="A credit record: basic, positive, negative or other information "
+                 "(管理办法 第九条–第十三条).")
+class CreditRecord:
+    id: strawberry.ID
+    category: RecordCategory
+    type: str
+    title: str | None
+    content: str | None
+    severity: Severity
+    disclosure: Disclosure
+    recorded_on: Date
+    valid_until: Date | None
+    source_system: str | None
+    provider: Department | None
+
+    @classmethod
+    def from_map(cls, m: dict[str, Any]) -> CreditRecord:
+        dept = m.get("department")
+        return cls(
+            id=m["id"], category=RecordCategory(m["category"]), type=m["type"],
+            title=m.get("title"), content=m.get("content"),
+            severity=Severity(m.get("severity") or "UNSTATED"),
+            disclosure=Disclosure(m["disclosure"]), recorded_on=m["recordedOn"],
+            valid_until=m.get("validUntil"), source_system=m.get("sourceSystem"),
+            provider=Department.from_map(dept) if dept else None,
+        )

@@ -1,0 +1,1 @@
+"""Policy rules as small pure functions, each naming the article it implements."""

@@ -1,0 +1,137 @@
+"""信息主体: organisations and natural persons, and the roles between them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import Info
+
+from gateway.context import Context
+
+from graph_schema.enums import (
+    EntryStatus,
+    ListKind,
+    OrganizationType,
+    RecordCategory,
+    RoleKind,
+    SubjectKind,
+)
+from graph_schema.scalars import Date
+from loaders.list_entry import EntryKey, RecordKey
+from loaders.role import RoleKey
+
+if TYPE_CHECKING:
+    from graph_schema.jurisdiction import Jurisdiction
+    from graph_schema.list_entry import CreditRecord, ListEntry
+
+ListEntryRef = Annotated["ListEntry", strawberry.lazy("graph_schema.list_entry")]
+CreditRecordRef = Annotated["CreditRecord", strawberry.lazy("graph_schema.list_entry")]
+JurisdictionRef = Annotated["Jurisdiction", strawberry.lazy("graph_schema.jurisdiction")]
+
+
+@strawberry.interface(description="信息主体: an organisation or a natural person.")
+class Subject:
+    id: strawberry.ID = strawberry.field(description="Internal stable id.")
+    name: str
+    kind: SubjectKind
+    status: str | None
+
+    @strawberry.field(description="Red and black list entries recognised by `asOf` (default "
+                      "today), with their status on that date.")
+    async def list_entries(self, info: Info[Context, None], kind: ListKind | None = None,
+                           status: EntryStatus | None = None,
+                           as_of: Date | None = None) -> list[ListEntryRef]:
+        from graph_schema.list_entry import ListEntry
+
+        ctx = info.context
+        key = EntryKey(str(self.id), kind.value if kind else None,
+                       status.value if status else None, as_of or ctx.today, None)
+        return [ListEntry.from_map(m) for m in await ctx.loaders.list_entries_by_subject.load(key)]
+
+    @strawberry.field(description="Credit records (管理办法 第九条) made by `asOf`.")
+    async def credit_records(self, info: Info[Context, None],
+                             category: RecordCategory | None = None, as_of: Date | None = None,
+                             current_only: bool = False) -> list[CreditRecordRef]:
+        from graph_schema.list_entry import CreditRecord
+
+        ctx = info.context
+        key = RecordKey(str(self.id), category.value if category else None,
+                        as_of or ctx.today, current_only, None)
+        return [CreditRecord.from_map(m)
+                for m in await ctx.loaders.credit_records_by_subject.load(key)]
+
+    @strawberry.field(description="Roles in both directions: a person's posts, an "
+                      "organisation's officers. With `asOf`, only roles held on that date.")
+    async def roles(self, info: Info[Context, None], kind: list[RoleKind] | None = None,
+                    as_of: Date | None = None) -> list[Role]:
+        key = RoleKey(str(self.id), tuple(k.value for k in kind) if kind else None, as_of)
+        return [Role.from_map(m) for m in await info.context.loaders.roles_by_subject.load(key)]
+
+
+@strawberry.type(description="法人或非法人组织, keyed by its unified social credit code.")
+class Organization(Subject):
+    uscc: str = strawberry.field(description="统一社会信用代码 (GB 32100).")
+    org_type: OrganizationType | None
+    nature: str | None = strawberry.field(description="单位性质.")
+    address: str | None = strawberry.field(description="注册地址.")
+    established_on: Date | None
+    jurisdiction_code: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def jurisdiction(self, info: Info[Context, None]) -> JurisdictionRef | None:
+        from graph_schema.jurisdiction import Jurisdiction
+
+        if not self.jurisdiction_code:
+            return None
+        m = await info.context.loaders.jurisdictions_by_code.load(self.jurisdiction_code)
+        return Jurisdiction.from_map(m) if m else None
+
+    @strawberry.field(description="法定代表人 on `asOf` (default today).")
+    async def legal_representative(self, info: Info[Context, None],
+                                   as_of: Date | None = None) -> Person | None:
+        key = RoleKey(str(self.id), ("LEGAL_REPRESENTATIVE",), as_of or info.context.today)
+        roles = await info.context.loaders.roles_by_subject.load(key)
+        return Person.from_map(roles[0]["person"]) if roles else None
+
+
+@strawberry.type(description="自然人, keyed by citizen ID number.")
+class Person(Subject):
+    id_number: str = strawberry.field(description="公民身份号码 (GB 11643).")
+    sex: str | None
+    work_unit: str | None = strawberry.field(description="工作单位.")
+
+    @classmethod
+    def from_map(cls, m: dict[str, Any]) -> Person:
+        return cls(id=m["id"], name=m["name"], kind=SubjectKind.PERSON, status=m.get("status"),
+                   id_number=m["idNumber"], sex=m.get("sex"), work_unit=m.get("workUnit"))
+
+
+def organization_from_map(m: dict[str, Any]) -> Organization:
+    org_type = m.get("orgType")
+    return Organization(
+        id=m["id"], name=m["name"], kind=SubjectKind.ORGANIZATION, status=m.get("status"),
+        uscc=m["uscc"], org_type=OrganizationType(org_type) if org_type else None,
+        nature=m.get("nature"), address=m.get("address"), established_on=m.get("establishedOn"),
+        jurisdiction_code=m.get("jurisdictionCode"),
+    )
+
+
+def subject_from_map(m: dict[str, Any]) -> Organization | Person:
+    return organization_from_map(m) if m.get("uscc") else Person.from_map(m)
+
+
+@strawberry.type(description="A post held by a person in an organisation, from start to end.")
+class Role:
+    id: strawberry.ID
+    kind: RoleKind
+    start: Date
+    end: Date | None
+    person: Person
+    organization: Organization
+
+    @classmethod
+    def from_map(cls, m: dict[str, Any]) -> Role:
+        return cls(id=m["id"], kind=RoleKind(m["kind"]), start=m["start"], end=m.get("end"),
+                   person=Person.from_map(m["person"]),
+                   organization=organization_from_map(m["organization"]))

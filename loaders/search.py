@@ -1,0 +1,58 @@
+"""Name search over the CJK full-text index, and paging helpers."""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+from gateway.db import Database
+from gateway.errors import InvalidInput
+from graph_schema.model import SUBJECT_NAME_INDEX
+from loaders.subject import SUBJECT_MAP
+
+SEARCH_SUBJECTS = f"""
+CALL db.index.fulltext.queryNodes($index, $query, {{skip: $skip, limit: $limit}})
+YIELD node, score
+WHERE $kind IS NULL OR node.kind = $kind
+RETURN node {SUBJECT_MAP} AS subject, score
+"""
+
+_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
+
+
+def lucene_text(text: str) -> str:
+    """User text as a Lucene query of plain terms: operators escaped, never interpreted."""
+    words = [_LUCENE_SPECIAL.sub(r"\\\1", w) for w in text.split()]
+    return " ".join(words)
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    try:
+        kind, value = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
+        if kind != "o" or int(value) < 0:
+            raise ValueError
+        return int(value)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("invalid cursor", value=cursor) from None
+
+
+async def search_subjects(db: Database, text: str, kind: str | None, skip: int,
+                          limit: int) -> list[dict[str, Any]]:
+    """Subjects whose name matches ``text``, best match first; ``limit`` rows at most."""
+    query = lucene_text(text)
+    if not query:
+        return []
+    records = await db.read(
+        SEARCH_SUBJECTS,
+        {"index": SUBJECT_NAME_INDEX, "query": query, "skip": skip, "limit": limit,
+         "kind": kind},
+        op="search_subjects",
+    )
+    return [{**r["subject"], "score": r["score"]} for r in records]

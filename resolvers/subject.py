@@ -1,0 +1,120 @@
+"""Root fields for subjects: lookup by code or id, and name search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry import Info
+
+from gateway.context import Context
+
+from gateway.errors import InvalidInput
+from graph_schema.enums import SubjectKind
+from graph_schema.identifiers import normalise_id_number, normalise_uscc
+from graph_schema.subject import Organization, Person, Subject, subject_from_map
+from loaders.search import decode_cursor, encode_cursor, search_subjects
+
+
+
+@strawberry.input(one_of=True, description="A subject by exactly one of its keys. Never by "
+                  "name: same-name subjects are common.")
+class SubjectRef:
+    uscc: str | None = strawberry.UNSET
+    id_number: str | None = strawberry.UNSET
+    id: strawberry.ID | None = strawberry.UNSET
+
+
+async def load_subject(ctx: Context, ref: SubjectRef) -> dict[str, Any] | None:
+    """Resolve a SubjectRef through the request's loaders; validates codes first."""
+    if ref.uscc:
+        return await ctx.loaders.organizations_by_uscc.load(normalise_uscc(ref.uscc))
+    if ref.id_number:
+        return await ctx.loaders.persons_by_id_number.load(normalise_id_number(ref.id_number))
+    if ref.id:
+        return await ctx.loaders.subjects_by_id.load(str(ref.id))
+    raise InvalidInput("give exactly one of uscc, idNumber or id")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class SubjectEdge:
+    cursor: str
+    score: float
+    node: Subject
+
+
+@strawberry.type
+class SubjectConnection:
+    edges: list[SubjectEdge]
+    page_info: PageInfo
+
+
+def page_size(first: int, maximum: int) -> int:
+    if first < 1 or first > maximum:
+        raise InvalidInput(f"first must be between 1 and {maximum}", value=first)
+    return first
+
+
+async def search(ctx: Context, name: str, kind: SubjectKind | None, first: int,
+                 after: str | None, maximum: int = 100) -> SubjectConnection:
+    limit = page_size(first, maximum)
+    offset = decode_cursor(after)
+    text = name.strip()
+    # A code typed into the search box finds its subject exactly.
+    exact = None
+    if len(text) == 18 and text[:-1].isalnum():
+        try:
+            exact = await ctx.loaders.organizations_by_uscc.load(normalise_uscc(text))
+        except InvalidInput:
+            try:
+                exact = await ctx.loaders.persons_by_id_number.load(normalise_id_number(text))
+            except InvalidInput:
+                exact = None
+    if exact is not None:
+        rows = [{**exact, "score": 1.0}] if offset == 0 and (
+            kind is None or exact["kind"] == kind.value) else []
+        has_next = False
+    else:
+        rows = await search_subjects(ctx.db, text, kind.value if kind else None, offset,
+                                     limit + 1)
+        has_next = len(rows) > limit
+        rows = rows[:limit]
+    edges = [SubjectEdge(cursor=encode_cursor(offset + i + 1), score=r["score"],
+                         node=subject_from_map(r)) for i, r in enumerate(rows)]
+    return SubjectConnection(edges=edges, page_info=PageInfo(
+        has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None))
+
+
+@strawberry.type
+class SubjectQuery:
+    @strawberry.field(description="A subject by USCC, citizen ID number or internal id.")
+    async def subject(self, info: Info[Context, None], ref: SubjectRef) -> Subject | None:
+        m = await load_subject(info.context, ref)
+        return subject_from_map(m) if m else None
+
+    @strawberry.field(description="An organisation by its unified social credit code.")
+    async def organization(self, info: Info[Context, None], uscc: str) -> Organization | None:
+        m = await info.context.loaders.organizations_by_uscc.load(normalise_uscc(uscc))
+        return subject_from_map(m) if m else None  # type: ignore[return-value]
+
+    @strawberry.field(description="A natural person by citizen ID number or internal id.")
+    async def person(self, info: Info[Context, None], id_number: str | None = None,
+                     id: strawberry.ID | None = None) -> Person | None:
+        if (id_number is None) == (id is None):
+            raise InvalidInput("give exactly one of idNumber or id")
+        ref = SubjectRef(id_number=id_number) if id_number else SubjectRef(id=id)
+        m = await load_subject(info.context, ref)
+        return Person.from_map(m) if m and m.get("idNumber") else None
+
+    @strawberry.field(description="Name search (CJK-aware full text), best match first; a "
+                      "USCC or ID number finds its subject exactly.")
+    async def search_subjects(self, info: Info[Context, None], name: str,
+                              kind: SubjectKind | None = None, first: int = 20,
+                              after: str | None = None) -> SubjectConnection:
+        return await search(info.context, name, kind, first, after)

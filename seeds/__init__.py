@@ -1,0 +1,18 @@
+"""Data for the graph: reference data, the policy graph, the importer and the generator."""
+
+from __future__ import annotations
+
+from gateway.db import Database
+
+
+async def load_all(db: Database) -> dict[str, int]:
+    """Reference data and, when present, the policy graph; idempotent."""
+    from seeds import reference
+
+    counts = await reference.load(db)
+    try:
+        from seeds.policy import load as policy
+    except ImportError:
+        return counts
+    counts.update(await policy.load(db))
+    return counts

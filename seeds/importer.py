@@ -1,0 +1,231 @@
+"""Bulk import of subjects, roles, list entries and credit records.
+
+CSV (with a header) or JSON lines, one kind per file. Good rows are written in
+batches by set-based ``UNWIND`` Cypher (``loaders/ingest.py``); every bad row
+goes to the rejects file with its line number, field, code and reason, and the
+import carries on. Re-importing a file changes nothing; a changed row updates
+its record and keeps the earlier version.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from gateway.db import Database, Transaction
+from loaders import ingest
+from seeds.rows import (
+    DepartmentDirectory,
+    RowError,
+    parse_entry,
+    parse_record,
+    parse_role,
+    parse_subject,
+)
+
+
+class ImportKind(Enum):
+    SUBJECTS = "subjects"
+    ROLES = "roles"
+    ENTRIES = "entries"
+    RECORDS = "records"
+
+
+@dataclass
+class Reject:
+    line: int
+    field: str
+    code: str
+    reason: str
+    value: Any
+    record: Any
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    path: str
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    rejects_path: str | None = None
+    reject_codes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.read / self.seconds if self.seconds else 0.0
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, raw row) pairs; a malformed JSON line yields its error instead."""
+    if path.suffix.lower() == ".csv":
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            reader = csv.DictReader(f)
+            for row in reader:
+                yield reader.line_num, row
+        return
+    with open(path, "rb") as f:
+        for number, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                yield number, RowError("(row)", "MALFORMED_ROW", f"not JSON: {exc}")
+                continue
+            if not isinstance(value, dict):
+                yield number, RowError("(row)", "MALFORMED_ROW", "a row must be a JSON object")
+                continue
+            yield number, value
+
+
+def count_lines(path: Path) -> int:
+    with open(path, "rb") as f:
+        return sum(1 for _ in f)
+
+
+class Importer:
+    """Imports one file; reusable across files of one run (shares the department directory)."""
+
+    def __init__(self, db: Database, *, batch_size: int = 2000, actor: str = "import",
+                 today: dt.date | None = None) -> None:
+        self.db = db
+        self.batch_size = batch_size
+        self.actor = actor
+        self.today = today or dt.date.today()
+        self._departments: DepartmentDirectory | None = None
+
+    async def departments(self) -> DepartmentDirectory:
+        if self._departments is None:
+            records = await self.db.read(ingest.DEPARTMENT_DIRECTORY, op="import:departments")
+            self._departments = DepartmentDirectory([r.data() for r in records])
+        return self._departments
+
+    async def run(self, path: Path, kind: ImportKind, rejects_path: Path | None = None,
+                  on_progress: Callable[[int], None] | None = None) -> ImportReport:
+        """Import one file; write the rejects file when any row is rejected."""
+        report, rejects = await self.load(read_rows(path), kind, str(path), on_progress)
+        if rejects_path is not None and rejects:
+            write_rejects(rejects_path, rejects)
+            report.rejects_path = str(rejects_path)
+        return report
+
+    async def load(self, rows: Iterable[tuple[int, Any]], kind: ImportKind, name: str = "(rows)",
+                   on_progress: Callable[[int], None] | None = None,
+                   ) -> tuple[ImportReport, list[Reject]]:
+        """Import (line number, raw row) pairs; return the report and the rejected rows."""
+        report = ImportReport(kind.value, name)
+        rejects: list[Reject] = []
+        parse = await self._parser(kind)
+        started = time.perf_counter()
+        batch: list[dict[str, Any]] = []
+        raw_by_n: dict[int, Any] = {}
+        for line, raw in rows:
+            report.read += 1
+            try:
+                if isinstance(raw, RowError):
+                    raise raw
+                batch.append(parse(raw, line))
+                raw_by_n[line] = raw
+            except RowError as err:
+                rejects.append(Reject(line, err.field, err.code, err.reason, err.value, raw))
+            if len(batch) >= self.batch_size:
+                await self._flush(kind, batch, raw_by_n, report, rejects)
+                batch, raw_by_n = [], {}
+                if on_progress:
+                    on_progress(line)
+        if batch:
+            await self._flush(kind, batch, raw_by_n, report, rejects)
+        report.seconds = time.perf_counter() - started
+        report.rejected = len(rejects)
+        rejects.sort(key=lambda r: r.line)
+        for r in rejects:
+            report.reject_codes[r.code] = report.reject_codes.get(r.code, 0) + 1
+        return report, rejects
+
+    async def _parser(self, kind: ImportKind) -> Callable[[Any, int], dict[str, Any]]:
+        if kind is ImportKind.SUBJECTS:
+            return lambda raw, n: parse_subject(raw, n)[1]
+        if kind is ImportKind.ROLES:
+            return parse_role
+        directory = await self.departments()
+        if kind is ImportKind.ENTRIES:
+            return lambda raw, n: parse_entry(raw, n, directory, self.today)
+        return lambda raw, n: parse_record(raw, n, directory)
+
+    async def _flush(self, kind: ImportKind, batch: list[dict[str, Any]], raw_by_n: dict[int, Any],
+                     report: ImportReport, rejects: list[Reject]) -> None:
+        now = dt.datetime.now(dt.UTC)
+        params = {"now": now, "actor": self.actor, "reason": f"import {kind.value}"}
+
+        async def work(tx: Transaction) -> list[Any]:
+            if kind is ImportKind.SUBJECTS:
+                orgs = [r for r in batch if "uscc" in r]
+                persons = [r for r in batch if "idNumber" in r]
+                out = []
+                if orgs:
+                    out += await tx.run(ingest.UPSERT_ORGANIZATIONS,
+                                        {"rows": orgs, **params, "versionOf": "Organization"})
+                if persons:
+                    out += await tx.run(ingest.UPSERT_PERSONS,
+                                        {"rows": persons, **params, "versionOf": "Person"})
+                return out
+            if kind is ImportKind.ROLES:
+                return await tx.run(ingest.UPSERT_ROLES, {"rows": batch, **params})
+            if kind is ImportKind.ENTRIES:
+                return await ingest.write_list_entries(tx, batch, now=now, actor=self.actor,
+                                                       reason=params["reason"])
+            return await tx.run(ingest.UPSERT_CREDIT_RECORDS,
+                                {"rows": batch, **params, "versionOf": "CreditRecord"})
+
+        records = await self.db.transaction(work, op=f"import:{kind.value}")
+        written = {r["n"]: r for r in records}
+        for row in batch:
+            record = written.get(row["n"])
+            miss = _miss(record) if record is not None else None
+            if miss is not None:
+                rejects.append(Reject(row["n"], miss[0], miss[1], miss[2],
+                                      row.get("uscc") or row.get("idNumber"), raw_by_n[row["n"]]))
+                continue
+            version = record["version"] if record is not None else None
+            if version is None:
+                report.unchanged += 1
+            elif version == 1:
+                report.created += 1
+            else:
+                report.updated += 1
+
+
+def _miss(record: Any) -> tuple[str, str, str] | None:
+    keys = record.keys()
+    if "personFound" in keys and not record["personFound"]:
+        return "id_number", "UNKNOWN_SUBJECT", "no person with this ID number; import subjects first"
+    if "organizationFound" in keys and not record["organizationFound"]:
+        return "uscc", "UNKNOWN_SUBJECT", "no organisation with this USCC; import subjects first"
+    if "subjectFound" in keys and not record["subjectFound"]:
+        return "uscc", "UNKNOWN_SUBJECT", "no subject with this code; import subjects first"
+    if "departmentFound" in keys and not record["departmentFound"]:
+        return "department_id", "UNKNOWN_DEPARTMENT", "no such department"
+    return None
+
+
+def write_rejects(path: Path, rejects: list[Reject]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["line", "field", "code", "reason", "value", "record"])
+        for r in rejects:
+            writer.writerow([r.line, r.field, r.code, r.reason,
+                             "" if r.value is None else r.value,
+                             orjson.dumps(r.record, default=str).decode()])

@@ -1,0 +1,166 @@
+"""Fixtures shared by every test tier.
+
+Strategy:
+- Unit tests (tests/unit) need nothing here: pure rules, validators, parsers.
+- Integration tests run against ONE real Neo4j per test session: the project's own
+  ``test`` instance (ports 7688/7475, separate from the demo instance, so a test run
+  never touches demo data), started if it is not running and stopped at the end
+  if this session started it. ``CREDIT_GRAPH_TEST_NEO4J_URI`` (+ ``_USER``,
+  ``_PASSWORD``) points the suite at another server instead; the database is wiped
+  at session start either way, so never point it at data you want to keep.
+- The session loads reference data (jurisdictions, departments) once. Tests build
+  the rest inline with their own unique codes (``unique_uscc()``,
+  ``unique_id_number()``), so they never collide and need no per-test cleanup.
+- HTTP tests talk to a real uvicorn server on a free port, in a thread, serving
+  ``create_app`` with the test settings (``gateway_url``); its ``app.state.db``
+  counts Cypher queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from stdnum.cn import ric, uscc
+
+from gateway import neo4j_server
+from gateway.app import create_app
+from gateway.db import Database
+from gateway.settings import Settings
+from graph_schema.migrate import migrate
+from seeds import load_all
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _test_settings() -> Settings:
+    uri = os.environ.get("CREDIT_GRAPH_TEST_NEO4J_URI")
+    base = Settings.from_env({
+        "CREDIT_GRAPH_INSTANCE": "test",
+        "CREDIT_GRAPH_HOME": os.environ.get("CREDIT_GRAPH_HOME", str(ROOT / "var")),
+        "CREDIT_GRAPH_NEO4J_HEAP": "768m",
+        "CREDIT_GRAPH_NEO4J_PAGECACHE": "256m",
+    })
+    if uri:
+        return base.with_(neo4j_uri=uri,
+                          neo4j_user=os.environ.get("CREDIT_GRAPH_TEST_NEO4J_USER", "neo4j"),
+                          neo4j_password=os.environ["CREDIT_GRAPH_TEST_NEO4J_PASSWORD"])
+    return base
+
+
+@pytest.fixture(scope="session")
+def settings() -> Iterator[Settings]:
+    s = _test_settings()
+    started = False
+    if s.local_neo4j and not neo4j_server.status(s).running:
+        neo4j_server.start(s)
+        started = True
+    elif s.local_neo4j:
+        neo4j_server.start(s)  # waits until Bolt answers
+    yield s
+    if started and not os.environ.get("CREDIT_GRAPH_TEST_KEEP_NEO4J"):
+        neo4j_server.stop(s)
+
+
+@pytest.fixture(scope="session")
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    database = Database.connect(settings)
+    async with database.driver.session(database=settings.neo4j_database) as session:
+        await session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS")
+    await migrate(database)
+    await load_all(database)
+    yield database
+    await database.close()
+
+
+class LiveServer:
+    def __init__(self, app: Any, port: int) -> None:
+        self.app = app
+        self.url = f"http://127.0.0.1:{port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                                    log_level="warning", lifespan="on"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test gateway did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    @property
+    def queries(self) -> int:
+        return int(self.app.state.db.queries)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def gateway(settings: Settings, db: Database) -> Iterator[LiveServer]:
+    server = LiveServer(create_app(settings), free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def gql(gateway: LiveServer) -> Iterator[Any]:
+    """POST a GraphQL query to /graphql; returns the decoded JSON body."""
+    client = httpx.Client(base_url=gateway.url, timeout=60)
+
+    def call(query: str, variables: dict[str, Any] | None = None, *,
+             path: str = "/graphql", headers: dict[str, str] | None = None,
+             status: int = 200) -> dict[str, Any]:
+        response = client.post(path, json={"query": query, "variables": variables or {}},
+                               headers=headers or {})
+        assert response.status_code == status, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    call.client = client  # type: ignore[attr-defined]
+    yield call
+    client.close()
+
+
+_serial = itertools.count(1)
+
+
+def unique_uscc(region: str = "320800") -> str:
+    """A valid, never-before-used USCC for this session."""
+    n = next(_serial)
+    body = []
+    for _ in range(9):
+        n, d = divmod(n, 31)
+        body.append("0123456789ABCDEFGHJKLMNPQRTUWXY"[d])
+    head = "91" + region + "".join(reversed(body))
+    return head + uscc.calc_check_digit(head)
+
+
+def unique_id_number(born: dt.date = dt.date(1980, 5, 17)) -> str:
+    """A valid, never-before-used citizen ID number for this session."""
+    while True:
+        n = next(_serial)
+        day = born + dt.timedelta(days=n // 1000)
+        head = f"320402{day:%Y%m%d}{n % 1000:03d}"
+        number = head + ric.calc_check_digit(head + "0")
+        if ric.is_valid(number):
+            return number
+

@@ -1,0 +1,48 @@
+"""The synthetic generator: deterministic, valid codes, realistic structure."""
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import orjson
+from stdnum.cn import ric, uscc
+
+from seeds.generator import generate
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for name in sorted(p.name for p in folder.iterdir()):
+        h.update((folder / name).read_bytes())
+    return h.hexdigest()
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path) -> None:
+    generate(1000, 7, tmp_path / "a", TODAY)
+    generate(1000, 7, tmp_path / "b", TODAY)
+    generate(1000, 8, tmp_path / "c", TODAY)
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
+    assert digest(tmp_path / "a") != digest(tmp_path / "c")
+
+
+def test_codes_are_valid_and_unique_and_roles_span_companies(tmp_path: Path) -> None:
+    sizes = generate(2000, 1, tmp_path, TODAY)
+    assert sizes.subjects == 2000 and sizes.organizations == 800 and sizes.persons == 1200
+    assert sizes.black_entries == 220 and sizes.red_entries == 60
+    subjects = [orjson.loads(line) for line in (tmp_path / "subjects.jsonl").read_bytes().splitlines()]
+    usccs = [s["uscc"] for s in subjects if "uscc" in s]
+    ids = [s["id_number"] for s in subjects if "id_number" in s]
+    assert all(uscc.is_valid(c) for c in usccs) and len(set(usccs)) == len(usccs)
+    assert all(ric.is_valid(n) for n in ids) and len(set(ids)) == len(ids)
+    names = [s["name"] for s in subjects if "id_number" in s]
+    assert len(set(names)) < len(names)  # same-name people exist, as in life
+    roles = [orjson.loads(line) for line in (tmp_path / "roles.jsonl").read_bytes().splitlines()]
+    companies_per_person: dict[str, set[str]] = {}
+    for r in roles:
+        companies_per_person.setdefault(r["id_number"], set()).add(r["uscc"])
+    assert max(len(c) for c in companies_per_person.values()) >= 3
+    heads = [r for r in roles if r["role"] in ("LEGAL_REPRESENTATIVE", "PRINCIPAL_RESPONSIBLE")]
+    assert any("end" in r for r in heads)  # legal representatives change over time
+    assert set(companies_per_person) <= set(ids)
