@@ -8,6 +8,8 @@ Strategy:
   if this session started it. ``CREDIT_GRAPH_TEST_NEO4J_URI`` (+ ``_USER``,
   ``_PASSWORD``) points the suite at another server instead; the database is wiped
   at session start either way, so never point it at data you want to keep.
+  ``CREDIT_GRAPH_TEST_INSTANCE`` with ``CREDIT_GRAPH_TEST_BOLT_PORT``/``_HTTP_PORT``
+  runs a second suite beside the first on its own instance.
 - The session loads reference data (jurisdictions, departments) once. Tests build
   the rest inline with their own unique codes (``unique_uscc()``,
   ``unique_id_number()``), so they never collide and need no per-test cleanup.
@@ -45,12 +47,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _test_settings() -> Settings:
     uri = os.environ.get("CREDIT_GRAPH_TEST_NEO4J_URI")
-    base = Settings.from_env({
-        "CREDIT_GRAPH_INSTANCE": "test",
+    env = {
+        "CREDIT_GRAPH_INSTANCE": os.environ.get("CREDIT_GRAPH_TEST_INSTANCE", "test"),
         "CREDIT_GRAPH_HOME": os.environ.get("CREDIT_GRAPH_HOME", str(ROOT / "var")),
         "CREDIT_GRAPH_NEO4J_HEAP": "768m",
         "CREDIT_GRAPH_NEO4J_PAGECACHE": "256m",
-    })
+    }
+    for name in ("BOLT_PORT", "HTTP_PORT"):  # a second suite can run beside the first
+        if f"CREDIT_GRAPH_TEST_{name}" in os.environ:
+            env[f"CREDIT_GRAPH_NEO4J_{name}"] = os.environ[f"CREDIT_GRAPH_TEST_{name}"]
+    base = Settings.from_env(env)
     if uri:
         return base.with_(neo4j_uri=uri,
                           neo4j_user=os.environ.get("CREDIT_GRAPH_TEST_NEO4J_USER", "neo4j"),
