@@ -120,6 +120,16 @@ def seed() -> None:
     console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
+@app.command()
+def recompute() -> None:
+    """Re-run propagation (管理办法 第二十六条) over the whole graph; idempotent."""
+    from loaders.ingest import recompute as run
+
+    counts = _with_db(lambda db: run(db, now=dt.datetime.now(dt.UTC), actor="recompute"))
+    console.print(f"derived entries recorded: {counts['RECORDED']}, updated: "
+                  f"{counts['UPDATED']}, voided: {counts['VOIDED']}")
+
+
 @app.command("import")
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="CSV or JSON-lines files", exists=True)],

@@ -9,7 +9,14 @@ from strawberry import Info
 
 from gateway.context import Context
 
-from graph_schema.enums import Disclosure, EntryStatus, ListKind, RecordCategory, Severity
+from graph_schema.enums import (
+    Disclosure,
+    EntryStatus,
+    ListKind,
+    RecordCategory,
+    RoleKind,
+    Severity,
+)
 from graph_schema.jurisdiction import Department
 from graph_schema.scalars import Date
 
@@ -42,7 +49,11 @@ class ListEntry:
     derived: bool = strawberry.field(description="Recorded against a responsible person "
                                      "through an organisation (管理办法 第二十六条).")
     recognising_department: Department | None
+    derived_roles: list[RoleKind] = strawberry.field(
+        description="For a derived entry: the posts the person held on the date of the act.")
     subject_id: strawberry.Private[str]
+    source_entry_id: strawberry.Private[str | None]
+    through_organization_id: strawberry.Private[str | None]
 
     @classmethod
     def from_map(cls, m: dict[str, Any]) -> ListEntry:
@@ -58,7 +69,9 @@ class ListEntry:
             end_reason=m.get("endReason"), source_system=m.get("sourceSystem"),
             source_ref=m.get("sourceRef"), derived=bool(m.get("derived")),
             recognising_department=Department.from_map(dept) if dept else None,
-            subject_id=m["subjectId"],
+            derived_roles=[RoleKind(r) for r in m.get("derivedRoles") or ()],
+            subject_id=m["subjectId"], source_entry_id=m.get("sourceEntryId"),
+            through_organization_id=m.get("throughOrganizationId"),
         )
 
     @strawberry.field
@@ -66,6 +79,23 @@ class ListEntry:
         from graph_schema.subject import subject_from_map
 
         m = await info.context.loaders.subjects_by_id.load(self.subject_id)
+        return subject_from_map(m) if m else None
+
+    @strawberry.field(description="For a derived entry: the organisation's entry it follows.")
+    async def source(self, info: Info[Context, None]) -> ListEntry | None:
+        if not self.source_entry_id:
+            return None
+        m = await info.context.loaders.list_entries_by_id.load(
+            (self.source_entry_id, info.context.today))
+        return ListEntry.from_map(m) if m else None
+
+    @strawberry.field(description="For a derived entry: the organisation it came through.")
+    async def through_organization(self, info: Info[Context, None]) -> SubjectRef | None:
+        from graph_schema.subject import subject_from_map
+
+        if not self.through_organization_id:
+            return None
+        m = await info.context.loaders.subjects_by_id.load(self.through_organization_id)
         return subject_from_map(m) if m else None
 
 

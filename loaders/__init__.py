@@ -11,7 +11,7 @@ from loaders.jurisdiction import (
     JurisdictionChildren,
     JurisdictionsByCode,
 )
-from loaders.list_entry import CreditRecordsBySubject, ListEntriesBySubject
+from loaders.list_entry import CreditRecordsBySubject, ListEntriesById, ListEntriesBySubject
 from loaders.role import RolesBySubject
 from loaders.subject import OrganizationsByUSCC, PersonsByIdNumber, SubjectsById
 
@@ -41,6 +41,10 @@ class Loaders:
     @cached_property
     def list_entries_by_subject(self) -> ListEntriesBySubject:
         return ListEntriesBySubject(self.db)
+
+    @cached_property
+    def list_entries_by_id(self) -> ListEntriesById:
+        return ListEntriesById(self.db)
 
     @cached_property
     def credit_records_by_subject(self) -> CreditRecordsBySubject:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.db import Transaction
+from gateway.db import Database, Transaction
+from graph_schema.rules.propagation import PROPAGATE, PROPAGATING_ROLES, VOID_REASON, VOID_STALE
 
 _VERSION = """
 CREATE (x)-[:HAS_VERSION]->(v:Version)
@@ -65,7 +66,8 @@ OPTIONAL CALL (row, p, o) {
       v.versionReason = $reason
   RETURN x.version AS version
 }
-RETURN row.n AS n, p IS NOT NULL AS personFound, o IS NOT NULL AS organizationFound, version
+RETURN row.n AS n, p IS NOT NULL AS personFound, o IS NOT NULL AS organizationFound, version,
+       o.id AS organizationId
 """
 
 UPSERT_LIST_ENTRIES = f"""
@@ -128,6 +130,18 @@ SET v = properties(x), v.versionOf = 'ListEntry', v.versionAt = $now, v.versionA
 RETURN x.id AS ended
 """
 
+# Ending an entry (revocation, repair, expiry on record): the entry stays, with its end.
+END_LIST_ENTRY = """
+MATCH (x:ListEntry {id: $id})
+WHERE x.derived = false
+SET x.endedOn = $on, x.endStatus = $status, x.status = $status, x.endReason = $reason,
+    x.version = x.version + 1, x.updatedAt = $now
+CREATE (x)-[:HAS_VERSION]->(v:Version)
+SET v = properties(x), v.versionOf = 'ListEntry', v.versionAt = $now, v.versionActor = $actor,
+    v.versionChange = $status, v.versionReason = $reason
+RETURN x.id AS id
+"""
+
 DEPARTMENT_DIRECTORY = """
 MATCH (d:Department)
 RETURN d.id AS id, d.name AS name, coalesce(d.aliases, []) AS aliases,
@@ -139,9 +153,25 @@ def version_params(now: Any, actor: str, reason: str | None, version_of: str) ->
     return {"now": now, "actor": actor, "reason": reason, "versionOf": version_of}
 
 
+async def propagate(tx: Transaction, *, now: Any, actor: str, reason: str | None,
+                    source_ids: list[str] | None = None,
+                    org_ids: list[str] | None = None) -> dict[str, int]:
+    """管理办法 第二十六条 for the sources (or organisations) in scope; None means all.
+
+    Returns how many derived entries were recorded, updated and voided.
+    """
+    params = {"now": now, "actor": actor, "reason": reason, "roles": list(PROPAGATING_ROLES),
+              "sourceIds": source_ids, "orgIds": org_ids, "voidReason": VOID_REASON}
+    counts = {"RECORDED": 0, "UPDATED": 0, "VOIDED": 0}
+    for statement in (PROPAGATE, VOID_STALE):
+        for record in await tx.run(statement, params):
+            counts[record["change"]] += record["n"]
+    return counts
+
+
 async def write_list_entries(tx: Transaction, rows: list[dict[str, Any]], *, now: Any,
                              actor: str, reason: str | None) -> list[Any]:
-    """Upsert entries, then apply 实施办法 第四条 to the black ones written, in one transaction."""
+    """Upsert entries, then 实施办法 第四条 and 管理办法 第二十六条, in one transaction."""
     records = await tx.run(
         UPSERT_LIST_ENTRIES,
         {"rows": rows, **version_params(now, actor, reason, "ListEntry")},
@@ -149,4 +179,39 @@ async def write_list_entries(tx: Transaction, rows: list[dict[str, Any]], *, now
     written = [r["entryId"] for r in records if r["entryId"] is not None]
     if written:
         await tx.run(END_RED_ON_BLACK, {"entryIds": written, "now": now, "actor": actor})
+        await propagate(tx, now=now, actor=actor, reason=reason, source_ids=written)
     return records
+
+
+async def write_roles(tx: Transaction, rows: list[dict[str, Any]], *, now: Any, actor: str,
+                      reason: str | None) -> list[Any]:
+    """Upsert roles; derived entries of the organisations touched follow the new dates."""
+    records = await tx.run(UPSERT_ROLES, {"rows": rows, "now": now, "actor": actor,
+                                          "reason": reason})
+    touched = sorted({r["organizationId"] for r in records if r["version"] is not None})
+    if touched:
+        await propagate(tx, now=now, actor=actor, reason=reason, org_ids=touched)
+    return records
+
+
+async def end_list_entry(db: Database, entry_id: str, *, status: str, on: Any, reason: str,
+                         actor: str, now: Any) -> bool:
+    """End a (source) entry; its derived entries follow in the same transaction."""
+
+    async def work(tx: Transaction) -> bool:
+        ended = await tx.run(END_LIST_ENTRY, {"id": entry_id, "status": status, "on": on,
+                                              "reason": reason, "actor": actor, "now": now})
+        if ended:
+            await propagate(tx, now=now, actor=actor, reason=reason, source_ids=[entry_id])
+        return bool(ended)
+
+    return await db.transaction(work, op="end_list_entry")
+
+
+async def recompute(db: Database, *, now: Any, actor: str) -> dict[str, int]:
+    """Propagation over the whole graph; idempotent (a second run changes nothing)."""
+
+    async def work(tx: Transaction) -> dict[str, int]:
+        return await propagate(tx, now=now, actor=actor, reason="recompute")
+
+    return await db.transaction(work, op="recompute")

@@ -27,6 +27,14 @@ CALL (k) {{
 RETURN i, entries AS value
 """
 
+LIST_ENTRIES_BY_ID = f"""
+UNWIND range(0, size($keys) - 1) AS i
+WITH i, $keys[i] AS k
+OPTIONAL MATCH (e:ListEntry {{id: k.id}})-[:CONCERNS]->(s:Subject)
+RETURN i, e {{.*, statusOn: coalesce({status_on_cypher("e", "k.asOf")}, 'ACTIVE'), subjectId: s.id,
+  department: [(e)-[:RECOGNISED_BY]->(d:Department) | d {DEPARTMENT_MAP}][0]}} AS value
+"""
+
 CREDIT_RECORDS_BY_SUBJECT = f"""
 UNWIND range(0, size($keys) - 1) AS i
 WITH i, $keys[i] AS k
@@ -64,6 +72,15 @@ class ListEntriesBySubject(CypherLoader[EntryKey, list[dict[str, Any]]]):
     def param(self, key: EntryKey) -> dict[str, Any]:
         return {"id": key.subject_id, "kind": key.kind, "status": key.status, "asOf": key.as_of,
                 "disclosures": list(key.disclosures) if key.disclosures else None}
+
+
+class ListEntriesById(CypherLoader[tuple[str, dt.date], dict[str, Any]]):
+    """Key: (entry id, date). Value: the entry with its status on the date; None when unknown."""
+
+    query = LIST_ENTRIES_BY_ID
+
+    def param(self, key: tuple[str, dt.date]) -> dict[str, Any]:
+        return {"id": key[0], "asOf": key[1]}
 
 
 class RecordKey(NamedTuple):

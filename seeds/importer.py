@@ -182,7 +182,8 @@ class Importer:
                                         {"rows": persons, **params, "versionOf": "Person"})
                 return out
             if kind is ImportKind.ROLES:
-                return await tx.run(ingest.UPSERT_ROLES, {"rows": batch, **params})
+                return await ingest.write_roles(tx, batch, now=now, actor=self.actor,
+                                                reason=params["reason"])
             if kind is ImportKind.ENTRIES:
                 return await ingest.write_list_entries(tx, batch, now=now, actor=self.actor,
                                                        reason=params["reason"])

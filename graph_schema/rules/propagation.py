@@ -1,0 +1,107 @@
+"""Propagation of an organisation's serious dishonesty to responsible persons.
+
+管理办法 第二十六条: the dishonesty of a seriously dishonest legal person is recorded
+against its legal representative, principal responsible person and other directly
+responsible persons; 实施办法 第十四条（十一）（十三） and 003 （十九） let users punish
+them. Who held the post on the date of the dishonest act decides: someone who left
+before it, or joined after it, is not touched.
+
+A derived entry is a ``ListEntry {derived: true}`` on the person, linked
+``-[:DERIVED_FROM]->`` its source, ``-[:THROUGH]->`` the organisation, carrying the
+roles it came through and a copy of the source's facts, severity, disclosure and
+validity window, so that every query evaluates it exactly like its source. The
+Cypher below runs inside the transaction that writes the source or the roles, so a
+derived entry follows its source (expiry, repair, revocation, correction) at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from graph_schema.model import ListKind, RoleKind, Severity
+
+# 管理办法 第二十六条: 法定代表人、主要负责人和其他直接责任人.
+PROPAGATING_ROLES = (
+    RoleKind.LEGAL_REPRESENTATIVE.value,
+    RoleKind.PRINCIPAL_RESPONSIBLE.value,
+    RoleKind.DIRECTLY_RESPONSIBLE.value,
+)
+
+# Fields a derived entry copies from its source.
+SYNCED_FIELDS = (
+    "kind", "domain", "category", "facts", "basis", "decisionDocument", "documentNumber",
+    "severity", "disclosure", "recognisedOn", "actOn", "validUntil", "endedOn", "endStatus",
+    "endReason", "status", "sourceSystem", "sourceRef",
+)
+
+VOID_REASON = "管理办法 第二十六条 does not apply: no propagating role on the date of the act"
+
+
+def propagates(kind: ListKind, severity: Severity, on_organization: bool) -> bool:
+    """管理办法 第二十六条: only a serious black-list entry on an organisation propagates."""
+    return kind is ListKind.BLACK and severity is Severity.SERIOUS and on_organization
+
+
+def held_on(start: dt.date, end: dt.date | None, act_on: dt.date) -> bool:
+    """The role was held on the date of the act (start and end inclusive)."""
+    return start <= act_on and (end is None or act_on <= end)
+
+
+_SOURCE_SCOPE = (
+    "src.derived = false AND ($sourceIds IS NULL OR src.id IN $sourceIds) "
+    "AND ($orgIds IS NULL OR o.id IN $orgIds)"
+)
+_SYNC_MAP = "{" + ", ".join(f"{f}: src.{f}" for f in SYNCED_FIELDS) + "}"
+_VERSION = """
+CREATE (d)-[:HAS_VERSION]->(v:Version)
+SET v = properties(d), v.versionOf = 'ListEntry', v.versionAt = $now, v.versionActor = $actor,
+    v.versionChange = change, v.versionReason = reason
+"""
+
+# Create or update the derived entries that should exist for the sources in scope.
+PROPAGATE = f"""
+MATCH (src:ListEntry {{kind: 'BLACK', severity: 'SERIOUS'}})-[:CONCERNS]->(o:Organization)
+WHERE {_SOURCE_SCOPE}
+MATCH (p:Person)-[r:HOLDS_ROLE]->(o)
+WHERE r.kind IN $roles AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
+WITH src, o, p, collect(DISTINCT r.kind) AS roles
+WITH src, o, p, roles, {_SYNC_MAP} AS synced
+WITH src, o, p, synced {{.*, derivedRoles: roles, throughOrganizationId: o.id,
+     sourceEntryId: src.id}} AS props
+MERGE (d:ListEntry {{key: 'derived:' + src.id + ':' + p.id}})
+ON CREATE SET d.id = randomUUID(), d.derived = true, d.version = 0, d.createdAt = $now
+WITH d, src, o, p, props,
+     [k IN keys(props) WHERE NOT (d[k] = props[k] OR (d[k] IS NULL AND props[k] IS NULL))]
+     AS changed
+WHERE d.version = 0 OR size(changed) > 0
+WITH d, src, o, p, props, CASE d.version WHEN 0 THEN 'RECORDED' ELSE 'UPDATED' END AS change
+SET d += props, d.version = d.version + 1, d.updatedAt = $now
+MERGE (d)-[:DERIVED_FROM]->(src)
+MERGE (d)-[:CONCERNS]->(p)
+MERGE (d)-[:THROUGH]->(o)
+WITH d, src, change, $reason AS reason
+CALL (d, src) {{
+  MATCH (src)-[:RECOGNISED_BY]->(dept:Department)
+  MERGE (d)-[:RECOGNISED_BY]->(dept)
+}}
+{_VERSION}
+RETURN change, count(*) AS n
+"""
+
+# Void derived entries that no longer follow from their source (a role's dates or the
+# source's severity were corrected): revoked from their recognition date, kept on file.
+VOID_STALE = f"""
+MATCH (d:ListEntry {{derived: true}})-[:DERIVED_FROM]->(src:ListEntry)-[:CONCERNS]->(o:Organization)
+WHERE {_SOURCE_SCOPE}
+  AND coalesce(d.endReason, '') <> $voidReason
+MATCH (d)-[:CONCERNS]->(p:Person)
+WHERE NOT (src.kind = 'BLACK' AND src.severity = 'SERIOUS' AND EXISTS {{
+  MATCH (p)-[r:HOLDS_ROLE]->(o)
+  WHERE r.kind IN $roles AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
+}})
+SET d.endedOn = d.recognisedOn, d.endStatus = 'REVOKED', d.status = 'REVOKED',
+    d.endReason = $voidReason, d.version = d.version + 1, d.updatedAt = $now
+WITH d, 'VOIDED' AS change, $voidReason AS reason
+{_VERSION}
+RETURN change, count(*) AS n
+"""
