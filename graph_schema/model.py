@@ -102,3 +102,22 @@ class RecordCategory(Enum):
     POSITIVE = "POSITIVE"
     NEGATIVE = "NEGATIVE"
     OTHER = "OTHER"
+
+
+class MatterType(Enum):
+    """What an approval system is deciding on."""
+
+    ADMINISTRATIVE_LICENSING = "ADMINISTRATIVE_LICENSING"  # 行政许可
+    FISCAL_FUNDS = "FISCAL_FUNDS"  # 财政性资金项目
+    PUBLIC_RESOURCE_TRADING = "PUBLIC_RESOURCE_TRADING"  # 公共资源交易
+    OFFICER_APPOINTMENT = "OFFICER_APPOINTMENT"  # 担任法定代表人、董事、监事、高级管理人员
+    FINANCING_CREDIT = "FINANCING_CREDIT"  # 融资授信
+    HONOURS_AWARDS = "HONOURS_AWARDS"  # 评先评优、荣誉
+    ECOMMERCE_ADMISSION = "ECOMMERCE_ADMISSION"  # 电子商务平台入驻
+
+
+class Decision(Enum):
+    BLOCK = "BLOCK"  # 拦截
+    REVIEW = "REVIEW"  # 人工审核
+    GREEN_CHANNEL = "GREEN_CHANNEL"  # 绿色通道
+    CLEAR = "CLEAR"  # 无记录

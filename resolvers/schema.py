@@ -6,12 +6,13 @@ import strawberry
 
 from graph_schema.scalars import schema_config
 from graph_schema.subject import Organization, Person
+from resolvers.credit_check import CreditCheckQuery
 from resolvers.jurisdiction import JurisdictionQuery
 from resolvers.subject import SubjectQuery
 
 
 @strawberry.type
-class Query(SubjectQuery, JurisdictionQuery):
+class Query(SubjectQuery, JurisdictionQuery, CreditCheckQuery):
     pass
 
 

@@ -7,12 +7,14 @@ from gateway.db import Database
 
 async def load_all(db: Database) -> dict[str, int]:
     """Reference data and, when present, the policy graph; idempotent."""
-    from seeds import reference
+    from seeds import measures, reference
 
     counts = await reference.load(db)
     try:
         from seeds.policy import load as policy
     except ImportError:
-        return counts
-    counts.update(await policy.load(db))
+        pass
+    else:
+        counts.update(await policy.load(db))
+    counts.update(await measures.load(db))  # after the policy graph: it links to its items
     return counts

@@ -1,0 +1,194 @@
+"""The answer to a credit check: a decision, every hit with its legal basis, the measures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import strawberry
+
+from graph_schema.enums import (
+    Decision,
+    Disclosure,
+    JurisdictionLevel,
+    ListKind,
+    MatterType,
+    RoleKind,
+    Severity,
+    SubjectKind,
+)
+from graph_schema.rules import legal_basis as lb
+from graph_schema.rules.decision import Measure, Outcome
+from graph_schema.scalars import Date
+
+
+@strawberry.type(description="A policy article a hit or a measure rests on.")
+class LegalBasis:
+    item_id: strawberry.ID = strawberry.field(description="Policy item id (see policyItem).")
+    document: str
+    document_number: str | None
+    article: str
+
+
+def legal_basis(item_ids: tuple[str, ...] | list[str]) -> list[LegalBasis]:
+    out = []
+    for item_id in item_ids:
+        c = lb.cite(item_id)
+        out.append(LegalBasis(item_id=c.item_id, document=c.document,
+                              document_number=c.document_number, article=c.article))
+    return out
+
+
+@strawberry.type(description="The recognising department of a hit and its level.")
+class HitDepartment:
+    id: strawberry.ID
+    name: str
+    level: JurisdictionLevel | None
+    jurisdiction_code: str | None
+
+
+@strawberry.type(description="A subject named in a check or a derivation chain.")
+class CheckedSubject:
+    id: strawberry.ID
+    name: str
+    kind: SubjectKind
+    uscc: str | None
+
+
+@strawberry.type(description="How an organisation's entry reached a person "
+                 "(管理办法 第二十六条): organisation → role → person.")
+class DerivationChain:
+    organization: CheckedSubject
+    roles: list[RoleKind]
+
+
+@strawberry.type(description="A list entry in force on the date asked about.")
+class CreditHit:
+    entry_id: strawberry.ID
+    kind: ListKind
+    domain: str | None
+    category: str | None
+    facts: str | None
+    basis: str | None = strawberry.field(description="认定依据 as recorded by the department.")
+    decision_document: str | None
+    document_number: str | None
+    severity: Severity
+    disclosure: Disclosure
+    recognised_on: Date
+    valid_until: Date | None
+    department: HitDepartment | None
+    source_system: str | None = strawberry.field(description="The system the entry came from.")
+    derived: bool
+    chain: DerivationChain | None
+    outweighed: bool = strawberry.field(description="A red hit outweighed by a black one "
+                                        "(实施办法 第四条).")
+    legal_basis: list[LegalBasis]
+
+
+@strawberry.type(description="A measure the decision rests on, and the hits that trigger it.")
+class AppliedMeasure:
+    id: strawberry.ID
+    name: str
+    kind: str
+    effect: Decision
+    legal_basis: list[LegalBasis]
+    hit_ids: list[strawberry.ID]
+
+
+@strawberry.type(description="Information only: an officer carries a serious black entry.")
+class RelatedPartyFlag:
+    person: CheckedSubject
+    role: RoleKind
+    entry_id: strawberry.ID
+    category: str | None
+    derived: bool
+    path: str = strawberry.field(description="organisation ← role ← person ← entry")
+
+
+@strawberry.type(description="Why a subject could not be checked (e.g. an invalid code).")
+class CheckError:
+    code: str
+    message: str
+    value: str | None
+
+
+@strawberry.type(description="The answer for one subject.")
+class CreditCheck:
+    found: bool
+    subject: CheckedSubject | None
+    decision: Decision | None = strawberry.field(description="Null when the subject is unknown.")
+    matter: MatterType
+    as_of: Date
+    hits: list[CreditHit]
+    measures: list[AppliedMeasure]
+    related_parties: list[RelatedPartyFlag]
+    error: CheckError | None
+
+
+def _subject(m: Mapping[str, Any]) -> CheckedSubject:
+    return CheckedSubject(id=m["id"], name=m["name"], kind=SubjectKind(m.get("kind") or "PERSON"),
+                          uscc=m.get("uscc"))
+
+
+# 实施办法 第六条/第五条 recognise the entry; 管理办法 第二十七条 keeps it in force.
+_DIRECT_BLACK = (lb.BLACK_LIST_CRITERIA, lb.VALIDITY, lb.MUTUAL_RECOGNITION)
+_DIRECT_RED = (lb.RED_LIST_CRITERIA,)
+_DERIVED = (lb.PROPAGATION, "ha-jlcj:第十四条/（十三）", lb.VALIDITY)
+
+
+def hit_from_map(h: Mapping[str, Any], outweighed: bool) -> CreditHit:
+    dept, via = h.get("department"), h.get("via")
+    derived = bool(h.get("derived"))
+    basis = _DERIVED if derived else _DIRECT_BLACK if h["kind"] == "BLACK" else _DIRECT_RED
+    return CreditHit(
+        entry_id=h["id"], kind=ListKind(h["kind"]), domain=h.get("domain"),
+        category=h.get("category"), facts=h.get("facts"), basis=h.get("basis"),
+        decision_document=h.get("decisionDocument"), document_number=h.get("documentNumber"),
+        severity=Severity(h.get("severity") or "UNSTATED"), disclosure=Disclosure(h["disclosure"]),
+        recognised_on=h["recognisedOn"], valid_until=h.get("validUntil"),
+        department=HitDepartment(id=dept["id"], name=dept["name"],
+                                 level=JurisdictionLevel(dept["level"]) if dept.get("level") else None,
+                                 jurisdiction_code=dept.get("jurisdictionCode")) if dept else None,
+        source_system=h.get("sourceSystem"), derived=derived,
+        chain=DerivationChain(organization=_subject({**via, "kind": "ORGANIZATION"}),
+                              roles=[RoleKind(r) for r in h.get("derivedRoles") or ()])
+        if derived and via else None,
+        outweighed=outweighed, legal_basis=legal_basis(basis),
+    )
+
+
+def applied_measure(measure: Measure, hit_ids: list[str]) -> AppliedMeasure:
+    return AppliedMeasure(id=measure.id, name=measure.name, kind=measure.kind,
+                          effect=Decision(measure.effect), legal_basis=legal_basis(measure.basis),
+                          hit_ids=hit_ids)
+
+
+def related_flag(subject_name: str, r: Mapping[str, Any]) -> RelatedPartyFlag:
+    person = r["person"]
+    return RelatedPartyFlag(
+        person=CheckedSubject(id=person["id"], name=person["name"], kind=SubjectKind.PERSON,
+                              uscc=None),
+        role=RoleKind(r["role"]), entry_id=r["entryId"], category=r.get("category"),
+        derived=bool(r.get("derived")),
+        path=f"{subject_name} ← {r['role']} ← {person['name']} ← {r['entryId']}",
+    )
+
+
+def check_from_record(record: Mapping[str, Any], outcome: Outcome | None, matter: MatterType,
+                      as_of: Any) -> CreditCheck:
+    subject = record["subject"]
+    if subject is None or outcome is None:
+        return not_found(matter, as_of)
+    return CreditCheck(
+        found=True, subject=_subject(subject), decision=Decision(outcome.decision),
+        matter=matter, as_of=as_of,
+        hits=[hit_from_map(h, h["id"] in outcome.outweighed) for h in record["hits"]],
+        measures=[applied_measure(m, ids) for m, ids in outcome.applied],
+        related_parties=[related_flag(subject["name"], r) for r in record["related"]],
+        error=None,
+    )
+
+
+def not_found(matter: MatterType, as_of: Any, error: CheckError | None = None) -> CreditCheck:
+    return CreditCheck(found=False, subject=None, decision=None, matter=matter, as_of=as_of,
+                       hits=[], measures=[], related_parties=[], error=error)
