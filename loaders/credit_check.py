@@ -51,17 +51,20 @@ CALL (s) {{
   RETURN collect(CASE WHEN f IS NOT NULL THEN {{person: q {{.id, .name}}, role: r.kind,
                  entryId: f.id, category: f.category, derived: f.derived}} END) AS related
 }}
-RETURN i, s {{.id, .name, .kind, .uscc}} AS subject, hits, related,
-       CASE i WHEN 0 THEN measures END AS measures
+RETURN measures, collect({{i: i, subject: s {{.id, .name, .kind, .uscc}}, hits: hits,
+                          related: related}}) AS subjects
 """
 
 
 async def credit_check(db: Database, refs: list[dict[str, str | None]], matter: str,
-                       as_of: dt.date) -> tuple[list[Any], list[dict[str, Any]]]:
-    """Rows in input order (subject None when unknown) and the matter's measures."""
+                       as_of: dt.date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One answer per reference in input order (subject None when unknown), and the
+    matter's measures; one query, one record."""
+    if not refs:
+        return [], []
     records = await db.read(CREDIT_CHECK, {"refs": refs, "matter": matter, "asOf": as_of,
                                            "officerRoles": OFFICER_ROLES}, op="credit_check")
-    measures = records[0]["measures"] if records else []
-    if any(r["i"] != n for n, r in enumerate(records)):
-        records = sorted(records, key=lambda r: r["i"])
-    return records, measures
+    subjects: list[dict[str, Any]] = records[0]["subjects"]
+    if any(r["i"] != n for n, r in enumerate(subjects)):
+        subjects.sort(key=lambda r: r["i"])
+    return subjects, records[0]["measures"]

@@ -22,6 +22,10 @@ SET v = properties(x), v.versionOf = $versionOf, v.versionAt = $now, v.versionAc
     v.versionReason = $reason
 """
 
+# One record per batch (the driver pays per record): how many rows created and updated.
+_COUNTS = ("count(*) AS written, sum(CASE x.version WHEN 1 THEN 1 ELSE 0 END) AS created, "
+           "[] AS misses")
+
 # A row changes a node when one of its (non-null) properties differs.
 _CHANGED = "x.version = 0 OR any(k IN keys(row.props) WHERE x[k] IS NULL OR x[k] <> row.props[k])"
 
@@ -32,7 +36,7 @@ ON CREATE SET x.id = randomUUID(), x.version = 0, x.createdAt = $now
 WITH x, row WHERE {_CHANGED}
 SET x += row.props, x.version = x.version + 1, x.updatedAt = $now
 {_VERSION}
-RETURN row.n AS n, x.version AS version
+RETURN {_COUNTS}
 """
 
 UPSERT_PERSONS = f"""
@@ -42,7 +46,7 @@ ON CREATE SET x.id = randomUUID(), x.version = 0, x.createdAt = $now
 WITH x, row WHERE {_CHANGED}
 SET x += row.props, x.version = x.version + 1, x.updatedAt = $now
 {_VERSION}
-RETURN row.n AS n, x.version AS version
+RETURN {_COUNTS}
 """
 
 # A role is keyed by (person, organisation, kind, start). Only the end date may
@@ -66,8 +70,10 @@ OPTIONAL CALL (row, p, o) {
       v.versionReason = $reason
   RETURN x.version AS version
 }
-RETURN row.n AS n, p IS NOT NULL AS personFound, o IS NOT NULL AS organizationFound, version,
-       o.id AS organizationId
+RETURN count(version) AS written, sum(CASE version WHEN 1 THEN 1 ELSE 0 END) AS created,
+       collect(CASE WHEN p IS NULL THEN [row.n, 'id_number'] WHEN o IS NULL THEN [row.n, 'uscc']
+               END) AS misses,
+       collect(DISTINCT CASE WHEN version IS NOT NULL THEN o.id END) AS touched
 """
 
 UPSERT_LIST_ENTRIES = f"""
@@ -88,8 +94,10 @@ OPTIONAL CALL (row, s, d) {{
   {_VERSION}
   RETURN x.id AS entryId, x.version AS version
 }}
-RETURN row.n AS n, s IS NOT NULL AS subjectFound, d IS NOT NULL AS departmentFound,
-       entryId, version
+RETURN count(version) AS written, sum(CASE version WHEN 1 THEN 1 ELSE 0 END) AS created,
+       collect(CASE WHEN s IS NULL THEN [row.n, 'subject'] WHEN d IS NULL THEN [row.n, 'department']
+               END) AS misses,
+       collect(entryId) AS entryIds
 """
 
 UPSERT_CREDIT_RECORDS = f"""
@@ -109,8 +117,9 @@ OPTIONAL CALL (row, s, d) {{
   {_VERSION}
   RETURN x.id AS recordId, x.version AS version
 }}
-RETURN row.n AS n, s IS NOT NULL AS subjectFound, d IS NOT NULL AS departmentFound,
-       recordId, version
+RETURN count(version) AS written, sum(CASE version WHEN 1 THEN 1 ELSE 0 END) AS created,
+       collect(CASE WHEN s IS NULL THEN [row.n, 'subject'] WHEN d IS NULL THEN [row.n, 'department']
+               END) AS misses
 """
 
 # 实施办法 第四条: a subject put on a black list leaves the red lists it was on before.
@@ -127,7 +136,7 @@ SET x.endedOn = b.recognisedOn, x.endStatus = 'REVOKED', x.status = 'REVOKED',
 CREATE (x)-[:HAS_VERSION]->(v:Version)
 SET v = properties(x), v.versionOf = 'ListEntry', v.versionAt = $now, v.versionActor = $actor,
     v.versionChange = 'REVOKED', v.versionReason = x.endReason
-RETURN x.id AS ended
+RETURN count(x) AS ended
 """
 
 # Ending an entry (revocation, repair, expiry on record): the entry stays, with its end.
@@ -139,7 +148,7 @@ SET x.endedOn = $on, x.endStatus = $status, x.status = $status, x.endReason = $r
 CREATE (x)-[:HAS_VERSION]->(v:Version)
 SET v = properties(x), v.versionOf = 'ListEntry', v.versionAt = $now, v.versionActor = $actor,
     v.versionChange = $status, v.versionReason = $reason
-RETURN x.id AS id
+RETURN count(x) AS ended
 """
 
 DEPARTMENT_DIRECTORY = """
@@ -170,28 +179,27 @@ async def propagate(tx: Transaction, *, now: Any, actor: str, reason: str | None
 
 
 async def write_list_entries(tx: Transaction, rows: list[dict[str, Any]], *, now: Any,
-                             actor: str, reason: str | None) -> list[Any]:
+                             actor: str, reason: str | None) -> Any:
     """Upsert entries, then 实施办法 第四条 and 管理办法 第二十六条, in one transaction."""
-    records = await tx.run(
+    [record] = await tx.run(
         UPSERT_LIST_ENTRIES,
         {"rows": rows, **version_params(now, actor, reason, "ListEntry")},
     )
-    written = [r["entryId"] for r in records if r["entryId"] is not None]
+    written = record["entryIds"]
     if written:
         await tx.run(END_RED_ON_BLACK, {"entryIds": written, "now": now, "actor": actor})
         await propagate(tx, now=now, actor=actor, reason=reason, source_ids=written)
-    return records
+    return record
 
 
 async def write_roles(tx: Transaction, rows: list[dict[str, Any]], *, now: Any, actor: str,
-                      reason: str | None) -> list[Any]:
+                      reason: str | None) -> Any:
     """Upsert roles; derived entries of the organisations touched follow the new dates."""
-    records = await tx.run(UPSERT_ROLES, {"rows": rows, "now": now, "actor": actor,
-                                          "reason": reason})
-    touched = sorted({r["organizationId"] for r in records if r["version"] is not None})
-    if touched:
-        await propagate(tx, now=now, actor=actor, reason=reason, org_ids=touched)
-    return records
+    [record] = await tx.run(UPSERT_ROLES, {"rows": rows, "now": now, "actor": actor,
+                                           "reason": reason})
+    if record["touched"]:
+        await propagate(tx, now=now, actor=actor, reason=reason, org_ids=record["touched"])
+    return record
 
 
 async def end_list_entry(db: Database, entry_id: str, *, status: str, on: Any, reason: str,
@@ -199,11 +207,11 @@ async def end_list_entry(db: Database, entry_id: str, *, status: str, on: Any, r
     """End a (source) entry; its derived entries follow in the same transaction."""
 
     async def work(tx: Transaction) -> bool:
-        ended = await tx.run(END_LIST_ENTRY, {"id": entry_id, "status": status, "on": on,
-                                              "reason": reason, "actor": actor, "now": now})
-        if ended:
+        [record] = await tx.run(END_LIST_ENTRY, {"id": entry_id, "status": status, "on": on,
+                                                 "reason": reason, "actor": actor, "now": now})
+        if record["ended"]:
             await propagate(tx, now=now, actor=actor, reason=reason, source_ids=[entry_id])
-        return bool(ended)
+        return bool(record["ended"])
 
     return await db.transaction(work, op="end_list_entry")
 

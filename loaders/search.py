@@ -15,16 +15,21 @@ SEARCH_SUBJECTS = f"""
 CALL db.index.fulltext.queryNodes($index, $query, {{skip: $skip, limit: $limit}})
 YIELD node, score
 WHERE $kind IS NULL OR node.kind = $kind
-RETURN node {SUBJECT_MAP} AS subject, score
+RETURN collect([node {SUBJECT_MAP}, score]) AS subjects
 """
 
-_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
+_PHRASE_SPECIAL = re.compile(r'(["\\])')
 
 
 def lucene_text(text: str) -> str:
-    """User text as a Lucene query of plain terms: operators escaped, never interpreted."""
-    words = [_LUCENE_SPECIAL.sub(r"\\\1", w) for w in text.split()]
-    return " ".join(words)
+    """User text as a Lucene query: every word a quoted phrase, all required.
+
+    With the CJK analyzer a phrase of bigrams matches the words as written, so
+    "华宏" finds names containing 华宏 and not every name sharing one character
+    pair; operators typed by the user are text, never syntax.
+    """
+    words = [_PHRASE_SPECIAL.sub(r"\\\1", w) for w in text.split()]
+    return " AND ".join(f'"{w}"' for w in words)
 
 
 def encode_cursor(offset: int) -> str:
@@ -55,4 +60,4 @@ async def search_subjects(db: Database, text: str, kind: str | None, skip: int,
          "kind": kind},
         op="search_subjects",
     )
-    return [{**r["subject"], "score": r["score"]} for r in records]
+    return [{**subject, "score": score} for subject, score in records[0]["subjects"]]

@@ -9,6 +9,7 @@ its record and keeps the earlier version.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import time
@@ -90,6 +91,17 @@ def read_rows(path: Path) -> Iterator[tuple[int, Any]]:
             yield number, value
 
 
+def _chunks(rows: Iterable[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
+    chunk: list[tuple[int, Any]] = []
+    for item in rows:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def count_lines(path: Path) -> int:
     with open(path, "rb") as f:
         return sum(1 for _ in f)
@@ -124,29 +136,41 @@ class Importer:
     async def load(self, rows: Iterable[tuple[int, Any]], kind: ImportKind, name: str = "(rows)",
                    on_progress: Callable[[int], None] | None = None,
                    ) -> tuple[ImportReport, list[Reject]]:
-        """Import (line number, raw row) pairs; return the report and the rejected rows."""
+        """Import (line number, raw row) pairs; return the report and the rejected rows.
+
+        Parsing the next batch overlaps the write of the previous one (one write in
+        flight, so batches still commit in file order).
+        """
         report = ImportReport(kind.value, name)
         rejects: list[Reject] = []
         parse = await self._parser(kind)
         started = time.perf_counter()
-        batch: list[dict[str, Any]] = []
-        raw_by_n: dict[int, Any] = {}
-        for line, raw in rows:
-            report.read += 1
-            try:
-                if isinstance(raw, RowError):
-                    raise raw
-                batch.append(parse(raw, line))
-                raw_by_n[line] = raw
-            except RowError as err:
-                rejects.append(Reject(line, err.field, err.code, err.reason, err.value, raw))
-            if len(batch) >= self.batch_size:
-                await self._flush(kind, batch, raw_by_n, report, rejects)
-                batch, raw_by_n = [], {}
-                if on_progress:
-                    on_progress(line)
-        if batch:
-            await self._flush(kind, batch, raw_by_n, report, rejects)
+
+        def parse_chunk(chunk: list[tuple[int, Any]]) -> tuple[list[dict[str, Any]], dict[int, Any]]:
+            batch, raw_by_n = [], {}
+            for line, raw in chunk:
+                try:
+                    if isinstance(raw, RowError):
+                        raise raw
+                    batch.append(parse(raw, line))
+                    raw_by_n[line] = raw
+                except RowError as err:
+                    rejects.append(Reject(line, err.field, err.code, err.reason, err.value, raw))
+            return batch, raw_by_n
+
+        writing: asyncio.Task[None] | None = None
+        for chunk in _chunks(rows, self.batch_size):
+            report.read += len(chunk)
+            # Parse in a thread while the event loop drives the previous batch's write.
+            batch, raw_by_n = await asyncio.to_thread(parse_chunk, chunk)
+            if writing is not None:
+                await writing
+            if on_progress:
+                on_progress(chunk[-1][0])
+            if batch:
+                writing = asyncio.create_task(self._flush(kind, batch, raw_by_n, report, rejects))
+        if writing is not None:
+            await writing
         report.seconds = time.perf_counter() - started
         report.rejected = len(rejects)
         rejects.sort(key=lambda r: r.line)
@@ -182,43 +206,35 @@ class Importer:
                                         {"rows": persons, **params, "versionOf": "Person"})
                 return out
             if kind is ImportKind.ROLES:
-                return await ingest.write_roles(tx, batch, now=now, actor=self.actor,
-                                                reason=params["reason"])
+                return [await ingest.write_roles(tx, batch, now=now, actor=self.actor,
+                                                 reason=params["reason"])]
             if kind is ImportKind.ENTRIES:
-                return await ingest.write_list_entries(tx, batch, now=now, actor=self.actor,
-                                                       reason=params["reason"])
+                return [await ingest.write_list_entries(tx, batch, now=now, actor=self.actor,
+                                                        reason=params["reason"])]
             return await tx.run(ingest.UPSERT_CREDIT_RECORDS,
                                 {"rows": batch, **params, "versionOf": "CreditRecord"})
 
         records = await self.db.transaction(work, op=f"import:{kind.value}")
-        written = {r["n"]: r for r in records}
-        for row in batch:
-            record = written.get(row["n"])
-            miss = _miss(record) if record is not None else None
-            if miss is not None:
-                rejects.append(Reject(row["n"], miss[0], miss[1], miss[2],
-                                      row.get("uscc") or row.get("idNumber"), raw_by_n[row["n"]]))
-                continue
-            version = record["version"] if record is not None else None
-            if version is None:
-                report.unchanged += 1
-            elif version == 1:
-                report.created += 1
-            else:
-                report.updated += 1
+        by_n = {row["n"]: row for row in batch}
+        misses = 0
+        for record in records:
+            report.created += record["created"]
+            report.updated += record["written"] - record["created"]
+            for n, what in record["misses"]:
+                misses += 1
+                row = by_n[n]
+                field, code, reason = MISSES[what]
+                rejects.append(Reject(n, field, code, reason,
+                                      row.get("uscc") or row.get("idNumber"), raw_by_n[n]))
+        report.unchanged += len(batch) - misses - sum(r["written"] for r in records)
 
 
-def _miss(record: Any) -> tuple[str, str, str] | None:
-    keys = record.keys()
-    if "personFound" in keys and not record["personFound"]:
-        return "id_number", "UNKNOWN_SUBJECT", "no person with this ID number; import subjects first"
-    if "organizationFound" in keys and not record["organizationFound"]:
-        return "uscc", "UNKNOWN_SUBJECT", "no organisation with this USCC; import subjects first"
-    if "subjectFound" in keys and not record["subjectFound"]:
-        return "uscc", "UNKNOWN_SUBJECT", "no subject with this code; import subjects first"
-    if "departmentFound" in keys and not record["departmentFound"]:
-        return "department_id", "UNKNOWN_DEPARTMENT", "no such department"
-    return None
+MISSES = {
+    "id_number": ("id_number", "UNKNOWN_SUBJECT", "no person with this ID number; import subjects first"),
+    "uscc": ("uscc", "UNKNOWN_SUBJECT", "no organisation with this USCC; import subjects first"),
+    "subject": ("uscc", "UNKNOWN_SUBJECT", "no subject with this code; import subjects first"),
+    "department": ("department_id", "UNKNOWN_DEPARTMENT", "no such department"),
+}
 
 
 def write_rejects(path: Path, rejects: list[Reject]) -> None:
