@@ -11,18 +11,27 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from graphql import DocumentNode
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    NoSchemaIntrospectionCustomRule,
+    OperationDefinitionNode,
+)
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gateway.context import Context
+from gateway.audit import AuditWriter
+from gateway.auth import TokenVerifier
+from gateway.context import Context, read_consents, read_purpose
 from gateway.db import Database
 from gateway.errors import CreditGraphError
 from gateway.graphql_http import GraphQLEndpoint, json_response
+from gateway.limits import RateLimiter, cost_limit_rule, depth_limit_rule, rate_limited
 from gateway.settings import Settings
 from graph_schema.migrate import migrate, pending
+from resolvers.public import public_schema
 from resolvers.schema import government_schema
 
 log = logging.getLogger("credit_graph")
@@ -32,28 +41,59 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                run_migrations: bool = True) -> Starlette:
     settings = settings or Settings.from_env()
     state: dict[str, Any] = {}
+    verifier = TokenVerifier(settings)  # a missing secret or key fails here, at start-up
+    audit = AuditWriter(lambda: state["audit_db"], mode=settings.audit_write,
+                        flush_ms=settings.audit_flush_ms)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         database = db or Database.connect(settings)
         app.state.db = database
         state["db"] = database
+        # The register writes through its own view of the driver: its statements belong to
+        # no request, so the per-app query count (which proves batching) leaves them out.
+        state["audit_db"] = Database(database.driver, database.database,
+                                     read_routing=settings.neo4j_read_routing,
+                                     timeout_s=settings.neo4j_query_timeout_s)
         try:
             if run_migrations:
                 applied = await migrate(database)
                 if applied:
                     log.info("applied migrations: %s", ", ".join(applied))
-            yield
+            await audit.start()
+            try:
+                yield
+            finally:
+                await audit.close()  # background mode: flush what is queued
         finally:
             if db is None:
                 await database.close()
 
     async def government_context(request: Request, document: DocumentNode,
                                  operation: str | None) -> Context:
+        viewer = await verifier.authenticate(request)  # Unauthenticated → HTTP 401
+        return Context(state["db"], settings, request, viewer, purpose=read_purpose(request),
+                       consents=read_consents(request),
+                       operation_name=operation or _operation_name(document),
+                       audit_writer=audit)
+
+    async def public_context(request: Request, document: DocumentNode,
+                             operation: str | None) -> Context:
         return Context(state["db"], settings, request)
 
+    government_rules: list[type[ASTValidationRule]] = []
+    if not settings.introspection:
+        government_rules.append(NoSchemaIntrospectionCustomRule)
     graphql = GraphQLEndpoint(government_schema(), government_context,
-                              graphiql=settings.graphiql, cache_size=settings.document_cache_size)
+                              graphiql=settings.graphiql, extra_rules=government_rules,
+                              cache_size=settings.document_cache_size)
+    public_rules = [depth_limit_rule(settings.public_max_depth),
+                    cost_limit_rule(settings.public_max_cost, settings.public_max_page)]
+    if not settings.public_introspection:
+        public_rules.append(NoSchemaIntrospectionCustomRule)
+    public = GraphQLEndpoint(public_schema(), public_context, graphiql=settings.graphiql,
+                             extra_rules=public_rules, cache_size=settings.document_cache_size)
+    limiter = RateLimiter(settings.public_rate_per_minute)
 
     async def healthz(request: Request) -> Response:
         return json_response({"status": "alive"})
@@ -78,6 +118,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
         exception_handlers={Exception: internal_error},
         routes=[
             Route("/graphql", graphql.handle, methods=["GET", "POST"]),
+            Route("/public/graphql",
+                  rate_limited(public.handle, limiter, settings.public_client_header),
+                  methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
@@ -85,4 +128,12 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     )
     app.state.settings = settings
     app.state.graphql = graphql
+    app.state.public_graphql = public
+    app.state.audit = audit
     return app
+
+
+def _operation_name(document: DocumentNode) -> str | None:
+    names = [d.name.value for d in document.definitions
+             if isinstance(d, OperationDefinitionNode) and d.name]
+    return names[0] if len(names) == 1 else None

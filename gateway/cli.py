@@ -205,6 +205,40 @@ async def load_dataset(db: Database, folder: Path) -> list[Any]:
     return await _import_files(db, files, None, 2000)
 
 
+def _duration(text: str) -> dt.timedelta:
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    try:
+        if text and text[-1] in units:
+            return dt.timedelta(seconds=int(text[:-1]) * units[text[-1]])
+        return dt.timedelta(seconds=int(text))
+    except ValueError:
+        raise typer.BadParameter(f"{text!r}: seconds, or a number with s, m, h or d") from None
+
+
+@app.command()
+def token(
+    sub: Annotated[str, typer.Option(help="the caller (token subject)")],
+    roles: Annotated[str, typer.Option(help="comma-separated: approval, investigator, "
+                                       "credit_admin, supervisor, subject")],
+    dept: Annotated[str | None, typer.Option(help="department id, <code>/<name>")] = None,
+    jur: Annotated[str | None, typer.Option(help="jurisdiction code (default: from --dept)")
+                   ] = None,
+    subject_id: Annotated[str | None, typer.Option(help="with role subject: the subject's "
+                                                   "internal id")] = None,
+    ttl: Annotated[str, typer.Option(help="lifetime: seconds, or 30m, 8h, 7d")] = "8h",
+) -> None:
+    """Mint a development token (HS256 with the local secret) and print it."""
+    from gateway.auth import mint_token
+
+    try:
+        jwt_token = mint_token(_settings(), sub=sub, dept=dept, jur=jur, subject_id=subject_id,
+                               roles=[r.strip() for r in roles.split(",") if r.strip()],
+                               ttl=_duration(ttl))
+    except CreditGraphError as exc:
+        _fail(exc)
+    typer.echo(jwt_token)
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option()] = None,
@@ -239,10 +273,13 @@ def demo(
     else:
         console.print(f"demo data already loaded ({marker})")
     url = f"http://{settings.host}:{settings.port}"
-    console.print(f"\nGraphQL (government): {url}/graphql   health: {url}/healthz  {url}/readyz")
-    console.print('Example: curl -s ' + url + '/graphql -H "content-type: application/json" '
-                  "-d '{\"query\":\"{ searchSubjects(name: \\\"华宏\\\", first: 3) "
-                  "{ edges { node { name ... on Organization { uscc } } } } }\"}'\n")
+    console.print(f"\nGraphQL (government): {url}/graphql   public portal: {url}/public/graphql"
+                  f"   health: {url}/healthz  {url}/readyz")
+    console.print("A development token: credit-graph token --sub me --roles approval "
+                  "--dept 320800/淮安市市场监督管理局")
+    console.print('Example: curl -s ' + url + '/public/graphql -H "content-type: '
+                  "application/json\" -d '{\"query\":\"{ search(text: \\\"华宏\\\", first: 3) "
+                  "{ edges { node { name ... on PublicOrganization { uscc } } } } }\"}'\n")
     if not no_serve:
         serve(host=None, port=None, workers=1)
 

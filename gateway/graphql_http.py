@@ -33,6 +33,7 @@ from strawberry.exceptions import StrawberryInputCoercionError
 from starlette.responses import HTMLResponse, Response
 
 from gateway.errors import CreditGraphError
+from gateway.executor import Executor
 
 log = logging.getLogger("credit_graph.graphql")
 
@@ -125,7 +126,7 @@ class GraphQLEndpoint:
                  cache_size: int = 512) -> None:
         self.schema = schema
         self._core = schema._schema
-        self._executor = schema.execution_context_class
+        self._executor = Executor
         self._context = context
         self._graphiql = graphiql
         self.documents = DocumentCache(self._core, [*specified_rules, *extra_rules], cache_size)

@@ -73,12 +73,18 @@ class Settings:
     jwt_audience: str = "credit-graph"
     jwt_issuer: str | None = None
     jwt_jwks_url: str | None = None
+    jwt_public_key_file: Path | None = None
+    jwt_leeway_s: int = 30
+    # the query register (个人诚信 opinion 四(一))
+    audit_write: str = "background"  # or "request": written before the response, fail closed
+    audit_flush_ms: int = 5
     # public audience limits
     public_max_depth: int = 8
     public_max_page: int = 50
     public_max_cost: int = 500
     public_rate_per_minute: int = 120
     public_introspection: bool = True
+    public_client_header: str | None = None  # e.g. x-forwarded-for, set behind a proxy only
 
     @property
     def local_neo4j(self) -> bool:
@@ -116,9 +122,18 @@ class Settings:
         get = env.get
         instance = get("CREDIT_GRAPH_INSTANCE", "demo")
         bolt_default, http_default = INSTANCE_PORTS.get(instance, (7687, 7474))
+        jwks_url = get("CREDIT_GRAPH_JWT_JWKS_URL") or None
+        public_key = get("CREDIT_GRAPH_JWT_PUBLIC_KEY_FILE") or None
+        # A deployment with an identity provider's keys verifies RS256 unless told otherwise.
+        default_algorithms = "RS256" if jwks_url or public_key else "HS256"
         algorithms = tuple(
-            a.strip() for a in get("CREDIT_GRAPH_JWT_ALGORITHMS", "HS256").split(",") if a.strip()
+            a.strip() for a in get("CREDIT_GRAPH_JWT_ALGORITHMS", default_algorithms).split(",")
+            if a.strip()
         )
+        audit_write = get("CREDIT_GRAPH_AUDIT_WRITE", "background")
+        if audit_write not in {"request", "background"}:
+            raise ConfigurationError(
+                f"CREDIT_GRAPH_AUDIT_WRITE must be request or background, not {audit_write!r}")
         return cls(
             neo4j_uri=get("NEO4J_URI") or None,
             neo4j_user=get("NEO4J_USER", "neo4j"),
@@ -152,7 +167,12 @@ class Settings:
             jwt_algorithms=algorithms,
             jwt_audience=get("CREDIT_GRAPH_JWT_AUDIENCE", "credit-graph"),
             jwt_issuer=get("CREDIT_GRAPH_JWT_ISSUER") or None,
-            jwt_jwks_url=get("CREDIT_GRAPH_JWT_JWKS_URL") or None,
+            jwt_jwks_url=jwks_url,
+            jwt_public_key_file=Path(public_key) if public_key else None,
+            jwt_leeway_s=_int(get("CREDIT_GRAPH_JWT_LEEWAY_S", "30"), "CREDIT_GRAPH_JWT_LEEWAY_S"),
+            audit_write=audit_write,
+            audit_flush_ms=_int(get("CREDIT_GRAPH_AUDIT_FLUSH_MS", "5"),
+                                "CREDIT_GRAPH_AUDIT_FLUSH_MS"),
             public_max_depth=_int(
                 get("CREDIT_GRAPH_PUBLIC_MAX_DEPTH", "8"), "CREDIT_GRAPH_PUBLIC_MAX_DEPTH"
             ),
@@ -170,4 +190,5 @@ class Settings:
                 get("CREDIT_GRAPH_PUBLIC_INTROSPECTION", "true"),
                 "CREDIT_GRAPH_PUBLIC_INTROSPECTION",
             ),
+            public_client_header=(get("CREDIT_GRAPH_PUBLIC_CLIENT_HEADER") or "").lower() or None,
         )

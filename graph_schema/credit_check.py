@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 import strawberry
@@ -28,15 +29,6 @@ class LegalBasis:
     document: str
     document_number: str | None
     article: str
-
-
-def legal_basis(item_ids: tuple[str, ...] | list[str]) -> list[LegalBasis]:
-    out = []
-    for item_id in item_ids:
-        c = lb.cite(item_id)
-        out.append(LegalBasis(item_id=c.item_id, document=c.document,
-                              document_number=c.document_number, article=c.article))
-    return out
 
 
 @strawberry.type(description="The recognising department of a hit and its level.")
@@ -125,9 +117,24 @@ class CreditCheck:
     error: CheckError | None
 
 
-def _subject(m: Mapping[str, Any]) -> CheckedSubject:
-    return CheckedSubject(id=m["id"], name=m["name"], kind=SubjectKind(m.get("kind") or "PERSON"),
-                          uscc=m.get("uscc"))
+# The builders below return plain dicts keyed by GraphQL field names: the executor
+# projects the query over them without a resolver call per field (gateway/executor.py).
+Plain = dict[str, Any]
+
+
+def _subject(m: Mapping[str, Any], kind: str | None = None) -> Plain:
+    return {"id": m["id"], "name": m["name"], "kind": kind or m.get("kind") or "PERSON",
+            "uscc": m.get("uscc")}
+
+
+@cache
+def _basis(item_ids: tuple[str, ...]) -> list[Plain]:
+    out = []
+    for item_id in item_ids:
+        c = lb.cite(item_id)
+        out.append({"itemId": c.item_id, "document": c.document,
+                    "documentNumber": c.document_number, "article": c.article})
+    return out
 
 
 # 实施办法 第六条/第五条 recognise the entry; 管理办法 第二十七条 keeps it in force.
@@ -136,59 +143,52 @@ _DIRECT_RED = (lb.RED_LIST_CRITERIA,)
 _DERIVED = (lb.PROPAGATION, "ha-jlcj:第十四条/（十三）", lb.VALIDITY)
 
 
-def hit_from_map(h: Mapping[str, Any], outweighed: bool) -> CreditHit:
-    dept, via = h.get("department"), h.get("via")
+def hit_plain(h: Mapping[str, Any], outweighed: bool) -> Plain:
     derived = bool(h.get("derived"))
+    via = h.get("via")
     basis = _DERIVED if derived else _DIRECT_BLACK if h["kind"] == "BLACK" else _DIRECT_RED
-    return CreditHit(
-        entry_id=h["id"], kind=ListKind(h["kind"]), domain=h.get("domain"),
-        category=h.get("category"), facts=h.get("facts"), basis=h.get("basis"),
-        decision_document=h.get("decisionDocument"), document_number=h.get("documentNumber"),
-        severity=Severity(h.get("severity") or "UNSTATED"), disclosure=Disclosure(h["disclosure"]),
-        recognised_on=h["recognisedOn"], valid_until=h.get("validUntil"),
-        department=HitDepartment(id=dept["id"], name=dept["name"],
-                                 level=JurisdictionLevel(dept["level"]) if dept.get("level") else None,
-                                 jurisdiction_code=dept.get("jurisdictionCode")) if dept else None,
-        source_system=h.get("sourceSystem"), derived=derived,
-        chain=DerivationChain(organization=_subject({**via, "kind": "ORGANIZATION"}),
-                              roles=[RoleKind(r) for r in h.get("derivedRoles") or ()])
-        if derived and via else None,
-        outweighed=outweighed, legal_basis=legal_basis(basis),
-    )
+    return {
+        "entryId": h["id"], "kind": h["kind"], "domain": h.get("domain"),
+        "category": h.get("category"), "facts": h.get("facts"), "basis": h.get("basis"),
+        "decisionDocument": h.get("decisionDocument"), "documentNumber": h.get("documentNumber"),
+        "severity": h.get("severity") or "UNSTATED", "disclosure": h["disclosure"],
+        "recognisedOn": h["recognisedOn"], "validUntil": h.get("validUntil"),
+        "department": h.get("department"), "sourceSystem": h.get("sourceSystem"),
+        "derived": derived,
+        "chain": {"organization": _subject(via, "ORGANIZATION"),
+                  "roles": h.get("derivedRoles") or []} if derived and via else None,
+        "outweighed": outweighed, "legalBasis": _basis(basis),
+    }
 
 
-def applied_measure(measure: Measure, hit_ids: list[str]) -> AppliedMeasure:
-    return AppliedMeasure(id=measure.id, name=measure.name, kind=measure.kind,
-                          effect=Decision(measure.effect), legal_basis=legal_basis(measure.basis),
-                          hit_ids=hit_ids)
+def measure_plain(measure: Measure, hit_ids: list[str]) -> Plain:
+    return {"id": measure.id, "name": measure.name, "kind": measure.kind,
+            "effect": measure.effect, "legalBasis": _basis(measure.basis), "hitIds": hit_ids}
 
 
-def related_flag(subject_name: str, r: Mapping[str, Any]) -> RelatedPartyFlag:
+def related_plain(subject_name: str, r: Mapping[str, Any]) -> Plain:
     person = r["person"]
-    return RelatedPartyFlag(
-        person=CheckedSubject(id=person["id"], name=person["name"], kind=SubjectKind.PERSON,
-                              uscc=None),
-        role=RoleKind(r["role"]), entry_id=r["entryId"], category=r.get("category"),
-        derived=bool(r.get("derived")),
-        path=f"{subject_name} ← {r['role']} ← {person['name']} ← {r['entryId']}",
-    )
+    return {"person": _subject(person, "PERSON"), "role": r["role"], "entryId": r["entryId"],
+            "category": r.get("category"), "derived": bool(r.get("derived")),
+            "path": f"{subject_name} ← {r['role']} ← {person['name']} ← {r['entryId']}"}
 
 
-def check_from_record(record: Mapping[str, Any], outcome: Outcome | None, matter: MatterType,
-                      as_of: Any) -> CreditCheck:
+def check_plain(record: Mapping[str, Any], outcome: Outcome | None, matter: str,
+                as_of: Any) -> Plain:
     subject = record["subject"]
-    if subject is None or outcome is None:
+    if outcome is None:
         return not_found(matter, as_of)
-    return CreditCheck(
-        found=True, subject=_subject(subject), decision=Decision(outcome.decision),
-        matter=matter, as_of=as_of,
-        hits=[hit_from_map(h, h["id"] in outcome.outweighed) for h in record["hits"]],
-        measures=[applied_measure(m, ids) for m, ids in outcome.applied],
-        related_parties=[related_flag(subject["name"], r) for r in record["related"]],
-        error=None,
-    )
+    outweighed = outcome.outweighed
+    return {
+        "found": True, "subject": _subject(subject), "decision": outcome.decision,
+        "matter": matter, "asOf": as_of,
+        "hits": [hit_plain(h, h["id"] in outweighed) for h in record["hits"]],
+        "measures": [measure_plain(m, ids) for m, ids in outcome.applied],
+        "relatedParties": [related_plain(subject["name"], r) for r in record["related"]],
+        "error": None,
+    }
 
 
-def not_found(matter: MatterType, as_of: Any, error: CheckError | None = None) -> CreditCheck:
-    return CreditCheck(found=False, subject=None, decision=None, matter=matter, as_of=as_of,
-                       hits=[], measures=[], related_parties=[], error=error)
+def not_found(matter: str, as_of: Any, error: Plain | None = None) -> Plain:
+    return {"found": False, "subject": None, "decision": None, "matter": matter, "asOf": as_of,
+            "hits": [], "measures": [], "relatedParties": [], "error": error}

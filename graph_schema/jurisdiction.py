@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import Info
@@ -10,6 +10,12 @@ from strawberry import Info
 from gateway.context import Context
 
 from graph_schema.enums import JurisdictionLevel
+
+if TYPE_CHECKING:
+    from graph_schema.policy import DepartmentRole, Task
+
+TaskRef = Annotated["Task", strawberry.lazy("graph_schema.policy")]
+DepartmentRoleRef = Annotated["DepartmentRole", strawberry.lazy("graph_schema.policy")]
 
 
 
@@ -66,3 +72,11 @@ class Department:
             return None
         m = await info.context.loaders.jurisdictions_by_code.load(self.jurisdiction_code)
         return Jurisdiction.from_map(m) if m else None
+
+    @strawberry.field(description="Task rows of the policy graph naming this department, in "
+                      "document order; `role` null: any role.")
+    async def tasks(self, info: Info[Context, None],
+                    role: DepartmentRoleRef | None = None) -> list[TaskRef]:
+        from graph_schema.policy import tasks_of_unit
+
+        return await tasks_of_unit(info.context, str(self.id), role)

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import Info
 
-from gateway.context import Context
-
+from gateway.context import Context, selected_fields
 from graph_schema.enums import (
     Disclosure,
     EntryStatus,
@@ -85,9 +84,18 @@ class ListEntry:
     async def source(self, info: Info[Context, None]) -> ListEntry | None:
         if not self.source_entry_id:
             return None
-        m = await info.context.loaders.list_entries_by_id.load(
-            (self.source_entry_id, info.context.today))
-        return ListEntry.from_map(m) if m else None
+        ctx = info.context
+        m = await ctx.loaders.list_entries_by_id.load((self.source_entry_id, ctx.today))
+        if not m:
+            return None
+        # The source belongs to the organisation: its disclosure rules apply, not the person's.
+        access = await ctx.access(m["subjectId"])
+        if m["disclosure"] not in access.classes or (
+                not access.history and m["statusOn"] != "ACTIVE"):
+            return None
+        ctx.disclose(m["subjectId"], "ListEntry.source", selected_fields(info),
+                     [m["disclosure"]])
+        return ListEntry.from_map(m)
 
     @strawberry.field(description="For a derived entry: the organisation it came through.")
     async def through_organization(self, info: Info[Context, None]) -> SubjectRef | None:

@@ -19,6 +19,8 @@ LIST_ENTRY = "ListEntry"
 CREDIT_RECORD = "CreditRecord"
 VERSION = "Version"
 MIGRATION = "Migration"
+CONSENT = "Consent"  # 管理办法 第二十一条: a subject's written consent to be queried
+AUDIT_EVENT = "AuditEvent"  # 个人诚信 opinion 四(一): the query register, append-only
 
 # Relationship types
 HOLDS_ROLE = "HOLDS_ROLE"  # (:Person)-[:HOLDS_ROLE {kind, start, end}]->(:Organization)
@@ -28,6 +30,10 @@ CONCERNS = "CONCERNS"  # (:ListEntry|CreditRecord)-[:CONCERNS]->(:Subject)
 RECOGNISED_BY = "RECOGNISED_BY"  # (:ListEntry)-[:RECOGNISED_BY]->(:Department)
 PROVIDED_BY = "PROVIDED_BY"  # (:CreditRecord)-[:PROVIDED_BY]->(:Department)
 HAS_VERSION = "HAS_VERSION"  # (any)-[:HAS_VERSION]->(:Version)
+GRANTED = "GRANTED"  # (:Subject)-[:GRANTED]->(:Consent)
+TO = "TO"  # (:Consent)-[:TO]->(:Department|:Organization), the grantee
+ABOUT = "ABOUT"  # (:AuditEvent)-[:ABOUT]->(:Subject)
+UNDER = "UNDER"  # (:AuditEvent)-[:UNDER]->(:Consent), the consent an access relied on
 
 SUBJECT_NAME_INDEX = "subject_name"
 
@@ -121,3 +127,18 @@ class Decision(Enum):
     REVIEW = "REVIEW"  # 人工审核
     GREEN_CHANNEL = "GREEN_CHANNEL"  # 绿色通道
     CLEAR = "CLEAR"  # 无记录
+
+
+class ConsentScope(Enum):
+    """What a consent opens to its grantee (管理办法 第二十一条): a class, or one field."""
+
+    GOVERNMENT = "GOVERNMENT"  # 政府共享 information, for a grantee outside government
+    AUTHORISED = "AUTHORISED"  # 授权查询 information
+    ID_NUMBER = "ID_NUMBER"  # the full 公民身份号码 only
+
+
+class GranteeKind(Enum):
+    """Who a consent is given to: a department, or an organisation (e.g. a bank)."""
+
+    DEPARTMENT = "DEPARTMENT"
+    ORGANIZATION = "ORGANIZATION"

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import Info
 
-from gateway.context import Context
-
+from gateway.context import Context, selected_fields
+from gateway.errors import Forbidden
 from graph_schema.enums import (
     EntryStatus,
     ListKind,
@@ -17,6 +17,8 @@ from graph_schema.enums import (
     RoleKind,
     SubjectKind,
 )
+from graph_schema.identifiers import mask_id_number
+from graph_schema.rules.disclosure import GOVERNMENT, ID_NUMBER
 from graph_schema.scalars import Date
 from loaders.list_entry import EntryKey, RecordKey
 from loaders.role import RoleKey
@@ -45,9 +47,19 @@ class Subject:
         from graph_schema.list_entry import ListEntry
 
         ctx = info.context
-        key = EntryKey(str(self.id), kind.value if kind else None,
-                       status.value if status else None, as_of or ctx.today, None)
-        return [ListEntry.from_map(m) for m in await ctx.loaders.list_entries_by_subject.load(key)]
+        access = await ctx.access(str(self.id))
+        day, wanted = as_of or ctx.today, status.value if status else None
+        if not access.history:
+            # 管理办法 第二十七条, 实施办法 第十九条: outside government only what is in force
+            if day != ctx.today or wanted not in (None, "ACTIVE"):
+                return []
+            wanted = "ACTIVE"
+        key = EntryKey(str(self.id), kind.value if kind else None, wanted, day, access.classes)
+        entries = [ListEntry.from_map(m)
+                   for m in await ctx.loaders.list_entries_by_subject.load(key)]
+        ctx.disclose(str(self.id), "listEntries", selected_fields(info),
+                     {e.disclosure.value for e in entries})
+        return entries
 
     @strawberry.field(description="Credit records (管理办法 第九条) made by `asOf`.")
     async def credit_records(self, info: Info[Context, None],
@@ -56,10 +68,19 @@ class Subject:
         from graph_schema.list_entry import CreditRecord
 
         ctx = info.context
-        key = RecordKey(str(self.id), category.value if category else None,
-                        as_of or ctx.today, current_only, None)
-        return [CreditRecord.from_map(m)
-                for m in await ctx.loaders.credit_records_by_subject.load(key)]
+        access = await ctx.access(str(self.id))
+        day, current = as_of or ctx.today, current_only
+        if not access.history:  # 管理办法 第二十七条: expired information is not published
+            if day != ctx.today:
+                return []
+            current = True
+        key = RecordKey(str(self.id), category.value if category else None, day, current,
+                        access.classes)
+        records = [CreditRecord.from_map(m)
+                   for m in await ctx.loaders.credit_records_by_subject.load(key)]
+        ctx.disclose(str(self.id), "creditRecords", selected_fields(info),
+                     {r.disclosure.value for r in records})
+        return records
 
     @strawberry.field(description="Roles in both directions: a person's posts, an "
                       "organisation's officers. With `asOf`, only roles held on that date.")
@@ -97,14 +118,35 @@ class Organization(Subject):
 
 @strawberry.type(description="自然人, keyed by citizen ID number.")
 class Person(Subject):
-    id_number: str = strawberry.field(description="公民身份号码 (GB 11643).")
     sex: str | None
     work_unit: str | None = strawberry.field(description="工作单位.")
+    full_id_number: strawberry.Private[str]
+
+    @strawberry.field(description="公民身份号码 (GB 11643), government-shared: needs a "
+                      "government role (or the person itself, or its consent) and a purpose; "
+                      "every read is registered.")
+    async def id_number(self, info: Info[Context, None]) -> str:
+        ctx = info.context
+        access = await ctx.access(str(self.id))
+        if not access.id_number:
+            ctx.audit.record(str(self.id), "Person.idNumber", ["idNumber"], [GOVERNMENT],
+                             outcome=Forbidden.code)
+            raise Forbidden("the full ID number is government-shared information "
+                            "(管理办法 第十八条): use idNumberMasked")
+        consent = access.consent_for([ID_NUMBER])
+        ctx.disclose(str(self.id), "Person.idNumber", ["idNumber"], [GOVERNMENT],
+                     consent_id=consent[0] if consent else None)
+        return self.full_id_number
+
+    @strawberry.field(description="The published form (实施办法 第八条): region only, never "
+                      "the birth date.")
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.full_id_number)
 
     @classmethod
     def from_map(cls, m: dict[str, Any]) -> Person:
         return cls(id=m["id"], name=m["name"], kind=SubjectKind.PERSON, status=m.get("status"),
-                   id_number=m["idNumber"], sex=m.get("sex"), work_unit=m.get("workUnit"))
+                   full_id_number=m["idNumber"], sex=m.get("sex"), work_unit=m.get("workUnit"))
 
 
 def organization_from_map(m: dict[str, Any]) -> Organization:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from gateway.db import Database
+from loaders.consent import ConsentsById, ConsentsBySubject
 from loaders.jurisdiction import (
     DepartmentsById,
     DepartmentsByJurisdiction,
@@ -12,6 +13,20 @@ from loaders.jurisdiction import (
     JurisdictionsByCode,
 )
 from loaders.list_entry import CreditRecordsBySubject, ListEntriesById, ListEntriesBySubject
+from loaders.policy import (
+    ImplementationsByItem,
+    ImplementationsByTask,
+    PolicyDocumentItems,
+    PolicyDocumentsById,
+    PolicyDocumentsWhere,
+    PolicyItemChildren,
+    PolicyItemsById,
+    TasksById,
+    TasksWhere,
+    TaskUnits,
+    UnitsByName,
+    WorkloadByDepartment,
+)
 from loaders.role import RolesBySubject
 from loaders.subject import OrganizationsByUSCC, PersonsByIdNumber, SubjectsById
 
@@ -65,3 +80,61 @@ class Loaders:
     @cached_property
     def departments_by_jurisdiction(self) -> DepartmentsByJurisdiction:
         return DepartmentsByJurisdiction(self.db)
+
+    @cached_property
+    def consents_by_subject(self) -> ConsentsBySubject:
+        return ConsentsBySubject(self.db)
+
+    @cached_property
+    def consents_by_id(self) -> ConsentsById:
+        return ConsentsById(self.db)
+
+    # The policy graph (loaders/policy.py)
+
+    @cached_property
+    def policy_documents_by_id(self) -> PolicyDocumentsById:
+        return PolicyDocumentsById(self.db)
+
+    @cached_property
+    def policy_documents_where(self) -> PolicyDocumentsWhere:
+        return PolicyDocumentsWhere(self.db)
+
+    @cached_property
+    def policy_items_by_id(self) -> PolicyItemsById:
+        return PolicyItemsById(self.db)
+
+    @cached_property
+    def policy_document_items(self) -> PolicyDocumentItems:
+        return PolicyDocumentItems(self.db)
+
+    @cached_property
+    def policy_item_children(self) -> PolicyItemChildren:
+        return PolicyItemChildren(self.db)
+
+    @cached_property
+    def policy_tasks_by_id(self) -> TasksById:
+        return TasksById(self.db)
+
+    @cached_property
+    def policy_tasks_where(self) -> TasksWhere:
+        return TasksWhere(self.db)
+
+    @cached_property
+    def task_units(self) -> TaskUnits:
+        return TaskUnits(self.db)
+
+    @cached_property
+    def units_by_name(self) -> UnitsByName:
+        return UnitsByName(self.db)
+
+    @cached_property
+    def implementations_by_item(self) -> ImplementationsByItem:
+        return ImplementationsByItem(self.db)
+
+    @cached_property
+    def implementations_by_task(self) -> ImplementationsByTask:
+        return ImplementationsByTask(self.db)
+
+    @cached_property
+    def workload_by_department(self) -> WorkloadByDepartment:
+        return WorkloadByDepartment(self.db)

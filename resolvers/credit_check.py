@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 import strawberry
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLResolveInfo,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
 from strawberry import Info
 
 from gateway.context import Context
 from gateway.errors import CreditGraphError, InvalidInput
-from graph_schema.credit_check import CheckError, CreditCheck, check_from_record, not_found
+from graph_schema.credit_check import CreditCheck, Plain, check_plain, not_found
 from graph_schema.enums import MatterType
 from graph_schema.identifiers import normalise_id_number, normalise_uscc
 from graph_schema.rules.decision import Measure, decide
@@ -18,43 +27,73 @@ from loaders.credit_check import credit_check
 from resolvers.subject import SubjectRef
 
 
-def _key(ref: SubjectRef) -> dict[str, str | None]:
-    """The reference as the check's Cypher takes it; raises on an invalid code."""
-    if ref.uscc:
-        return {"uscc": normalise_uscc(ref.uscc), "idNumber": None, "id": None}
-    if ref.id_number:
-        return {"uscc": None, "idNumber": normalise_id_number(ref.id_number), "id": None}
-    if ref.id:
-        return {"uscc": None, "idNumber": None, "id": str(ref.id)}
+def _key(ref: Mapping[str, Any]) -> dict[str, str | None]:
+    """A SubjectRef (as GraphQL delivers it) as the check's Cypher takes it; raises on an
+    invalid code."""
+    if ref.get("uscc"):
+        return {"uscc": normalise_uscc(ref["uscc"]), "idNumber": None, "id": None}
+    if ref.get("idNumber"):
+        return {"uscc": None, "idNumber": normalise_id_number(ref["idNumber"]), "id": None}
+    if ref.get("id"):
+        return {"uscc": None, "idNumber": None, "id": str(ref["id"])}
     raise InvalidInput("give exactly one of uscc, idNumber or id")
 
 
-async def run_checks(ctx: Context, refs: list[SubjectRef], matter: MatterType,
-                     as_of: dt.date | None) -> list[CreditCheck]:
+def selects(info: GraphQLResolveInfo, name: str) -> bool:
+    """Does the query select field ``name`` anywhere below this field (fragments too)?"""
+
+    def walk(selection_set: SelectionSetNode | None) -> bool:
+        if selection_set is None:
+            return False
+        for node in selection_set.selections:
+            if isinstance(node, FieldNode):
+                if node.name.value == name or walk(node.selection_set):
+                    return True
+            elif isinstance(node, InlineFragmentNode):
+                if walk(node.selection_set):
+                    return True
+            elif isinstance(node, FragmentSpreadNode):
+                if walk(info.fragments[node.name.value].selection_set):
+                    return True
+        return False
+
+    return any(walk(node.selection_set) for node in info.field_nodes)
+
+
+async def run_checks(ctx: Context, refs: list[Mapping[str, Any]], matter: MatterType,
+                     as_of: dt.date | None, *, related: bool = True) -> list[Plain]:
+    """One answer per reference, in order, as plain data (see gateway/executor.py)."""
     day = as_of or ctx.today
     keys: list[dict[str, str | None] | None] = []
-    errors: dict[int, CheckError] = {}
+    errors: dict[int, Plain] = {}
     for n, ref in enumerate(refs):
         try:
             keys.append(_key(ref))
         except CreditGraphError as exc:
             keys.append(None)
-            errors[n] = CheckError(code=exc.code, message=exc.message,
-                                   value=exc.details.get("value"))
+            errors[n] = {"code": exc.code, "message": exc.message,
+                         "value": exc.details.get("value")}
     wanted = [k for k in keys if k is not None]
-    records, measure_maps = await credit_check(ctx.db, wanted, matter.value, day)
+    records, measure_maps = await credit_check(ctx.db, wanted, matter.value, day,
+                                               related=related)
     measures = [Measure.from_map(m) for m in measure_maps]
-    out: list[CreditCheck] = []
+    out: list[Plain] = []
     rows = iter(records)
     for n, key in enumerate(keys):
         if key is None:
-            out.append(not_found(matter, day, errors[n]))
+            out.append(not_found(matter.value, day, errors[n]))
             continue
         record = next(rows)
-        subject = record["subject"]
-        outcome = decide(record["hits"], measures, subject["kind"]) if subject else None
-        out.append(check_from_record(record, outcome, matter, day))
+        if record is None:
+            out.append(not_found(matter.value, day))
+            continue
+        outcome = decide(record["hits"], measures, record["subject"]["kind"])
+        out.append(check_plain(record, outcome, matter.value, day))
     return out
+
+
+def _as_mapping(ref: SubjectRef) -> dict[str, Any]:
+    return {"uscc": ref.uscc or None, "idNumber": ref.id_number or None, "id": ref.id or None}
 
 
 @strawberry.type
@@ -63,7 +102,9 @@ class CreditCheckQuery:
                       "GREEN_CHANNEL, CLEAR), every hit with its legal basis, the measures.")
     async def credit_check(self, info: Info[Context, None], subject: SubjectRef,
                            matter: MatterType, as_of: Date | None = None) -> CreditCheck:
-        return (await run_checks(info.context, [subject], matter, as_of))[0]
+        related = selects(info._raw_info, "relatedParties")
+        return (await run_checks(info.context, [_as_mapping(subject)], matter,  # type: ignore[return-value]
+                                 as_of, related=related))[0]
 
     @strawberry.field(description="Screen up to 1,000 applicants in one call; one answer per "
                       "subject in input order (unknown subjects answer found: false).")
@@ -72,4 +113,33 @@ class CreditCheckQuery:
         limit = info.context.settings.max_batch
         if len(subjects) > limit:
             raise InvalidInput(f"at most {limit} subjects per batch", value=len(subjects))
-        return await run_checks(info.context, subjects, matter, as_of)
+        related = selects(info._raw_info, "relatedParties")
+        return await run_checks(info.context, [_as_mapping(s) for s in subjects],  # type: ignore[return-value]
+                                matter, as_of, related=related)
+
+
+# The same two fields without strawberry's per-argument conversion: graphql-core has
+# already validated the arguments (SubjectRef's oneOf included) into plain values,
+# and converting 1,000 SubjectRefs into objects costs more than checking them.
+async def _credit_check(_: Any, info: GraphQLResolveInfo, subject: Mapping[str, Any],
+                        matter: MatterType, asOf: dt.date | None = None) -> Plain:  # noqa: N803
+    return (await run_checks(info.context, [subject], matter, asOf,
+                             related=selects(info, "relatedParties")))[0]
+
+
+async def _credit_check_batch(_: Any, info: GraphQLResolveInfo, subjects: list[Mapping[str, Any]],
+                              matter: MatterType, asOf: dt.date | None = None,  # noqa: N803
+                              ) -> list[Plain]:
+    limit = info.context.settings.max_batch
+    if len(subjects) > limit:
+        raise InvalidInput(f"at most {limit} subjects per batch", value=len(subjects))
+    return await run_checks(info.context, subjects, matter, asOf,
+                            related=selects(info, "relatedParties"))
+
+
+def install_fast_resolvers(schema: strawberry.Schema) -> None:
+    """Serve creditCheck and creditCheckBatch through the resolvers above."""
+    fields = schema._schema.query_type.fields  # type: ignore[union-attr]
+    if "creditCheck" in fields:
+        fields["creditCheck"].resolve = _credit_check
+        fields["creditCheckBatch"].resolve = _credit_check_batch

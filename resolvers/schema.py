@@ -6,15 +6,27 @@ import strawberry
 
 from graph_schema.scalars import schema_config
 from graph_schema.subject import Organization, Person
-from resolvers.credit_check import CreditCheckQuery
+from resolvers.audit import AuditQuery
+from resolvers.consent import ConsentMutation, ConsentQuery
+from resolvers.credit_check import CreditCheckQuery, install_fast_resolvers
 from resolvers.jurisdiction import JurisdictionQuery
+from resolvers.policy import PolicyQuery
 from resolvers.subject import SubjectQuery
 
 
 @strawberry.type
-class Query(SubjectQuery, JurisdictionQuery, CreditCheckQuery):
+class Query(SubjectQuery, JurisdictionQuery, CreditCheckQuery, ConsentQuery, AuditQuery,
+            PolicyQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(ConsentMutation):
     pass
 
 
 def government_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=Query, types=[Organization, Person], config=schema_config())
+    schema = strawberry.Schema(query=Query, mutation=Mutation, types=[Organization, Person],
+                               config=schema_config())
+    install_fast_resolvers(schema)
+    return schema

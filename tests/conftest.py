@@ -16,6 +16,10 @@ Strategy:
 - HTTP tests talk to a real uvicorn server on a free port, in a thread, serving
   ``create_app`` with the test settings (``gateway_url``); its ``app.state.db``
   counts Cypher queries.
+- ``/graphql`` needs a bearer token: ``gql`` (and ``gql.client``) send a default
+  government token (every government role, department ``DEFAULT_DEPT``) and an
+  ``X-Credit-Purpose`` header. A test that passes ``headers=`` sends exactly those
+  headers instead (none of the defaults); ``government_token()`` mints others.
 """
 
 from __future__ import annotations
@@ -37,12 +41,15 @@ from stdnum.cn import ric, uscc
 
 from gateway import neo4j_server
 from gateway.app import create_app
+from gateway.auth import GOVERNMENT_ROLES, mint_token
 from gateway.db import Database
 from gateway.settings import Settings
 from graph_schema.migrate import migrate
 from seeds import load_all
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DEPT = "320800/淮安市市场监督管理局"
+DEFAULT_PURPOSE = "automated test"
 
 
 def _test_settings() -> Settings:
@@ -128,22 +135,35 @@ def gateway(settings: Settings, db: Database) -> Iterator[LiveServer]:
     server.stop()
 
 
+def government_token(settings: Settings, **claims: Any) -> str:
+    """A token for the test gateway: every government role of ``DEFAULT_DEPT`` unless told."""
+    defaults: dict[str, Any] = {"sub": "test-officer", "dept": DEFAULT_DEPT,
+                                "roles": sorted(GOVERNMENT_ROLES)}
+    return mint_token(settings, **{**defaults, **claims})
+
+
 @pytest.fixture(scope="session")
-def gql(gateway: LiveServer) -> Iterator[Any]:
+def gql(gateway: LiveServer, settings: Settings) -> Iterator[Any]:
     """POST a GraphQL query to /graphql; returns the decoded JSON body."""
-    client = httpx.Client(base_url=gateway.url, timeout=60)
+    defaults = {"Authorization": f"Bearer {government_token(settings)}",
+                "X-Credit-Purpose": DEFAULT_PURPOSE}
+    client = httpx.Client(base_url=gateway.url, timeout=60, headers=defaults)
+    bare = httpx.Client(base_url=gateway.url, timeout=60)
 
     def call(query: str, variables: dict[str, Any] | None = None, *,
              path: str = "/graphql", headers: dict[str, str] | None = None,
              status: int = 200) -> dict[str, Any]:
-        response = client.post(path, json={"query": query, "variables": variables or {}},
-                               headers=headers or {})
+        body = {"query": query, "variables": variables or {}}
+        response = (client.post(path, json=body) if headers is None
+                    else bare.post(path, json=body, headers=headers))
         assert response.status_code == status, response.text
         return response.json()  # type: ignore[no-any-return]
 
     call.client = client  # type: ignore[attr-defined]
+    call.bare = bare  # type: ignore[attr-defined]
     yield call
     client.close()
+    bare.close()
 
 
 _serial = itertools.count(1)

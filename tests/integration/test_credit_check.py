@@ -174,3 +174,20 @@ async def test_batch_of_1000_mixed_subjects_answers_in_order_in_one_query(
     assert all(h["legalBasis"] for a in answers for h in a["hits"])
     too_many = gql(q, {"s": [{"uscc": known[0]}] * 1001})
     assert too_many["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_plain_data_answers_keep_graphql_semantics(db: Database, gql: Any) -> None:
+    """Aliases, fragments, @skip/@include and __typename over the executor's fast path."""
+    org = unique_uscc()
+    await load_ok(db, "subjects", [{"uscc": org, "name": "淮安市语义测试有限公司"}])
+    await load_ok(db, "entries", [black(org)])
+    q = """query($s: SubjectRef!, $skip: Boolean!) {
+      a: creditCheck(subject: $s, matter: FISCAL_FUNDS) { __typename verdict: decision ...Hits }
+      b: creditCheck(subject: $s, matter: OFFICER_APPOINTMENT) {
+        decision measures @skip(if: $skip) { id } hits @include(if: $skip) { kind } } }
+    fragment Hits on CreditCheck { hits { __typename k: kind department { level } } }"""
+    data = gql(q, {"s": {"uscc": org}, "skip": True})["data"]
+    assert data["a"] == {"__typename": "CreditCheck", "verdict": "BLOCK",
+                         "hits": [{"__typename": "CreditHit", "k": "BLACK",
+                                   "department": {"level": "MUNICIPAL"}}]}
+    assert data["b"] == {"decision": "REVIEW", "hits": [{"kind": "BLACK"}]}

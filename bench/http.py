@@ -1,0 +1,55 @@
+"""A minimal HTTP/1.1 keep-alive client for load generation (POST JSON, read JSON).
+
+A load generator should cost as little as possible per request; a general client
+(httpx, aiohttp) spends more per request than the server under test does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import orjson
+
+
+class Connection:
+    def __init__(self, host: str, port: int, path: str, headers: dict[str, str]) -> None:
+        self.host, self.port, self.path = host, port, path
+        extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        self._head = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                      f"Content-Type: application/json\r\n{extra}").encode()
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> Connection:
+        self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+        return self
+
+    async def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            await self._writer.wait_closed()
+
+    async def post(self, body: bytes) -> tuple[int, bytes]:
+        try:
+            return await self._post(body)
+        except (asyncio.IncompleteReadError, ConnectionResetError):
+            # The server closed an idle keep-alive connection: open a new one, once.
+            await self.open()
+            return await self._post(body)
+
+    async def _post(self, body: bytes) -> tuple[int, bytes]:
+        assert self._reader is not None and self._writer is not None
+        self._writer.write(self._head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        head = await self._reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line[:15].lower() == b"content-length:":
+                length = int(line[15:])
+        return status, await self._reader.readexactly(length)
+
+    async def graphql(self, query: str, variables: dict[str, object]) -> dict[str, object]:
+        status, body = await self.post(orjson.dumps({"query": query, "variables": variables}))
+        if status != 200:
+            raise RuntimeError(f"HTTP {status}: {body[:300]!r}")
+        return orjson.loads(body)  # type: ignore[no-any-return]

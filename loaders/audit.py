@@ -1,0 +1,95 @@
+"""The query register: writing audit events (append-only) and reading them back.
+
+The only statement that touches an ``AuditEvent`` for writing is ``INSERT_AUDIT_EVENTS``,
+and it only creates. Nothing in the project sets, removes or deletes one.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Any
+
+from gateway.db import Database
+from gateway.errors import InvalidInput
+
+# One statement per request (or per background batch): events with their links.
+INSERT_AUDIT_EVENTS = """
+UNWIND $events AS ev
+CREATE (a:AuditEvent {id: ev.id, at: ev.at, requestId: ev.requestId, sub: ev.sub,
+  dept: ev.dept, jur: ev.jur, roles: ev.roles, purpose: ev.purpose, subjectId: ev.subjectId,
+  operationName: ev.operationName, operations: ev.operations, fields: ev.fields,
+  classes: ev.classes, consentIds: ev.consentIds, outcome: ev.outcome})
+WITH a, ev
+CALL (a, ev) {
+  MATCH (s:Subject {id: ev.subjectId})
+  CREATE (a)-[:ABOUT]->(s)
+}
+CALL (a, ev) {
+  UNWIND ev.consentIds AS consentId
+  MATCH (c:Consent {id: consentId})
+  CREATE (a)-[:UNDER]->(c)
+}
+RETURN count(a) AS written
+"""
+
+AUDIT_EVENT_MAP = (
+    "{.id, .at, .requestId, .sub, .dept, .jur, .roles, .purpose, .subjectId, .operationName, "
+    ".operations, .fields, .classes, .consentIds, .outcome}"
+)
+
+# The register read newest first. Each filter has its own anchor so an index serves it.
+_ANCHORS = {
+    "subject": "MATCH (a:AuditEvent {subjectId: $subjectId})",
+    "sub": "MATCH (a:AuditEvent {sub: $sub})",
+    "dept": "MATCH (a:AuditEvent {dept: $dept})",
+    "all": "MATCH (a:AuditEvent)",
+}
+_FILTERS = """
+WHERE ($subjectId IS NULL OR a.subjectId = $subjectId)
+  AND ($sub IS NULL OR a.sub = $sub) AND ($dept IS NULL OR a.dept = $dept)
+  AND ($from IS NULL OR a.at >= $from) AND ($to IS NULL OR a.at < $to)
+  AND ($afterAt IS NULL OR a.at < $afterAt OR (a.at = $afterAt AND a.id > $afterId))
+WITH a ORDER BY a.at DESC, a.id LIMIT $limit
+"""
+AUDIT_EVENTS = {
+    anchor: f"{match}{_FILTERS}RETURN a {AUDIT_EVENT_MAP} AS event"
+    for anchor, match in _ANCHORS.items()
+}
+
+async def insert_events(db: Database, events: list[dict[str, Any]]) -> int:
+    records = await db.write(INSERT_AUDIT_EVENTS, {"events": events}, op="audit")
+    return int(records[0]["written"]) if records else 0
+
+
+def encode_cursor(at: dt.datetime, event_id: str) -> str:
+    return base64.urlsafe_b64encode(f"a:{at.isoformat()}|{event_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> tuple[dt.datetime | None, str | None]:
+    if cursor is None:
+        return None, None
+    try:
+        kind, rest = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
+        at, event_id = rest.split("|", 1)
+        if kind != "a":
+            raise ValueError
+        return dt.datetime.fromisoformat(at), event_id
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("invalid cursor", value=cursor) from None
+
+
+async def audit_events(db: Database, *, subject_id: str | None = None, sub: str | None = None,
+                       dept: str | None = None, start: dt.datetime | None = None,
+                       end: dt.datetime | None = None, after: str | None = None,
+                       limit: int = 50) -> list[dict[str, Any]]:
+    """Events matching every given filter, newest first, ``limit`` at most."""
+    anchor = "subject" if subject_id else "sub" if sub else "dept" if dept else "all"
+    after_at, after_id = decode_cursor(after)
+    records = await db.read(
+        AUDIT_EVENTS[anchor],
+        {"subjectId": subject_id, "sub": sub, "dept": dept, "from": start, "to": end,
+         "afterAt": after_at, "afterId": after_id, "limit": limit},
+        op="audit_events",
+    )
+    return [r["event"] for r in records]

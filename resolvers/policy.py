@@ -1,0 +1,120 @@
+"""Root fields of the policy graph: documents, items, tasks, implementation chains, the
+coverage matrix and department workloads.
+
+All in one mixin, ``PolicyQuery``, so the government and the public schema mount the
+same fields; everything here is public information (published policy documents).
+"""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import Info
+
+from gateway.context import Context
+from gateway.errors import InvalidInput
+from graph_schema.enums import JurisdictionLevel
+from graph_schema.policy import (
+    CoverageMatrix,
+    DepartmentRole,
+    DepartmentWorkload,
+    ImplementationChain,
+    PolicyDocument,
+    PolicyItem,
+    Task,
+    coverage,
+    find_tasks,
+    link_types,
+    workload,
+)
+from loaders.policy import DocumentFilter, TaskFilter, coverage_matrix
+
+# The columns of the coverage matrix: the levels that implement national items.
+IMPLEMENTING_LEVELS = [JurisdictionLevel.MUNICIPAL.value, JurisdictionLevel.COUNTY.value]
+
+
+@strawberry.type
+class PolicyQuery:
+    @strawberry.field(description="Policy documents, national to county, in curated order; "
+                      "filtered by level and by the issuing jurisdiction (exact code).")
+    async def policy_documents(self, info: Info[Context, None],
+                               level: JurisdictionLevel | None = None,
+                               jurisdiction_code: str | None = None) -> list[PolicyDocument]:
+        key = DocumentFilter(level.value if level else None, jurisdiction_code)
+        rows = await info.context.loaders.policy_documents_where.load(key)
+        return [PolicyDocument.from_map(m) for m in rows]
+
+    @strawberry.field(description="A policy document by id (e.g. `nat-ec-2016`, `ha-jlcj`).")
+    async def policy_document(self, info: Info[Context, None],
+                              id: strawberry.ID) -> PolicyDocument | None:
+        m = await info.context.loaders.policy_documents_by_id.load(str(id))
+        return PolicyDocument.from_map(m) if m else None
+
+    @strawberry.field(description="A policy item by id (e.g. `nat-ec-2016:（三）`).")
+    async def policy_item(self, info: Info[Context, None], id: strawberry.ID) -> PolicyItem | None:
+        m = await info.context.loaders.policy_items_by_id.load(str(id))
+        return PolicyItem.from_map(m) if m else None
+
+    @strawberry.field(description="Task rows, in document order, filtered by document, by the "
+                      "issuing jurisdiction and level, and by a unit in a role: `departmentId`, "
+                      "or `departmentName` as written (any alias) with `jurisdictionCode`.")
+    async def tasks(self, info: Info[Context, None], document_id: strawberry.ID | None = None,
+                    jurisdiction_code: str | None = None,
+                    level: JurisdictionLevel | None = None,
+                    department_id: strawberry.ID | None = None,
+                    department_name: str | None = None,
+                    department_role: DepartmentRole = DepartmentRole.ANY) -> list[Task]:
+        ctx = info.context
+        unit_ids: tuple[str, ...] | None = None
+        if department_id is not None and department_name is not None:
+            raise InvalidInput("give departmentId or departmentName, not both")
+        if department_id is not None:
+            unit_ids = (str(department_id),)
+        elif department_name is not None:
+            if not jurisdiction_code:
+                raise InvalidInput("departmentName needs jurisdictionCode: the same wording "
+                                   "names different departments in different cities",
+                                   field="departmentName")
+            units = await ctx.loaders.units_by_name.load((jurisdiction_code,
+                                                          department_name.strip()))
+            unit_ids = tuple(u["id"] for u in units)
+            if not unit_ids:
+                return []
+        key = TaskFilter(document_id=str(document_id) if document_id else None,
+                         jurisdiction_code=jurisdiction_code,
+                         level=level.value if level else None, unit_ids=unit_ids,
+                         types=link_types(department_role) if unit_ids else ())
+        return await find_tasks(ctx, key)
+
+    @strawberry.field(description="A national item, the provincial documents its implementations "
+                      "cite, and every municipal and county task implementing it.")
+    async def implementation_chain(self, info: Info[Context, None],
+                                   national_item_id: strawberry.ID) -> ImplementationChain | None:
+        ctx = info.context
+        m = await ctx.loaders.policy_items_by_id.load(str(national_item_id))
+        if m is None:
+            return None
+        doc = await ctx.loaders.policy_documents_by_id.load(m["documentId"])
+        if doc is None or doc["level"] != JurisdictionLevel.NATIONAL.value:
+            raise InvalidInput("not an item of a national document", value=str(national_item_id))
+        return ImplementationChain(national_item=PolicyItem.from_map(m))
+
+    @strawberry.field(description="National items (the numbered items below a section, e.g. "
+                      "003 （一）…（二十三）) × the municipal and county jurisdictions that issued "
+                      "documents: each cell lists the implementing tasks; empty = not implemented.")
+    async def coverage_matrix(self, info: Info[Context, None],
+                              document_id: strawberry.ID | None = None) -> CoverageMatrix:
+        codes, rows = await coverage_matrix(
+            info.context.db, str(document_id) if document_id else None,
+            JurisdictionLevel.NATIONAL.value, IMPLEMENTING_LEVELS)
+        return coverage(codes, rows)
+
+    @strawberry.field(description="The tasks a department leads, supports or is responsible "
+                      "for, per document; null for an unknown department.")
+    async def department_workload(self, info: Info[Context, None],
+                                  department_id: strawberry.ID) -> DepartmentWorkload | None:
+        ctx = info.context
+        department = await ctx.loaders.departments_by_id.load(str(department_id))
+        if department is None:
+            return None
+        documents = await ctx.loaders.workload_by_department.load(str(department_id))
+        return workload(department, documents or [])

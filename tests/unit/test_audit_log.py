@@ -1,0 +1,109 @@
+"""The register's request log and writer, without a database."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+import pytest
+from starlette.requests import Request
+
+from gateway import audit as audit_module
+from gateway.audit import AuditLog, AuditWriter
+from gateway.auth import Viewer
+from gateway.context import Context, read_consents, read_purpose
+from gateway.errors import InvalidInput, PurposeRequired
+from gateway.settings import Settings
+
+AT = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
+VIEWER = Viewer(sub="officer-1", roles=frozenset({"approval"}), dept="320800/x", jur="320800")
+
+
+def test_one_event_per_subject_and_request_with_everything_merged() -> None:
+    log = AuditLog(lambda subject, classes: ["c1"] if "AUTHORISED" in classes else [])
+    log.record("s1", "listEntries", ["listEntries.facts"], ["GOVERNMENT"])
+    log.record("s1", "creditRecords", ["creditRecords.content"], ["AUTHORISED"])
+    log.record("s2", "Person.idNumber", ["idNumber"], ["GOVERNMENT"], outcome="PURPOSE_REQUIRED")
+    log.record("s2", "listEntries", ["listEntries.id"], ["GOVERNMENT"])
+    events = {e["subjectId"]: e for e in log.events(viewer=VIEWER, purpose="审批",
+                                                      operation_name="Check", at=AT)}
+    assert len(events) == 2 and len({e["requestId"] for e in events.values()}) == 1
+    s1 = events["s1"]
+    assert s1["operations"] == ["creditRecords", "listEntries"]
+    assert s1["classes"] == ["AUTHORISED", "GOVERNMENT"] and s1["consentIds"] == ["c1"]
+    assert (s1["sub"], s1["dept"], s1["purpose"], s1["outcome"]) == (
+        "officer-1", "320800/x", "审批", "OK")
+    assert events["s2"]["outcome"] == "PURPOSE_REQUIRED"  # the refusal is what shows
+
+
+class FakeDb:
+    def __init__(self, fail: bool = False) -> None:
+        self.batches: list[list[dict[str, Any]]] = []
+        self.fail = fail
+
+
+@pytest.fixture()
+def fake_insert(monkeypatch: pytest.MonkeyPatch) -> FakeDb:
+    db = FakeDb()
+
+    async def insert(target: FakeDb, events: list[dict[str, Any]]) -> int:
+        if target.fail:
+            raise RuntimeError("Neo4j is down")
+        target.batches.append(list(events))
+        return len(events)
+
+    monkeypatch.setattr(audit_module, "insert_events", insert)
+    return db
+
+
+async def test_background_writer_batches_and_flushes_at_close(fake_insert: FakeDb) -> None:
+    writer = AuditWriter(lambda: fake_insert, mode="background", flush_ms=20)  # type: ignore[arg-type,return-value]
+    await writer.start()
+    for n in range(3):
+        await writer.write([{"id": str(n)}])
+    await asyncio.sleep(0.06)
+    await writer.write([{"id": "late"}])
+    await writer.close()
+    assert [[e["id"] for e in b] for b in fake_insert.batches] == [["0", "1", "2"], ["late"]]
+
+
+async def test_request_mode_fails_closed_when_the_register_cannot_be_written(
+        fake_insert: FakeDb) -> None:
+    fake_insert.fail = True
+    writer = AuditWriter(lambda: fake_insert, mode="request")  # type: ignore[arg-type,return-value]
+    ctx = Context(fake_insert, Settings(), viewer=VIEWER, purpose="审批",  # type: ignore[arg-type]
+                  audit_writer=writer)
+    ctx.disclose("s1", "listEntries", ["listEntries.facts"], ["PUBLIC", "GOVERNMENT"])
+    payload: dict[str, Any] = {"data": {"secret": "政府共享"}}
+    await ctx.finish(payload)
+    assert payload["data"] is None
+    assert payload["errors"][0]["extensions"]["code"] == "AUDIT_UNAVAILABLE"
+
+
+def test_disclose_asks_a_purpose_for_non_public_information_only() -> None:
+    ctx = Context(None, Settings(), viewer=VIEWER)  # type: ignore[arg-type]
+    ctx.disclose("s1", "listEntries", [], ["PUBLIC"])
+    assert len(ctx.audit) == 0
+    with pytest.raises(PurposeRequired):
+        ctx.disclose("s1", "listEntries", [], ["PUBLIC", "AUTHORISED"])
+    [event] = ctx.audit.events(viewer=VIEWER, purpose=None, operation_name=None, at=AT)
+    assert event["outcome"] == "PURPOSE_REQUIRED" and event["classes"] == ["AUTHORISED"]
+
+
+def _request(**headers: bytes) -> Request:
+    return Request({"type": "http", "headers": [(k.replace("_", "-").encode(), v)
+                                                for k, v in headers.items()]})
+
+
+def test_purpose_and_consent_headers() -> None:
+    assert read_purpose(_request()) is None
+    assert read_purpose(_request(x_credit_purpose="行政许可".encode())) == "行政许可"
+    assert read_purpose(_request(x_credit_purpose=b"%E8%A1%8C%E6%94%BF")) == "行政"
+    with pytest.raises(InvalidInput):
+        read_purpose(_request(x_credit_purpose=b"x" * 501))
+    assert read_consents(_request()) is None
+    assert read_consents(_request(x_credit_consent=b"*")) == ("*",)
+    assert read_consents(_request(x_credit_consent=b"a-1, b-2,a-1")) == ("a-1", "b-2")
+    with pytest.raises(InvalidInput):
+        read_consents(_request(x_credit_consent=b"a'; MATCH (n)"))
