@@ -19,6 +19,7 @@ import asyncio
 import datetime as dt
 import os
 import secrets
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -136,11 +137,15 @@ def resolve_secret(settings: Settings, *, create: bool = True) -> str | None:
         return None
 
 
+VERIFIED_CACHE = 4096
+
+
 class TokenVerifier:
     """Verifies bearer tokens against the settings; build once per app."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._verified: dict[str, tuple[Viewer, float]] = {}
         self.algorithms = tuple(a for a in settings.jwt_algorithms if a in _HMAC | _ASYMMETRIC)
         if not self.algorithms or len(self.algorithms) != len(settings.jwt_algorithms):
             raise ConfigurationError(
@@ -180,7 +185,24 @@ class TokenVerifier:
         return self.public_key
 
     def verify(self, token: str) -> Viewer:
-        """The viewer of a valid token; ``Unauthenticated`` with the reason otherwise."""
+        """The viewer of a valid token; ``Unauthenticated`` with the reason otherwise.
+
+        A verified token is remembered until it expires: a service calling with the same
+        token thousands of times is verified once, not on every request.
+        """
+        cached = self._verified.get(token)
+        if cached is not None:
+            viewer, expires = cached
+            if time.time() < expires:
+                return viewer
+            del self._verified[token]
+        viewer, expires = self._verify(token)
+        if len(self._verified) >= VERIFIED_CACHE:
+            self._verified.clear()
+        self._verified[token] = (viewer, expires)
+        return viewer
+
+    def _verify(self, token: str) -> tuple[Viewer, float]:
         try:
             alg = jwt.get_unverified_header(token).get("alg")
         except jwt.InvalidTokenError:
@@ -207,7 +229,7 @@ class TokenVerifier:
             raise Unauthenticated("the token's signature is invalid") from None
         except jwt.InvalidTokenError:
             raise Unauthenticated("the token is invalid") from None
-        return viewer_from_claims(claims)
+        return viewer_from_claims(claims), float(claims["exp"]) + self.settings.jwt_leeway_s
 
     async def authenticate(self, request: Request) -> Viewer:
         """The request's viewer; a missing or bad token is ``Unauthenticated`` (HTTP 401)."""

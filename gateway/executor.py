@@ -16,6 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 from graphql import (
+    BREAK,
+    DirectiveNode,
     GraphQLEnumType,
     GraphQLError,
     GraphQLID,
@@ -24,6 +26,8 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLString,
+    Visitor,
+    visit,
 )
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
@@ -32,13 +36,20 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 Convert = Callable[[Any], Any]
 Plan = tuple[tuple[str, str | None, Convert], ...]
 
+# Plans outlive a request when the operation has no @skip/@include: they then depend on
+# the (cached) document alone. Keys are node ids; values keep those nodes alive so an id
+# is never reused while its plan is cached.
+_PLANS: dict[tuple[int, ...], tuple[Any, Plan]] = {}
+_CONDITIONAL: dict[int, tuple[Any, bool]] = {}
+_MAX_CACHED = 4096
+
 
 def _identity(value: Any) -> Any:
     return value
 
 
 class Executor(StrawberryGraphQLCoreExecutionContext):
-    _plans: dict[tuple[int, int], tuple[FieldDetailsList, Plan]]
+    _plans: dict[tuple[int, int], tuple[Any, Plan]]
 
     def complete_object_value(  # type: ignore[override]
         self,
@@ -54,16 +65,39 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
         return super().complete_object_value(
             return_type, field_details_list, info, path, result, position_context)
 
+    def _conditional(self) -> bool:
+        """Does the operation use @skip or @include (then plans depend on variables)?"""
+        operation = self.operation
+        known = _CONDITIONAL.get(id(operation))
+        if known is None:
+            nodes = [operation, *self.fragments.values()]
+            found = any(_has_conditions(n) for n in nodes)
+            if len(_CONDITIONAL) >= _MAX_CACHED:
+                _CONDITIONAL.clear()
+            known = _CONDITIONAL[id(operation)] = (nodes, found)
+        return known[1]
+
     def _plan(self, type_: GraphQLObjectType, fields: FieldDetailsList) -> Plan:
         """(response name, field name or None for __typename, converter) per selected field."""
+        if not self._conditional():
+            key = (id(type_), *(id(d.node) for d in fields))
+            cached = _PLANS.get(key)
+            if cached is None:
+                if len(_PLANS) >= _MAX_CACHED:
+                    _PLANS.clear()
+                cached = _PLANS[key] = ([d.node for d in fields], self._compile(type_, fields))
+            return cached[1]
         try:
             plans = self._plans
         except AttributeError:
             plans = self._plans = {}
-        key = (id(type_), id(fields))
-        cached = plans.get(key)
-        if cached is not None:
-            return cached[1]
+        local = (id(type_), id(fields))
+        hit = plans.get(local)
+        if hit is None:
+            hit = plans[local] = (fields, self._compile(type_, fields))  # keep `fields` alive
+        return hit[1]
+
+    def _compile(self, type_: GraphQLObjectType, fields: FieldDetailsList) -> Plan:
         grouped = self.collect_subfields(type_, fields).grouped_field_set
         plan: list[tuple[str, str | None, Convert]] = []
         for response_name, group in grouped.items():
@@ -74,8 +108,7 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
                 field_type = type_.fields[name].type
                 plan.append((response_name, name,
                              self._converter(field_type, group, f"{type_.name}.{name}")))
-        plans[key] = (fields, tuple(plan))  # keep `fields` alive: its id is the key
-        return plans[key][1]
+        return tuple(plan)
 
     def _converter(self, type_: GraphQLOutputType, group: FieldDetailsList, where: str) -> Convert:
         if isinstance(type_, GraphQLNonNull):
@@ -100,14 +133,8 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
                 return list
             return lambda values: [item(v) for v in values]
         if isinstance(type_, GraphQLObjectType):
-            plan_holder: list[Plan] = []
-
-            def obj(value: dict[str, Any]) -> dict[str, Any]:
-                if not plan_holder:
-                    plan_holder.append(self._plan(type_, group))
-                return _project(plan_holder[0], value)
-
-            return obj
+            plan = self._compile(type_, group)
+            return lambda value: _project(plan, value)
         if type_ is GraphQLString or type_ is GraphQLID:
             serialize = type_.serialize
             return lambda value: value if type(value) is str else serialize(value)
@@ -115,6 +142,21 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
             names, serialize = type_.values, type_.serialize
             return lambda value: value if type(value) is str and value in names else serialize(value)
         return type_.serialize  # type: ignore[union-attr, no-any-return]
+
+
+def _has_conditions(node: Any) -> bool:
+    found = False
+
+    class Finder(Visitor):
+        def enter_directive(self, directive: DirectiveNode, *_: Any) -> Any:
+            nonlocal found
+            if directive.name.value in ("skip", "include"):
+                found = True
+                return BREAK
+            return None
+
+    visit(node, Finder())
+    return found
 
 
 def _project(plan: Plan, source: dict[str, Any]) -> dict[str, Any]:

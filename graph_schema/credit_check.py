@@ -74,6 +74,9 @@ class CreditHit:
     chain: DerivationChain | None
     outweighed: bool = strawberry.field(description="A red hit outweighed by a black one "
                                         "(实施办法 第四条).")
+    withheld: bool = strawberry.field(description="The entry counts for the decision, but its "
+                                      "facts and documents need an authorised query "
+                                      "(管理办法 第二十一条).")
     legal_basis: list[LegalBasis]
 
 
@@ -143,14 +146,18 @@ _DIRECT_RED = (lb.RED_LIST_CRITERIA,)
 _DERIVED = (lb.PROPAGATION, "ha-jlcj:第十四条/（十三）", lb.VALIDITY)
 
 
-def hit_plain(h: Mapping[str, Any], outweighed: bool) -> Plain:
+def hit_plain(h: Mapping[str, Any], outweighed: bool, visible: tuple[str, ...]) -> Plain:
     derived = bool(h.get("derived"))
     via = h.get("via")
     basis = _DERIVED if derived else _DIRECT_BLACK if h["kind"] == "BLACK" else _DIRECT_RED
+    # 管理办法 第二十一条: the entry counts, its details need the class (or a consent).
+    withheld = h["disclosure"] not in visible
     return {
         "entryId": h["id"], "kind": h["kind"], "domain": h.get("domain"),
-        "category": h.get("category"), "facts": h.get("facts"), "basis": h.get("basis"),
-        "decisionDocument": h.get("decisionDocument"), "documentNumber": h.get("documentNumber"),
+        "category": h.get("category"), "facts": None if withheld else h.get("facts"),
+        "basis": None if withheld else h.get("basis"),
+        "decisionDocument": None if withheld else h.get("decisionDocument"),
+        "documentNumber": None if withheld else h.get("documentNumber"), "withheld": withheld,
         "severity": h.get("severity") or "UNSTATED", "disclosure": h["disclosure"],
         "recognisedOn": h["recognisedOn"], "validUntil": h.get("validUntil"),
         "department": h.get("department"), "sourceSystem": h.get("sourceSystem"),
@@ -178,11 +185,11 @@ def check_plain(record: Mapping[str, Any], outcome: Outcome | None, matter: str,
     subject = record["subject"]
     if outcome is None:
         return not_found(matter, as_of)
-    outweighed = outcome.outweighed
+    outweighed, visible = outcome.outweighed, record.get("visible", ())
     return {
         "found": True, "subject": _subject(subject), "decision": outcome.decision,
         "matter": matter, "asOf": as_of,
-        "hits": [hit_plain(h, h["id"] in outweighed) for h in record["hits"]],
+        "hits": [hit_plain(h, h["id"] in outweighed, visible) for h in record["hits"]],
         "measures": [measure_plain(m, ids) for m, ids in outcome.applied],
         "relatedParties": [related_plain(subject["name"], r) for r in record["related"]],
         "error": None,

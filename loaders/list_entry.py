@@ -71,7 +71,7 @@ class ListEntriesBySubject(CypherLoader[EntryKey, list[dict[str, Any]]]):
 
     def param(self, key: EntryKey) -> dict[str, Any]:
         return {"id": key.subject_id, "kind": key.kind, "status": key.status, "asOf": key.as_of,
-                "disclosures": list(key.disclosures) if key.disclosures else None}
+                "disclosures": None if key.disclosures is None else list(key.disclosures)}
 
 
 class ListEntriesById(CypherLoader[tuple[str, dt.date], dict[str, Any]]):
@@ -102,4 +102,4 @@ class CreditRecordsBySubject(CypherLoader[RecordKey, list[dict[str, Any]]]):
     def param(self, key: RecordKey) -> dict[str, Any]:
         return {"id": key.subject_id, "category": key.category, "asOf": key.as_of,
                 "current": key.current,
-                "disclosures": list(key.disclosures) if key.disclosures else None}
+                "disclosures": None if key.disclosures is None else list(key.disclosures)}

@@ -39,8 +39,24 @@ def _key(ref: Mapping[str, Any]) -> dict[str, str | None]:
     raise InvalidInput("give exactly one of uscc, idNumber or id")
 
 
+_SELECTS: dict[tuple[Any, ...], tuple[Any, bool]] = {}
+
+
 def selects(info: GraphQLResolveInfo, name: str) -> bool:
-    """Does the query select field ``name`` anywhere below this field (fragments too)?"""
+    """Does the query select field ``name`` anywhere below this field (fragments too)?
+
+    Remembered per field node of the (cached) document; the value keeps the nodes alive.
+    """
+    key = (name, *(id(n) for n in info.field_nodes))
+    known = _SELECTS.get(key)
+    if known is None:
+        if len(_SELECTS) >= 4096:
+            _SELECTS.clear()
+        known = _SELECTS[key] = (info.field_nodes, _selects(info, name))
+    return known[1]
+
+
+def _selects(info: GraphQLResolveInfo, name: str) -> bool:
 
     def walk(selection_set: SelectionSetNode | None) -> bool:
         if selection_set is None:
@@ -60,9 +76,22 @@ def selects(info: GraphQLResolveInfo, name: str) -> bool:
     return any(walk(node.selection_set) for node in info.field_nodes)
 
 
+# Who screens applicants: approval systems, credit administrators, investigators.
+CHECK_ROLES = ("approval", "credit_admin", "investigator")
+AUDITED_FIELDS = ("creditCheck.decision", "creditCheck.hits", "creditCheck.measures")
+
+
 async def run_checks(ctx: Context, refs: list[Mapping[str, Any]], matter: MatterType,
                      as_of: dt.date | None, *, related: bool = True) -> list[Plain]:
-    """One answer per reference, in order, as plain data (see gateway/executor.py)."""
+    """One answer per reference, in order, as plain data (see gateway/executor.py).
+
+    A check may touch non-public entries, so it needs a checking role and a stated
+    purpose (管理办法 第三十三条). Every entry in force counts for the decision; the
+    details of entries the caller may not see (管理办法 第二十一条) are withheld, and
+    each subject whose non-public entries are shown gets one register entry.
+    """
+    ctx.require(*CHECK_ROLES)
+    ctx.require_purpose()
     day = as_of or ctx.today
     keys: list[dict[str, str | None] | None] = []
     errors: dict[int, Plain] = {}
@@ -77,6 +106,12 @@ async def run_checks(ctx: Context, refs: list[Mapping[str, Any]], matter: Matter
     records, measure_maps = await credit_check(ctx.db, wanted, matter.value, day,
                                                related=related)
     measures = [Measure.from_map(m) for m in measure_maps]
+    found = [r for r in records if r is not None and r["hits"]]
+    visible = await ctx.visible_classes_many([r["subject"]["id"] for r in found])
+    for record, classes in zip(found, visible, strict=True):
+        shown = {h["disclosure"] for h in record["hits"]}
+        record["visible"] = classes
+        ctx.disclose(record["subject"]["id"], "creditCheck", AUDITED_FIELDS, shown)
     out: list[Plain] = []
     rows = iter(records)
     for n, key in enumerate(keys):

@@ -191,3 +191,34 @@ async def test_plain_data_answers_keep_graphql_semantics(db: Database, gql: Any)
                          "hits": [{"__typename": "CreditHit", "k": "BLACK",
                                    "department": {"level": "MUNICIPAL"}}]}
     assert data["b"] == {"decision": "REVIEW", "hits": [{"kind": "BLACK"}]}
+
+
+async def test_checks_need_a_role_and_purpose_withhold_details_and_are_registered(
+        db: Database, gql: Any, settings: Any) -> None:
+    from tests.integration.audiences import audit_events, bearer, subject_id
+
+    org, public_org = unique_uscc(), unique_uscc()
+    await load_ok(db, "subjects", [{"uscc": org, "name": "淮安市授权查询有限公司"},
+                                   {"uscc": public_org, "name": "淮安市公开信息有限公司"}])
+    await load_ok(db, "entries", [black(org, disclosure="AUTHORISED", facts="SENTINEL 授权事实"),
+                                  black(org, disclosure="GOVERNMENT", source_ref="g"),
+                                  black(public_org, disclosure="PUBLIC")])
+    q = """query($s: [SubjectRef!]!) { creditCheckBatch(subjects: $s, matter: FISCAL_FUNDS) {
+             decision hits { disclosure withheld facts documentNumber legalBasis { itemId } } } }"""
+    refs = {"s": [{"uscc": org}, {"uscc": public_org}]}
+    answer = gql(q, refs, headers=bearer(settings, roles=["approval"]))
+    restricted, public = answer["data"]["creditCheckBatch"]
+    assert restricted["decision"] == public["decision"] == "BLOCK"  # every entry counts
+    by_class = {h["disclosure"]: h for h in restricted["hits"]}
+    assert by_class["AUTHORISED"]["withheld"] and by_class["AUTHORISED"]["facts"] is None
+    assert by_class["AUTHORISED"]["legalBasis"]  # the legal basis is never withheld
+    assert not by_class["GOVERNMENT"]["withheld"] and by_class["GOVERNMENT"]["facts"]
+    assert "SENTINEL" not in str(answer)
+    [event] = await audit_events(db, await subject_id(db, uscc=org), expect=1)
+    assert event["operations"] == ["creditCheck"] and event["purpose"] == "审批核查"
+    assert sorted(event["classes"]) == ["AUTHORISED", "GOVERNMENT"]
+    await audit_events(db, await subject_id(db, uscc=public_org), expect=0)  # public only
+    no_purpose = gql(q, refs, headers=bearer(settings, purpose=None, roles=["approval"]))
+    assert no_purpose["errors"][0]["extensions"]["code"] == "PURPOSE_REQUIRED"
+    wrong_role = gql(q, refs, headers=bearer(settings, roles=["supervisor"]))
+    assert wrong_role["errors"][0]["extensions"]["code"] == "FORBIDDEN"
