@@ -130,6 +130,40 @@ def recompute() -> None:
                   f"{counts['UPDATED']}, voided: {counts['VOIDED']}")
 
 
+@app.command()
+def expire(as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD, default today")] = None,
+           ) -> None:
+    """Mark entries past their validity EXPIRED (管理办法 第二十七条); idempotent.
+
+    Answers never depend on it: every query evaluates validity on its own date.
+    """
+    from loaders.lifecycle import expire as run
+
+    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    n = _with_db(lambda db: run(db, as_of=day, now=dt.datetime.now(dt.UTC), actor="expire"))
+    console.print(f"entries marked expired: {n}")
+
+
+@app.command("calendar")
+def calendar_(
+    path: Annotated[Path, typer.Argument(help="CSV: date,working (1/0),name", exists=True)],
+    announce: Annotated[list[int] | None, typer.Option(help="years whose arrangements are now "
+                                                      "complete")] = None,
+    source: Annotated[str, typer.Option(help="the notice, e.g. 国办发明电〔2026〕N号")] = "",
+) -> None:
+    """Record the State Council's holiday arrangements for years chinese_calendar lacks."""
+    import csv
+
+    from loaders.lifecycle import RECORD_CALENDAR
+
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        days = [{"date": dt.date.fromisoformat(r["date"]), "working": r["working"].strip() in
+                 {"1", "true", "yes", "班"}, "name": r.get("name") or None} for r in csv.DictReader(f)]
+    _with_db(lambda db: db.write(RECORD_CALENDAR, {"days": days, "years": announce or [],
+                                                   "source": source}, op="calendar"))
+    console.print(f"recorded {len(days)} days; announced years: {announce or []}")
+
+
 @app.command("import")
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="CSV or JSON-lines files", exists=True)],

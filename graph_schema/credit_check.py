@@ -74,6 +74,7 @@ class CreditHit:
     chain: DerivationChain | None
     outweighed: bool = strawberry.field(description="A red hit outweighed by a black one "
                                         "(实施办法 第四条).")
+    disputed: bool = strawberry.field(description="An objection against the entry is open.")
     withheld: bool = strawberry.field(description="The entry counts for the decision, but its "
                                       "facts and documents need an authorised query "
                                       "(管理办法 第二十一条).")
@@ -165,6 +166,7 @@ def hit_plain(h: Mapping[str, Any], outweighed: bool, visible: tuple[str, ...]) 
         "chain": {"organization": _subject(via, "ORGANIZATION"),
                   "roles": h.get("derivedRoles") or []} if derived and via else None,
         "outweighed": outweighed, "legalBasis": _basis(basis),
+        "disputed": bool(h.get("disputed")),
     }
 
 

@@ -48,6 +48,8 @@ class ListEntry:
     derived: bool = strawberry.field(description="Recorded against a responsible person "
                                      "through an organisation (管理办法 第二十六条).")
     recognising_department: Department | None
+    disputed: bool = strawberry.field(description="An objection against the entry is open "
+                                      "(实施办法 第十五条).")
     derived_roles: list[RoleKind] = strawberry.field(
         description="For a derived entry: the posts the person held on the date of the act.")
     subject_id: strawberry.Private[str]
@@ -68,6 +70,7 @@ class ListEntry:
             end_reason=m.get("endReason"), source_system=m.get("sourceSystem"),
             source_ref=m.get("sourceRef"), derived=bool(m.get("derived")),
             recognising_department=Department.from_map(dept) if dept else None,
+            disputed=bool(m.get("disputed")),
             derived_roles=[RoleKind(r) for r in m.get("derivedRoles") or ()],
             subject_id=m["subjectId"], source_entry_id=m.get("sourceEntryId"),
             through_organization_id=m.get("throughOrganizationId"),

@@ -120,6 +120,8 @@ class PublicListEntry:
     recognising_department: Department | None = strawberry.field(description="认定单位.")
     derived: bool = strawberry.field(description="Recorded against a responsible person "
                                      "through an organisation (管理办法 第二十六条).")
+    disputed: bool = strawberry.field(description="An objection against the entry is open "
+                                      "(实施办法 第十五条).")
     through_organization_id: strawberry.Private[str | None]
 
     @classmethod
@@ -131,7 +133,7 @@ class PublicListEntry:
                    document_number=m.get("documentNumber"), recognised_on=m["recognisedOn"],
                    valid_until=m.get("validUntil"),
                    recognising_department=Department.from_map(dept) if dept else None,
-                   derived=bool(m.get("derived")),
+                   derived=bool(m.get("derived")), disputed=bool(m.get("disputed")),
                    through_organization_id=m.get("throughOrganizationId"))
 
     @strawberry.field(description="For a derived entry: the organisation it came through.")

@@ -23,7 +23,8 @@ HIT_MAP = (
     ".severity, .disclosure, .recognisedOn, .validUntil, .sourceSystem, .derived, "
     ".derivedRoles, department: [(e)-[:RECOGNISED_BY]->(d:Department) | "
     "d {.id, .name, .level, .jurisdictionCode}][0], "
-    "via: [(e)-[:THROUGH]->(v:Organization) | v {.id, .name, .uscc}][0]}"
+    "via: [(e)-[:THROUGH]->(v:Organization) | v {.id, .name, .uscc}][0], "
+    "disputed: EXISTS { MATCH (e)<-[:AGAINST]-(o:Objection) WHERE o.closedOn IS NULL }}"
 )
 
 _MEASURES = """

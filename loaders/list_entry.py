@@ -22,6 +22,7 @@ CALL (k) {{
     AND (k.disclosures IS NULL OR e.disclosure IN k.disclosures)
   ORDER BY e.recognisedOn DESC, e.id
   RETURN collect(e {{.*, statusOn: statusOn, subjectId: k.id,
+    disputed: EXISTS {{ MATCH (e)<-[:AGAINST]-(o:Objection) WHERE o.closedOn IS NULL }},
     department: [(e)-[:RECOGNISED_BY]->(d:Department) | d {DEPARTMENT_MAP}][0]}}) AS entries
 }}
 RETURN i, entries AS value
@@ -32,6 +33,7 @@ UNWIND range(0, size($keys) - 1) AS i
 WITH i, $keys[i] AS k
 OPTIONAL MATCH (e:ListEntry {{id: k.id}})-[:CONCERNS]->(s:Subject)
 RETURN i, e {{.*, statusOn: coalesce({status_on_cypher("e", "k.asOf")}, 'ACTIVE'), subjectId: s.id,
+  disputed: EXISTS {{ MATCH (e)<-[:AGAINST]-(o:Objection) WHERE o.closedOn IS NULL }},
   department: [(e)-[:RECOGNISED_BY]->(d:Department) | d {DEPARTMENT_MAP}][0]}} AS value
 """
 

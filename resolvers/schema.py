@@ -10,18 +10,19 @@ from resolvers.audit import AuditQuery
 from resolvers.consent import ConsentMutation, ConsentQuery
 from resolvers.credit_check import CreditCheckQuery, install_fast_resolvers
 from resolvers.jurisdiction import JurisdictionQuery
+from resolvers.lifecycle import LifecycleMutation, LifecycleQuery
 from resolvers.policy import PolicyQuery
 from resolvers.subject import SubjectQuery
 
 
 @strawberry.type
 class Query(SubjectQuery, JurisdictionQuery, CreditCheckQuery, ConsentQuery, AuditQuery,
-            PolicyQuery):
+            PolicyQuery, LifecycleQuery):
     pass
 
 
 @strawberry.type
-class Mutation(ConsentMutation):
+class Mutation(ConsentMutation, LifecycleMutation):
     pass
 
 

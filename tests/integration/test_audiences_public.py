@@ -33,7 +33,7 @@ FORBIDDEN_TYPES = {"Organization", "Person", "Subject", "ListEntry", "CreditReco
                    "Mutation"}
 PUBLISHED_ENTRY_FIELDS = {"kind", "domain", "category", "facts", "basis", "decisionDocument",
                           "documentNumber", "recognisedOn", "validUntil", "recognisingDepartment",
-                          "derived", "throughOrganization"}
+                          "derived", "disputed", "throughOrganization"}
 
 INTROSPECT = """{ __schema { mutationType { name } types { name kind
   fields(includeDeprecated: true) { name args { name } }
