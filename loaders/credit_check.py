@@ -30,6 +30,7 @@ HIT_MAP = (
 _MEASURES = """
 CALL () {
   OPTIONAL MATCH (m:Measure)-[a:APPLIES_TO]->(:MatterType {code: $matter})
+  WITH m, a ORDER BY m.id
   RETURN collect(m {.id, .name, .kind, .list, .targets, .subjectKinds, .minSeverity, .basis,
                     effect: a.effect}) AS measures
 }
