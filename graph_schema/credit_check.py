@@ -101,6 +101,35 @@ class RelatedPartyFlag:
     path: str = strawberry.field(description="organisation ← role ← person ← entry")
 
 
+@strawberry.type
+class MatterEffect:
+    matter: MatterType
+    effect: Decision
+
+
+@strawberry.type
+class ImplementingDepartment:
+    id: strawberry.ID
+    name: str
+    as_written: str | None = strawberry.field(description="The unit as the document names it.")
+
+
+@strawberry.type(description="A joint reward or punishment measure (联合奖惩措施).")
+class MeasureInfo:
+    id: strawberry.ID
+    name: str
+    kind: str = strawberry.field(description="INCENTIVE or PUNISHMENT")
+    list: ListKind
+    targets: list[str] = strawberry.field(description="SUBJECT and/or RESPONSIBLE_PERSON")
+    matters: list[MatterEffect]
+    legal_basis: list[LegalBasis]
+    departments: list[ImplementingDepartment]
+
+
+def measure_info(m: Mapping[str, Any]) -> Plain:
+    return {**m, "legalBasis": _basis(tuple(m["basis"]))}
+
+
 @strawberry.type(description="Why a subject could not be checked (e.g. an invalid code).")
 class CheckError:
     code: str

@@ -100,3 +100,21 @@ async def credit_check(db: Database, refs: list[dict[str, str | None]], matter: 
     for row in records[0]["subjects"]:
         answers[row["i"]] = row
     return answers, records[0]["measures"]
+
+
+# The catalogue itself, for people reading it: every measure with its matters and effects,
+# its legal basis and the departments the policy documents make responsible for it.
+MEASURE_CATALOGUE = """
+MATCH (m:Measure)
+WHERE $matter IS NULL OR EXISTS { (m)-[:APPLIES_TO]->(:MatterType {code: $matter}) }
+WITH m ORDER BY m.id
+RETURN collect(m {.id, .name, .kind, .list, .targets, .basis,
+  matters: [(m)-[a:APPLIES_TO]->(t:MatterType) | {matter: t.code, effect: a.effect}],
+  departments: [(m)-[r:IMPLEMENTED_BY]->(d:Department) | {id: d.id, name: d.name,
+                                                          asWritten: r.asWritten}]}) AS measures
+"""
+
+
+async def measure_catalogue(db: Database, matter: str | None) -> list[dict[str, Any]]:
+    [record] = await db.read(MEASURE_CATALOGUE, {"matter": matter}, op="measures")
+    return list(record["measures"])

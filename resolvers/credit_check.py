@@ -18,12 +18,19 @@ from strawberry import Info
 
 from gateway.context import Context
 from gateway.errors import CreditGraphError, InvalidInput
-from graph_schema.credit_check import CreditCheck, Plain, check_plain, not_found
+from graph_schema.credit_check import (
+    CreditCheck,
+    MeasureInfo,
+    Plain,
+    check_plain,
+    measure_info,
+    not_found,
+)
 from graph_schema.enums import MatterType
 from graph_schema.identifiers import normalise_id_number, normalise_uscc
 from graph_schema.rules.decision import Measure, decide
 from graph_schema.scalars import Date
-from loaders.credit_check import credit_check
+from loaders.credit_check import credit_check, measure_catalogue
 from resolvers.subject import SubjectRef
 
 
@@ -140,6 +147,13 @@ class CreditCheckQuery:
         related = selects(info._raw_info, "relatedParties")
         return (await run_checks(info.context, [_as_mapping(subject)], matter,  # type: ignore[return-value]
                                  as_of, related=related))[0]
+
+    @strawberry.field(description="The measure catalogue (实施办法 第十三条、第十四条, 003 "
+                      "（十八）（十九）): effects per matter, legal basis, implementing departments.")
+    async def measures(self, info: Info[Context, None],
+                       matter: MatterType | None = None) -> list[MeasureInfo]:
+        found = await measure_catalogue(info.context.db, matter.value if matter else None)
+        return [measure_info(m) for m in found]  # type: ignore[misc]
 
     @strawberry.field(description="Screen up to 1,000 applicants in one call; one answer per "
                       "subject in input order (unknown subjects answer found: false).")

@@ -222,3 +222,14 @@ async def test_checks_need_a_role_and_purpose_withhold_details_and_are_registere
     assert no_purpose["errors"][0]["extensions"]["code"] == "PURPOSE_REQUIRED"
     wrong_role = gql(q, refs, headers=bearer(settings, roles=["supervisor"]))
     assert wrong_role["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_the_measure_catalogue_cites_articles_and_implementing_departments(gql: Any) -> None:
+    q = """{ measures(matter: ECOMMERCE_ADMISSION) { id kind list matters { matter effect }
+             legalBasis { itemId } departments { name asWritten } } }"""
+    measures = {m["id"]: m for m in gql(q)["data"]["measures"]}
+    assert set(measures) == {"jlcj-14-8", "jlcj-14-13", "ec-19-platform", "ec-18-platform"}
+    platform = measures["ec-19-platform"]
+    assert {"matter": "ECOMMERCE_ADMISSION", "effect": "BLOCK"} in platform["matters"]
+    assert "nat-ec-2016:（十九）" in {b["itemId"] for b in platform["legalBasis"]}
+    assert {"name": "淮安市市场监督管理局", "asWritten": "市工商局"} in platform["departments"]
