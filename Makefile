@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CG := $(BIN)/credit-graph
 
-.PHONY: demo test install neo4j-start neo4j-stop neo4j-status test-neo4j-stop lint bench clean
+.PHONY: demo test install web neo4j-start neo4j-stop neo4j-status test-neo4j-stop lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,18 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-demo: install
+# The /explore page: npm packages pinned in package-lock.json, bundled by esbuild.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+web: node_modules/.package-lock.json
+	npm run --silent build
+
+demo: install web
 	$(CG) neo4j fetch
 	$(CG) demo
 
-test: install
+test: install web
 	$(CG) neo4j fetch
 	$(BIN)/pytest
 

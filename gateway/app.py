@@ -27,6 +27,7 @@ from gateway.auth import TokenVerifier
 from gateway.context import Context, read_consents, read_purpose
 from gateway.db import Database
 from gateway.errors import CreditGraphError
+from gateway.explore import routes as explore_routes
 from gateway.graphql_http import GraphQLEndpoint, json_response
 from gateway.limits import RateLimiter, cost_limit_rule, depth_limit_rule, rate_limited
 from gateway.settings import Settings
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                   methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *explore_routes(),
         ],
         lifespan=lifespan,
     )

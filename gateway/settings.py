@@ -78,6 +78,9 @@ class Settings:
     # the query register (个人诚信 opinion 四(一))
     audit_write: str = "background"  # or "request": written before the response, fail closed
     audit_flush_ms: int = 5
+    # investigators' explorations: time budget inside Neo4j, rows a complete scan may collect
+    investigate_timeout_s: float = 5.0
+    investigate_max_scan: int = 20_000
     # public audience limits
     public_max_depth: int = 8
     public_max_page: int = 50
@@ -173,6 +176,9 @@ class Settings:
             audit_write=audit_write,
             audit_flush_ms=_int(get("CREDIT_GRAPH_AUDIT_FLUSH_MS", "5"),
                                 "CREDIT_GRAPH_AUDIT_FLUSH_MS"),
+            investigate_timeout_s=float(get("CREDIT_GRAPH_INVESTIGATE_TIMEOUT_S", "5")),
+            investigate_max_scan=_int(get("CREDIT_GRAPH_INVESTIGATE_MAX_SCAN", "20000"),
+                                      "CREDIT_GRAPH_INVESTIGATE_MAX_SCAN"),
             public_max_depth=_int(
                 get("CREDIT_GRAPH_PUBLIC_MAX_DEPTH", "8"), "CREDIT_GRAPH_PUBLIC_MAX_DEPTH"
             ),

@@ -9,6 +9,7 @@ from graph_schema.subject import Organization, Person
 from resolvers.audit import AuditQuery
 from resolvers.consent import ConsentMutation, ConsentQuery
 from resolvers.credit_check import CreditCheckQuery, install_fast_resolvers
+from resolvers.investigate import InvestigateQuery
 from resolvers.jurisdiction import JurisdictionQuery
 from resolvers.lifecycle import LifecycleMutation, LifecycleQuery
 from resolvers.policy import PolicyQuery
@@ -17,7 +18,7 @@ from resolvers.subject import SubjectQuery
 
 @strawberry.type
 class Query(SubjectQuery, JurisdictionQuery, CreditCheckQuery, ConsentQuery, AuditQuery,
-            PolicyQuery, LifecycleQuery):
+            PolicyQuery, LifecycleQuery, InvestigateQuery):
     pass
 
 
