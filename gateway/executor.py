@@ -63,7 +63,8 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
         if type(result) is dict:
             return _project(self._plan(return_type, field_details_list), result)
         return super().complete_object_value(
-            return_type, field_details_list, info, path, result, position_context)
+            return_type, field_details_list, info, path, result, position_context
+        )
 
     def _conditional(self) -> bool:
         """Does the operation use @skip or @include (then plans depend on variables)?"""
@@ -106,8 +107,13 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
                 plan.append((response_name, None, lambda _, n=type_.name: n))
             else:
                 field_type = type_.fields[name].type
-                plan.append((response_name, name,
-                             self._converter(field_type, group, f"{type_.name}.{name}")))
+                plan.append(
+                    (
+                        response_name,
+                        name,
+                        self._converter(field_type, group, f"{type_.name}.{name}"),
+                    )
+                )
         return tuple(plan)
 
     def _converter(self, type_: GraphQLOutputType, group: FieldDetailsList, where: str) -> Convert:
@@ -116,8 +122,10 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
 
             def non_null(value: Any) -> Any:
                 if value is None:
-                    raise GraphQLError(f"Cannot return null for non-nullable field {where}.",
-                                       [d.node for d in group])
+                    raise GraphQLError(
+                        f"Cannot return null for non-nullable field {where}.",
+                        [d.node for d in group],
+                    )
                 return inner(value)
 
             return non_null
@@ -140,7 +148,9 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
             return lambda value: value if type(value) is str else serialize(value)
         if isinstance(type_, GraphQLEnumType):
             names, serialize = type_.values, type_.serialize
-            return lambda value: value if type(value) is str and value in names else serialize(value)
+            return lambda value: (
+                value if type(value) is str and value in names else serialize(value)
+            )
         return type_.serialize  # type: ignore[union-attr, no-any-return]
 
 
@@ -161,5 +171,7 @@ def _has_conditions(node: Any) -> bool:
 
 def _project(plan: Plan, source: dict[str, Any]) -> dict[str, Any]:
     get = source.get
-    return {response: convert(get(name) if name is not None else None)
-            for response, name, convert in plan}
+    return {
+        response: convert(get(name) if name is not None else None)
+        for response, name, convert in plan
+    }

@@ -29,8 +29,8 @@ from graphql import (
 )
 from graphql.pyutils import is_awaitable
 from starlette.requests import Request
-from strawberry.exceptions import StrawberryInputCoercionError
 from starlette.responses import HTMLResponse, Response
+from strawberry.exceptions import StrawberryInputCoercionError
 
 from gateway.errors import CreditGraphError
 from gateway.executor import Executor
@@ -46,10 +46,15 @@ def _json_default(value: Any) -> Any:
     raise TypeError
 
 
-def json_response(payload: dict[str, Any], status: int = 200,
-                  headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(payload, default=_json_default), status_code=status,
-                    media_type="application/json", headers=headers)
+def json_response(
+    payload: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        orjson.dumps(payload, default=_json_default),
+        status_code=status,
+        media_type="application/json",
+        headers=headers,
+    )
 
 
 def error_payload(err: CreditGraphError) -> dict[str, Any]:
@@ -99,7 +104,9 @@ class DocumentCache:
             document = parse(query)
         except GraphQLError as exc:
             entry: tuple[DocumentNode | None, list[dict[str, Any]]] = (
-                None, [format_error(exc, "GRAPHQL_PARSE_FAILED")])
+                None,
+                [format_error(exc, "GRAPHQL_PARSE_FAILED")],
+            )
         else:
             errors = validate(self._schema, document, self._rules)
             entry = (document, [format_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors])
@@ -121,9 +128,15 @@ def operation_type(document: DocumentNode, name: str | None) -> OperationType | 
 class GraphQLEndpoint:
     """A Starlette endpoint serving one schema."""
 
-    def __init__(self, schema: strawberry.Schema, context: ContextFactory, *,
-                 graphiql: bool = False, extra_rules: Sequence[type[ASTValidationRule]] = (),
-                 cache_size: int = 512) -> None:
+    def __init__(
+        self,
+        schema: strawberry.Schema,
+        context: ContextFactory,
+        *,
+        graphiql: bool = False,
+        extra_rules: Sequence[type[ASTValidationRule]] = (),
+        cache_size: int = 512,
+    ) -> None:
         self.schema = schema
         self._core = schema._schema
         self._executor = Executor
@@ -142,36 +155,90 @@ class GraphQLEndpoint:
             elif request.method == "POST":
                 params = orjson.loads(await request.body())
             else:
-                return json_response({"errors": [{"message": "use GET or POST",
-                                                  "extensions": {"code": "BAD_REQUEST"}}]}, 405)
+                return json_response(
+                    {
+                        "errors": [
+                            {"message": "use GET or POST", "extensions": {"code": "BAD_REQUEST"}}
+                        ]
+                    },
+                    405,
+                )
         except orjson.JSONDecodeError:
-            return json_response({"errors": [{"message": "the body is not valid JSON",
-                                              "extensions": {"code": "BAD_REQUEST"}}]}, 400)
+            return json_response(
+                {
+                    "errors": [
+                        {
+                            "message": "the body is not valid JSON",
+                            "extensions": {"code": "BAD_REQUEST"},
+                        }
+                    ]
+                },
+                400,
+            )
         if not isinstance(params, dict) or not isinstance(params.get("query"), str):
-            return json_response({"errors": [{"message": "a query string is required",
-                                              "extensions": {"code": "BAD_REQUEST"}}]}, 400)
+            return json_response(
+                {
+                    "errors": [
+                        {
+                            "message": "a query string is required",
+                            "extensions": {"code": "BAD_REQUEST"},
+                        }
+                    ]
+                },
+                400,
+            )
         variables = params.get("variables")
         operation_name = params.get("operationName")
         if variables is not None and not isinstance(variables, dict):
-            return json_response({"errors": [{"message": "variables must be an object",
-                                              "extensions": {"code": "BAD_REQUEST"}}]}, 400)
+            return json_response(
+                {
+                    "errors": [
+                        {
+                            "message": "variables must be an object",
+                            "extensions": {"code": "BAD_REQUEST"},
+                        }
+                    ]
+                },
+                400,
+            )
         document, errors = self.documents.get(params["query"])
         if document is None or errors:
             return json_response({"errors": errors}, 400 if document is None else 200)
         op = operation_type(document, operation_name)
         if request.method == "GET" and op is not OperationType.QUERY:
-            return json_response({"errors": [{"message": "only queries may use GET",
-                                              "extensions": {"code": "BAD_REQUEST"}}]}, 405)
+            return json_response(
+                {
+                    "errors": [
+                        {
+                            "message": "only queries may use GET",
+                            "extensions": {"code": "BAD_REQUEST"},
+                        }
+                    ]
+                },
+                405,
+            )
         try:
             context = await self._context(request, document, operation_name)
         except CreditGraphError as exc:
-            status = 401 if exc.code == "UNAUTHENTICATED" else 403 if exc.code in {
-                "FORBIDDEN", "PURPOSE_REQUIRED"} else 429 if exc.code == "RATE_LIMITED" else 400
+            status = (
+                401
+                if exc.code == "UNAUTHENTICATED"
+                else 403
+                if exc.code in {"FORBIDDEN", "PURPOSE_REQUIRED"}
+                else 429
+                if exc.code == "RATE_LIMITED"
+                else 400
+            )
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
             return json_response(error_payload(exc), status, headers)
-        result = execute(self._core, document, context_value=context,
-                         variable_values=variables, operation_name=operation_name,
-                         executor_class=self._executor)
+        result = execute(
+            self._core,
+            document,
+            context_value=context,
+            variable_values=variables,
+            operation_name=operation_name,
+            executor_class=self._executor,
+        )
         if is_awaitable(result):
             result = await result  # type: ignore[misc]
         payload: dict[str, Any] = {}

@@ -38,22 +38,28 @@ class EntryCorrection:
     facts: str | None = None
     basis: str | None = None
     category: str | None = None
-    severity: str | None = strawberry.field(default=None,
-                                            description="GENERAL, MAJOR, SERIOUS or UNSTATED")
+    severity: str | None = strawberry.field(
+        default=None, description="GENERAL, MAJOR, SERIOUS or UNSTATED"
+    )
     valid_until: Date | None = None
-    revoke: bool = strawberry.field(default=False, description="The entry was wrong as a "
-                                    "whole: revoke it (its history is kept).")
+    revoke: bool = strawberry.field(
+        default=False,
+        description="The entry was wrong as a whole: revoke it (its history is kept).",
+    )
 
 
-@strawberry.type(description="One step of an objection: review (10 working days), "
-                 "verification (5), correction (3), appeal.")
+@strawberry.type(
+    description="One step of an objection: review (10 working days), "
+    "verification (5), correction (3), appeal."
+)
 class ObjectionStep:
     id: strawberry.ID
     kind: str
     opened_on: Date
     due_on: Date | None
     due_provisional: bool | None = strawberry.field(
-        description="The due date crosses a year whose holidays are not yet announced.")
+        description="The due date crosses a year whose holidays are not yet announced."
+    )
     closed_on: Date | None
     overdue: bool
     actor: str | None
@@ -61,7 +67,9 @@ class ObjectionStep:
     note: str | None
 
 
-@strawberry.type(description="An objection against a list entry (异议, 实施办法 第十五条–第十七条).")
+@strawberry.type(
+    description="An objection against a list entry (异议, 实施办法 第十五条–第十七条)."
+)
 class Objection:
     id: strawberry.ID
     entry_id: strawberry.ID
@@ -106,8 +114,10 @@ class RepairEligibility:
     rules: list[RepairRule]
 
 
-@strawberry.type(description="A credit repair application and its procedure "
-                 "(管理办法 第三十二条, 实施办法 第十九条).")
+@strawberry.type(
+    description="A credit repair application and its procedure "
+    "(管理办法 第三十二条, 实施办法 第十九条)."
+)
 class RepairApplication:
     id: strawberry.ID
     entry_id: strawberry.ID

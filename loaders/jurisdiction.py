@@ -6,7 +6,9 @@ from typing import Any
 
 from loaders.base import CypherLoader
 
-JURISDICTION_MAP = "{.code, .name, .fullName, .level, parentCode: [(j)-[:PART_OF]->(p) | p.code][0]}"
+JURISDICTION_MAP = (
+    "{.code, .name, .fullName, .level, parentCode: [(j)-[:PART_OF]->(p) | p.code][0]}"
+)
 DEPARTMENT_MAP = "{.id, .name, .aliases, .jurisdictionCode, .level, .kind}"
 
 JURISDICTIONS_BY_CODE = f"""

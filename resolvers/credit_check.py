@@ -70,14 +70,15 @@ def _selects(info: GraphQLResolveInfo, name: str) -> bool:
             return False
         for node in selection_set.selections:
             if isinstance(node, FieldNode):
-                if node.name.value == name or walk(node.selection_set):
-                    return True
+                found = node.name.value == name or walk(node.selection_set)
             elif isinstance(node, InlineFragmentNode):
-                if walk(node.selection_set):
-                    return True
+                found = walk(node.selection_set)
             elif isinstance(node, FragmentSpreadNode):
-                if walk(info.fragments[node.name.value].selection_set):
-                    return True
+                found = walk(info.fragments[node.name.value].selection_set)
+            else:
+                found = False
+            if found:
+                return True
         return False
 
     return any(walk(node.selection_set) for node in info.field_nodes)
@@ -88,8 +89,14 @@ CHECK_ROLES = ("approval", "credit_admin", "investigator")
 AUDITED_FIELDS = ("creditCheck.decision", "creditCheck.hits", "creditCheck.measures")
 
 
-async def run_checks(ctx: Context, refs: list[Mapping[str, Any]], matter: MatterType,
-                     as_of: dt.date | None, *, related: bool = True) -> list[Plain]:
+async def run_checks(
+    ctx: Context,
+    refs: list[Mapping[str, Any]],
+    matter: MatterType,
+    as_of: dt.date | None,
+    *,
+    related: bool = True,
+) -> list[Plain]:
     """One answer per reference, in order, as plain data (see gateway/executor.py).
 
     A check may touch non-public entries, so it needs a checking role and a stated
@@ -107,11 +114,13 @@ async def run_checks(ctx: Context, refs: list[Mapping[str, Any]], matter: Matter
             keys.append(_key(ref))
         except CreditGraphError as exc:
             keys.append(None)
-            errors[n] = {"code": exc.code, "message": exc.message,
-                         "value": exc.details.get("value")}
+            errors[n] = {
+                "code": exc.code,
+                "message": exc.message,
+                "value": exc.details.get("value"),
+            }
     wanted = [k for k in keys if k is not None]
-    records, measure_maps = await credit_check(ctx.db, wanted, matter.value, day,
-                                               related=related)
+    records, measure_maps = await credit_check(ctx.db, wanted, matter.value, day, related=related)
     measures = [Measure.from_map(m) for m in measure_maps]
     found = [r for r in records if r is not None and r["hits"]]
     visible = await ctx.visible_classes_many([r["subject"]["id"] for r in found])
@@ -140,50 +149,92 @@ def _as_mapping(ref: SubjectRef) -> dict[str, Any]:
 
 @strawberry.type
 class CreditCheckQuery:
-    @strawberry.field(description="Screen one applicant for a matter: a decision (BLOCK, REVIEW, "
-                      "GREEN_CHANNEL, CLEAR), every hit with its legal basis, the measures.")
-    async def credit_check(self, info: Info[Context, None], subject: SubjectRef,
-                           matter: MatterType, as_of: Date | None = None) -> CreditCheck:
+    @strawberry.field(
+        description="Screen one applicant for a matter: a decision (BLOCK, REVIEW, "
+        "GREEN_CHANNEL, CLEAR), every hit with its legal basis, the measures."
+    )
+    async def credit_check(
+        self,
+        info: Info[Context, None],
+        subject: SubjectRef,
+        matter: MatterType,
+        as_of: Date | None = None,
+    ) -> CreditCheck:
         related = selects(info._raw_info, "relatedParties")
-        return (await run_checks(info.context, [_as_mapping(subject)], matter,  # type: ignore[return-value]
-                                 as_of, related=related))[0]
+        return (
+            await run_checks(
+                info.context,
+                [_as_mapping(subject)],
+                matter,  # type: ignore[return-value]
+                as_of,
+                related=related,
+            )
+        )[0]
 
-    @strawberry.field(description="The measure catalogue (实施办法 第十三条、第十四条, 003 "
-                      "（十八）（十九）): effects per matter, legal basis, implementing departments.")
-    async def measures(self, info: Info[Context, None],
-                       matter: MatterType | None = None) -> list[MeasureInfo]:
+    @strawberry.field(
+        description="The measure catalogue (实施办法 第十三条、第十四条, 003 "
+        "（十八）（十九）): effects per matter, legal basis, implementing departments."
+    )
+    async def measures(
+        self, info: Info[Context, None], matter: MatterType | None = None
+    ) -> list[MeasureInfo]:
         found = await measure_catalogue(info.context.db, matter.value if matter else None)
         return [measure_info(m) for m in found]  # type: ignore[misc]
 
-    @strawberry.field(description="Screen up to 1,000 applicants in one call; one answer per "
-                      "subject in input order (unknown subjects answer found: false).")
-    async def credit_check_batch(self, info: Info[Context, None], subjects: list[SubjectRef],
-                                 matter: MatterType, as_of: Date | None = None) -> list[CreditCheck]:
+    @strawberry.field(
+        description="Screen up to 1,000 applicants in one call; one answer per "
+        "subject in input order (unknown subjects answer found: false)."
+    )
+    async def credit_check_batch(
+        self,
+        info: Info[Context, None],
+        subjects: list[SubjectRef],
+        matter: MatterType,
+        as_of: Date | None = None,
+    ) -> list[CreditCheck]:
         limit = info.context.settings.max_batch
         if len(subjects) > limit:
             raise InvalidInput(f"at most {limit} subjects per batch", value=len(subjects))
         related = selects(info._raw_info, "relatedParties")
-        return await run_checks(info.context, [_as_mapping(s) for s in subjects],  # type: ignore[return-value]
-                                matter, as_of, related=related)
+        return await run_checks(
+            info.context,
+            [_as_mapping(s) for s in subjects],  # type: ignore[return-value]
+            matter,
+            as_of,
+            related=related,
+        )
 
 
 # The same two fields without strawberry's per-argument conversion: graphql-core has
 # already validated the arguments (SubjectRef's oneOf included) into plain values,
 # and converting 1,000 SubjectRefs into objects costs more than checking them.
-async def _credit_check(_: Any, info: GraphQLResolveInfo, subject: Mapping[str, Any],
-                        matter: MatterType, asOf: dt.date | None = None) -> Plain:  # noqa: N803
-    return (await run_checks(info.context, [subject], matter, asOf,
-                             related=selects(info, "relatedParties")))[0]
+async def _credit_check(
+    _: Any,
+    info: GraphQLResolveInfo,
+    subject: Mapping[str, Any],
+    matter: MatterType,
+    asOf: dt.date | None = None,
+) -> Plain:  # noqa: N803
+    return (
+        await run_checks(
+            info.context, [subject], matter, asOf, related=selects(info, "relatedParties")
+        )
+    )[0]
 
 
-async def _credit_check_batch(_: Any, info: GraphQLResolveInfo, subjects: list[Mapping[str, Any]],
-                              matter: MatterType, asOf: dt.date | None = None,  # noqa: N803
-                              ) -> list[Plain]:
+async def _credit_check_batch(
+    _: Any,
+    info: GraphQLResolveInfo,
+    subjects: list[Mapping[str, Any]],
+    matter: MatterType,
+    asOf: dt.date | None = None,  # noqa: N803
+) -> list[Plain]:
     limit = info.context.settings.max_batch
     if len(subjects) > limit:
         raise InvalidInput(f"at most {limit} subjects per batch", value=len(subjects))
-    return await run_checks(info.context, subjects, matter, asOf,
-                            related=selects(info, "relatedParties"))
+    return await run_checks(
+        info.context, subjects, matter, asOf, related=selects(info, "relatedParties")
+    )
 
 
 def install_fast_resolvers(schema: strawberry.Schema) -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-
 import strawberry
 from strawberry import Info
 
 from gateway.context import Context
-
 from graph_schema.jurisdiction import Department, Jurisdiction
-
 
 
 @strawberry.type

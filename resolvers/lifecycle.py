@@ -40,7 +40,12 @@ from loaders.ingest import end_list_entry
 from resolvers.subject import SubjectRef, load_subject
 
 GOVERNMENT = ("approval", "investigator", "credit_admin", "supervisor")
-REVIEW_DAYS, VERIFY_DAYS, CORRECT_DAYS, PUBLICITY_DAYS = 10, 5, 3, 5  # 管理办法 第二十九条, 第三十二条
+REVIEW_DAYS, VERIFY_DAYS, CORRECT_DAYS, PUBLICITY_DAYS = (
+    10,
+    5,
+    3,
+    5,
+)  # 管理办法 第二十九条, 第三十二条
 
 
 def _actor(viewer: Viewer) -> str:
@@ -53,8 +58,9 @@ def _day(ctx: Context, viewer: Viewer, on: dt.date | None) -> dt.date:
     if on > ctx.today:
         raise InvalidInput("a procedure cannot be recorded in the future", value=on.isoformat())
     if not viewer.has_any("credit_admin"):
-        raise Forbidden("recording an earlier date needs a credit administrator",
-                        required=["credit_admin"])
+        raise Forbidden(
+            "recording an earlier date needs a credit administrator", required=["credit_admin"]
+        )
     return on
 
 
@@ -69,8 +75,10 @@ def _subject_or_admin(ctx: Context, subject_id: str) -> Viewer:
     viewer = ctx.require()
     if viewer.acts_for(subject_id) or viewer.has_any("credit_admin"):
         return viewer
-    raise Forbidden("only the subject itself or a credit administrator may do this",
-                    required=["subject", "credit_admin"])
+    raise Forbidden(
+        "only the subject itself or a credit administrator may do this",
+        required=["subject", "credit_admin"],
+    )
 
 
 def _providing_department(ctx: Context, department_id: str | None) -> Viewer:
@@ -99,55 +107,103 @@ def _step(step: dict[str, Any] | None, today: dt.date) -> dict[str, Any] | None:
 def objection_plain(o: dict[str, Any], today: dt.date) -> dict[str, Any]:
     steps = sorted(o.get("steps") or [], key=lambda s: s.get("seq", 0))
     current = next((s for s in steps if s.get("closedOn") is None), None)
-    return {**o, "evidence": o.get("evidence") or [],
-            "steps": [_step(s, today) for s in steps], "currentStep": _step(current, today)}
+    return {
+        **o,
+        "evidence": o.get("evidence") or [],
+        "steps": [_step(s, today) for s in steps],
+        "currentStep": _step(current, today),
+    }
 
 
-async def _advance(ctx: Context, viewer: Viewer, objection: dict[str, Any], *, expect: str,
-                   outcome: str, note: str | None, status: str, on: dt.date,
-                   next_step: str | None = None, days: int | None = None,
-                   close: bool = False) -> dict[str, Any]:
+async def _advance(
+    ctx: Context,
+    viewer: Viewer,
+    objection: dict[str, Any],
+    *,
+    expect: str,
+    outcome: str,
+    note: str | None,
+    status: str,
+    on: dt.date,
+    next_step: str | None = None,
+    days: int | None = None,
+    close: bool = False,
+) -> dict[str, Any]:
     if objection["status"] != expect:
-        raise Conflict(f"the objection is at {objection['status']}, not {expect}",
-                       status=objection["status"])
+        raise Conflict(
+            f"the objection is at {objection['status']}, not {expect}", status=objection["status"]
+        )
     due = provisional = None
     if next_step and days:
         when = (await cypher.calendar(ctx.db)).add_working_days(on, days)
         due, provisional = when.date, when.provisional
 
     async def work(tx: Transaction) -> None:
-        await tx.run(cypher.ADVANCE_OBJECTION, {
-            "id": objection["id"], "on": on, "actor": _actor(viewer), "outcome": outcome,
-            "note": note, "status": status, "next": next_step, "dueOn": due,
-            "provisional": provisional, "close": close})
+        await tx.run(
+            cypher.ADVANCE_OBJECTION,
+            {
+                "id": objection["id"],
+                "on": on,
+                "actor": _actor(viewer),
+                "outcome": outcome,
+                "note": note,
+                "status": status,
+                "next": next_step,
+                "dueOn": due,
+                "provisional": provisional,
+                "close": close,
+            },
+        )
         if close:  # the entry is no longer disputed: that too is a version
-            await tx.run(cypher.ENTRY_EVENT, {
-                "entryId": objection["entryId"], "now": ctx.now, "actor": _actor(viewer),
-                "change": "DISPUTE_CLOSED", "reason": f"objection {objection['id']}: {outcome}"})
+            await tx.run(
+                cypher.ENTRY_EVENT,
+                {
+                    "entryId": objection["entryId"],
+                    "now": ctx.now,
+                    "actor": _actor(viewer),
+                    "change": "DISPUTE_CLOSED",
+                    "reason": f"objection {objection['id']}: {outcome}",
+                },
+            )
 
     await ctx.db.transaction(work, op="objection")
     return objection_plain(await _objection(ctx, objection["id"]), ctx.today)
 
 
-async def _eligibility(ctx: Context, entry_id: str, corrected_on: dt.date | None,
-                       committed: bool, on: dt.date) -> repair_rule.Eligibility:
+async def _eligibility(
+    ctx: Context, entry_id: str, corrected_on: dt.date | None, committed: bool, on: dt.date
+) -> repair_rule.Eligibility:
     [record] = await ctx.db.read(cypher.REPAIR_CASE, {"id": entry_id}, op="repair_case") or [None]
     if record is None:
         raise NotFound("no such list entry", id=entry_id)
     e, subject = record["entry"], record["subject"]
 
     def past(m: dict[str, Any]) -> repair_rule.PastEntry:
-        return repair_rule.PastEntry(m["id"], m["kind"], m.get("severity") or "UNSTATED",
-                                     m.get("category"), m["recognisedOn"].to_native())
+        return repair_rule.PastEntry(
+            m["id"],
+            m["kind"],
+            m.get("severity") or "UNSTATED",
+            m.get("category"),
+            m["recognisedOn"].to_native(),
+        )
 
     exclusions = record["exclusions"]
-    native = (lambda d: d.to_native() if d is not None else None)
+
+    def native(d: Any) -> dt.date | None:
+        return d.to_native() if d is not None else None
+
     case = repair_rule.RepairCase(
-        entry=past(e), valid_until=native(e.get("validUntil")), ended_on=native(e.get("endedOn")),
-        applied_on=on, corrected_on=corrected_on, committed=committed,
+        entry=past(e),
+        valid_until=native(e.get("validUntil")),
+        ended_on=native(e.get("endedOn")),
+        applied_on=on,
+        corrected_on=corrected_on,
+        committed=committed,
         other_entries=[past(x) for x in record["others"]],
-        repairs=[repair_rule.PastRepair(r["entryId"], r.get("category"), r["repairedOn"].to_native())
-                 for r in record["repairs"]],
+        repairs=[
+            repair_rule.PastRepair(r["entryId"], r.get("category"), r["repairedOn"].to_native())
+            for r in record["repairs"]
+        ],
         bankrupt="破产" in (subject.get("status") or "")
         or any(x["kind"] == "BANKRUPTCY" for x in exclusions),
         ignored_reminders=[x["reason"] for x in exclusions if x["kind"] == "IGNORED_REMINDER"],
@@ -157,30 +213,37 @@ async def _eligibility(ctx: Context, entry_id: str, corrected_on: dt.date | None
 
 
 def _rules(result: repair_rule.Eligibility) -> list[dict[str, Any]]:
-    return [{"rule": r.rule, "article": r.article, "passed": r.passed, "detail": r.detail}
-            for r in result.rules]
+    return [
+        {"rule": r.rule, "article": r.article, "passed": r.passed, "detail": r.detail}
+        for r in result.rules
+    ]
 
 
 async def _application(ctx: Context, application_id: str) -> dict[str, Any]:
-    found = await cypher.single(ctx.db, cypher.REPAIR_APPLICATION, {"id": application_id},
-                                "application")
+    found = await cypher.single(
+        ctx.db, cypher.REPAIR_APPLICATION, {"id": application_id}, "application"
+    )
     if found is None:
         raise NotFound("no such repair application", id=application_id)
     return {**found, "rules": orjson.loads(found["rules"]) if found.get("rules") else []}
 
 
 async def _update_application(ctx: Context, application_id: str, **changes: Any) -> dict[str, Any]:
-    await ctx.db.write(cypher.UPDATE_REPAIR, {"id": application_id, "changes": changes},
-                       op="repair")
+    await ctx.db.write(
+        cypher.UPDATE_REPAIR, {"id": application_id, "changes": changes}, op="repair"
+    )
     return await _application(ctx, application_id)
 
 
 @strawberry.type
 class LifecycleQuery:
-    @strawberry.field(description="Every version of an entry, oldest first (nothing is ever "
-                      "deleted: 实施办法 第二十条).")
-    async def entry_history(self, info: Info[Context, None], entry_id: strawberry.ID
-                            ) -> list[EntryVersion]:
+    @strawberry.field(
+        description="Every version of an entry, oldest first (nothing is ever "
+        "deleted: 实施办法 第二十条)."
+    )
+    async def entry_history(
+        self, info: Info[Context, None], entry_id: strawberry.ID
+    ) -> list[EntryVersion]:
         ctx = info.context
         viewer = ctx.require()
         entry = await _entry(ctx, str(entry_id))
@@ -188,24 +251,39 @@ class LifecycleQuery:
             raise Forbidden("an entry's history is for government and the subject itself")
         await ctx.access(entry["subjectId"])
         ctx.disclose(entry["subjectId"], "entryHistory", ["entryHistory"], [entry["disclosure"]])
-        versions = await cypher.single(ctx.db, cypher.ENTRY_HISTORY, {"id": str(entry_id)},
-                                       "versions") or []
-        return [{"version": v.get("version"), "change": v.get("versionChange"),  # type: ignore[misc]
-                 "at": v["versionAt"].iso_format() if v.get("versionAt") else "",
-                 "actor": v.get("versionActor"), "reason": v.get("versionReason"),
-                 "status": v.get("status"), "severity": v.get("severity"),
-                 "facts": v.get("facts"), "validUntil": v.get("validUntil"),
-                 "endedOn": v.get("endedOn")} for v in versions]
+        versions = (
+            await cypher.single(ctx.db, cypher.ENTRY_HISTORY, {"id": str(entry_id)}, "versions")
+            or []
+        )
+        return [
+            {
+                "version": v.get("version"),
+                "change": v.get("versionChange"),  # type: ignore[misc]
+                "at": v["versionAt"].iso_format() if v.get("versionAt") else "",
+                "actor": v.get("versionActor"),
+                "reason": v.get("versionReason"),
+                "status": v.get("status"),
+                "severity": v.get("severity"),
+                "facts": v.get("facts"),
+                "validUntil": v.get("validUntil"),
+                "endedOn": v.get("endedOn"),
+            }
+            for v in versions
+        ]
 
-    @strawberry.field(description="Open objections, or only the overdue ones, for supervisors "
-                      "and the credit centre.")
-    async def objections(self, info: Info[Context, None], overdue_only: bool = False,
-                         as_of: Date | None = None) -> list[Objection]:
+    @strawberry.field(
+        description="Open objections, or only the overdue ones, for supervisors "
+        "and the credit centre."
+    )
+    async def objections(
+        self, info: Info[Context, None], overdue_only: bool = False, as_of: Date | None = None
+    ) -> list[Objection]:
         ctx = info.context
         ctx.require("supervisor", "credit_admin")
         day = as_of or ctx.today
-        found = await cypher.single(ctx.db, cypher.OPEN_OBJECTIONS,
-                                    {"overdueOnly": overdue_only, "asOf": day}, "objections")
+        found = await cypher.single(
+            ctx.db, cypher.OPEN_OBJECTIONS, {"overdueOnly": overdue_only, "asOf": day}, "objections"
+        )
         return [objection_plain(o, day) for o in found or []]  # type: ignore[misc]
 
     @strawberry.field
@@ -218,21 +296,30 @@ class LifecycleQuery:
         return objection_plain(o, ctx.today)  # type: ignore[return-value]
 
     @strawberry.field(description="Could this entry be repaired now? Yes or no, with every rule.")
-    async def repair_eligibility(self, info: Info[Context, None], entry_id: strawberry.ID,
-                                 corrected_on: Date | None = None, committed: bool = True,
-                                 as_of: Date | None = None) -> RepairEligibility:
+    async def repair_eligibility(
+        self,
+        info: Info[Context, None],
+        entry_id: strawberry.ID,
+        corrected_on: Date | None = None,
+        committed: bool = True,
+        as_of: Date | None = None,
+    ) -> RepairEligibility:
         ctx = info.context
         entry = await _entry(ctx, str(entry_id))
         viewer = ctx.require()
         if not (viewer.government or viewer.acts_for(entry["subjectId"])):
             raise Forbidden("repair eligibility is for government and the subject itself")
         result = await _eligibility(ctx, str(entry_id), corrected_on, committed, as_of or ctx.today)
-        return {"entryId": str(entry_id), "eligible": result.eligible,  # type: ignore[return-value]
-                "rules": _rules(result)}
+        return {
+            "entryId": str(entry_id),
+            "eligible": result.eligible,  # type: ignore[return-value]
+            "rules": _rules(result),
+        }
 
     @strawberry.field
-    async def repair_application(self, info: Info[Context, None], id: strawberry.ID
-                                 ) -> RepairApplication:
+    async def repair_application(
+        self, info: Info[Context, None], id: strawberry.ID
+    ) -> RepairApplication:
         ctx = info.context
         application = await _application(ctx, str(id))
         viewer = ctx.require()
@@ -243,12 +330,19 @@ class LifecycleQuery:
 
 @strawberry.type
 class LifecycleMutation:
-    @strawberry.mutation(description="File an objection (实施办法 第十五条, 管理办法 第二十八条); "
-                         "the review is due in 10 working days.")
-    async def file_objection(self, info: Info[Context, None], entry_id: strawberry.ID,
-                             ground: ObjectionGround, statement: str,
-                             evidence: list[str] | None = None, on: Date | None = None
-                             ) -> Objection:
+    @strawberry.mutation(
+        description="File an objection (实施办法 第十五条, 管理办法 第二十八条); "
+        "the review is due in 10 working days."
+    )
+    async def file_objection(
+        self,
+        info: Info[Context, None],
+        entry_id: strawberry.ID,
+        ground: ObjectionGround,
+        statement: str,
+        evidence: list[str] | None = None,
+        on: Date | None = None,
+    ) -> Objection:
         ctx = info.context
         entry = await _entry(ctx, str(entry_id))
         viewer = _subject_or_admin(ctx, entry["subjectId"])
@@ -256,159 +350,346 @@ class LifecycleMutation:
         if not statement.strip():
             raise InvalidInput("state what is wrong with the entry")
         due = (await cypher.calendar(ctx.db)).add_working_days(day, REVIEW_DAYS)
-        [record] = await ctx.db.write(cypher.FILE_OBJECTION, {
-            "entryId": str(entry_id), "ground": ground.value, "statement": statement,
-            "evidence": evidence or [], "on": day, "actor": _actor(viewer), "now": ctx.now,
-            "dueOn": due.date, "provisional": due.provisional,
-            "change": "DISPUTED", "reason": f"objection: {ground.value}"}, op="objection")
+        [record] = await ctx.db.write(
+            cypher.FILE_OBJECTION,
+            {
+                "entryId": str(entry_id),
+                "ground": ground.value,
+                "statement": statement,
+                "evidence": evidence or [],
+                "on": day,
+                "actor": _actor(viewer),
+                "now": ctx.now,
+                "dueOn": due.date,
+                "provisional": due.provisional,
+                "change": "DISPUTED",
+                "reason": f"objection: {ground.value}",
+            },
+            op="objection",
+        )
         return objection_plain(await _objection(ctx, record["id"]), ctx.today)  # type: ignore[return-value]
 
     @strawberry.mutation(description="The credit centre's review (10 working days).")
-    async def review_objection(self, info: Info[Context, None], objection_id: strawberry.ID,
-                               outcome: ReviewOutcome, note: str | None = None,
-                               on: Date | None = None) -> Objection:
+    async def review_objection(
+        self,
+        info: Info[Context, None],
+        objection_id: strawberry.ID,
+        outcome: ReviewOutcome,
+        note: str | None = None,
+        on: Date | None = None,
+    ) -> Objection:
         ctx = info.context
         viewer = ctx.require("credit_admin")
         o = await _objection(ctx, str(objection_id))
         day = _day(ctx, viewer, on)
         if outcome is ReviewOutcome.REJECTED:
-            return await _advance(ctx, viewer, o, expect="REVIEW", outcome="REJECTED",  # type: ignore[return-value]
-                                  note=note, status="CLOSED", on=day, close=True)
+            return await _advance(
+                ctx,
+                viewer,
+                o,
+                expect="REVIEW",
+                outcome="REJECTED",  # type: ignore[return-value]
+                note=note,
+                status="CLOSED",
+                on=day,
+                close=True,
+            )
         if outcome is ReviewOutcome.FORWARD_FOR_VERIFICATION:
-            return await _advance(ctx, viewer, o, expect="REVIEW", outcome=outcome.value,  # type: ignore[return-value]
-                                  note=note, status="VERIFICATION", on=day,
-                                  next_step="VERIFICATION", days=VERIFY_DAYS)
-        return await _advance(ctx, viewer, o, expect="REVIEW", outcome=outcome.value, note=note,  # type: ignore[return-value]
-                              status="CORRECTION", on=day, next_step="CORRECTION",
-                              days=CORRECT_DAYS)
+            return await _advance(
+                ctx,
+                viewer,
+                o,
+                expect="REVIEW",
+                outcome=outcome.value,  # type: ignore[return-value]
+                note=note,
+                status="VERIFICATION",
+                on=day,
+                next_step="VERIFICATION",
+                days=VERIFY_DAYS,
+            )
+        return await _advance(
+            ctx,
+            viewer,
+            o,
+            expect="REVIEW",
+            outcome=outcome.value,
+            note=note,  # type: ignore[return-value]
+            status="CORRECTION",
+            on=day,
+            next_step="CORRECTION",
+            days=CORRECT_DAYS,
+        )
 
     @strawberry.mutation(description="The providing department's verification (5 working days).")
-    async def verify_objection(self, info: Info[Context, None], objection_id: strawberry.ID,
-                               error_confirmed: bool, note: str | None = None,
-                               on: Date | None = None) -> Objection:
+    async def verify_objection(
+        self,
+        info: Info[Context, None],
+        objection_id: strawberry.ID,
+        error_confirmed: bool,
+        note: str | None = None,
+        on: Date | None = None,
+    ) -> Objection:
         ctx = info.context
         o = await _objection(ctx, str(objection_id))
         viewer = _providing_department(ctx, o["departmentId"])
         day = _day(ctx, viewer, on)
         if error_confirmed:
-            return await _advance(ctx, viewer, o, expect="VERIFICATION",  # type: ignore[return-value]
-                                  outcome="ERROR_CONFIRMED", note=note, status="CORRECTION",
-                                  on=day, next_step="CORRECTION", days=CORRECT_DAYS)
+            return await _advance(
+                ctx,
+                viewer,
+                o,
+                expect="VERIFICATION",  # type: ignore[return-value]
+                outcome="ERROR_CONFIRMED",
+                note=note,
+                status="CORRECTION",
+                on=day,
+                next_step="CORRECTION",
+                days=CORRECT_DAYS,
+            )
         # 实施办法 第十六条: 核实无误的，维持原信息.
-        return await _advance(ctx, viewer, o, expect="VERIFICATION", outcome="MAINTAINED",  # type: ignore[return-value]
-                              note=note, status="CLOSED", on=day, close=True)
+        return await _advance(
+            ctx,
+            viewer,
+            o,
+            expect="VERIFICATION",
+            outcome="MAINTAINED",  # type: ignore[return-value]
+            note=note,
+            status="CLOSED",
+            on=day,
+            close=True,
+        )
 
-    @strawberry.mutation(description="Correct the entry (3 working days): a new version; the old "
-                         "one is kept. Derived entries follow.")
-    async def correct_entry(self, info: Info[Context, None], objection_id: strawberry.ID,
-                            correction: EntryCorrection, reason: str,
-                            on: Date | None = None) -> Objection:
+    @strawberry.mutation(
+        description="Correct the entry (3 working days): a new version; the old "
+        "one is kept. Derived entries follow."
+    )
+    async def correct_entry(
+        self,
+        info: Info[Context, None],
+        objection_id: strawberry.ID,
+        correction: EntryCorrection,
+        reason: str,
+        on: Date | None = None,
+    ) -> Objection:
         ctx = info.context
         viewer = ctx.require("credit_admin")
         o = await _objection(ctx, str(objection_id))
         day = _day(ctx, viewer, on)
         if o["status"] != "CORRECTION":
             raise Conflict(f"the objection is at {o['status']}, not CORRECTION", status=o["status"])
-        changes = {k: v for k, v in {
-            "facts": correction.facts, "basis": correction.basis, "category": correction.category,
-            "severity": Severity(correction.severity).value if correction.severity else None,
-            "validUntil": correction.valid_until}.items() if v is not None}
+        changes = {
+            k: v
+            for k, v in {
+                "facts": correction.facts,
+                "basis": correction.basis,
+                "category": correction.category,
+                "severity": Severity(correction.severity).value if correction.severity else None,
+                "validUntil": correction.valid_until,
+            }.items()
+            if v is not None
+        }
         if not changes and not correction.revoke:
             raise InvalidInput("say what changes, or revoke the entry")
         if correction.revoke:
-            await end_list_entry(ctx.db, o["entryId"], status="REVOKED", on=day,
-                                 reason=f"objection {o['id']}: {reason}", actor=_actor(viewer),
-                                 now=ctx.now)
+            await end_list_entry(
+                ctx.db,
+                o["entryId"],
+                status="REVOKED",
+                on=day,
+                reason=f"objection {o['id']}: {reason}",
+                actor=_actor(viewer),
+                now=ctx.now,
+            )
         if changes:
-            async def work(tx: Transaction) -> None:
-                await cypher.correct_entry(tx, o["entryId"], changes, now=ctx.now,
-                                           actor=_actor(viewer), reason=reason)
-            await ctx.db.transaction(work, op="correct_entry")
-        return await _advance(ctx, viewer, o, expect="CORRECTION", outcome="CORRECTED",  # type: ignore[return-value]
-                              note=reason, status="CLOSED", on=day, close=True)
 
-    @strawberry.mutation(description="Appeal an outcome to the credit authority "
-                         "(实施办法 第十七条, 管理办法 第三十条).")
-    async def appeal_objection(self, info: Info[Context, None], objection_id: strawberry.ID,
-                               statement: str, on: Date | None = None) -> Objection:
+            async def work(tx: Transaction) -> None:
+                await cypher.correct_entry(
+                    tx, o["entryId"], changes, now=ctx.now, actor=_actor(viewer), reason=reason
+                )
+
+            await ctx.db.transaction(work, op="correct_entry")
+        return await _advance(
+            ctx,
+            viewer,
+            o,
+            expect="CORRECTION",
+            outcome="CORRECTED",  # type: ignore[return-value]
+            note=reason,
+            status="CLOSED",
+            on=day,
+            close=True,
+        )
+
+    @strawberry.mutation(
+        description="Appeal an outcome to the credit authority "
+        "(实施办法 第十七条, 管理办法 第三十条)."
+    )
+    async def appeal_objection(
+        self,
+        info: Info[Context, None],
+        objection_id: strawberry.ID,
+        statement: str,
+        on: Date | None = None,
+    ) -> Objection:
         ctx = info.context
         o = await _objection(ctx, str(objection_id))
         viewer = _subject_or_admin(ctx, o["subjectId"])
         day = _day(ctx, viewer, on)
         if o["status"] != "CLOSED" or o.get("outcome") == "CORRECTED":
-            raise Conflict("only a rejected or maintained objection can be appealed",
-                           status=o["status"])
-        await ctx.db.write(cypher.REOPEN_FOR_APPEAL, {"id": o["id"], "on": day,
-                                                      "note": statement}, op="objection")
-        await ctx.db.write(cypher.ENTRY_EVENT, {
-            "entryId": o["entryId"], "now": ctx.now, "actor": _actor(viewer),
-            "change": "DISPUTED", "reason": f"appeal of objection {o['id']}"}, op="objection")
+            raise Conflict(
+                "only a rejected or maintained objection can be appealed", status=o["status"]
+            )
+        await ctx.db.write(
+            cypher.REOPEN_FOR_APPEAL, {"id": o["id"], "on": day, "note": statement}, op="objection"
+        )
+        await ctx.db.write(
+            cypher.ENTRY_EVENT,
+            {
+                "entryId": o["entryId"],
+                "now": ctx.now,
+                "actor": _actor(viewer),
+                "change": "DISPUTED",
+                "reason": f"appeal of objection {o['id']}",
+            },
+            op="objection",
+        )
         return objection_plain(await _objection(ctx, o["id"]), ctx.today)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Decide an appeal; an overturned outcome goes to correction.")
-    async def decide_appeal(self, info: Info[Context, None], objection_id: strawberry.ID,
-                            overturned: bool, note: str | None = None,
-                            on: Date | None = None) -> Objection:
+    async def decide_appeal(
+        self,
+        info: Info[Context, None],
+        objection_id: strawberry.ID,
+        overturned: bool,
+        note: str | None = None,
+        on: Date | None = None,
+    ) -> Objection:
         ctx = info.context
         viewer = ctx.require("supervisor")
         o = await _objection(ctx, str(objection_id))
         day = _day(ctx, viewer, on)
         if overturned:
-            return await _advance(ctx, viewer, o, expect="APPEAL", outcome="OVERTURNED",  # type: ignore[return-value]
-                                  note=note, status="CORRECTION", on=day,
-                                  next_step="CORRECTION", days=CORRECT_DAYS)
-        return await _advance(ctx, viewer, o, expect="APPEAL", outcome="UPHELD", note=note,  # type: ignore[return-value]
-                              status="CLOSED", on=day, close=True)
+            return await _advance(
+                ctx,
+                viewer,
+                o,
+                expect="APPEAL",
+                outcome="OVERTURNED",  # type: ignore[return-value]
+                note=note,
+                status="CORRECTION",
+                on=day,
+                next_step="CORRECTION",
+                days=CORRECT_DAYS,
+            )
+        return await _advance(
+            ctx,
+            viewer,
+            o,
+            expect="APPEAL",
+            outcome="UPHELD",
+            note=note,  # type: ignore[return-value]
+            status="CLOSED",
+            on=day,
+            close=True,
+        )
 
     @strawberry.mutation(description="Revoke an entry recognised in error (撤销); kept on file.")
-    async def revoke_list_entry(self, info: Info[Context, None], entry_id: strawberry.ID,
-                                reason: str, on: Date | None = None) -> bool:
+    async def revoke_list_entry(
+        self,
+        info: Info[Context, None],
+        entry_id: strawberry.ID,
+        reason: str,
+        on: Date | None = None,
+    ) -> bool:
         ctx = info.context
         viewer = ctx.require("credit_admin")
         day = _day(ctx, viewer, on)
         await _entry(ctx, str(entry_id))
-        return await end_list_entry(ctx.db, str(entry_id), status="REVOKED", on=day,
-                                    reason=reason, actor=_actor(viewer), now=ctx.now)
+        return await end_list_entry(
+            ctx.db,
+            str(entry_id),
+            status="REVOKED",
+            on=day,
+            reason=reason,
+            actor=_actor(viewer),
+            now=ctx.now,
+        )
 
-    @strawberry.mutation(description="Record a reason a subject may not be repaired "
-                         "(管理办法 第三十一条（二）2, 6, 7).")
-    async def record_repair_exclusion(self, info: Info[Context, None], subject: SubjectRef,
-                                      kind: ExclusionKind, reason: str) -> bool:
+    @strawberry.mutation(
+        description="Record a reason a subject may not be repaired "
+        "(管理办法 第三十一条（二）2, 6, 7)."
+    )
+    async def record_repair_exclusion(
+        self, info: Info[Context, None], subject: SubjectRef, kind: ExclusionKind, reason: str
+    ) -> bool:
         ctx = info.context
         viewer = ctx.require("credit_admin", "supervisor")
         found = await load_subject(ctx, subject)
         if found is None:
             raise NotFound("no such subject")
-        await ctx.db.write(cypher.RECORD_EXCLUSION, {
-            "subjectId": found["id"], "kind": kind.value, "reason": reason, "on": ctx.today,
-            "actor": _actor(viewer), "dept": viewer.dept}, op="repair")
+        await ctx.db.write(
+            cypher.RECORD_EXCLUSION,
+            {
+                "subjectId": found["id"],
+                "kind": kind.value,
+                "reason": reason,
+                "on": ctx.today,
+                "actor": _actor(viewer),
+                "dept": viewer.dept,
+            },
+            op="repair",
+        )
         return True
 
-    @strawberry.mutation(description="Apply for credit repair; refused with every failed rule "
-                         "when not eligible.")
-    async def apply_for_repair(self, info: Info[Context, None], entry_id: strawberry.ID,
-                               corrected_on: Date, committed: bool,
-                               evidence: list[str] | None = None,
-                               on: Date | None = None) -> RepairApplication:
+    @strawberry.mutation(
+        description="Apply for credit repair; refused with every failed rule when not eligible."
+    )
+    async def apply_for_repair(
+        self,
+        info: Info[Context, None],
+        entry_id: strawberry.ID,
+        corrected_on: Date,
+        committed: bool,
+        evidence: list[str] | None = None,
+        on: Date | None = None,
+    ) -> RepairApplication:
         ctx = info.context
         entry = await _entry(ctx, str(entry_id))
         viewer = _subject_or_admin(ctx, entry["subjectId"])
         day = _day(ctx, viewer, on)
         result = await _eligibility(ctx, str(entry_id), corrected_on, committed, day)
         if not result.eligible:
-            raise Conflict("the entry is not eligible for repair",
-                           failed=[r.rule for r in result.rules if not r.passed])
-        [record] = await ctx.db.write(cypher.APPLY_FOR_REPAIR, {
-            "entryId": str(entry_id), "on": day, "correctedOn": corrected_on,
-            "committed": committed, "evidence": evidence or [], "actor": _actor(viewer),
-            "rules": orjson.dumps(_rules(result)).decode()}, op="repair")
+            raise Conflict(
+                "the entry is not eligible for repair",
+                failed=[r.rule for r in result.rules if not r.passed],
+            )
+        [record] = await ctx.db.write(
+            cypher.APPLY_FOR_REPAIR,
+            {
+                "entryId": str(entry_id),
+                "on": day,
+                "correctedOn": corrected_on,
+                "committed": committed,
+                "evidence": evidence or [],
+                "actor": _actor(viewer),
+                "rules": orjson.dumps(_rules(result)).decode(),
+            },
+            op="repair",
+        )
         return await _application(ctx, record["id"])  # type: ignore[return-value]
 
-    @strawberry.mutation(description="The providing department's written opinion; a favourable "
-                         "one opens 5 working days of publicity (管理办法 第三十二条).")
-    async def give_repair_opinion(self, info: Info[Context, None], application_id: strawberry.ID,
-                                  supports: bool, opinion: str, on: Date | None = None
-                                  ) -> RepairApplication:
+    @strawberry.mutation(
+        description="The providing department's written opinion; a favourable "
+        "one opens 5 working days of publicity (管理办法 第三十二条)."
+    )
+    async def give_repair_opinion(
+        self,
+        info: Info[Context, None],
+        application_id: strawberry.ID,
+        supports: bool,
+        opinion: str,
+        on: Date | None = None,
+    ) -> RepairApplication:
         ctx = info.context
         a = await _application(ctx, str(application_id))
         viewer = _providing_department(ctx, a["departmentId"])
@@ -416,53 +697,91 @@ class LifecycleMutation:
         if a["status"] != "APPLIED":
             raise Conflict(f"the application is {a['status']}", status=a["status"])
         if not supports:
-            return await _update_application(ctx, a["id"], status="REJECTED", opinion=opinion,  # type: ignore[return-value]
-                                             opinionOn=day)
+            return await _update_application(
+                ctx,
+                a["id"],
+                status="REJECTED",
+                opinion=opinion,  # type: ignore[return-value]
+                opinionOn=day,
+            )
         ends = (await cypher.calendar(ctx.db)).add_working_days(day, PUBLICITY_DAYS)
-        return await _update_application(ctx, a["id"], status="PUBLICITY", opinion=opinion,  # type: ignore[return-value]
-                                         opinionOn=day, publicityEndsOn=ends.date,
-                                         publicityProvisional=ends.provisional)
+        return await _update_application(
+            ctx,
+            a["id"],
+            status="PUBLICITY",
+            opinion=opinion,  # type: ignore[return-value]
+            opinionOn=day,
+            publicityEndsOn=ends.date,
+            publicityProvisional=ends.provisional,
+        )
 
     @strawberry.mutation(description="Record an objection raised during the publicity period.")
-    async def object_during_publicity(self, info: Info[Context, None],
-                                      application_id: strawberry.ID, statement: str
-                                      ) -> RepairApplication:
+    async def object_during_publicity(
+        self, info: Info[Context, None], application_id: strawberry.ID, statement: str
+    ) -> RepairApplication:
         ctx = info.context
         ctx.require(*GOVERNMENT)
         a = await _application(ctx, str(application_id))
         if a["status"] != "PUBLICITY" or ctx.today > a["publicityEndsOn"].to_native():
             raise Conflict("the application is not in its publicity period", status=a["status"])
-        return await _update_application(ctx, a["id"], status="PUBLICITY_OBJECTION",  # type: ignore[return-value]
-                                         publicityObjection=statement)
+        return await _update_application(
+            ctx,
+            a["id"],
+            status="PUBLICITY_OBJECTION",  # type: ignore[return-value]
+            publicityObjection=statement,
+        )
 
     @strawberry.mutation(description="The providing department answers a publicity objection.")
-    async def resolve_publicity_objection(self, info: Info[Context, None],
-                                          application_id: strawberry.ID, upheld: bool,
-                                          opinion: str) -> RepairApplication:
+    async def resolve_publicity_objection(
+        self, info: Info[Context, None], application_id: strawberry.ID, upheld: bool, opinion: str
+    ) -> RepairApplication:
         ctx = info.context
         a = await _application(ctx, str(application_id))
         _providing_department(ctx, a["departmentId"])
         if a["status"] != "PUBLICITY_OBJECTION":
             raise Conflict(f"the application is {a['status']}", status=a["status"])
-        return await _update_application(ctx, a["id"],  # type: ignore[return-value]
-                                         status="REJECTED" if upheld else "PUBLICITY",
-                                         opinion=f"{a.get('opinion') or ''}\n{opinion}".strip())
+        return await _update_application(
+            ctx,
+            a["id"],  # type: ignore[return-value]
+            status="REJECTED" if upheld else "PUBLICITY",
+            opinion=f"{a.get('opinion') or ''}\n{opinion}".strip(),
+        )
 
-    @strawberry.mutation(description="Accept after publicity without objection: the entry leaves "
-                         "the list, derived entries follow, the original is archived "
-                         "(实施办法 第十九条).")
-    async def accept_repair(self, info: Info[Context, None], application_id: strawberry.ID,
-                            on: Date | None = None) -> RepairApplication:
+    @strawberry.mutation(
+        description="Accept after publicity without objection: the entry leaves "
+        "the list, derived entries follow, the original is archived "
+        "(实施办法 第十九条)."
+    )
+    async def accept_repair(
+        self, info: Info[Context, None], application_id: strawberry.ID, on: Date | None = None
+    ) -> RepairApplication:
         ctx = info.context
         viewer = ctx.require("credit_admin")
         day = _day(ctx, viewer, on)
         a = await _application(ctx, str(application_id))
         if a["status"] != "PUBLICITY" or day <= a["publicityEndsOn"].to_native():
-            raise Conflict("acceptance follows a publicity period that has ended without "
-                           "objection", status=a["status"])
-        await end_list_entry(ctx.db, a["entryId"], status="REPAIRED", on=day,
-                             reason=f"信用修复 {a['id']}", actor=_actor(viewer), now=ctx.now)
-        await ctx.db.write(cypher.ARCHIVE_ENTRY, {"entryId": a["entryId"], "on": day,
-                                                  "now": ctx.now, "actor": _actor(viewer),
-                                                  "reason": f"信用修复 {a['id']}"}, op="repair")
+            raise Conflict(
+                "acceptance follows a publicity period that has ended without objection",
+                status=a["status"],
+            )
+        await end_list_entry(
+            ctx.db,
+            a["entryId"],
+            status="REPAIRED",
+            on=day,
+            reason=f"信用修复 {a['id']}",
+            actor=_actor(viewer),
+            now=ctx.now,
+        )
+        await ctx.db.write(
+            cypher.ARCHIVE_ENTRY,
+            {
+                "entryId": a["entryId"],
+                "on": day,
+                "now": ctx.now,
+                "actor": _actor(viewer),
+                "reason": f"信用修复 {a['id']}",
+            },
+            op="repair",
+        )
         return await _update_application(ctx, a["id"], status="ACCEPTED", acceptedOn=day)  # type: ignore[return-value]

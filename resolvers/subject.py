@@ -8,7 +8,6 @@ import strawberry
 from strawberry import Info
 
 from gateway.context import Context
-
 from gateway.errors import InvalidInput
 from graph_schema.enums import SubjectKind
 from graph_schema.identifiers import normalise_id_number, normalise_uscc
@@ -16,9 +15,11 @@ from graph_schema.subject import Organization, Person, Subject, subject_from_map
 from loaders.search import decode_cursor, encode_cursor, search_subjects
 
 
-
-@strawberry.input(one_of=True, description="A subject by exactly one of its keys. Never by "
-                  "name: same-name subjects are common.")
+@strawberry.input(
+    one_of=True,
+    description="A subject by exactly one of its keys. Never by "
+    "name: same-name subjects are common.",
+)
 class SubjectRef:
     uscc: str | None = strawberry.UNSET
     id_number: str | None = strawberry.UNSET
@@ -61,8 +62,14 @@ def page_size(first: int, maximum: int) -> int:
     return first
 
 
-async def search(ctx: Context, name: str, kind: SubjectKind | None, first: int,
-                 after: str | None, maximum: int = 100) -> SubjectConnection:
+async def search(
+    ctx: Context,
+    name: str,
+    kind: SubjectKind | None,
+    first: int,
+    after: str | None,
+    maximum: int = 100,
+) -> SubjectConnection:
     limit = page_size(first, maximum)
     offset = decode_cursor(after)
     text = name.strip()
@@ -77,18 +84,26 @@ async def search(ctx: Context, name: str, kind: SubjectKind | None, first: int,
             except InvalidInput:
                 exact = None
     if exact is not None:
-        rows = [{**exact, "score": 1.0}] if offset == 0 and (
-            kind is None or exact["kind"] == kind.value) else []
+        rows = (
+            [{**exact, "score": 1.0}]
+            if offset == 0 and (kind is None or exact["kind"] == kind.value)
+            else []
+        )
         has_next = False
     else:
-        rows = await search_subjects(ctx.db, text, kind.value if kind else None, offset,
-                                     limit + 1)
+        rows = await search_subjects(ctx.db, text, kind.value if kind else None, offset, limit + 1)
         has_next = len(rows) > limit
         rows = rows[:limit]
-    edges = [SubjectEdge(cursor=encode_cursor(offset + i + 1), score=r["score"],
-                         node=subject_from_map(r)) for i, r in enumerate(rows)]
-    return SubjectConnection(edges=edges, page_info=PageInfo(
-        has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None))
+    edges = [
+        SubjectEdge(
+            cursor=encode_cursor(offset + i + 1), score=r["score"], node=subject_from_map(r)
+        )
+        for i, r in enumerate(rows)
+    ]
+    return SubjectConnection(
+        edges=edges,
+        page_info=PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None),
+    )
 
 
 @strawberry.type
@@ -104,17 +119,28 @@ class SubjectQuery:
         return subject_from_map(m) if m else None  # type: ignore[return-value]
 
     @strawberry.field(description="A natural person by citizen ID number or internal id.")
-    async def person(self, info: Info[Context, None], id_number: str | None = None,
-                     id: strawberry.ID | None = None) -> Person | None:
+    async def person(
+        self,
+        info: Info[Context, None],
+        id_number: str | None = None,
+        id: strawberry.ID | None = None,
+    ) -> Person | None:
         if (id_number is None) == (id is None):
             raise InvalidInput("give exactly one of idNumber or id")
         ref = SubjectRef(id_number=id_number) if id_number else SubjectRef(id=id)
         m = await load_subject(info.context, ref)
         return Person.from_map(m) if m and m.get("idNumber") else None
 
-    @strawberry.field(description="Name search (CJK-aware full text), best match first; a "
-                      "USCC or ID number finds its subject exactly.")
-    async def search_subjects(self, info: Info[Context, None], name: str,
-                              kind: SubjectKind | None = None, first: int = 20,
-                              after: str | None = None) -> SubjectConnection:
+    @strawberry.field(
+        description="Name search (CJK-aware full text), best match first; a "
+        "USCC or ID number finds its subject exactly."
+    )
+    async def search_subjects(
+        self,
+        info: Info[Context, None],
+        name: str,
+        kind: SubjectKind | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> SubjectConnection:
         return await search(info.context, name, kind, first, after)

@@ -29,54 +29,174 @@ SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉鹏飞斌宇浩凯婷琳雪梅兰云峰国庆志海波宁晨欣怡"
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉鹏飞斌宇浩凯婷琳雪梅兰云峰国庆"
+    "志海波宁晨欣怡"
+)
 TRADE_NAMES = (
-    "华宏", "恒通", "永盛", "金鼎", "瑞丰", "鑫源", "天成", "博远", "新港", "汇丰", "长江", "运河", "苏润",
-    "宏达", "海岳", "嘉禾", "中信", "利民", "万家", "顺发", "大成", "兴业", "正泰", "双赢", "锦程", "东方",
+    "华宏",
+    "恒通",
+    "永盛",
+    "金鼎",
+    "瑞丰",
+    "鑫源",
+    "天成",
+    "博远",
+    "新港",
+    "汇丰",
+    "长江",
+    "运河",
+    "苏润",
+    "宏达",
+    "海岳",
+    "嘉禾",
+    "中信",
+    "利民",
+    "万家",
+    "顺发",
+    "大成",
+    "兴业",
+    "正泰",
+    "双赢",
+    "锦程",
+    "东方",
 )
 INDUSTRIES = (
-    "化纤", "建材", "科技", "贸易", "物流", "食品", "机械", "电子", "纺织", "建设工程", "医药", "环保",
-    "电子商务", "餐饮管理", "房地产开发", "新能源", "服饰",
+    "化纤",
+    "建材",
+    "科技",
+    "贸易",
+    "物流",
+    "食品",
+    "机械",
+    "电子",
+    "纺织",
+    "建设工程",
+    "医药",
+    "环保",
+    "电子商务",
+    "餐饮管理",
+    "房地产开发",
+    "新能源",
+    "服饰",
 )
-LEGAL_FORMS = (("有限公司", "有限责任公司", "LEGAL_PERSON", 70), ("股份有限公司", "股份有限公司", "LEGAL_PERSON", 10),
-               ("商行", "个体工商户", "UNINCORPORATED", 12), ("合伙企业（有限合伙）", "合伙企业", "UNINCORPORATED", 8))
+LEGAL_FORMS = (
+    ("有限公司", "有限责任公司", "LEGAL_PERSON", 70),
+    ("股份有限公司", "股份有限公司", "LEGAL_PERSON", 10),
+    ("商行", "个体工商户", "UNINCORPORATED", 12),
+    ("合伙企业（有限合伙）", "合伙企业", "UNINCORPORATED", 8),
+)
 # Region codes for ID numbers with the first year each was assigned (GB/T 2260).
-ID_REGIONS = (("320402", 1983), ("320404", 1983), ("320826", 1983), ("320830", 1983),
-              ("320831", 1983), ("320102", 1983), ("321002", 1983), ("320281", 1989),
-              ("320282", 1989), ("320681", 1989), ("320481", 1990), ("320682", 1991),
-              ("320804", 2000), ("320211", 2000))
+ID_REGIONS = (
+    ("320402", 1983),
+    ("320404", 1983),
+    ("320826", 1983),
+    ("320830", 1983),
+    ("320831", 1983),
+    ("320102", 1983),
+    ("321002", 1983),
+    ("320281", 1989),
+    ("320282", 1989),
+    ("320681", 1989),
+    ("320481", 1990),
+    ("320682", 1991),
+    ("320804", 2000),
+    ("320211", 2000),
+)
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 # (domain, list, department-name suffixes, category, facts, basis, document prefix)
 BLACK_DOMAINS = (
-    ("市场监管", ("市场监督管理局",), "严重违法失信企业", "提供虚假材料骗取公司登记",
-     "《企业信息公示暂行条例》第十七条", "市监罚"),
-    ("税务", ("税务局",), "重大税收违法失信主体", "虚开增值税专用发票",
-     "《重大税收违法失信主体信息公布管理办法》第六条", "税稽罚"),
-    ("司法", ("人民法院",), "失信被执行人", "有履行能力而拒不履行生效法律文书确定的义务",
-     "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条", "执"),
-    ("生态环境", ("生态环境局",), "环境违法严重失信", "超标排放水污染物且拒不改正",
-     "《中华人民共和国水污染防治法》第八十三条", "环罚"),
-    ("安全生产", ("应急管理局",), "安全生产失信联合惩戒对象", "发生较大生产安全事故负有责任",
-     "《安全生产法》第一百一十四条", "应急罚"),
-    ("劳动保障", ("人力资源和社会保障局",), "拖欠农民工工资失信联合惩戒对象", "拖欠农民工工资数额较大",
-     "《保障农民工工资支付条例》第四十八条", "人社罚"),
-    ("电子商务", ("商务局", "市场监督管理局"), "电子商务严重失信", "组织刷单炒信、虚假交易",
-     "《中华人民共和国电子商务法》第十七条", "商罚"),
-    ("工程建设", ("住房和城乡建设局",), "建筑市场严重失信", "违法分包并造成质量事故",
-     "《建设工程质量管理条例》第六十二条", "建罚"),
+    (
+        "市场监管",
+        ("市场监督管理局",),
+        "严重违法失信企业",
+        "提供虚假材料骗取公司登记",
+        "《企业信息公示暂行条例》第十七条",
+        "市监罚",
+    ),
+    (
+        "税务",
+        ("税务局",),
+        "重大税收违法失信主体",
+        "虚开增值税专用发票",
+        "《重大税收违法失信主体信息公布管理办法》第六条",
+        "税稽罚",
+    ),
+    (
+        "司法",
+        ("人民法院",),
+        "失信被执行人",
+        "有履行能力而拒不履行生效法律文书确定的义务",
+        "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
+        "执",
+    ),
+    (
+        "生态环境",
+        ("生态环境局",),
+        "环境违法严重失信",
+        "超标排放水污染物且拒不改正",
+        "《中华人民共和国水污染防治法》第八十三条",
+        "环罚",
+    ),
+    (
+        "安全生产",
+        ("应急管理局",),
+        "安全生产失信联合惩戒对象",
+        "发生较大生产安全事故负有责任",
+        "《安全生产法》第一百一十四条",
+        "应急罚",
+    ),
+    (
+        "劳动保障",
+        ("人力资源和社会保障局",),
+        "拖欠农民工工资失信联合惩戒对象",
+        "拖欠农民工工资数额较大",
+        "《保障农民工工资支付条例》第四十八条",
+        "人社罚",
+    ),
+    (
+        "电子商务",
+        ("商务局", "市场监督管理局"),
+        "电子商务严重失信",
+        "组织刷单炒信、虚假交易",
+        "《中华人民共和国电子商务法》第十七条",
+        "商罚",
+    ),
+    (
+        "工程建设",
+        ("住房和城乡建设局",),
+        "建筑市场严重失信",
+        "违法分包并造成质量事故",
+        "《建设工程质量管理条例》第六十二条",
+        "建罚",
+    ),
 )
 RED_DOMAINS = (
     ("税务", ("税务局",), "纳税信用A级纳税人", "连续三年纳税信用评价为A级", "《纳税信用管理办法》"),
-    ("市场监管", ("市场监督管理局",), "守合同重信用企业", "连续两年公示守合同重信用",
-     "《守合同重信用企业公示办法》"),
-    ("劳动保障", ("人力资源和社会保障局",), "劳动保障守法诚信示范单位", "劳动保障守法诚信等级A级",
-     "《企业劳动保障守法诚信等级评价办法》"),
+    (
+        "市场监管",
+        ("市场监督管理局",),
+        "守合同重信用企业",
+        "连续两年公示守合同重信用",
+        "《守合同重信用企业公示办法》",
+    ),
+    (
+        "劳动保障",
+        ("人力资源和社会保障局",),
+        "劳动保障守法诚信示范单位",
+        "劳动保障守法诚信等级A级",
+        "《企业劳动保障守法诚信等级评价办法》",
+    ),
 )
 SEVERITIES = (("SERIOUS", 45), ("MAJOR", 15), ("GENERAL", 30), ("UNSTATED", 10))
 DISCLOSURES = (("PUBLIC", 70), ("GOVERNMENT", 20), ("AUTHORISED", 10))
-RECORD_TYPES = (("POSITIVE", "行政奖励", "获评诚信经营示范单位"), ("NEGATIVE", "行政处罚", "未按规定公示年度报告"),
-                ("BASIC", "行政许可", "取得食品经营许可证"), ("OTHER", "信用承诺", "签署信用承诺书"))
+RECORD_TYPES = (
+    ("POSITIVE", "行政奖励", "获评诚信经营示范单位"),
+    ("NEGATIVE", "行政处罚", "未按规定公示年度报告"),
+    ("BASIC", "行政许可", "取得食品经营许可证"),
+    ("OTHER", "信用承诺", "签署信用承诺书"),
+)
 
 
 @dataclass
@@ -136,8 +256,10 @@ def generate(n_subjects: int, seed: int, out: Path, today: dt.date) -> Sizes:
     depts = departments()
     n_orgs = max(1, n_subjects * 2 // 5)
     n_persons = max(1, n_subjects - n_orgs)
-    files = {name: open(out / f"{name}.jsonl", "wb") for name in
-             ("subjects", "roles", "entries", "records")}
+    files = {
+        name: open(out / f"{name}.jsonl", "wb")
+        for name in ("subjects", "roles", "entries", "records")
+    }
     try:
         id_numbers = _persons(rng, n_persons, files["subjects"], sizes)
         orgs = _organizations(rng, n_orgs, js, id_numbers, files, sizes, today)
@@ -171,8 +293,15 @@ def _pick_person(rng: random.Random, people: list[str]) -> str:
     return people[int(len(people) * rng.random() ** 1.7)]
 
 
-def _organizations(rng: random.Random, n: int, js: list[dict[str, Any]], people: list[str],
-                   files: dict[str, IO[bytes]], sizes: Sizes, today: dt.date) -> list[tuple[str, str]]:
+def _organizations(
+    rng: random.Random,
+    n: int,
+    js: list[dict[str, Any]],
+    people: list[str],
+    files: dict[str, IO[bytes]],
+    sizes: Sizes,
+    today: dt.date,
+) -> list[tuple[str, str]]:
     orgs = []
     for i in range(n):
         j = rng.choice(js)
@@ -181,11 +310,20 @@ def _organizations(rng: random.Random, n: int, js: list[dict[str, Any]], people:
         name = f"{city}{rng.choice(TRADE_NAMES)}{rng.choice(INDUSTRIES)}{suffix}"
         code = make_uscc(i + 1, j["code"], org_type == "UNINCORPORATED")
         established = _date(rng, dt.date(1998, 1, 1), today - dt.timedelta(days=30))
-        _write(files["subjects"], {
-            "subject_type": "ORGANIZATION", "uscc": code, "name": name, "org_type": org_type,
-            "nature": nature, "address": f"{city}{rng.choice(TRADE_NAMES)}路{rng.randrange(1, 999)}号",
-            "jurisdiction_code": j["code"], "established_on": established.isoformat(),
-            "status": "存续" if rng.random() < 0.93 else "注销"})
+        _write(
+            files["subjects"],
+            {
+                "subject_type": "ORGANIZATION",
+                "uscc": code,
+                "name": name,
+                "org_type": org_type,
+                "nature": nature,
+                "address": f"{city}{rng.choice(TRADE_NAMES)}路{rng.randrange(1, 999)}号",
+                "jurisdiction_code": j["code"],
+                "established_on": established.isoformat(),
+                "status": "存续" if rng.random() < 0.93 else "注销",
+            },
+        )
         sizes.organizations += 1
         orgs.append((code, name))
         for role in _roles(rng, code, org_type, established, people, today):
@@ -194,30 +332,63 @@ def _organizations(rng: random.Random, n: int, js: list[dict[str, Any]], people:
     return orgs
 
 
-def _roles(rng: random.Random, code: str, org_type: str, established: dt.date,
-           people: list[str], today: dt.date) -> Iterator[dict[str, Any]]:
+def _roles(
+    rng: random.Random,
+    code: str,
+    org_type: str,
+    established: dt.date,
+    people: list[str],
+    today: dt.date,
+) -> Iterator[dict[str, Any]]:
     head = "LEGAL_REPRESENTATIVE" if org_type == "LEGAL_PERSON" else "PRINCIPAL_RESPONSIBLE"
     start = established
     if rng.random() < 0.3:  # the post changed hands once
         change = _date(rng, established + dt.timedelta(days=2), today)
-        yield {"id_number": _pick_person(rng, people), "uscc": code, "role": head,
-               "start": start.isoformat(), "end": (change - dt.timedelta(days=1)).isoformat()}
+        yield {
+            "id_number": _pick_person(rng, people),
+            "uscc": code,
+            "role": head,
+            "start": start.isoformat(),
+            "end": (change - dt.timedelta(days=1)).isoformat(),
+        }
         start = change
-    yield {"id_number": _pick_person(rng, people), "uscc": code, "role": head,
-           "start": start.isoformat()}
+    yield {
+        "id_number": _pick_person(rng, people),
+        "uscc": code,
+        "role": head,
+        "start": start.isoformat(),
+    }
     if org_type == "LEGAL_PERSON":
-        for kind, count in (("DIRECTOR", rng.randrange(0, 4)), ("SUPERVISOR", 1),
-                            ("SENIOR_MANAGER", rng.randrange(0, 3))):
+        for kind, count in (
+            ("DIRECTOR", rng.randrange(0, 4)),
+            ("SUPERVISOR", 1),
+            ("SENIOR_MANAGER", rng.randrange(0, 3)),
+        ):
             for _ in range(count):
-                yield {"id_number": _pick_person(rng, people), "uscc": code, "role": kind,
-                       "start": _date(rng, established, today).isoformat()}
+                yield {
+                    "id_number": _pick_person(rng, people),
+                    "uscc": code,
+                    "role": kind,
+                    "start": _date(rng, established, today).isoformat(),
+                }
     if rng.random() < 0.05:
-        yield {"id_number": _pick_person(rng, people), "uscc": code,
-               "role": "DIRECTLY_RESPONSIBLE", "start": established.isoformat()}
+        yield {
+            "id_number": _pick_person(rng, people),
+            "uscc": code,
+            "role": "DIRECTLY_RESPONSIBLE",
+            "start": established.isoformat(),
+        }
 
 
-def _entries(rng: random.Random, orgs: list[tuple[str, str]], people: list[str],
-             depts: list[dict[str, Any]], f: IO[bytes], sizes: Sizes, today: dt.date) -> None:
+def _entries(
+    rng: random.Random,
+    orgs: list[tuple[str, str]],
+    people: list[str],
+    depts: list[dict[str, Any]],
+    f: IO[bytes],
+    sizes: Sizes,
+    today: dt.date,
+) -> None:
     by_suffix: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     n_black = max(1, (len(orgs) + len(people)) * 11 // 100)
     n_red = max(1, (len(orgs) + len(people)) * 3 // 100)
@@ -225,15 +396,22 @@ def _entries(rng: random.Random, orgs: list[tuple[str, str]], people: list[str],
         black = i < n_black
         domain = rng.choice(BLACK_DOMAINS if black else RED_DOMAINS)
         suffixes = domain[1]
-        candidates = by_suffix.setdefault(suffixes, [d for d in depts if d["name"].endswith(suffixes)])
+        candidates = by_suffix.setdefault(
+            suffixes, [d for d in depts if d["name"].endswith(suffixes)]
+        )
         dept = rng.choice(candidates)
         recognised = _date(rng, dt.date(2019, 1, 1), today)
         on_person = black and rng.random() < 0.25
         row: dict[str, Any] = {
             "list": "BLACK" if black else "RED",
-            "department_id": dept["id"], "domain": domain[0], "category": domain[2],
-            "facts": domain[3], "basis": domain[4], "recognised_on": recognised.isoformat(),
-            "disclosure": _weighted(rng, DISCLOSURES), "source_system": "synthetic",
+            "department_id": dept["id"],
+            "domain": domain[0],
+            "category": domain[2],
+            "facts": domain[3],
+            "basis": domain[4],
+            "recognised_on": recognised.isoformat(),
+            "disclosure": _weighted(rng, DISCLOSURES),
+            "source_system": "synthetic",
             "source_ref": f"{'B' if black else 'R'}{i:08d}",
         }
         if on_person:
@@ -253,16 +431,28 @@ def _entries(rng: random.Random, orgs: list[tuple[str, str]], people: list[str],
         _write(f, row)
 
 
-def _records(rng: random.Random, orgs: list[tuple[str, str]], people: list[str],
-             depts: list[dict[str, Any]], f: IO[bytes], sizes: Sizes, today: dt.date) -> None:
+def _records(
+    rng: random.Random,
+    orgs: list[tuple[str, str]],
+    people: list[str],
+    depts: list[dict[str, Any]],
+    f: IO[bytes],
+    sizes: Sizes,
+    today: dt.date,
+) -> None:
     municipal = [d for d in depts if d["name"].endswith("市场监督管理局")]
     for i in range(max(1, (len(orgs) + len(people)) // 5)):
         category, kind, title = rng.choice(RECORD_TYPES)
-        row = {"category": category, "type": kind, "title": title,
-               "department_id": rng.choice(municipal)["id"],
-               "recorded_on": _date(rng, dt.date(2019, 1, 1), today).isoformat(),
-               "disclosure": _weighted(rng, DISCLOSURES), "source_system": "synthetic",
-               "source_ref": f"C{i:08d}"}
+        row = {
+            "category": category,
+            "type": kind,
+            "title": title,
+            "department_id": rng.choice(municipal)["id"],
+            "recorded_on": _date(rng, dt.date(2019, 1, 1), today).isoformat(),
+            "disclosure": _weighted(rng, DISCLOSURES),
+            "source_system": "synthetic",
+            "source_ref": f"C{i:08d}",
+        }
         if rng.random() < 0.8:
             row["uscc"] = orgs[rng.randrange(len(orgs))][0]
         else:

@@ -110,8 +110,14 @@ def count_lines(path: Path) -> int:
 class Importer:
     """Imports one file; reusable across files of one run (shares the department directory)."""
 
-    def __init__(self, db: Database, *, batch_size: int = 2000, actor: str = "import",
-                 today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        batch_size: int = 2000,
+        actor: str = "import",
+        today: dt.date | None = None,
+    ) -> None:
         self.db = db
         self.batch_size = batch_size
         self.actor = actor
@@ -124,8 +130,13 @@ class Importer:
             self._departments = DepartmentDirectory([r.data() for r in records])
         return self._departments
 
-    async def run(self, path: Path, kind: ImportKind, rejects_path: Path | None = None,
-                  on_progress: Callable[[int], None] | None = None) -> ImportReport:
+    async def run(
+        self,
+        path: Path,
+        kind: ImportKind,
+        rejects_path: Path | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> ImportReport:
         """Import one file; write the rejects file when any row is rejected."""
         report, rejects = await self.load(read_rows(path), kind, str(path), on_progress)
         if rejects_path is not None and rejects:
@@ -133,9 +144,13 @@ class Importer:
             report.rejects_path = str(rejects_path)
         return report
 
-    async def load(self, rows: Iterable[tuple[int, Any]], kind: ImportKind, name: str = "(rows)",
-                   on_progress: Callable[[int], None] | None = None,
-                   ) -> tuple[ImportReport, list[Reject]]:
+    async def load(
+        self,
+        rows: Iterable[tuple[int, Any]],
+        kind: ImportKind,
+        name: str = "(rows)",
+        on_progress: Callable[[int], None] | None = None,
+    ) -> tuple[ImportReport, list[Reject]]:
         """Import (line number, raw row) pairs; return the report and the rejected rows.
 
         Parsing the next batch overlaps the write of the previous one (one write in
@@ -146,7 +161,9 @@ class Importer:
         parse = await self._parser(kind)
         started = time.perf_counter()
 
-        def parse_chunk(chunk: list[tuple[int, Any]]) -> tuple[list[dict[str, Any]], dict[int, Any]]:
+        def parse_chunk(
+            chunk: list[tuple[int, Any]],
+        ) -> tuple[list[dict[str, Any]], dict[int, Any]]:
             batch, raw_by_n = [], {}
             for line, raw in chunk:
                 try:
@@ -188,8 +205,14 @@ class Importer:
             return lambda raw, n: parse_entry(raw, n, directory, self.today)
         return lambda raw, n: parse_record(raw, n, directory)
 
-    async def _flush(self, kind: ImportKind, batch: list[dict[str, Any]], raw_by_n: dict[int, Any],
-                     report: ImportReport, rejects: list[Reject]) -> None:
+    async def _flush(
+        self,
+        kind: ImportKind,
+        batch: list[dict[str, Any]],
+        raw_by_n: dict[int, Any],
+        report: ImportReport,
+        rejects: list[Reject],
+    ) -> None:
         now = dt.datetime.now(dt.UTC)
         params = {"now": now, "actor": self.actor, "reason": f"import {kind.value}"}
 
@@ -199,20 +222,30 @@ class Importer:
                 persons = [r for r in batch if "idNumber" in r]
                 out = []
                 if orgs:
-                    out += await tx.run(ingest.UPSERT_ORGANIZATIONS,
-                                        {"rows": orgs, **params, "versionOf": "Organization"})
+                    out += await tx.run(
+                        ingest.UPSERT_ORGANIZATIONS,
+                        {"rows": orgs, **params, "versionOf": "Organization"},
+                    )
                 if persons:
-                    out += await tx.run(ingest.UPSERT_PERSONS,
-                                        {"rows": persons, **params, "versionOf": "Person"})
+                    out += await tx.run(
+                        ingest.UPSERT_PERSONS, {"rows": persons, **params, "versionOf": "Person"}
+                    )
                 return out
             if kind is ImportKind.ROLES:
-                return [await ingest.write_roles(tx, batch, now=now, actor=self.actor,
-                                                 reason=params["reason"])]
+                return [
+                    await ingest.write_roles(
+                        tx, batch, now=now, actor=self.actor, reason=params["reason"]
+                    )
+                ]
             if kind is ImportKind.ENTRIES:
-                return [await ingest.write_list_entries(tx, batch, now=now, actor=self.actor,
-                                                        reason=params["reason"])]
-            return await tx.run(ingest.UPSERT_CREDIT_RECORDS,
-                                {"rows": batch, **params, "versionOf": "CreditRecord"})
+                return [
+                    await ingest.write_list_entries(
+                        tx, batch, now=now, actor=self.actor, reason=params["reason"]
+                    )
+                ]
+            return await tx.run(
+                ingest.UPSERT_CREDIT_RECORDS, {"rows": batch, **params, "versionOf": "CreditRecord"}
+            )
 
         records = await self.db.transaction(work, op=f"import:{kind.value}")
         by_n = {row["n"]: row for row in batch}
@@ -224,13 +257,20 @@ class Importer:
                 misses += 1
                 row = by_n[n]
                 field, code, reason = MISSES[what]
-                rejects.append(Reject(n, field, code, reason,
-                                      row.get("uscc") or row.get("idNumber"), raw_by_n[n]))
+                rejects.append(
+                    Reject(
+                        n, field, code, reason, row.get("uscc") or row.get("idNumber"), raw_by_n[n]
+                    )
+                )
         report.unchanged += len(batch) - misses - sum(r["written"] for r in records)
 
 
 MISSES = {
-    "id_number": ("id_number", "UNKNOWN_SUBJECT", "no person with this ID number; import subjects first"),
+    "id_number": (
+        "id_number",
+        "UNKNOWN_SUBJECT",
+        "no person with this ID number; import subjects first",
+    ),
     "uscc": ("uscc", "UNKNOWN_SUBJECT", "no organisation with this USCC; import subjects first"),
     "subject": ("uscc", "UNKNOWN_SUBJECT", "no subject with this code; import subjects first"),
     "department": ("department_id", "UNKNOWN_DEPARTMENT", "no such department"),
@@ -243,6 +283,13 @@ def write_rejects(path: Path, rejects: list[Reject]) -> None:
         writer = csv.writer(f)
         writer.writerow(["line", "field", "code", "reason", "value", "record"])
         for r in rejects:
-            writer.writerow([r.line, r.field, r.code, r.reason,
-                             "" if r.value is None else r.value,
-                             orjson.dumps(r.record, default=str).decode()])
+            writer.writerow(
+                [
+                    r.line,
+                    r.field,
+                    r.code,
+                    r.reason,
+                    "" if r.value is None else r.value,
+                    orjson.dumps(r.record, default=str).decode(),
+                ]
+            )

@@ -72,7 +72,9 @@ def catalogue() -> dict[str, Any]:
 async def load(db: Database) -> dict[str, int]:
     data = catalogue()
     measures = data["measures"]
-    applies = [[m["id"], matter, effect] for m in measures for matter, effect in m["applies"].items()]
+    applies = [
+        [m["id"], matter, effect] for m in measures for matter, effect in m["applies"].items()
+    ]
     basis = [[m["id"], item] for m in measures for item in m["basis"]]
     tasks = [[m["id"], task] for m in measures for task in m.get("tasks", [])]
 

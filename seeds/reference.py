@@ -44,7 +44,9 @@ def jurisdictions() -> list[dict[str, Any]]:
     for r in rows:
         parent = by_code.get(r["parent"] or "")
         # Districts (区) are named with their city: 常州市天宁区.
-        r["fullName"] = parent["name"] + r["name"] if parent and r["name"].endswith("区") else r["name"]
+        r["fullName"] = (
+            parent["name"] + r["name"] if parent and r["name"].endswith("区") else r["name"]
+        )
     return rows
 
 
@@ -54,8 +56,15 @@ def departments() -> list[dict[str, Any]]:
     for j in jurisdictions():
         for template in templates[j["level"]]:
             name = template.format(name=j["fullName"])
-            out.append({"id": f"{j['code']}/{name}", "name": name, "jurisdictionCode": j["code"],
-                        "aliases": [], "kind": "DEPARTMENT"})
+            out.append(
+                {
+                    "id": f"{j['code']}/{name}",
+                    "name": name,
+                    "jurisdictionCode": j["code"],
+                    "aliases": [],
+                    "kind": "DEPARTMENT",
+                }
+            )
     return out
 
 

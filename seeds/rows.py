@@ -39,40 +39,103 @@ class RowError(Exception):
     value: Any = None
 
 
-SUBJECT_COLUMNS = frozenset({
-    "subject_type", "uscc", "id_number", "name", "org_type", "nature", "address", "status",
-    "jurisdiction_code", "established_on", "work_unit", "source",
-})
+SUBJECT_COLUMNS = frozenset(
+    {
+        "subject_type",
+        "uscc",
+        "id_number",
+        "name",
+        "org_type",
+        "nature",
+        "address",
+        "status",
+        "jurisdiction_code",
+        "established_on",
+        "work_unit",
+        "source",
+    }
+)
 ROLE_COLUMNS = frozenset({"id_number", "uscc", "role", "start", "end", "source"})
-ENTRY_COLUMNS = frozenset({
-    "list", "uscc", "id_number", "department_id", "department", "jurisdiction_code", "domain",
-    "category", "facts", "basis", "decision_document", "document_number", "severity",
-    "disclosure", "recognised_on", "act_on", "valid_until", "source_system", "source_ref",
-})
-RECORD_COLUMNS = frozenset({
-    "category", "uscc", "id_number", "department_id", "department", "jurisdiction_code", "type",
-    "title", "content", "severity", "disclosure", "recorded_on", "valid_until", "source_system",
-    "source_ref",
-})
+ENTRY_COLUMNS = frozenset(
+    {
+        "list",
+        "uscc",
+        "id_number",
+        "department_id",
+        "department",
+        "jurisdiction_code",
+        "domain",
+        "category",
+        "facts",
+        "basis",
+        "decision_document",
+        "document_number",
+        "severity",
+        "disclosure",
+        "recognised_on",
+        "act_on",
+        "valid_until",
+        "source_system",
+        "source_ref",
+    }
+)
+RECORD_COLUMNS = frozenset(
+    {
+        "category",
+        "uscc",
+        "id_number",
+        "department_id",
+        "department",
+        "jurisdiction_code",
+        "type",
+        "title",
+        "content",
+        "severity",
+        "disclosure",
+        "recorded_on",
+        "valid_until",
+        "source_system",
+        "source_ref",
+    }
+)
 
 _CHINESE_ENUMS: dict[str, str] = {
     # subjects
-    "法人": "ORGANIZATION", "非法人组织": "ORGANIZATION", "自然人": "PERSON",
+    "法人": "ORGANIZATION",
+    "非法人组织": "ORGANIZATION",
+    "自然人": "PERSON",
     # roles
-    "法定代表人": "LEGAL_REPRESENTATIVE", "主要负责人": "PRINCIPAL_RESPONSIBLE", "董事": "DIRECTOR",
-    "监事": "SUPERVISOR", "高级管理人员": "SENIOR_MANAGER", "直接责任人": "DIRECTLY_RESPONSIBLE",
+    "法定代表人": "LEGAL_REPRESENTATIVE",
+    "主要负责人": "PRINCIPAL_RESPONSIBLE",
+    "董事": "DIRECTOR",
+    "监事": "SUPERVISOR",
+    "高级管理人员": "SENIOR_MANAGER",
+    "直接责任人": "DIRECTLY_RESPONSIBLE",
     # lists
-    "红名单": "RED", "红": "RED", "黑名单": "BLACK", "黑": "BLACK",
+    "红名单": "RED",
+    "红": "RED",
+    "黑名单": "BLACK",
+    "黑": "BLACK",
     # severity
-    "一般": "GENERAL", "较重": "MAJOR", "严重": "SERIOUS", "未明确": "UNSTATED",
+    "一般": "GENERAL",
+    "较重": "MAJOR",
+    "严重": "SERIOUS",
+    "未明确": "UNSTATED",
     # disclosure
-    "社会公开": "PUBLIC", "政府共享": "GOVERNMENT", "授权查询": "AUTHORISED",
+    "社会公开": "PUBLIC",
+    "政府共享": "GOVERNMENT",
+    "授权查询": "AUTHORISED",
     # record categories
-    "基础信息": "BASIC", "正面信息": "POSITIVE", "负面信息": "NEGATIVE", "其他信息": "OTHER",
+    "基础信息": "BASIC",
+    "正面信息": "POSITIVE",
+    "负面信息": "NEGATIVE",
+    "其他信息": "OTHER",
 }
 
-_DATE_FORMATS = (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
-                 re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"))
+_DATE_FORMATS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+)
 
 
 def clean(raw: Mapping[str, Any]) -> dict[str, str]:
@@ -92,8 +155,11 @@ def clean(raw: Mapping[str, Any]) -> dict[str, str]:
 def check_columns(row: Mapping[str, str], allowed: frozenset[str]) -> None:
     forbidden = forbidden_fields(row)
     if forbidden:
-        raise RowError(forbidden[0], "FORBIDDEN_INFORMATION",
-                       "管理办法 第十四条 forbids collecting this information")
+        raise RowError(
+            forbidden[0],
+            "FORBIDDEN_INFORMATION",
+            "管理办法 第十四条 forbids collecting this information",
+        )
     unknown = sorted(set(row) - allowed)
     if unknown:
         raise RowError(unknown[0], "UNKNOWN_FIELD", "not a column of this import kind")
@@ -159,24 +225,35 @@ def parse_subject(raw: Mapping[str, Any], n: int) -> tuple[SubjectKind, dict[str
     else:
         kind = SubjectKind.PERSON if "id_number" in row else SubjectKind.ORGANIZATION
     name = required(row, "name")
-    props: dict[str, Any] = {"name": name, "kind": kind.value, "source": row.get("source"),
-                             "status": row.get("status")}
+    props: dict[str, Any] = {
+        "name": name,
+        "kind": kind.value,
+        "source": row.get("source"),
+        "status": row.get("status"),
+    }
     if kind is SubjectKind.ORGANIZATION:
         if "id_number" in row or "work_unit" in row:
             field = "id_number" if "id_number" in row else "work_unit"
             raise RowError(field, "INVALID_VALUE", "not a field of an organisation")
         uscc = _code(normalise_uscc, "uscc", required(row, "uscc"))
         org_type = parse_enum(row, "org_type", OrganizationType, OrganizationType.LEGAL_PERSON)
-        props.update(orgType=org_type.value, nature=row.get("nature"),
-                     address=row.get("address"), jurisdictionCode=row.get("jurisdiction_code"),
-                     establishedOn=parse_date(row, "established_on"))
+        props.update(
+            orgType=org_type.value,
+            nature=row.get("nature"),
+            address=row.get("address"),
+            jurisdictionCode=row.get("jurisdiction_code"),
+            establishedOn=parse_date(row, "established_on"),
+        )
         return kind, {"n": n, "uscc": uscc, "props": _no_nulls(props)}
     for field in ("uscc", "org_type", "nature", "address", "established_on"):
         if field in row:
             raise RowError(field, "INVALID_VALUE", "not a field of a natural person")
     id_number = _code(normalise_id_number, "id_number", required(row, "id_number"))
-    props.update(sex=sex_from_id_number(id_number), workUnit=row.get("work_unit"),
-                 jurisdictionCode=row.get("jurisdiction_code"))
+    props.update(
+        sex=sex_from_id_number(id_number),
+        workUnit=row.get("work_unit"),
+        jurisdictionCode=row.get("jurisdiction_code"),
+    )
     return kind, {"n": n, "idNumber": id_number, "props": _no_nulls(props)}
 
 
@@ -192,8 +269,15 @@ def parse_role(raw: Mapping[str, Any], n: int) -> dict[str, Any]:
     end = parse_date(row, "end")
     if end is not None and end < start:
         raise RowError("end", "INVALID_PERIOD", "the role ends before it starts", row["end"])
-    return {"n": n, "idNumber": id_number, "uscc": uscc, "kind": kind.value, "start": start,
-            "end": end, "source": row.get("source")}
+    return {
+        "n": n,
+        "idNumber": id_number,
+        "uscc": uscc,
+        "kind": kind.value,
+        "start": start,
+        "end": end,
+        "source": row.get("source"),
+    }
 
 
 class DepartmentDirectory:
@@ -212,21 +296,30 @@ class DepartmentDirectory:
     def resolve(self, row: Mapping[str, str]) -> str:
         if "department_id" in row:
             if row["department_id"] not in self.ids:
-                raise RowError("department_id", "UNKNOWN_DEPARTMENT", "no such department",
-                               row["department_id"])
+                raise RowError(
+                    "department_id",
+                    "UNKNOWN_DEPARTMENT",
+                    "no such department",
+                    row["department_id"],
+                )
             return row["department_id"]
         name = required(row, "department")
         if "jurisdiction_code" in row:
             found = self.by_scoped_name.get((row["jurisdiction_code"], name))
             if found is None:
-                raise RowError("department", "UNKNOWN_DEPARTMENT",
-                               "no department of that name in the jurisdiction", name)
+                raise RowError(
+                    "department",
+                    "UNKNOWN_DEPARTMENT",
+                    "no department of that name in the jurisdiction",
+                    name,
+                )
             return found
         candidates = self.by_name.get(name, set())
         if len(candidates) != 1:
             code = "UNKNOWN_DEPARTMENT" if not candidates else "AMBIGUOUS_DEPARTMENT"
-            raise RowError("department", code,
-                           "give department_id or jurisdiction_code to identify it", name)
+            raise RowError(
+                "department", code, "give department_id or jurisdiction_code to identify it", name
+            )
         return next(iter(candidates))
 
 
@@ -237,8 +330,9 @@ def _key(source_system: str | None, source_ref: str | None, *parts: object) -> s
     return f"sha:{digest}"
 
 
-def parse_entry(raw: Mapping[str, Any], n: int, departments: DepartmentDirectory,
-                today: dt.date) -> dict[str, Any]:
+def parse_entry(
+    raw: Mapping[str, Any], n: int, departments: DepartmentDirectory, today: dt.date
+) -> dict[str, Any]:
     row = clean(raw)
     check_columns(row, ENTRY_COLUMNS)
     kind = parse_enum(row, "list", ListKind)
@@ -252,35 +346,59 @@ def parse_entry(raw: Mapping[str, Any], n: int, departments: DepartmentDirectory
         raise RowError("recognised_on", "REQUIRED", "the date of recognition is required")
     act_on = parse_date(row, "act_on") or recognised_on
     if act_on > recognised_on:
-        raise RowError("act_on", "INVALID_PERIOD", "the act comes after its recognition",
-                       row["act_on"])
-    valid_until = parse_date(row, "valid_until") or default_valid_until(kind, severity,
-                                                                        recognised_on)
+        raise RowError(
+            "act_on", "INVALID_PERIOD", "the act comes after its recognition", row["act_on"]
+        )
+    valid_until = parse_date(row, "valid_until") or default_valid_until(
+        kind, severity, recognised_on
+    )
     if valid_until is not None and valid_until < recognised_on:
-        raise RowError("valid_until", "INVALID_PERIOD", "validity ends before recognition",
-                       row["valid_until"])
+        raise RowError(
+            "valid_until", "INVALID_PERIOD", "validity ends before recognition", row["valid_until"]
+        )
     if kind is ListKind.BLACK and "facts" not in row:
         raise RowError("facts", "REQUIRED", "实施办法 第八条: a black-list entry states its facts")
     status = status_on(today, recognised_on, valid_until) or EntryStatus.ACTIVE
     props = {
-        "kind": kind.value, "domain": row.get("domain"), "category": row.get("category"),
-        "facts": row.get("facts"), "basis": row.get("basis"),
+        "kind": kind.value,
+        "domain": row.get("domain"),
+        "category": row.get("category"),
+        "facts": row.get("facts"),
+        "basis": row.get("basis"),
         "decisionDocument": row.get("decision_document"),
-        "documentNumber": row.get("document_number"), "severity": severity.value,
-        "disclosure": disclosure.value, "recognisedOn": recognised_on, "actOn": act_on,
+        "documentNumber": row.get("document_number"),
+        "severity": severity.value,
+        "disclosure": disclosure.value,
+        "recognisedOn": recognised_on,
+        "actOn": act_on,
         "validUntil": valid_until,
-        "sourceSystem": row.get("source_system"), "sourceRef": row.get("source_ref"),
+        "sourceSystem": row.get("source_system"),
+        "sourceRef": row.get("source_ref"),
     }
-    key = _key(row.get("source_system"), row.get("source_ref"), kind.value,
-               subject["uscc"] or subject["idNumber"], department_id,
-               row.get("document_number"), recognised_on)
+    key = _key(
+        row.get("source_system"),
+        row.get("source_ref"),
+        kind.value,
+        subject["uscc"] or subject["idNumber"],
+        department_id,
+        row.get("document_number"),
+        recognised_on,
+    )
     # The stored status is for reporting only (set at creation, kept current by the
     # expire command); every answer evaluates validity on its own date.
-    return {"n": n, "key": key, "departmentId": department_id, **subject,
-            "status": status.value, "props": _no_nulls(props)}
+    return {
+        "n": n,
+        "key": key,
+        "departmentId": department_id,
+        **subject,
+        "status": status.value,
+        "props": _no_nulls(props),
+    }
 
 
-def parse_record(raw: Mapping[str, Any], n: int, departments: DepartmentDirectory) -> dict[str, Any]:
+def parse_record(
+    raw: Mapping[str, Any], n: int, departments: DepartmentDirectory
+) -> dict[str, Any]:
     row = clean(raw)
     check_columns(row, RECORD_COLUMNS)
     category = parse_enum(row, "category", RecordCategory)
@@ -295,17 +413,28 @@ def parse_record(raw: Mapping[str, Any], n: int, departments: DepartmentDirector
         # 管理办法 第二十七条 applies to negative (dishonesty) information.
         valid_until = default_valid_until(ListKind.BLACK, severity, recorded_on)
     props = {
-        "category": category.value, "type": required(row, "type"), "title": row.get("title"),
-        "content": row.get("content"), "severity": severity.value,
+        "category": category.value,
+        "type": required(row, "type"),
+        "title": row.get("title"),
+        "content": row.get("content"),
+        "severity": severity.value,
         "disclosure": parse_enum(row, "disclosure", Disclosure, Disclosure.GOVERNMENT).value,
-        "recordedOn": recorded_on, "validUntil": valid_until,
-        "sourceSystem": row.get("source_system"), "sourceRef": row.get("source_ref"),
+        "recordedOn": recorded_on,
+        "validUntil": valid_until,
+        "sourceSystem": row.get("source_system"),
+        "sourceRef": row.get("source_ref"),
     }
-    key = _key(row.get("source_system"), row.get("source_ref"), category.value,
-               subject["uscc"] or subject["idNumber"], department_id, props["type"],
-               props["title"], recorded_on)
-    return {"n": n, "key": key, "departmentId": department_id, **subject,
-            "props": _no_nulls(props)}
+    key = _key(
+        row.get("source_system"),
+        row.get("source_ref"),
+        category.value,
+        subject["uscc"] or subject["idNumber"],
+        department_id,
+        props["type"],
+        props["title"],
+        recorded_on,
+    )
+    return {"n": n, "key": key, "departmentId": department_id, **subject, "props": _no_nulls(props)}
 
 
 def _no_nulls(props: dict[str, Any]) -> dict[str, Any]:

@@ -13,12 +13,30 @@ from gateway.errors import ForbiddenInformation
 
 FORBIDDEN_FIELDS = frozenset(
     {
-        "religion", "religious_belief", "faith",
-        "gene", "genes", "genetic", "genetic_data", "dna",
-        "blood_type", "bloodtype", "blood_group",
-        "illness", "disease", "diseases", "medical_condition",
-        "medical_history", "health_history", "medical_record",
-        "宗教信仰", "宗教", "基因", "血型", "疾病", "病史",
+        "religion",
+        "religious_belief",
+        "faith",
+        "gene",
+        "genes",
+        "genetic",
+        "genetic_data",
+        "dna",
+        "blood_type",
+        "bloodtype",
+        "blood_group",
+        "illness",
+        "disease",
+        "diseases",
+        "medical_condition",
+        "medical_history",
+        "health_history",
+        "medical_record",
+        "宗教信仰",
+        "宗教",
+        "基因",
+        "血型",
+        "疾病",
+        "病史",
     }
 )
 
@@ -29,7 +47,11 @@ def _normal(name: str) -> str:
 
 def forbidden_fields(names: Iterable[str]) -> list[str]:
     """The names among ``names`` that denote forbidden information."""
-    return [n for n in names if _normal(n) in FORBIDDEN_FIELDS or _normal(n).replace("_", "") in FORBIDDEN_FIELDS]
+    return [
+        n
+        for n in names
+        if _normal(n) in FORBIDDEN_FIELDS or _normal(n).replace("_", "") in FORBIDDEN_FIELDS
+    ]
 
 
 def refuse_forbidden(names: Iterable[str]) -> None:

@@ -86,61 +86,145 @@ def _rule(rules: list[RuleResult], rule: str, article: str, passed: bool, detail
 def eligibility(case: RepairCase) -> Eligibility:
     rules: list[RuleResult] = []
     on, entry = case.applied_on, case.entry
-    in_force = (entry.recognised_on <= on and (case.valid_until is None or on <= case.valid_until)
-                and (case.ended_on is None or on < case.ended_on))
-    _rule(rules, "IN_FORCE", "管理办法 第三十一条", in_force,
-          "the entry is within its period of use" if in_force else
-          "repair applies only to an entry within its period of use")
+    in_force = (
+        entry.recognised_on <= on
+        and (case.valid_until is None or on <= case.valid_until)
+        and (case.ended_on is None or on < case.ended_on)
+    )
+    _rule(
+        rules,
+        "IN_FORCE",
+        "管理办法 第三十一条",
+        in_force,
+        "the entry is within its period of use"
+        if in_force
+        else "repair applies only to an entry within its period of use",
+    )
     published = add_months(entry.recognised_on, 3)
-    _rule(rules, "PUBLICITY_3_MONTHS", "管理办法 第三十一条（一）", on >= published,
-          f"published since {entry.recognised_on}; three months end {published}")
+    _rule(
+        rules,
+        "PUBLICITY_3_MONTHS",
+        "管理办法 第三十一条（一）",
+        on >= published,
+        f"published since {entry.recognised_on}; three months end {published}",
+    )
     corrected = case.corrected_on is not None and case.corrected_on <= on
-    _rule(rules, "CORRECTED", "管理办法 第三十一条（一）", corrected,
-          f"corrected on {case.corrected_on}" if corrected else "no correction on record")
+    _rule(
+        rules,
+        "CORRECTED",
+        "管理办法 第三十一条（一）",
+        corrected,
+        f"corrected on {case.corrected_on}" if corrected else "no correction on record",
+    )
     if corrected:
         assert case.corrected_on is not None
         until = min(on, add_years(case.corrected_on, 1))
-        same = [e for e in case.other_entries if e.kind == "BLACK"
-                and e.category == entry.category and case.corrected_on <= e.recognised_on <= until]
-        _rule(rules, "NO_SAME_KIND_AFTER_CORRECTION", "管理办法 第三十一条（一）", not same,
-              "no dishonesty of the same kind since the correction" if not same else
-              f"same kind again: {', '.join(e.id for e in same)}")
+        same = [
+            e
+            for e in case.other_entries
+            if e.kind == "BLACK"
+            and e.category == entry.category
+            and case.corrected_on <= e.recognised_on <= until
+        ]
+        _rule(
+            rules,
+            "NO_SAME_KIND_AFTER_CORRECTION",
+            "管理办法 第三十一条（一）",
+            not same,
+            "no dishonesty of the same kind since the correction"
+            if not same
+            else f"same kind again: {', '.join(e.id for e in same)}",
+        )
         if entry.kind == "BLACK":
-            first = not any(e.kind == "BLACK" and e.recognised_on < entry.recognised_on
-                            for e in case.other_entries)
+            first = not any(
+                e.kind == "BLACK" and e.recognised_on < entry.recognised_on
+                for e in case.other_entries
+            )
             months = 6 if first else 12
             clean_until = add_months(case.corrected_on, months)
-            serious = [e for e in case.other_entries if e.kind == "BLACK" and e.severity == "SERIOUS"
-                       and case.corrected_on <= e.recognised_on <= min(on, clean_until)]
+            serious = [
+                e
+                for e in case.other_entries
+                if e.kind == "BLACK"
+                and e.severity == "SERIOUS"
+                and case.corrected_on <= e.recognised_on <= min(on, clean_until)
+            ]
             ok = on >= clean_until and not serious
-            _rule(rules, "CLEAN_PERIOD", f"实施办法 第十八条（{'一' if first else '二'}）", ok,
-                  f"{'first' if first else 'repeated'} listing: {months} months without serious "
-                  f"dishonesty after {case.corrected_on} (until {clean_until})"
-                  + (f"; serious again: {', '.join(e.id for e in serious)}" if serious else ""))
+            _rule(
+                rules,
+                "CLEAN_PERIOD",
+                f"实施办法 第十八条（{'一' if first else '二'}）",
+                ok,
+                f"{'first' if first else 'repeated'} listing: {months} months without serious "
+                f"dishonesty after {case.corrected_on} (until {clean_until})"
+                + (f"; serious again: {', '.join(e.id for e in serious)}" if serious else ""),
+            )
     year_ago = add_years(on, -1)
-    recent = [e for e in case.other_entries if e.kind == "BLACK" and year_ago < e.recognised_on <= on]
+    recent = [
+        e for e in case.other_entries if e.kind == "BLACK" and year_ago < e.recognised_on <= on
+    ]
     serious = [e for e in recent if e.severity == "SERIOUS"]
     major = [e for e in recent if e.severity == "MAJOR"]
-    _rule(rules, "EXCLUSION_1_RECENT_DISHONESTY", "管理办法 第三十一条（二）1",
-          not serious and len(major) < 3,
-          f"in the year before: {len(serious)} serious, {len(major)} major")
-    _rule(rules, "EXCLUSION_2_BANKRUPTCY", "管理办法 第三十一条（二）2", not case.bankrupt,
-          "in bankruptcy proceedings" if case.bankrupt else "not in bankruptcy proceedings")
+    _rule(
+        rules,
+        "EXCLUSION_1_RECENT_DISHONESTY",
+        "管理办法 第三十一条（二）1",
+        not serious and len(major) < 3,
+        f"in the year before: {len(serious)} serious, {len(major)} major",
+    )
+    _rule(
+        rules,
+        "EXCLUSION_2_BANKRUPTCY",
+        "管理办法 第三十一条（二）2",
+        not case.bankrupt,
+        "in bankruptcy proceedings" if case.bankrupt else "not in bankruptcy proceedings",
+    )
     last = max((r.repaired_on for r in case.repairs), default=None)
-    _rule(rules, "EXCLUSION_3_REPAIR_WITHIN_A_YEAR", "管理办法 第三十一条（二）3",
-          last is None or last <= year_ago, f"last repair {last}" if last else "no earlier repair")
+    _rule(
+        rules,
+        "EXCLUSION_3_REPAIR_WITHIN_A_YEAR",
+        "管理办法 第三十一条（二）3",
+        last is None or last <= year_ago,
+        f"last repair {last}" if last else "no earlier repair",
+    )
     five_years_ago = add_years(on, -5)
     within_five = [r for r in case.repairs if r.repaired_on > five_years_ago]
-    _rule(rules, "EXCLUSION_4_TWO_REPAIRS_IN_FIVE_YEARS", "管理办法 第三十一条（二）4",
-          len(within_five) < 2, f"{len(within_five)} repair(s) in five years")
+    _rule(
+        rules,
+        "EXCLUSION_4_TWO_REPAIRS_IN_FIVE_YEARS",
+        "管理办法 第三十一条（二）4",
+        len(within_five) < 2,
+        f"{len(within_five)} repair(s) in five years",
+    )
     same_kind = [r for r in within_five if r.category == entry.category]
-    _rule(rules, "EXCLUSION_5_SAME_KIND_REPAIRED", "管理办法 第三十一条（二）5", not same_kind,
-          "this kind was repaired within five years" if same_kind else
-          "this kind not repaired within five years")
-    _rule(rules, "EXCLUSION_6_IGNORED_REMINDERS", "管理办法 第三十一条（二）6",
-          not case.ignored_reminders, "; ".join(case.ignored_reminders) or "none recorded")
-    _rule(rules, "EXCLUSION_7_OTHER", "管理办法 第三十一条（二）7", not case.other_exclusions,
-          "; ".join(case.other_exclusions) or "none recorded")
-    _rule(rules, "COMMITMENT", "管理办法 第三十一条（三）", case.committed,
-          "credit commitment made" if case.committed else "no credit commitment")
+    _rule(
+        rules,
+        "EXCLUSION_5_SAME_KIND_REPAIRED",
+        "管理办法 第三十一条（二）5",
+        not same_kind,
+        "this kind was repaired within five years"
+        if same_kind
+        else "this kind not repaired within five years",
+    )
+    _rule(
+        rules,
+        "EXCLUSION_6_IGNORED_REMINDERS",
+        "管理办法 第三十一条（二）6",
+        not case.ignored_reminders,
+        "; ".join(case.ignored_reminders) or "none recorded",
+    )
+    _rule(
+        rules,
+        "EXCLUSION_7_OTHER",
+        "管理办法 第三十一条（二）7",
+        not case.other_exclusions,
+        "; ".join(case.other_exclusions) or "none recorded",
+    )
+    _rule(
+        rules,
+        "COMMITMENT",
+        "管理办法 第三十一条（三）",
+        case.committed,
+        "credit commitment made" if case.committed else "no credit commitment",
+    )
     return Eligibility(all(r.passed for r in rules), rules)

@@ -32,7 +32,9 @@ def validity_years(kind: ListKind, severity: Severity) -> int | None:
     return 1 if severity is Severity.GENERAL else 3
 
 
-def default_valid_until(kind: ListKind, severity: Severity, recognised_on: dt.date) -> dt.date | None:
+def default_valid_until(
+    kind: ListKind, severity: Severity, recognised_on: dt.date
+) -> dt.date | None:
     years = validity_years(kind, severity)
     return None if years is None else add_years(recognised_on, years)
 

@@ -27,7 +27,9 @@ CHECK = """query($s: SubjectRef!, $m: MatterType!, $d: Date) {
   } }"""
 
 
-def check(gql: Any, subject: dict[str, str], matter: str, as_of: str | None = None) -> dict[str, Any]:
+def check(
+    gql: Any, subject: dict[str, str], matter: str, as_of: str | None = None
+) -> dict[str, Any]:
     result = gql(CHECK, {"s": subject, "m": matter, "d": as_of})
     assert "errors" not in result, result
     return result["data"]["creditCheck"]  # type: ignore[no-any-return]
@@ -36,14 +38,24 @@ def check(gql: Any, subject: dict[str, str], matter: str, as_of: str | None = No
 def black(code: str, dept: str = CITY, **extra: str) -> dict[str, str]:
     days = 30
     recognised = (TODAY - dt.timedelta(days=days)).isoformat()
-    return {"list": "BLACK", "uscc": code, "department_id": dept, "facts": "提供虚假材料骗取登记",
-            "basis": "《企业信息公示暂行条例》第十七条", "severity": "SERIOUS",
-            "recognised_on": recognised, "document_number": "淮市监罚〔2026〕8号",
-            "source_system": "淮安市市场监管信用系统", "source_ref": code + extra.get("source_ref", ""),
-            **{k: v for k, v in extra.items() if k != "source_ref"}}
+    return {
+        "list": "BLACK",
+        "uscc": code,
+        "department_id": dept,
+        "facts": "提供虚假材料骗取登记",
+        "basis": "《企业信息公示暂行条例》第十七条",
+        "severity": "SERIOUS",
+        "recognised_on": recognised,
+        "document_number": "淮市监罚〔2026〕8号",
+        "source_system": "淮安市市场监管信用系统",
+        "source_ref": code + extra.get("source_ref", ""),
+        **{k: v for k, v in extra.items() if k != "source_ref"},
+    }
 
 
-async def test_serious_black_entry_blocks_licensing_with_its_legal_basis(db: Database, gql: Any) -> None:
+async def test_serious_black_entry_blocks_licensing_with_its_legal_basis(
+    db: Database, gql: Any
+) -> None:
     org = unique_uscc()
     await load_ok(db, "subjects", [{"uscc": org, "name": "淮安市拦截测试有限公司"}])
     await load_ok(db, "entries", [black(org)])
@@ -58,8 +70,9 @@ async def test_serious_black_entry_blocks_licensing_with_its_legal_basis(db: Dat
     assert {"ha-jlcj:第六条", "ha-xxgl:第二十七条"} <= articles
     by_id = {m["id"]: m for m in c["measures"]}
     assert by_id["jlcj-14-2"]["effect"] == "BLOCK"
-    assert by_id["jlcj-14-2"]["legalBasis"] == [{"itemId": "ha-jlcj:第十四条/（二）",
-                                                 "article": "第十四条（二）"}]
+    assert by_id["jlcj-14-2"]["legalBasis"] == [
+        {"itemId": "ha-jlcj:第十四条/（二）", "article": "第十四条（二）"}
+    ]
     assert by_id["jlcj-14-2"]["hitIds"] == [hit["entryId"]]
     assert by_id["jlcj-14-3"]["effect"] == "REVIEW"
 
@@ -77,13 +90,32 @@ async def test_only_entries_in_force_on_the_date_count(db: Database, gql: Any) -
 
 async def test_red_list_green_channel_and_black_outweighs_red(db: Database, gql: Any) -> None:
     good, mixed = unique_uscc(), unique_uscc()
-    await load_ok(db, "subjects", [{"uscc": good, "name": "淮安市守信示范有限公司"},
-                                   {"uscc": mixed, "name": "淮安市先黑后红有限公司"}])
-    red = {"list": "RED", "department_id": TAX, "category": "纳税信用A级纳税人",
-           "recognised_on": (TODAY - dt.timedelta(days=10)).isoformat(), "disclosure": "PUBLIC"}
-    await load_ok(db, "entries", [{**red, "uscc": good}, black(mixed, dept=COUNTY_COURT,
-                                  recognised_on=(TODAY - dt.timedelta(days=20)).isoformat()),
-                                  {**red, "uscc": mixed}])
+    await load_ok(
+        db,
+        "subjects",
+        [
+            {"uscc": good, "name": "淮安市守信示范有限公司"},
+            {"uscc": mixed, "name": "淮安市先黑后红有限公司"},
+        ],
+    )
+    red = {
+        "list": "RED",
+        "department_id": TAX,
+        "category": "纳税信用A级纳税人",
+        "recognised_on": (TODAY - dt.timedelta(days=10)).isoformat(),
+        "disclosure": "PUBLIC",
+    }
+    await load_ok(
+        db,
+        "entries",
+        [
+            {**red, "uscc": good},
+            black(
+                mixed, dept=COUNTY_COURT, recognised_on=(TODAY - dt.timedelta(days=20)).isoformat()
+            ),
+            {**red, "uscc": mixed},
+        ],
+    )
     g = check(gql, {"uscc": good}, "ADMINISTRATIVE_LICENSING")
     assert g["decision"] == "GREEN_CHANNEL" and [m["id"] for m in g["measures"]] == ["jlcj-13-2"]
     assert g["hits"][0]["legalBasis"][0]["itemId"] == "ha-jlcj:第五条"
@@ -96,39 +128,82 @@ async def test_red_list_green_channel_and_black_outweighs_red(db: Database, gql:
     assert {h["department"]["level"] for h in m["hits"] if h["kind"] == "BLACK"} == {"COUNTY"}
 
 
-async def test_derived_entries_block_officer_appointment_with_the_chain(db: Database, gql: Any) -> None:
+async def test_derived_entries_block_officer_appointment_with_the_chain(
+    db: Database, gql: Any
+) -> None:
     org, boss, clerk = unique_uscc(), unique_id_number(), unique_id_number()
-    await load_ok(db, "subjects", [{"uscc": org, "name": "淮安市严重失信有限公司"},
-                                   {"id_number": boss, "name": "周某"},
-                                   {"id_number": clerk, "name": "吴某"}])
-    await load_ok(db, "roles", [{"id_number": boss, "uscc": org, "role": "LEGAL_REPRESENTATIVE",
-                                 "start": "2018-01-01"}])
-    await load_ok(db, "entries", [
-        black(org, act_on=(TODAY - dt.timedelta(days=90)).isoformat()),
-        {"list": "BLACK", "id_number": clerk, "department_id": COUNTY_COURT, "facts": "拒不履行",
-         "severity": "GENERAL", "recognised_on": (TODAY - dt.timedelta(days=5)).isoformat()}])
+    await load_ok(
+        db,
+        "subjects",
+        [
+            {"uscc": org, "name": "淮安市严重失信有限公司"},
+            {"id_number": boss, "name": "周某"},
+            {"id_number": clerk, "name": "吴某"},
+        ],
+    )
+    await load_ok(
+        db,
+        "roles",
+        [{"id_number": boss, "uscc": org, "role": "LEGAL_REPRESENTATIVE", "start": "2018-01-01"}],
+    )
+    await load_ok(
+        db,
+        "entries",
+        [
+            black(org, act_on=(TODAY - dt.timedelta(days=90)).isoformat()),
+            {
+                "list": "BLACK",
+                "id_number": clerk,
+                "department_id": COUNTY_COURT,
+                "facts": "拒不履行",
+                "severity": "GENERAL",
+                "recognised_on": (TODAY - dt.timedelta(days=5)).isoformat(),
+            },
+        ],
+    )
     c = check(gql, {"idNumber": boss}, "OFFICER_APPOINTMENT")
     assert c["decision"] == "BLOCK"
     [hit] = c["hits"]
-    assert hit["derived"] and hit["chain"] == {"organization": {"name": "淮安市严重失信有限公司",
-                                                                "uscc": org},
-                                               "roles": ["LEGAL_REPRESENTATIVE"]}
-    assert {"ha-xxgl:第二十六条", "ha-jlcj:第十四条/（十三）"} <= {b["itemId"] for b in hit["legalBasis"]}
+    assert hit["derived"] and hit["chain"] == {
+        "organization": {"name": "淮安市严重失信有限公司", "uscc": org},
+        "roles": ["LEGAL_REPRESENTATIVE"],
+    }
+    assert {"ha-xxgl:第二十六条", "ha-jlcj:第十四条/（十三）"} <= {
+        b["itemId"] for b in hit["legalBasis"]
+    }
     assert {m["id"] for m in c["measures"]} >= {"ec-19-officers", "jlcj-14-11-ban"}
     licence = check(gql, {"idNumber": boss}, "ADMINISTRATIVE_LICENSING")
-    assert licence["decision"] == "REVIEW" and [m["id"] for m in licence["measures"]] == ["jlcj-14-13"]
+    assert licence["decision"] == "REVIEW" and [m["id"] for m in licence["measures"]] == [
+        "jlcj-14-13"
+    ]
     # A general (not serious) direct entry: the officer rule needs 严重, so the officer reviews.
     assert check(gql, {"idNumber": clerk}, "OFFICER_APPOINTMENT")["decision"] == "REVIEW"
 
 
 async def test_related_party_risk_is_information_only(db: Database, gql: Any) -> None:
     bad_org, other_org, person = unique_uscc(), unique_uscc(), unique_id_number()
-    await load_ok(db, "subjects", [{"uscc": bad_org, "name": "淮安市甲失信有限公司"},
-                                   {"uscc": other_org, "name": "淮安市乙关联有限公司"},
-                                   {"id_number": person, "name": "郑某"}])
-    await load_ok(db, "roles", [
-        {"id_number": person, "uscc": bad_org, "role": "LEGAL_REPRESENTATIVE", "start": "2015-01-01"},
-        {"id_number": person, "uscc": other_org, "role": "DIRECTOR", "start": "2016-01-01"}])
+    await load_ok(
+        db,
+        "subjects",
+        [
+            {"uscc": bad_org, "name": "淮安市甲失信有限公司"},
+            {"uscc": other_org, "name": "淮安市乙关联有限公司"},
+            {"id_number": person, "name": "郑某"},
+        ],
+    )
+    await load_ok(
+        db,
+        "roles",
+        [
+            {
+                "id_number": person,
+                "uscc": bad_org,
+                "role": "LEGAL_REPRESENTATIVE",
+                "start": "2015-01-01",
+            },
+            {"id_number": person, "uscc": other_org, "role": "DIRECTOR", "start": "2016-01-01"},
+        ],
+    )
     await load_ok(db, "entries", [black(bad_org, act_on="2025-01-01")])
     c = check(gql, {"uscc": other_org}, "ADMINISTRATIVE_LICENSING")
     assert c["decision"] == "CLEAR" and c["hits"] == []
@@ -140,10 +215,14 @@ async def test_related_party_risk_is_information_only(db: Database, gql: Any) ->
 
 
 async def test_batch_of_1000_mixed_subjects_answers_in_order_in_one_query(
-        db: Database, gql: Any, gateway: LiveServer) -> None:
+    db: Database, gql: Any, gateway: LiveServer
+) -> None:
     known = [unique_uscc() for _ in range(300)]
-    await load_ok(db, "subjects", [{"uscc": c, "name": f"淮安市批量核查{i}有限公司"}
-                                   for i, c in enumerate(known)])
+    await load_ok(
+        db,
+        "subjects",
+        [{"uscc": c, "name": f"淮安市批量核查{i}有限公司"} for i, c in enumerate(known)],
+    )
     await load_ok(db, "entries", [black(c) for c in known[::3]])
     refs: list[dict[str, str]] = []
     for i in range(1000):
@@ -169,8 +248,13 @@ async def test_batch_of_1000_mixed_subjects_answers_in_order_in_one_query(
             assert answer["found"] and answer["subject"]["uscc"] == code
             assert answer["decision"] == ("BLOCK" if code in blocked else "CLEAR")
         else:
-            assert answer == {"found": False, "decision": None, "subject": None, "hits": [],
-                              "error": None}
+            assert answer == {
+                "found": False,
+                "decision": None,
+                "subject": None,
+                "hits": [],
+                "error": None,
+            }
     assert all(h["legalBasis"] for a in answers for h in a["hits"])
     too_many = gql(q, {"s": [{"uscc": known[0]}] * 1001})
     assert too_many["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
@@ -187,22 +271,37 @@ async def test_plain_data_answers_keep_graphql_semantics(db: Database, gql: Any)
         decision measures @skip(if: $skip) { id } hits @include(if: $skip) { kind } } }
     fragment Hits on CreditCheck { hits { __typename k: kind department { level } } }"""
     data = gql(q, {"s": {"uscc": org}, "skip": True})["data"]
-    assert data["a"] == {"__typename": "CreditCheck", "verdict": "BLOCK",
-                         "hits": [{"__typename": "CreditHit", "k": "BLACK",
-                                   "department": {"level": "MUNICIPAL"}}]}
+    assert data["a"] == {
+        "__typename": "CreditCheck",
+        "verdict": "BLOCK",
+        "hits": [{"__typename": "CreditHit", "k": "BLACK", "department": {"level": "MUNICIPAL"}}],
+    }
     assert data["b"] == {"decision": "REVIEW", "hits": [{"kind": "BLACK"}]}
 
 
 async def test_checks_need_a_role_and_purpose_withhold_details_and_are_registered(
-        db: Database, gql: Any, settings: Any) -> None:
+    db: Database, gql: Any, settings: Any
+) -> None:
     from tests.integration.audiences import audit_events, bearer, subject_id
 
     org, public_org = unique_uscc(), unique_uscc()
-    await load_ok(db, "subjects", [{"uscc": org, "name": "淮安市授权查询有限公司"},
-                                   {"uscc": public_org, "name": "淮安市公开信息有限公司"}])
-    await load_ok(db, "entries", [black(org, disclosure="AUTHORISED", facts="SENTINEL 授权事实"),
-                                  black(org, disclosure="GOVERNMENT", source_ref="g"),
-                                  black(public_org, disclosure="PUBLIC")])
+    await load_ok(
+        db,
+        "subjects",
+        [
+            {"uscc": org, "name": "淮安市授权查询有限公司"},
+            {"uscc": public_org, "name": "淮安市公开信息有限公司"},
+        ],
+    )
+    await load_ok(
+        db,
+        "entries",
+        [
+            black(org, disclosure="AUTHORISED", facts="SENTINEL 授权事实"),
+            black(org, disclosure="GOVERNMENT", source_ref="g"),
+            black(public_org, disclosure="PUBLIC"),
+        ],
+    )
     q = """query($s: [SubjectRef!]!) { creditCheckBatch(subjects: $s, matter: FISCAL_FUNDS) {
              decision hits { disclosure withheld facts documentNumber legalBasis { itemId } } } }"""
     refs = {"s": [{"uscc": org}, {"uscc": public_org}]}

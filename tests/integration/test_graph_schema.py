@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.db import Database
-from gateway.errors import Conflict, ConfigurationError
+from gateway.errors import ConfigurationError, Conflict
 from graph_schema.migrate import discover, migrate, pending
 from graph_schema.rules.validity import status_on, status_on_cypher
 
@@ -28,8 +28,10 @@ async def test_an_edited_migration_is_refused(db: Database) -> None:
         with pytest.raises(ConfigurationError):
             await pending(db)
     finally:
-        await db.write("MATCH (m:Migration {id: $id}) SET m.checksum = $c",
-                       {"id": first.id, "c": first.checksum})
+        await db.write(
+            "MATCH (m:Migration {id: $id}) SET m.checksum = $c",
+            {"id": first.id, "c": first.checksum},
+        )
 
 
 async def test_uniqueness_is_enforced_by_neo4j(db: Database) -> None:
@@ -52,10 +54,14 @@ async def test_cypher_status_rule_agrees_with_python(db: Database) -> None:
         (D(2024, 5, 31), D(2024, 1, 10), D(2025, 1, 10), D(2024, 6, 1), "REPAIRED"),
         (D(2030, 1, 1), D(2024, 1, 10), None, None, None),
     ]
-    rows = [{"asOf": a, "e": {"recognisedOn": r, "validUntil": u, "endedOn": e, "endStatus": s}}
-            for a, r, u, e, s in cases]
+    rows = [
+        {"asOf": a, "e": {"recognisedOn": r, "validUntil": u, "endedOn": e, "endStatus": s}}
+        for a, r, u, e, s in cases
+    ]
     records = await db.read(
         f"UNWIND $rows AS row WITH row.e AS e, row.asOf AS asOf "
-        f"RETURN {status_on_cypher('e', 'asOf')} AS status", {"rows": rows})
+        f"RETURN {status_on_cypher('e', 'asOf')} AS status",
+        {"rows": rows},
+    )
     expected = [status_on(a, r, u, e, EntryStatus(s) if s else None) for a, r, u, e, s in cases]
     assert [r["status"] for r in records] == [x.value if x else None for x in expected]

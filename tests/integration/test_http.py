@@ -21,20 +21,27 @@ def test_bad_requests_get_codes_not_stack_traces(gql: Any, gateway: LiveServer) 
     assert r.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
     r = c.post("/graphql", json={"query": "{ noSuchField }"})
     assert r.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
-    r = c.post("/graphql", json={"query": "query($d: Date) { organization(uscc: "
-                                          "\"91110000600037341L\") { listEntries(asOf: $d) { id } } }",
-                                 "variables": {"d": "2024-13-45"}})
+    r = c.post(
+        "/graphql",
+        json={
+            "query": "query($d: Date) { organization(uscc: "
+            '"91110000600037341L") { listEntries(asOf: $d) { id } } }',
+            "variables": {"d": "2024-13-45"},
+        },
+    )
     body = r.json()
     assert r.status_code == 200 and body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "Traceback" not in r.text
-    r = c.post("/graphql", json={"query": "{ subject(ref: {uscc: \"a\", idNumber: \"b\"}) { id } }"})
+    r = c.post("/graphql", json={"query": '{ subject(ref: {uscc: "a", idNumber: "b"}) { id } }'})
     assert r.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "exactly one" in r.json()["errors"][0]["message"]
 
 
 def test_get_serves_queries_and_graphiql(gql: Any) -> None:
-    r = gql.client.get("/graphql", params={"query": '{ jurisdiction(code: "320800") { name level } }'})
+    r = gql.client.get(
+        "/graphql", params={"query": '{ jurisdiction(code: "320800") { name level } }'}
+    )
     assert r.json() == {"data": {"jurisdiction": {"name": "淮安市", "level": "MUNICIPAL"}}}
     page = gql.client.get("/graphql", headers={"accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()

@@ -20,7 +20,9 @@ async def test_good_rows_load_and_every_bad_row_is_reported(db: Database, tmp_pa
         w = csv.writer(f)
         w.writerow(["subject_type", "uscc", "id_number", "name", "blood_type"])
         w.writerow(["ORGANIZATION", good, "", "淮安市测试甲有限公司", ""])
-        w.writerow(["ORGANIZATION", good[:-1] + ("0" if good[-1] != "0" else "1"), "", "坏代码公司", ""])
+        w.writerow(
+            ["ORGANIZATION", good[:-1] + ("0" if good[-1] != "0" else "1"), "", "坏代码公司", ""]
+        )
         w.writerow(["PERSON", "", person, "李四", ""])
         w.writerow(["PERSON", "", unique_id_number(), "王五", "A"])
     rejects = tmp_path / "rejects.csv"
@@ -29,13 +31,19 @@ async def test_good_rows_load_and_every_bad_row_is_reported(db: Database, tmp_pa
     with open(rejects, encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert [(r["line"], r["field"], r["code"]) for r in rows] == [
-        ("3", "uscc", "INVALID_USCC"), ("5", "blood_type", "FORBIDDEN_INFORMATION")]
-    found = await db.read("MATCH (s:Subject) WHERE s.uscc = $u OR s.idNumber = $p "
-                          "RETURN count(s) AS n", {"u": good, "p": person})
+        ("3", "uscc", "INVALID_USCC"),
+        ("5", "blood_type", "FORBIDDEN_INFORMATION"),
+    ]
+    found = await db.read(
+        "MATCH (s:Subject) WHERE s.uscc = $u OR s.idNumber = $p RETURN count(s) AS n",
+        {"u": good, "p": person},
+    )
     assert found[0]["n"] == 2
 
 
-async def test_reimport_changes_nothing_and_a_change_keeps_the_earlier_version(db: Database) -> None:
+async def test_reimport_changes_nothing_and_a_change_keeps_the_earlier_version(
+    db: Database,
+) -> None:
     code = unique_uscc()
     rows = [{"uscc": code, "name": "淮安市恒通物流有限公司", "address": "淮安市运河路1号"}]
     first = await load_ok(db, "subjects", rows)
@@ -45,9 +53,13 @@ async def test_reimport_changes_nothing_and_a_change_keeps_the_earlier_version(d
     assert changed.updated == 1
     versions = await db.read(
         "MATCH (:Organization {uscc: $u})-[:HAS_VERSION]->(v:Version) "
-        "RETURN v.address AS address, v.versionChange AS change ORDER BY v.version", {"u": code})
+        "RETURN v.address AS address, v.versionChange AS change ORDER BY v.version",
+        {"u": code},
+    )
     assert [(v["address"], v["change"]) for v in versions] == [
-        ("淮安市运河路1号", "RECORDED"), ("淮安市运河路2号", "UPDATED")]
+        ("淮安市运河路1号", "RECORDED"),
+        ("淮安市运河路2号", "UPDATED"),
+    ]
     # An empty cell never erases what the graph knows.
     await load_ok(db, "subjects", [{"uscc": code, "name": "淮安市恒通物流有限公司", "address": ""}])
     current = await db.read("MATCH (o:Organization {uscc: $u}) RETURN o.address AS a", {"u": code})
@@ -56,51 +68,128 @@ async def test_reimport_changes_nothing_and_a_change_keeps_the_earlier_version(d
 
 async def test_roles_and_entries_link_by_code_and_report_unknown_subjects(db: Database) -> None:
     org, person, stranger = unique_uscc(), unique_id_number(), unique_id_number()
-    await load_ok(db, "subjects", [{"uscc": org, "name": "同名有限公司"},
-                                   {"uscc": unique_uscc(), "name": "同名有限公司"},
-                                   {"id_number": person, "name": "张伟"}])
-    report, rejects = await load(db, "roles", [
-        {"id_number": person, "uscc": org, "role": "LEGAL_REPRESENTATIVE", "start": "2020-01-01"},
-        {"id_number": stranger, "uscc": org, "role": "DIRECTOR", "start": "2020-01-01"},
-    ])
+    await load_ok(
+        db,
+        "subjects",
+        [
+            {"uscc": org, "name": "同名有限公司"},
+            {"uscc": unique_uscc(), "name": "同名有限公司"},
+            {"id_number": person, "name": "张伟"},
+        ],
+    )
+    report, rejects = await load(
+        db,
+        "roles",
+        [
+            {
+                "id_number": person,
+                "uscc": org,
+                "role": "LEGAL_REPRESENTATIVE",
+                "start": "2020-01-01",
+            },
+            {"id_number": stranger, "uscc": org, "role": "DIRECTOR", "start": "2020-01-01"},
+        ],
+    )
     assert report.created == 1
     assert [(r.line, r.field, r.code) for r in rejects] == [(2, "id_number", "UNKNOWN_SUBJECT")]
-    again, _ = await load(db, "roles", [
-        {"id_number": person, "uscc": org, "role": "LEGAL_REPRESENTATIVE", "start": "2020-01-01"}])
+    again, _ = await load(
+        db,
+        "roles",
+        [{"id_number": person, "uscc": org, "role": "LEGAL_REPRESENTATIVE", "start": "2020-01-01"}],
+    )
     assert again.unchanged == 1
-    ended = await load_ok(db, "roles", [{"id_number": person, "uscc": org,
-                                         "role": "LEGAL_REPRESENTATIVE", "start": "2020-01-01",
-                                         "end": "2024-12-31"}])
+    ended = await load_ok(
+        db,
+        "roles",
+        [
+            {
+                "id_number": person,
+                "uscc": org,
+                "role": "LEGAL_REPRESENTATIVE",
+                "start": "2020-01-01",
+                "end": "2024-12-31",
+            }
+        ],
+    )
     assert ended.updated == 1
     linked = await db.read(
         "MATCH (p:Person {idNumber: $p})-[r:HOLDS_ROLE]->(o:Organization) "
-        "RETURN o.uscc AS uscc, toString(r.end) AS end", {"p": person})
+        "RETURN o.uscc AS uscc, toString(r.end) AS end",
+        {"p": person},
+    )
     assert [(r["uscc"], r["end"]) for r in linked] == [(org, "2024-12-31")]
-    report, rejects = await load(db, "entries", [
-        {"list": "BLACK", "uscc": org, "department_id": DEPT, "facts": "虚假登记",
-         "recognised_on": "2025-05-01", "severity": "SERIOUS"},
-        {"list": "BLACK", "id_number": stranger, "department_id": DEPT, "facts": "x",
-         "recognised_on": "2025-05-01"},
-        {"list": "BLACK", "uscc": org, "department_id": "999999/nowhere", "facts": "x",
-         "recognised_on": "2025-05-01"},
-    ])
+    report, rejects = await load(
+        db,
+        "entries",
+        [
+            {
+                "list": "BLACK",
+                "uscc": org,
+                "department_id": DEPT,
+                "facts": "虚假登记",
+                "recognised_on": "2025-05-01",
+                "severity": "SERIOUS",
+            },
+            {
+                "list": "BLACK",
+                "id_number": stranger,
+                "department_id": DEPT,
+                "facts": "x",
+                "recognised_on": "2025-05-01",
+            },
+            {
+                "list": "BLACK",
+                "uscc": org,
+                "department_id": "999999/nowhere",
+                "facts": "x",
+                "recognised_on": "2025-05-01",
+            },
+        ],
+    )
     assert report.created == 1
-    assert [(r.line, r.code) for r in rejects] == [(2, "UNKNOWN_SUBJECT"), (3, "UNKNOWN_DEPARTMENT")]
+    assert [(r.line, r.code) for r in rejects] == [
+        (2, "UNKNOWN_SUBJECT"),
+        (3, "UNKNOWN_DEPARTMENT"),
+    ]
 
 
 async def test_article_4_black_listing_ends_earlier_red_entries(db: Database) -> None:
     org = unique_uscc()
     await load_ok(db, "subjects", [{"uscc": org, "name": "淮安市守信后失信有限公司"}])
-    await load_ok(db, "entries", [
-        {"list": "RED", "uscc": org, "department_id": DEPT, "recognised_on": "2024-01-01",
-         "category": "守合同重信用企业", "disclosure": "PUBLIC"}])
-    await load_ok(db, "entries", [
-        {"list": "BLACK", "uscc": org, "department_id": DEPT, "recognised_on": "2025-02-01",
-         "facts": "虚假宣传", "severity": "SERIOUS"}])
+    await load_ok(
+        db,
+        "entries",
+        [
+            {
+                "list": "RED",
+                "uscc": org,
+                "department_id": DEPT,
+                "recognised_on": "2024-01-01",
+                "category": "守合同重信用企业",
+                "disclosure": "PUBLIC",
+            }
+        ],
+    )
+    await load_ok(
+        db,
+        "entries",
+        [
+            {
+                "list": "BLACK",
+                "uscc": org,
+                "department_id": DEPT,
+                "recognised_on": "2025-02-01",
+                "facts": "虚假宣传",
+                "severity": "SERIOUS",
+            }
+        ],
+    )
     red = await db.read(
         "MATCH (e:ListEntry {kind: 'RED'})-[:CONCERNS]->(:Organization {uscc: $u}) "
         "RETURN e.status AS status, toString(e.endedOn) AS ended, e.endReason AS reason, "
-        "size([(e)-[:HAS_VERSION]->(v) | v]) AS versions", {"u": org})
+        "size([(e)-[:HAS_VERSION]->(v) | v]) AS versions",
+        {"u": org},
+    )
     assert red[0]["status"] == "REVOKED" and red[0]["ended"] == "2025-02-01"
     assert red[0]["reason"].startswith("实施办法 第四条")
     assert red[0]["versions"] == 2  # recorded, then ended: the original is kept

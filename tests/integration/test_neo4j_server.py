@@ -23,8 +23,11 @@ def test_a_second_start_does_not_start_a_second_server(settings: Settings) -> No
 def test_auth_is_on_and_data_survives_a_restart(settings: Settings, tmp_path: object) -> None:
     if not settings.local_neo4j:
         pytest.skip("the suite runs against an external Neo4j (CREDIT_GRAPH_TEST_NEO4J_URI)")
-    own = settings.with_(instance=f"{settings.instance}-restart", bolt_port=settings.bolt_port + 100,
-                         http_port=settings.http_port + 100)
+    own = settings.with_(
+        instance=f"{settings.instance}-restart",
+        bolt_port=settings.bolt_port + 100,
+        http_port=settings.http_port + 100,
+    )
     try:
         neo4j_server.start(own)
         password = own.password()

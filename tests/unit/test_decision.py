@@ -5,12 +5,23 @@ from seeds.measures import catalogue
 
 
 def measures_for(matter: str) -> list[Measure]:
-    return [Measure.from_map({**m, "effect": m["applies"][matter], "subjectKinds": m["subject_kinds"],
-                              "minSeverity": m["min_severity"]})
-            for m in catalogue()["measures"] if matter in m["applies"]]
+    return [
+        Measure.from_map(
+            {
+                **m,
+                "effect": m["applies"][matter],
+                "subjectKinds": m["subject_kinds"],
+                "minSeverity": m["min_severity"],
+            }
+        )
+        for m in catalogue()["measures"]
+        if matter in m["applies"]
+    ]
 
 
-def hit(kind: str = "BLACK", severity: str = "SERIOUS", derived: bool = False, id: str = "e1") -> dict:
+def hit(
+    kind: str = "BLACK", severity: str = "SERIOUS", derived: bool = False, id: str = "e1"
+) -> dict:
     return {"id": id, "kind": kind, "severity": severity, "derived": derived}
 
 
@@ -46,7 +57,10 @@ def test_derived_hits_trigger_only_measures_aimed_at_responsible_persons() -> No
 
 def test_red_gives_green_channel_only_where_an_incentive_exists_and_no_black_stands() -> None:
     red = hit(kind="RED", severity="UNSTATED", id="r1")
-    assert decide([red], measures_for("ADMINISTRATIVE_LICENSING"), "ORGANIZATION").decision == "GREEN_CHANNEL"
+    assert (
+        decide([red], measures_for("ADMINISTRATIVE_LICENSING"), "ORGANIZATION").decision
+        == "GREEN_CHANNEL"
+    )
     assert decide([red], measures_for("OFFICER_APPOINTMENT"), "ORGANIZATION").decision == "CLEAR"
     both = decide([red, hit(id="b1")], measures_for("ADMINISTRATIVE_LICENSING"), "ORGANIZATION")
     assert both.decision == "BLOCK" and both.outweighed == {"r1"}

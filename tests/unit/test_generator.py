@@ -31,7 +31,9 @@ def test_codes_are_valid_and_unique_and_roles_span_companies(tmp_path: Path) -> 
     sizes = generate(2000, 1, tmp_path, TODAY)
     assert sizes.subjects == 2000 and sizes.organizations == 800 and sizes.persons == 1200
     assert sizes.black_entries == 220 and sizes.red_entries == 60
-    subjects = [orjson.loads(line) for line in (tmp_path / "subjects.jsonl").read_bytes().splitlines()]
+    subjects = [
+        orjson.loads(line) for line in (tmp_path / "subjects.jsonl").read_bytes().splitlines()
+    ]
     usccs = [s["uscc"] for s in subjects if "uscc" in s]
     ids = [s["id_number"] for s in subjects if "id_number" in s]
     assert all(uscc.is_valid(c) for c in usccs) and len(set(usccs)) == len(usccs)

@@ -12,13 +12,14 @@ from graph_schema.identifiers import (
 )
 
 
-
 def test_uscc_is_normalised_to_upper_case_without_separators() -> None:
     assert normalise_uscc(" 91110000600037341l ") == "91110000600037341L"
     assert normalise_uscc("9 1 110000 600037341L") == "91110000600037341L"
 
 
-@pytest.mark.parametrize("bad", ["91110000600037341M", "9111000060003734", "I1110000600037341L", ""])
+@pytest.mark.parametrize(
+    "bad", ["91110000600037341M", "9111000060003734", "I1110000600037341L", ""]
+)
 def test_bad_uscc_raises_with_code_and_value(bad: str) -> None:
     with pytest.raises(InvalidUSCC) as info:
         normalise_uscc(bad)

@@ -16,12 +16,22 @@ from seeds.rows import (
 ORG = "91110000600037341L"
 PERSON = "11010519491231002X"
 TODAY = dt.date(2026, 11, 25)
-DEPARTMENTS = DepartmentDirectory([
-    {"id": "320800/淮安市市场监督管理局", "name": "淮安市市场监督管理局",
-     "aliases": ["市市场监管局", "市工商局"], "jurisdictionCode": "320800"},
-    {"id": "320400/常州市市场监督管理局", "name": "常州市市场监督管理局",
-     "aliases": ["市市场监管局"], "jurisdictionCode": "320400"},
-])
+DEPARTMENTS = DepartmentDirectory(
+    [
+        {
+            "id": "320800/淮安市市场监督管理局",
+            "name": "淮安市市场监督管理局",
+            "aliases": ["市市场监管局", "市工商局"],
+            "jurisdictionCode": "320800",
+        },
+        {
+            "id": "320400/常州市市场监督管理局",
+            "name": "常州市市场监督管理局",
+            "aliases": ["市市场监管局"],
+            "jurisdictionCode": "320400",
+        },
+    ]
+)
 
 
 def error(call, *args):  # type: ignore[no-untyped-def]
@@ -31,18 +41,35 @@ def error(call, *args):  # type: ignore[no-untyped-def]
 
 
 def test_organisation_row_is_normalised() -> None:
-    kind, row = parse_subject({"uscc": ORG.lower(), "name": " 江阴市华宏化纤有限公司 ",
-                               "established_on": "2003/7/1", "address": ""}, 3)
+    kind, row = parse_subject(
+        {
+            "uscc": ORG.lower(),
+            "name": " 江阴市华宏化纤有限公司 ",
+            "established_on": "2003/7/1",
+            "address": "",
+        },
+        3,
+    )
     assert kind.value == "ORGANIZATION"
-    assert row == {"n": 3, "uscc": ORG, "props": {
-        "name": "江阴市华宏化纤有限公司", "kind": "ORGANIZATION", "orgType": "LEGAL_PERSON",
-        "establishedOn": dt.date(2003, 7, 1)}}
+    assert row == {
+        "n": 3,
+        "uscc": ORG,
+        "props": {
+            "name": "江阴市华宏化纤有限公司",
+            "kind": "ORGANIZATION",
+            "orgType": "LEGAL_PERSON",
+            "establishedOn": dt.date(2003, 7, 1),
+        },
+    }
 
 
 def test_person_row_derives_sex_and_rejects_organisation_fields() -> None:
     kind, row = parse_subject({"subject_type": "自然人", "id_number": PERSON, "name": "张三"}, 1)
     assert kind.value == "PERSON" and row["props"]["sex"] == "FEMALE"
-    assert error(parse_subject, {"id_number": PERSON, "name": "张三", "address": "x"}, 1).field == "address"
+    assert (
+        error(parse_subject, {"id_number": PERSON, "name": "张三", "address": "x"}, 1).field
+        == "address"
+    )
 
 
 @pytest.mark.parametrize("column", ["religion", "blood_type", "血型", "Medical History", "基因"])
@@ -52,26 +79,55 @@ def test_article_14_forbidden_columns_are_refused(column: str) -> None:
 
 
 def test_unknown_columns_and_bad_codes_are_refused_with_field_and_value() -> None:
-    assert error(parse_subject, {"uscc": ORG, "name": "a", "colour": "red"}, 1).code == "UNKNOWN_FIELD"
+    assert (
+        error(parse_subject, {"uscc": ORG, "name": "a", "colour": "red"}, 1).code == "UNKNOWN_FIELD"
+    )
     err = error(parse_subject, {"uscc": ORG[:-1] + "M", "name": "a"}, 1)
     assert (err.field, err.code, err.value) == ("uscc", "INVALID_USCC", ORG[:-1] + "M")
     assert error(parse_subject, {"uscc": ORG}, 1).code == "REQUIRED"
 
 
 def test_role_needs_a_start_and_an_end_not_before_it() -> None:
-    row = parse_role({"id_number": PERSON, "uscc": ORG, "role": "法定代表人", "start": "2020-01-01"}, 1)
+    row = parse_role(
+        {"id_number": PERSON, "uscc": ORG, "role": "法定代表人", "start": "2020-01-01"}, 1
+    )
     assert row["kind"] == "LEGAL_REPRESENTATIVE" and row["end"] is None
-    assert error(parse_role, {"id_number": PERSON, "uscc": ORG, "role": "DIRECTOR"}, 1).field == "start"
-    err = error(parse_role, {"id_number": PERSON, "uscc": ORG, "role": "DIRECTOR",
-                             "start": "2020-01-02", "end": "2020-01-01"}, 1)
+    assert (
+        error(parse_role, {"id_number": PERSON, "uscc": ORG, "role": "DIRECTOR"}, 1).field
+        == "start"
+    )
+    err = error(
+        parse_role,
+        {
+            "id_number": PERSON,
+            "uscc": ORG,
+            "role": "DIRECTOR",
+            "start": "2020-01-02",
+            "end": "2020-01-01",
+        },
+        1,
+    )
     assert err.code == "INVALID_PERIOD"
-    assert error(parse_role, {"id_number": PERSON, "uscc": ORG, "role": "CHAIRMAN",
-                              "start": "2020-01-01"}, 1).code == "INVALID_VALUE"
+    assert (
+        error(
+            parse_role,
+            {"id_number": PERSON, "uscc": ORG, "role": "CHAIRMAN", "start": "2020-01-01"},
+            1,
+        ).code
+        == "INVALID_VALUE"
+    )
 
 
 def entry(**extra: str) -> dict[str, str]:
-    return {"list": "BLACK", "uscc": ORG, "department": "市工商局", "jurisdiction_code": "320800",
-            "facts": "提供虚假材料", "recognised_on": "2025-03-01", **extra}
+    return {
+        "list": "BLACK",
+        "uscc": ORG,
+        "department": "市工商局",
+        "jurisdiction_code": "320800",
+        "facts": "提供虚假材料",
+        "recognised_on": "2025-03-01",
+        **extra,
+    }
 
 
 def test_black_entry_defaults_follow_article_27() -> None:
@@ -89,16 +145,24 @@ def test_entry_key_is_stable_and_source_keys_win() -> None:
     a = parse_entry(entry(), 1, DEPARTMENTS, TODAY)
     b = parse_entry(entry(), 9, DEPARTMENTS, TODAY)
     assert a["key"] == b["key"]
-    c = parse_entry(entry(source_system="court", source_ref="(2025)苏0802执123号"), 1, DEPARTMENTS, TODAY)
+    c = parse_entry(
+        entry(source_system="court", source_ref="(2025)苏0802执123号"), 1, DEPARTMENTS, TODAY
+    )
     assert c["key"] == "court:(2025)苏0802执123号"
 
 
 def test_entry_rules() -> None:
     assert error(parse_entry, entry(facts=""), 1, DEPARTMENTS, TODAY).field == "facts"
-    assert error(parse_entry, entry(act_on="2025-03-02"), 1, DEPARTMENTS, TODAY).code == "INVALID_PERIOD"
+    assert (
+        error(parse_entry, entry(act_on="2025-03-02"), 1, DEPARTMENTS, TODAY).code
+        == "INVALID_PERIOD"
+    )
     both = entry(id_number=PERSON)
     assert error(parse_entry, both, 1, DEPARTMENTS, TODAY).code == "SUBJECT_REQUIRED"
-    assert error(parse_entry, entry(recognised_on="2025-02-30"), 1, DEPARTMENTS, TODAY).code == "INVALID_DATE"
+    assert (
+        error(parse_entry, entry(recognised_on="2025-02-30"), 1, DEPARTMENTS, TODAY).code
+        == "INVALID_DATE"
+    )
 
 
 def test_departments_resolve_by_alias_within_a_jurisdiction_only() -> None:
@@ -108,12 +172,29 @@ def test_departments_resolve_by_alias_within_a_jurisdiction_only() -> None:
     assert error(parse_entry, unscoped, 1, DEPARTMENTS, TODAY).code == "AMBIGUOUS_DEPARTMENT"
     unscoped["department"] = "市工商局"  # one city only
     assert parse_entry(unscoped, 1, DEPARTMENTS, TODAY)["departmentId"].startswith("320800/")
-    assert error(parse_entry, entry(jurisdiction_code="320400", department="市工商局"), 1,
-                 DEPARTMENTS, TODAY).code == "UNKNOWN_DEPARTMENT"
+    assert (
+        error(
+            parse_entry,
+            entry(jurisdiction_code="320400", department="市工商局"),
+            1,
+            DEPARTMENTS,
+            TODAY,
+        ).code
+        == "UNKNOWN_DEPARTMENT"
+    )
 
 
 def test_negative_records_get_article_27_validity() -> None:
-    row = parse_record({"category": "负面信息", "uscc": ORG, "type": "行政处罚",
-                        "department_id": "320800/淮安市市场监督管理局", "recorded_on": "2025-01-01",
-                        "severity": "一般"}, 1, DEPARTMENTS)
+    row = parse_record(
+        {
+            "category": "负面信息",
+            "uscc": ORG,
+            "type": "行政处罚",
+            "department_id": "320800/淮安市市场监督管理局",
+            "recorded_on": "2025-01-01",
+            "severity": "一般",
+        },
+        1,
+        DEPARTMENTS,
+    )
     assert row["props"]["validUntil"] == dt.date(2026, 1, 1)
