@@ -33,6 +33,7 @@ from graph_schema.lifecycle import (
     ReviewOutcome,
 )
 from graph_schema.model import Severity
+from graph_schema.rules import objection as objection_rule
 from graph_schema.rules import repair as repair_rule
 from graph_schema.scalars import Date
 from loaders import lifecycle as cypher
@@ -40,12 +41,7 @@ from loaders.ingest import end_list_entry
 from resolvers.subject import SubjectRef, load_subject
 
 GOVERNMENT = ("approval", "investigator", "credit_admin", "supervisor")
-REVIEW_DAYS, VERIFY_DAYS, CORRECT_DAYS, PUBLICITY_DAYS = (
-    10,
-    5,
-    3,
-    5,
-)  # 管理办法 第二十九条, 第三十二条
+PUBLICITY_DAYS = 5  # 管理办法 第三十二条
 
 
 def _actor(viewer: Viewer) -> str:
@@ -119,23 +115,15 @@ async def _advance(
     ctx: Context,
     viewer: Viewer,
     objection: dict[str, Any],
-    *,
-    expect: str,
     outcome: str,
     note: str | None,
-    status: str,
     on: dt.date,
-    next_step: str | None = None,
-    days: int | None = None,
-    close: bool = False,
-) -> dict[str, Any]:
-    if objection["status"] != expect:
-        raise Conflict(
-            f"the objection is at {objection['status']}, not {expect}", status=objection["status"]
-        )
+) -> Any:
+    """Record ``outcome`` on the open step and move on as the procedure says."""
+    step = objection_rule.transition(objection["status"], outcome)
     due = provisional = None
-    if next_step and days:
-        when = (await cypher.calendar(ctx.db)).add_working_days(on, days)
+    if step.next_step and step.days:
+        when = (await cypher.calendar(ctx.db)).add_working_days(on, step.days)
         due, provisional = when.date, when.provisional
 
     async def work(tx: Transaction) -> None:
@@ -147,14 +135,14 @@ async def _advance(
                 "actor": _actor(viewer),
                 "outcome": outcome,
                 "note": note,
-                "status": status,
-                "next": next_step,
+                "status": step.status,
+                "next": step.next_step,
                 "dueOn": due,
                 "provisional": provisional,
-                "close": close,
+                "close": step.close,
             },
         )
-        if close:  # the entry is no longer disputed: that too is a version
+        if step.close:  # the entry is no longer disputed: that too is a version
             await tx.run(
                 cypher.ENTRY_EVENT,
                 {
@@ -349,7 +337,7 @@ class LifecycleMutation:
         day = _day(ctx, viewer, on)
         if not statement.strip():
             raise InvalidInput("state what is wrong with the entry")
-        due = (await cypher.calendar(ctx.db)).add_working_days(day, REVIEW_DAYS)
+        due = (await cypher.calendar(ctx.db)).add_working_days(day, objection_rule.REVIEW_DAYS)
         [record] = await ctx.db.write(
             cypher.FILE_OBJECTION,
             {
@@ -382,43 +370,7 @@ class LifecycleMutation:
         viewer = ctx.require("credit_admin")
         o = await _objection(ctx, str(objection_id))
         day = _day(ctx, viewer, on)
-        if outcome is ReviewOutcome.REJECTED:
-            return await _advance(
-                ctx,
-                viewer,
-                o,
-                expect="REVIEW",
-                outcome="REJECTED",  # type: ignore[return-value]
-                note=note,
-                status="CLOSED",
-                on=day,
-                close=True,
-            )
-        if outcome is ReviewOutcome.FORWARD_FOR_VERIFICATION:
-            return await _advance(
-                ctx,
-                viewer,
-                o,
-                expect="REVIEW",
-                outcome=outcome.value,  # type: ignore[return-value]
-                note=note,
-                status="VERIFICATION",
-                on=day,
-                next_step="VERIFICATION",
-                days=VERIFY_DAYS,
-            )
-        return await _advance(
-            ctx,
-            viewer,
-            o,
-            expect="REVIEW",
-            outcome=outcome.value,
-            note=note,  # type: ignore[return-value]
-            status="CORRECTION",
-            on=day,
-            next_step="CORRECTION",
-            days=CORRECT_DAYS,
-        )
+        return await _advance(ctx, viewer, o, outcome.value, note, day)
 
     @strawberry.mutation(description="The providing department's verification (5 working days).")
     async def verify_objection(
@@ -433,31 +385,8 @@ class LifecycleMutation:
         o = await _objection(ctx, str(objection_id))
         viewer = _providing_department(ctx, o["departmentId"])
         day = _day(ctx, viewer, on)
-        if error_confirmed:
-            return await _advance(
-                ctx,
-                viewer,
-                o,
-                expect="VERIFICATION",  # type: ignore[return-value]
-                outcome="ERROR_CONFIRMED",
-                note=note,
-                status="CORRECTION",
-                on=day,
-                next_step="CORRECTION",
-                days=CORRECT_DAYS,
-            )
-        # 实施办法 第十六条: 核实无误的，维持原信息.
-        return await _advance(
-            ctx,
-            viewer,
-            o,
-            expect="VERIFICATION",
-            outcome="MAINTAINED",  # type: ignore[return-value]
-            note=note,
-            status="CLOSED",
-            on=day,
-            close=True,
-        )
+        outcome = "ERROR_CONFIRMED" if error_confirmed else "MAINTAINED"
+        return await _advance(ctx, viewer, o, outcome, note, day)
 
     @strawberry.mutation(
         description="Correct the entry (3 working days): a new version; the old "
@@ -475,8 +404,7 @@ class LifecycleMutation:
         viewer = ctx.require("credit_admin")
         o = await _objection(ctx, str(objection_id))
         day = _day(ctx, viewer, on)
-        if o["status"] != "CORRECTION":
-            raise Conflict(f"the objection is at {o['status']}, not CORRECTION", status=o["status"])
+        objection_rule.transition(o["status"], "CORRECTED")  # only an objection at correction
         changes = {
             k: v
             for k, v in {
@@ -508,17 +436,7 @@ class LifecycleMutation:
                 )
 
             await ctx.db.transaction(work, op="correct_entry")
-        return await _advance(
-            ctx,
-            viewer,
-            o,
-            expect="CORRECTION",
-            outcome="CORRECTED",  # type: ignore[return-value]
-            note=reason,
-            status="CLOSED",
-            on=day,
-            close=True,
-        )
+        return await _advance(ctx, viewer, o, "CORRECTED", reason, day)
 
     @strawberry.mutation(
         description="Appeal an outcome to the credit authority "
@@ -568,30 +486,7 @@ class LifecycleMutation:
         viewer = ctx.require("supervisor")
         o = await _objection(ctx, str(objection_id))
         day = _day(ctx, viewer, on)
-        if overturned:
-            return await _advance(
-                ctx,
-                viewer,
-                o,
-                expect="APPEAL",
-                outcome="OVERTURNED",  # type: ignore[return-value]
-                note=note,
-                status="CORRECTION",
-                on=day,
-                next_step="CORRECTION",
-                days=CORRECT_DAYS,
-            )
-        return await _advance(
-            ctx,
-            viewer,
-            o,
-            expect="APPEAL",
-            outcome="UPHELD",
-            note=note,  # type: ignore[return-value]
-            status="CLOSED",
-            on=day,
-            close=True,
-        )
+        return await _advance(ctx, viewer, o, "OVERTURNED" if overturned else "UPHELD", note, day)
 
     @strawberry.mutation(description="Revoke an entry recognised in error (撤销); kept on file.")
     async def revoke_list_entry(
