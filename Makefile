@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CG := $(BIN)/credit-graph
 
-.PHONY: demo test install web neo4j-start neo4j-stop neo4j-status test-neo4j-stop lint bench clean
+.PHONY: demo test install web federation-deps supergraph federation neo4j-start neo4j-stop neo4j-status test-neo4j-stop lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,28 @@ node_modules/.package-lock.json: package.json package-lock.json
 web: node_modules/.package-lock.json
 	npm run --silent build
 
+# Federation tools (composer, Hive Gateway): pinned in deploy/federation/package-lock.json.
+FED := deploy/federation
+$(FED)/node_modules/.package-lock.json: $(FED)/package.json $(FED)/package-lock.json
+	cd $(FED) && npm ci --no-audit --no-fund
+
+federation-deps: $(FED)/node_modules/.package-lock.json
+
+# Subgraph SDL and the composed supergraph (committed; a test fails when they are stale).
+supergraph: install federation-deps
+	$(CG) federation compose
+
+# The demo graph served as two subgraphs behind Hive Gateway on http://127.0.0.1:4000/graphql.
+federation: install web federation-deps
+	$(CG) neo4j fetch
+	$(CG) demo --no-serve
+	$(CG) federation up
+
 demo: install web
 	$(CG) neo4j fetch
 	$(CG) demo
 
-test: install web
+test: install web federation-deps
 	$(CG) neo4j fetch
 	$(BIN)/pytest
 

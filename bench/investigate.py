@@ -81,7 +81,7 @@ def endpoint(db: Database, settings: Settings) -> httpx.AsyncClient:
     async def context(request: Any, document: Any, operation: str | None) -> Context:
         return Context(db, settings, request, VIEWER, purpose="benchmark", operation_name=operation)
 
-    graphql = GraphQLEndpoint(government_schema(), context)
+    graphql = GraphQLEndpoint(government_schema()._schema, context)
     app = Starlette(routes=[Route("/graphql", graphql.handle, methods=["POST"])])
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
 

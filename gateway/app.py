@@ -28,12 +28,12 @@ from gateway.context import Context, read_consents, read_purpose
 from gateway.db import Database
 from gateway.errors import CreditGraphError
 from gateway.explore import routes as explore_routes
+from gateway.federation import subgraph
 from gateway.graphql_http import GraphQLEndpoint, json_response
 from gateway.limits import RateLimiter, cost_limit_rule, depth_limit_rule, rate_limited
 from gateway.settings import Settings
 from graph_schema.migrate import migrate, pending
 from resolvers.public import public_schema
-from resolvers.schema import government_schema
 
 log = logging.getLogger("credit_graph")
 
@@ -85,14 +85,14 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     government_rules: list[type[ASTValidationRule]] = []
     if not settings.introspection:
         government_rules.append(NoSchemaIntrospectionCustomRule)
-    graphql = GraphQLEndpoint(government_schema(), government_context,
+    graphql = GraphQLEndpoint(subgraph(settings.subgraph).schema, government_context,
                               graphiql=settings.graphiql, extra_rules=government_rules,
                               cache_size=settings.document_cache_size)
     public_rules = [depth_limit_rule(settings.public_max_depth),
                     cost_limit_rule(settings.public_max_cost, settings.public_max_page)]
     if not settings.public_introspection:
         public_rules.append(NoSchemaIntrospectionCustomRule)
-    public = GraphQLEndpoint(public_schema(), public_context, graphiql=settings.graphiql,
+    public = GraphQLEndpoint(public_schema()._schema, public_context, graphiql=settings.graphiql,
                              extra_rules=public_rules, cache_size=settings.document_cache_size)
     limiter = RateLimiter(settings.public_rate_per_minute)
 

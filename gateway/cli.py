@@ -23,6 +23,9 @@ app = typer.Typer(help="credit-graph: a GraphQL gateway over a public-credit gra
                   no_args_is_help=True, pretty_exceptions_enable=False)
 neo4j_app = typer.Typer(help="The project's own local Neo4j server.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
+federation_app = typer.Typer(help="Federation: subgraph SDL, the supergraph, a local router.",
+                             no_args_is_help=True)
+app.add_typer(federation_app, name="federation")
 console = Console()
 T = TypeVar("T")
 
@@ -278,11 +281,20 @@ def serve(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
     workers: Annotated[int, typer.Option(help="worker processes")] = 1,
+    subgraph: Annotated[str | None, typer.Option(
+        help="all | credit | policy (default CREDIT_GRAPH_SUBGRAPH, else all)")] = None,
 ) -> None:
     """Serve the gateway with uvicorn."""
+    import os
+
     import uvicorn
 
-    settings = _settings()
+    if subgraph is not None:
+        os.environ["CREDIT_GRAPH_SUBGRAPH"] = subgraph  # read by every worker's settings
+    try:
+        settings = _settings()
+    except CreditGraphError as exc:
+        _fail(exc)
     uvicorn.run("gateway.asgi:app", host=host or settings.host, port=port or settings.port,
                 workers=workers, log_level="info", access_log=False)
 
@@ -315,7 +327,65 @@ def demo(
                   "application/json\" -d '{\"query\":\"{ search(text: \\\"华宏\\\", first: 3) "
                   "{ edges { node { name ... on PublicOrganization { uscc } } } } }\"}'\n")
     if not no_serve:
-        serve(host=None, port=None, workers=1)
+        serve(host=None, port=None, workers=1, subgraph=None)
+
+
+@federation_app.command("sdl")
+def federation_sdl(
+    out: Annotated[Path | None, typer.Option(help="folder for <subgraph>.graphql")] = None,
+) -> None:
+    """Write each subgraph's SDL (default: deploy/federation/subgraphs)."""
+    from gateway.federation import SUBGRAPH_NAMES, subgraph
+    from gateway.router import FEDERATION_DIR
+
+    folder = out or FEDERATION_DIR / "subgraphs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in SUBGRAPH_NAMES:
+        (folder / f"{name}.graphql").write_text(subgraph(name).sdl, encoding="utf-8")
+        console.print(f"{name}: {folder / f'{name}.graphql'}")
+
+
+@federation_app.command("compose")
+def federation_compose() -> None:
+    """Write the subgraphs' SDL and compose deploy/federation/supergraph.graphql."""
+    from gateway.router import SUPERGRAPH, compose
+
+    federation_sdl(out=None)
+    try:
+        compose()
+    except CreditGraphError as exc:
+        for line in exc.details.get("errors", []):
+            console.print(line)
+        _fail(exc)
+    console.print(f"supergraph: {SUPERGRAPH}")
+
+
+@federation_app.command("up")
+def federation_up(
+    port: Annotated[int, typer.Option(help="the router's port")] = 4000,
+) -> None:
+    """Serve the credit and policy subgraphs as separate processes and Hive Gateway in front
+    of them on 127.0.0.1 (ports from deploy/federation/subgraphs.json); Ctrl-C stops all."""
+    from gateway import router
+
+    processes = []
+    try:
+        for service in router.services():
+            p = router.start_subgraph(service.name, service.port)
+            processes.append(p)
+            router.wait_ready(service.url.replace("/graphql", "/healthz"), p)
+            console.print(f"subgraph {service.name}: {service.url}")
+        p = router.start_router(router.SUPERGRAPH, port)
+        processes.append(p)
+        router.wait_ready(f"http://127.0.0.1:{port}/readiness", p)
+        console.print(f"router (Hive Gateway): http://127.0.0.1:{port}/graphql")
+        processes[-1].wait()
+    except CreditGraphError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        router.stop(processes)
 
 
 def main() -> None:

@@ -15,11 +15,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import orjson
-import strawberry
 from graphql import (
     ASTValidationRule,
     DocumentNode,
     GraphQLError,
+    GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
     execute,
@@ -130,7 +130,7 @@ class GraphQLEndpoint:
 
     def __init__(
         self,
-        schema: strawberry.Schema,
+        schema: GraphQLSchema,
         context: ContextFactory,
         *,
         graphiql: bool = False,
@@ -138,7 +138,7 @@ class GraphQLEndpoint:
         cache_size: int = 512,
     ) -> None:
         self.schema = schema
-        self._core = schema._schema
+        self._core = schema
         self._executor = Executor
         self._context = context
         self._graphiql = graphiql

@@ -23,6 +23,9 @@ NEO4J_VERSION = "5.26.30"
 # Default ports of the project's own instances, so that `make demo` and `make test`
 # can run side by side and the tests never touch demo data.
 INSTANCE_PORTS = {"demo": (7687, 7474), "test": (7688, 7475)}
+# The schema a process serves at /graphql: the whole of it, or one subgraph of it
+# (gateway/federation.py) for a deployment behind a Federation router.
+SUBGRAPHS = ("all", "credit", "policy")
 
 
 def _bool(value: str, name: str) -> bool:
@@ -67,6 +70,8 @@ class Settings:
     introspection: bool = True
     max_batch: int = 1000
     document_cache_size: int = 512
+    # what /graphql serves: the whole schema, or one Federation subgraph behind a router
+    subgraph: str = "all"
     # tokens (government audience)
     jwt_secret: str | None = field(default=None, repr=False)
     jwt_algorithms: tuple[str, ...] = ("HS256",)
@@ -137,6 +142,10 @@ class Settings:
         if audit_write not in {"request", "background"}:
             raise ConfigurationError(
                 f"CREDIT_GRAPH_AUDIT_WRITE must be request or background, not {audit_write!r}")
+        subgraph = get("CREDIT_GRAPH_SUBGRAPH", "all")
+        if subgraph not in SUBGRAPHS:
+            raise ConfigurationError(
+                f"CREDIT_GRAPH_SUBGRAPH must be one of {', '.join(SUBGRAPHS)}, not {subgraph!r}")
         return cls(
             neo4j_uri=get("NEO4J_URI") or None,
             neo4j_user=get("NEO4J_USER", "neo4j"),
@@ -166,6 +175,7 @@ class Settings:
                 get("CREDIT_GRAPH_INTROSPECTION", "true"), "CREDIT_GRAPH_INTROSPECTION"
             ),
             max_batch=_int(get("CREDIT_GRAPH_MAX_BATCH", "1000"), "CREDIT_GRAPH_MAX_BATCH"),
+            subgraph=subgraph,
             jwt_secret=get("CREDIT_GRAPH_JWT_SECRET") or None,
             jwt_algorithms=algorithms,
             jwt_audience=get("CREDIT_GRAPH_JWT_AUDIENCE", "credit-graph"),

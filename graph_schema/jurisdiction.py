@@ -8,7 +8,6 @@ import strawberry
 from strawberry import Info
 
 from gateway.context import Context
-
 from graph_schema.enums import JurisdictionLevel
 
 if TYPE_CHECKING:
@@ -19,7 +18,8 @@ DepartmentRoleRef = Annotated["DepartmentRole", strawberry.lazy("graph_schema.po
 
 
 
-@strawberry.type(description="An administrative level, keyed by its GB/T 2260 code.")
+@strawberry.federation.type(keys=["code"],
+                            description="An administrative level, keyed by its GB/T 2260 code.")
 class Jurisdiction:
     code: strawberry.ID
     name: str
@@ -31,6 +31,12 @@ class Jurisdiction:
     def from_map(cls, m: dict[str, Any]) -> Jurisdiction:
         return cls(code=m["code"], name=m["name"], full_name=m.get("fullName"),
                    level=JurisdictionLevel(m["level"]), parent_code=m.get("parentCode"))
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None],
+                                code: strawberry.ID) -> Jurisdiction | None:
+        m = await info.context.loaders.jurisdictions_by_code.load(str(code))
+        return Jurisdiction.from_map(m) if m else None
 
     @strawberry.field
     async def parent(self, info: Info[Context, None]) -> Jurisdiction | None:
@@ -50,8 +56,9 @@ class Jurisdiction:
         return [Department.from_map(m) for m in rows]
 
 
-@strawberry.type(description="A recognising or providing unit (认定单位/信息提供单位) of one "
-                 "jurisdiction, with every name it is written under.")
+@strawberry.federation.type(keys=["id"],
+                            description="A recognising or providing unit (认定单位/信息提供单位) "
+                            "of one jurisdiction, with every name it is written under.")
 class Department:
     id: strawberry.ID
     name: str
@@ -65,6 +72,12 @@ class Department:
         return cls(id=m["id"], name=m["name"], aliases=m.get("aliases") or [],
                    level=JurisdictionLevel(level) if level else None,
                    jurisdiction_code=m.get("jurisdictionCode"))
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None],
+                                id: strawberry.ID) -> Department | None:
+        m = await info.context.loaders.departments_by_id.load(str(id))
+        return Department.from_map(m) if m else None
 
     @strawberry.field
     async def jurisdiction(self, info: Info[Context, None]) -> Jurisdiction | None:

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 SubjectRef = Annotated["Subject", strawberry.lazy("graph_schema.subject")]
 
 
-@strawberry.type(description="A red or black list entry with the fields of 实施办法 第八条.")
+@strawberry.federation.type(
+    keys=["id"], description="A red or black list entry with the fields of 实施办法 第八条.")
 class ListEntry:
     id: strawberry.ID
     kind: ListKind
@@ -87,18 +88,14 @@ class ListEntry:
     async def source(self, info: Info[Context, None]) -> ListEntry | None:
         if not self.source_entry_id:
             return None
-        ctx = info.context
-        m = await ctx.loaders.list_entries_by_id.load((self.source_entry_id, ctx.today))
-        if not m:
-            return None
         # The source belongs to the organisation: its disclosure rules apply, not the person's.
-        access = await ctx.access(m["subjectId"])
-        if m["disclosure"] not in access.classes or (
-                not access.history and m["statusOn"] != "ACTIVE"):
-            return None
-        ctx.disclose(m["subjectId"], "ListEntry.source", selected_fields(info),
-                     [m["disclosure"]])
-        return ListEntry.from_map(m)
+        return await visible_entry(info, self.source_entry_id, "ListEntry.source")
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None],
+                                id: strawberry.ID) -> ListEntry | None:
+        """An entry named by another subgraph: only if the caller may see it (batched)."""
+        return await visible_entry(info, str(id), "ListEntry")
 
     @strawberry.field(description="For a derived entry: the organisation it came through.")
     async def through_organization(self, info: Info[Context, None]) -> SubjectRef | None:
@@ -108,6 +105,22 @@ class ListEntry:
             return None
         m = await info.context.loaders.subjects_by_id.load(self.through_organization_id)
         return subject_from_map(m) if m else None
+
+
+async def visible_entry(info: Info[Context, None], entry_id: str,
+                        operation: str) -> ListEntry | None:
+    """An entry by id, as its subject's disclosure rules let the caller see it today
+    (管理办法 第十八条, 第二十七条); every non-public sight is registered."""
+    ctx = info.context
+    m = await ctx.loaders.list_entries_by_id.load((entry_id, ctx.today))
+    if not m:
+        return None
+    access = await ctx.access(m["subjectId"])
+    if m["disclosure"] not in access.classes or (
+            not access.history and m["statusOn"] != "ACTIVE"):
+        return None
+    ctx.disclose(m["subjectId"], operation, selected_fields(info), [m["disclosure"]])
+    return ListEntry.from_map(m)
 
 
 @strawberry.type(description="A credit record: basic, positive, negative or other information "

@@ -89,8 +89,9 @@ class Citation:
         return await _document(info.context, self.document_id)
 
 
-@strawberry.type(description="A policy document (national, provincial, municipal or county), "
-                 "with its items and, for implementations, its task rows.")
+@strawberry.federation.type(keys=["id"],
+                            description="A policy document (national, provincial, municipal or "
+                            "county), with its items and, for implementations, its task rows.")
 class PolicyDocument:
     id: strawberry.ID
     title: str
@@ -119,6 +120,11 @@ class PolicyDocument:
                    issued_under_number=m.get("issuedUnderNumber"),
                    issued_under_title=m.get("issuedUnderTitle"), note=m.get("note"),
                    sources=m.get("sources") or [], jurisdiction_code=m["jurisdictionCode"], raw=m)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None],
+                                id: strawberry.ID) -> PolicyDocument | None:
+        return await _document(info.context, str(id))
 
     @strawberry.field
     async def jurisdiction(self, info: Info[Context, None]) -> Jurisdiction | None:

@@ -12,23 +12,26 @@ from gateway.errors import Forbidden
 from graph_schema.enums import (
     EntryStatus,
     ListKind,
+    MatterType,
     OrganizationType,
     RecordCategory,
     RoleKind,
     SubjectKind,
 )
-from graph_schema.identifiers import mask_id_number
+from graph_schema.identifiers import mask_id_number, normalise_uscc
 from graph_schema.rules.disclosure import GOVERNMENT, ID_NUMBER
 from graph_schema.scalars import Date
 from loaders.list_entry import EntryKey, RecordKey
 from loaders.role import RoleKey
 
 if TYPE_CHECKING:
+    from graph_schema.credit_check import CreditCheck
     from graph_schema.jurisdiction import Jurisdiction
     from graph_schema.list_entry import CreditRecord, ListEntry
 
 ListEntryRef = Annotated["ListEntry", strawberry.lazy("graph_schema.list_entry")]
 CreditRecordRef = Annotated["CreditRecord", strawberry.lazy("graph_schema.list_entry")]
+CreditCheckRef = Annotated["CreditCheck", strawberry.lazy("graph_schema.credit_check")]
 JurisdictionRef = Annotated["Jurisdiction", strawberry.lazy("graph_schema.jurisdiction")]
 
 
@@ -82,6 +85,18 @@ class Subject:
                      {r.disclosure.value for r in records})
         return records
 
+    @strawberry.field(description="Screen this subject for a matter, exactly as the root "
+                      "`creditCheck` does (same roles, purpose, withheld details and register): "
+                      "how a router joins an applicant held by another subgraph to its credit "
+                      "status. Checks of many subjects in one request share one query.")
+    async def credit_check(self, info: Info[Context, None], matter: MatterType,
+                           as_of: Date | None = None) -> CreditCheckRef:
+        from resolvers.credit_check import check_subject, selects
+
+        related = selects(info._raw_info, "relatedParties")
+        return await check_subject(  # type: ignore[return-value]
+            info.context, str(self.id), matter, as_of, related=related)
+
     @strawberry.field(description="Roles in both directions: a person's posts, an "
                       "organisation's officers. With `asOf`, only roles held on that date.")
     async def roles(self, info: Info[Context, None], kind: list[RoleKind] | None = None,
@@ -90,7 +105,8 @@ class Subject:
         return [Role.from_map(m) for m in await info.context.loaders.roles_by_subject.load(key)]
 
 
-@strawberry.type(description="法人或非法人组织, keyed by its unified social credit code.")
+@strawberry.federation.type(
+    keys=["uscc", "id"], description="法人或非法人组织, keyed by its unified social credit code.")
 class Organization(Subject):
     uscc: str = strawberry.field(description="统一社会信用代码 (GB 32100).")
     org_type: OrganizationType | None
@@ -98,6 +114,17 @@ class Organization(Subject):
     address: str | None = strawberry.field(description="注册地址.")
     established_on: Date | None
     jurisdiction_code: strawberry.Private[str | None]
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], uscc: str | None = None,
+                                id: strawberry.ID | None = None) -> Organization | None:
+        """An organisation named by another subgraph, by USCC or internal id (batched)."""
+        loaders = info.context.loaders
+        if uscc is not None:
+            m = await loaders.organizations_by_uscc.load(normalise_uscc(uscc))
+        else:
+            m = await loaders.subjects_by_id.load(str(id))
+        return organization_from_map(m) if m and m.get("uscc") else None
 
     @strawberry.field
     async def jurisdiction(self, info: Info[Context, None]) -> JurisdictionRef | None:
@@ -116,7 +143,9 @@ class Organization(Subject):
         return Person.from_map(roles[0]["person"]) if roles else None
 
 
-@strawberry.type(description="自然人, keyed by citizen ID number.")
+@strawberry.federation.type(keys=["id"], description="自然人. Found by citizen ID number, "
+                            "keyed across subgraphs by internal id only: the ID number is "
+                            "government-shared and never travels as a key.")
 class Person(Subject):
     sex: str | None
     work_unit: str | None = strawberry.field(description="工作单位.")
@@ -142,6 +171,13 @@ class Person(Subject):
                       "the birth date.")
     def id_number_masked(self) -> str:
         return mask_id_number(self.full_id_number)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None],
+                                id: strawberry.ID) -> Person | None:
+        """A person named by another subgraph, by internal id (batched)."""
+        m = await info.context.loaders.subjects_by_id.load(str(id))
+        return Person.from_map(m) if m and not m.get("uscc") else None
 
     @classmethod
     def from_map(cls, m: dict[str, Any]) -> Person:

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from gateway.db import Database
 from loaders.consent import ConsentsById, ConsentsBySubject
+from loaders.credit_check import CreditChecksBySubject
 from loaders.jurisdiction import (
     DepartmentsById,
     DepartmentsByJurisdiction,
@@ -64,6 +65,10 @@ class Loaders:
     @cached_property
     def credit_records_by_subject(self) -> CreditRecordsBySubject:
         return CreditRecordsBySubject(self.db)
+
+    @cached_property
+    def credit_checks_by_subject(self) -> CreditChecksBySubject:
+        return CreditChecksBySubject(self.db)
 
     @cached_property
     def jurisdictions_by_code(self) -> JurisdictionsByCode:

@@ -9,9 +9,12 @@ organisation, officers carrying a serious black entry (information only).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
+
+from aiodataloader import DataLoader
 
 from gateway.db import Database
+from graph_schema.rules.decision import Measure
 from graph_schema.rules.validity import in_force_cypher
 
 # Officers whose dishonesty flags their organisation (information only).
@@ -118,3 +121,36 @@ RETURN collect(m {.id, .name, .kind, .list, .targets, .basis,
 async def measure_catalogue(db: Database, matter: str | None) -> list[dict[str, Any]]:
     [record] = await db.read(MEASURE_CATALOGUE, {"matter": matter}, op="measures")
     return list(record["measures"])
+
+
+class CheckKey(NamedTuple):
+    subject_id: str
+    matter: str
+    as_of: dt.date
+    related: bool
+
+
+class CreditChecksBySubject(DataLoader[CheckKey, tuple[dict[str, Any] | None, list[Measure]]]):
+    """Key: (subject id, matter, date, with related parties?). Value: the check's record
+    (None when unknown) and the matter's measures. One query per matter, date and shape:
+    a router resolving 1,000 applicants' checks through ``_entities`` sends one batch."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+
+    async def batch_load_fn(  # type: ignore[override]
+        self, keys: list[CheckKey]
+    ) -> list[tuple[dict[str, Any] | None, list[Measure]]]:
+        groups: dict[tuple[str, dt.date, bool], list[int]] = {}
+        for n, key in enumerate(keys):
+            groups.setdefault((key.matter, key.as_of, key.related), []).append(n)
+        out: list[tuple[dict[str, Any] | None, list[Measure]]] = [(None, [])] * len(keys)
+        for (matter, as_of, related), positions in groups.items():
+            refs = [{"uscc": None, "idNumber": None, "id": keys[n].subject_id} for n in positions]
+            records, measure_maps = await credit_check(self.db, refs, matter, as_of,
+                                                       related=related)
+            measures = [Measure.from_map(m) for m in measure_maps]
+            for n, record in zip(positions, records, strict=True):
+                out[n] = (record, measures)
+        return out

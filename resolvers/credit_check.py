@@ -30,7 +30,7 @@ from graph_schema.enums import MatterType
 from graph_schema.identifiers import normalise_id_number, normalise_uscc
 from graph_schema.rules.decision import Measure, decide
 from graph_schema.scalars import Date
-from loaders.credit_check import credit_check, measure_catalogue
+from loaders.credit_check import CheckKey, credit_check, measure_catalogue
 from resolvers.subject import SubjectRef
 
 
@@ -122,12 +122,7 @@ async def run_checks(
     wanted = [k for k in keys if k is not None]
     records, measure_maps = await credit_check(ctx.db, wanted, matter.value, day, related=related)
     measures = [Measure.from_map(m) for m in measure_maps]
-    found = [r for r in records if r is not None and r["hits"]]
-    visible = await ctx.visible_classes_many([r["subject"]["id"] for r in found])
-    for record, classes in zip(found, visible, strict=True):
-        shown = {h["disclosure"] for h in record["hits"]}
-        record["visible"] = classes
-        ctx.disclose(record["subject"]["id"], "creditCheck", AUDITED_FIELDS, shown)
+    await _disclose([r for r in records if r is not None and r["hits"]], ctx)
     out: list[Plain] = []
     rows = iter(records)
     for n, key in enumerate(keys):
@@ -141,6 +136,32 @@ async def run_checks(
         outcome = decide(record["hits"], measures, record["subject"]["kind"])
         out.append(check_plain(record, outcome, matter.value, day))
     return out
+
+
+async def _disclose(found: list[dict[str, Any]], ctx: Context) -> None:
+    """Mark what the caller may see of each record's hits, and register the sight."""
+    visible = await ctx.visible_classes_many([r["subject"]["id"] for r in found])
+    for record, classes in zip(found, visible, strict=True):
+        shown = {h["disclosure"] for h in record["hits"]}
+        record["visible"] = classes
+        ctx.disclose(record["subject"]["id"], "creditCheck", AUDITED_FIELDS, shown)
+
+
+async def check_subject(ctx: Context, subject_id: str, matter: MatterType,
+                        as_of: dt.date | None, *, related: bool) -> Plain:
+    """One known subject's check through the request's loader: the same rules and answer
+    as ``run_checks``; checks of many subjects in one request share one query."""
+    ctx.require(*CHECK_ROLES)
+    ctx.require_purpose()
+    day = as_of or ctx.today
+    record, measures = await ctx.loaders.credit_checks_by_subject.load(
+        CheckKey(subject_id, matter.value, day, related))
+    if record is None:
+        return not_found(matter.value, day)
+    if record["hits"] and "visible" not in record:
+        await _disclose([record], ctx)
+    outcome = decide(record["hits"], measures, record["subject"]["kind"])
+    return check_plain(record, outcome, matter.value, day)
 
 
 def _as_mapping(ref: SubjectRef) -> dict[str, Any]:

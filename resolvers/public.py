@@ -8,6 +8,8 @@ filter or sort that could reveal restricted information, no count that includes 
 
 from __future__ import annotations
 
+import warnings
+
 import strawberry
 from strawberry import Info
 
@@ -81,5 +83,9 @@ class PublicQuery(PublicSubjectQuery, JurisdictionQuery, PolicyQuery):
 
 
 def public_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=PublicQuery, types=[PublicOrganization, PublicPerson],
-                             config=schema_config())
+    # The portal is no Federation subgraph (no _entities: nothing is reachable by key);
+    # the @key marks on the public policy types it shares are inert here.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Federation directive found", UserWarning)
+        return strawberry.Schema(query=PublicQuery, types=[PublicOrganization, PublicPerson],
+                                 config=schema_config())

@@ -1,4 +1,6 @@
-"""The government schema served at /graphql."""
+"""The government schema served at /graphql: the whole graph, itself a Federation v2
+subgraph (``_service``, ``_entities``). ``gateway/federation.py`` cuts it into the
+credit and policy subgraphs."""
 
 from __future__ import annotations
 
@@ -27,8 +29,13 @@ class Mutation(ConsentMutation, LifecycleMutation):
     pass
 
 
-def government_schema() -> strawberry.Schema:
-    schema = strawberry.Schema(query=Query, mutation=Mutation, types=[Organization, Person],
-                               config=schema_config())
+# The newest federation version the MIT composer (@theguild/federation-composition) accepts.
+FEDERATION_VERSION = "2.9"
+
+
+def government_schema() -> strawberry.federation.Schema:
+    schema = strawberry.federation.Schema(query=Query, mutation=Mutation,
+                                          types=[Organization, Person], config=schema_config(),
+                                          federation_version=FEDERATION_VERSION)
     install_fast_resolvers(schema)
     return schema

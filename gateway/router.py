@@ -1,0 +1,106 @@
+"""Running the federated deployment locally: subgraph processes, composition, Hive Gateway.
+
+The node tools live in ``deploy/federation`` (pinned by its package-lock.json and
+installed with ``npm ci``): ``compose.mjs`` runs @theguild/federation-composition, and
+``hive-gateway`` serves a supergraph with ``gateway.config.mjs`` (which headers reach the
+subgraphs). Used by ``credit-graph federation …``, the end-to-end tests and the bench.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from gateway.errors import ConfigurationError
+
+FEDERATION_DIR = Path(__file__).resolve().parent.parent / "deploy" / "federation"
+SUBGRAPHS_JSON = FEDERATION_DIR / "subgraphs.json"
+SUPERGRAPH = FEDERATION_DIR / "supergraph.graphql"
+HIVE_GATEWAY = FEDERATION_DIR / "node_modules" / ".bin" / "hive-gateway"
+
+
+@dataclass(frozen=True)
+class SubgraphService:
+    name: str
+    sdl: str  # path, relative to the JSON file that lists it
+    url: str
+
+    @property
+    def port(self) -> int:
+        return httpx.URL(self.url).port or 80
+
+
+def services(config: Path = SUBGRAPHS_JSON) -> list[SubgraphService]:
+    return [SubgraphService(**s) for s in json.loads(config.read_text())]
+
+
+def _require_node_tools() -> None:
+    if not HIVE_GATEWAY.exists():
+        raise ConfigurationError(
+            f"the federation tools are not installed: run `make federation-deps` "
+            f"(npm ci in {FEDERATION_DIR})")
+
+
+def compose(config: Path = SUBGRAPHS_JSON, out: Path = SUPERGRAPH) -> str:
+    """Compose the subgraphs ``config`` lists into ``out``; a composition error raises."""
+    _require_node_tools()
+    done = subprocess.run(["node", str(FEDERATION_DIR / "compose.mjs"), str(config), str(out)],
+                          cwd=FEDERATION_DIR, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise ConfigurationError("supergraph composition failed",
+                                 errors=(done.stderr or done.stdout).strip().splitlines())
+    return out.read_text()
+
+
+def start_subgraph(name: str, port: int, env: Mapping[str, str] | None = None,
+                   app: str = "gateway.asgi:app") -> subprocess.Popen[bytes]:
+    """One subgraph (or ``all``) as its own uvicorn process on 127.0.0.1."""
+    environment = {**os.environ, **(env or {}), "CREDIT_GRAPH_SUBGRAPH": name}
+    return subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning", "--no-access-log"],
+        env=environment)
+
+
+def start_router(supergraph: Path, port: int) -> subprocess.Popen[bytes]:
+    """Hive Gateway on 127.0.0.1 (it binds every interface unless told)."""
+    _require_node_tools()
+    return subprocess.Popen(
+        [str(HIVE_GATEWAY), "supergraph", str(supergraph), "--host", "127.0.0.1",
+         "--port", str(port)],
+        cwd=FEDERATION_DIR, env={**os.environ, "NODE_ENV": "production"},
+        stdout=subprocess.DEVNULL)
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
+    """Until ``url`` answers 200; fails early when the process has exited."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} was not ready within {timeout_s:.0f} s")
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for p in processes:
+        if p.poll() is None:
+            p.terminate()
+    for p in processes:
+        try:
+            p.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            p.kill()
