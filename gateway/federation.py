@@ -321,6 +321,15 @@ def _strip_federation(sdl: str) -> str:
     return print_ast(DocumentNode(definitions=tuple(keep))) + "\n"
 
 
+def _entity_type(value: Any, info: Any, union: GraphQLUnionType) -> str:
+    """The ``_Entity`` member a resolved reference is, by its strawberry type's name."""
+    definition = getattr(type(value), "__strawberry_definition__", None)
+    name = getattr(definition, "name", None)
+    if name not in {t.name for t in union.types}:
+        raise TypeError(f"{type(value).__name__} is not an entity of this subgraph")
+    return str(name)
+
+
 def _executable(whole: GraphQLSchema, plan: Plan, sdl: str) -> GraphQLSchema:
     """The subgraph as graphql-core executes it: copies of the kept object, interface and
     union types (fields cut to the plan), the monolith's own scalars, enums and inputs,
@@ -366,11 +375,9 @@ def _executable(whole: GraphQLSchema, plan: Plan, sdl: str) -> GraphQLSchema:
 
     whole_query = whole.query_type
     assert whole_query is not None
-    entity = whole.type_map["_Entity"]
-    assert isinstance(entity, GraphQLUnionType)
     entities = GraphQLUnionType(
         "_Entity", [built[e] for e in sorted(plan.subgraph.entities)],  # type: ignore[misc]
-        resolve_type=entity.resolve_type)
+        resolve_type=_entity_type)
     service = GraphQLObjectType("_Service", {"sdl": GraphQLField(GraphQLString)})
     federation_fields = {
         "_entities": GraphQLField(GraphQLNonNull(GraphQLList(entities)),

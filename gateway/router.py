@@ -67,7 +67,7 @@ def start_subgraph(name: str, port: int, env: Mapping[str, str] | None = None,
     return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning", "--no-access-log"],
-        env=environment)
+        cwd=FEDERATION_DIR.parent.parent, env=environment)
 
 
 def start_router(supergraph: Path, port: int) -> subprocess.Popen[bytes]:

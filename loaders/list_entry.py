@@ -7,8 +7,7 @@ from typing import Any, NamedTuple
 
 from graph_schema.rules.validity import status_on_cypher
 from loaders.base import CypherLoader
-
-DEPARTMENT_MAP = "{.id, .name, .jurisdictionCode, .level}"
+from loaders.jurisdiction import DEPARTMENT_MAP  # one shape of a department everywhere
 
 LIST_ENTRIES_BY_SUBJECT = f"""
 UNWIND range(0, size($keys) - 1) AS i

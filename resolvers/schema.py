@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import strawberry
 
+from graph_schema.jurisdiction import Department, Jurisdiction
+from graph_schema.list_entry import ListEntry
+from graph_schema.policy import PolicyDocument
 from graph_schema.scalars import schema_config
 from graph_schema.subject import Organization, Person
 from resolvers.audit import AuditQuery
@@ -35,7 +38,10 @@ FEDERATION_VERSION = "2.9"
 
 def government_schema() -> strawberry.federation.Schema:
     schema = strawberry.federation.Schema(query=Query, mutation=Mutation,
-                                          types=[Organization, Person], config=schema_config(),
+                                          # every entity, also those reached lazily
+                                          types=[Organization, Person, ListEntry, Department,
+                                                 Jurisdiction, PolicyDocument],
+                                          config=schema_config(),
                                           federation_version=FEDERATION_VERSION)
     install_fast_resolvers(schema)
     return schema

@@ -180,7 +180,7 @@ def unique_uscc(region: str = "320800") -> str:
     return head + uscc.calc_check_digit(head)
 
 
-def unique_id_number(born: dt.date = dt.date(1980, 5, 17)) -> str:
+def unique_id_number(born: dt.date = dt.date(1984, 5, 17)) -> str:
     """A valid, never-before-used citizen ID number for this session."""
     while True:
         n = next(_serial)

@@ -1,0 +1,49 @@
+"""A sample approval system's own subgraph: applications for permits and funds.
+
+It knows its applicants by USCC only and copies no credit data: ``Organization`` is a
+key stub it cannot resolve (``resolvable: false``), so the router completes the
+applicant, its credit check included, from the credit subgraph. The applications come
+from the JSON file named by ``APPROVAL_APPLICATIONS_FILE``.
+
+    uvicorn tests.federation.approval:app --port 8103
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import strawberry
+from strawberry.asgi import GraphQL
+from strawberry.federation.schema_directives import Key
+
+
+@strawberry.federation.type(keys=[Key(fields="uscc", resolvable=False)])
+class Organization:
+    uscc: str
+
+
+@strawberry.federation.type(keys=["id"], description="An application under review.")
+class Application:
+    id: strawberry.ID
+    matter: str
+    applicant: Organization
+
+
+def _applications() -> list[Application]:
+    path = os.environ.get("APPROVAL_APPLICATIONS_FILE")
+    rows = json.loads(Path(path).read_text()) if path else []
+    return [Application(id=r["id"], matter=r["matter"], applicant=Organization(uscc=r["uscc"]))
+            for r in rows]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def applications(self) -> list[Application]:
+        return _applications()
+
+
+schema = strawberry.federation.Schema(query=Query, federation_version="2.9")
+app = GraphQL(schema, graphql_ide=None)

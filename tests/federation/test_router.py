@@ -1,0 +1,142 @@
+"""Through Hive Gateway: joins across subgraphs, audience rules, the register, parity."""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any
+
+from gateway.db import Database
+from gateway.settings import Settings
+from tests.conftest import government_token
+from tests.federation.conftest import MATTER, Federation
+from tests.integration.audiences import audit_events, bearer, subject_id
+
+CHECK_FIELDS = """decision found hits { kind disclosure withheld facts documentNumber severity
+  legalBasis { itemId article } department { name } } measures { id effect }"""
+
+JOINED = """{ applications { id matter applicant { uscc name
+  creditCheck(matter: %s) { %s } } } }""" % (MATTER, CHECK_FIELDS)
+
+
+async def _registered(db: Database, subject: str) -> int:
+    rows = await db.read("MATCH (:Subject {id: $s})<-[:ABOUT]-(a:AuditEvent) RETURN count(a) AS n",
+                         {"s": subject})
+    return int(rows[0]["n"])
+
+
+def _data(response: Any) -> dict[str, Any]:
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]  # type: ignore[no-any-return]
+
+
+def test_a_joined_query_answers_each_applicant_with_its_credit_check(
+        federation: Federation, settings: Settings, gql: Any) -> None:
+    headers = bearer(settings, roles=["approval"])
+    applications = _data(federation.post(JOINED, headers=headers))["applications"]
+    by_id = {a["id"]: a for a in applications}
+    assert set(by_id) == {"APP-1", "APP-2", "APP-3"}
+    blocked = by_id["APP-1"]["applicant"]
+    assert blocked["uscc"] == federation.applicants["blocked"]
+    assert blocked["name"] == "淮安市联邦审批失信有限公司"
+    assert blocked["creditCheck"]["decision"] == "BLOCK"
+    hits = {h["disclosure"]: h for h in blocked["creditCheck"]["hits"]}
+    # audience-filtered: an approval officer sees government-shared details, not the
+    # authorised-query ones (管理办法 第二十一条), whose legal basis still shows
+    assert hits["GOVERNMENT"]["facts"] == "联邦 政府共享事实" and not hits["GOVERNMENT"]["withheld"]
+    assert hits["AUTHORISED"]["withheld"] and hits["AUTHORISED"]["facts"] is None
+    assert hits["AUTHORISED"]["legalBasis"]
+    assert "SENTINEL" not in str(applications)
+    assert by_id["APP-2"]["applicant"]["creditCheck"]["decision"] == "CLEAR"
+    assert by_id["APP-3"]["applicant"]["creditCheck"]["decision"] == "GREEN_CHANNEL"
+    # the same answer as the root creditCheck at the single-process /graphql
+    for application in applications:
+        uscc = application["applicant"]["uscc"]
+        single = gql("query($u: String!) { creditCheck(subject: {uscc: $u}, matter: %s) { %s } }"
+                     % (MATTER, CHECK_FIELDS), {"u": uscc}, headers=headers)
+        assert single["data"]["creditCheck"] == application["applicant"]["creditCheck"]
+
+
+async def test_every_non_public_access_through_the_router_is_registered_once(
+        federation: Federation, settings: Settings, db: Database) -> None:
+    subject = await subject_id(db, uscc=federation.applicants["blocked"])
+    before = await _registered(db, subject)
+    headers = bearer(settings, purpose="政府采购供应商资格审查", roles=["approval"])
+    _data(federation.post(JOINED, headers=headers))
+    events = await audit_events(db, subject, expect=before + 1)
+    assert len(events) == before + 1
+    event = events[-1]
+    assert event["purpose"] == "政府采购供应商资格审查"  # the purpose travelled with the query
+    assert event["operations"] == ["creditCheck"]
+    assert sorted(event["classes"]) == ["AUTHORISED", "GOVERNMENT"]
+    # public-only answers are not registered
+    clear = await subject_id(db, uscc=federation.applicants["clear"])
+    await audit_events(db, clear, expect=0)
+
+
+async def test_a_forged_or_missing_token_gets_nothing_through_the_router(
+        federation: Federation, settings: Settings, db: Database) -> None:
+    subject = await subject_id(db, uscc=federation.applicants["blocked"])
+    before = await _registered(db, subject)
+    forged = government_token(settings, roles=["approval"])
+    head, payload, _ = forged.split(".")
+    forgeries = [
+        {"Authorization": f"Bearer {head}.{payload}.{'A' * 43}",  # signature replaced
+         "X-Credit-Purpose": urllib.parse.quote("审批核查")},
+        bearer(settings, roles=["approval"]) | {
+            "Authorization": "Bearer " + government_token(
+                settings.with_(jwt_secret="another-secret-another-secret-another-secret"),
+                roles=["approval"])},
+        {"X-Credit-Purpose": urllib.parse.quote("审批核查")},  # no token at all
+    ]
+    for headers in forgeries:
+        response = federation.post(JOINED, headers=headers)
+        body = response.json()
+        assert body.get("errors"), body
+        text = str(body)
+        assert "BLOCK" not in text and "联邦 政府共享事实" not in text and "SENTINEL" not in text
+        for application in (body.get("data") or {}).get("applications") or []:
+            applicant = application.get("applicant") or {}
+            assert applicant.get("creditCheck") is None and applicant.get("name") is None
+    assert await _registered(db, subject) == before  # nothing was disclosed
+
+
+def test_the_purpose_and_role_rules_hold_through_the_router(
+        federation: Federation, settings: Settings) -> None:
+    no_purpose = federation.post(JOINED, headers=bearer(settings, purpose=None,
+                                                        roles=["approval"])).json()
+    assert "PURPOSE_REQUIRED" in str(no_purpose["errors"])
+    assert "BLOCK" not in str(no_purpose.get("data"))
+    wrong_role = federation.post(JOINED, headers=bearer(settings, roles=["supervisor"])).json()
+    assert "FORBIDDEN" in str(wrong_role["errors"])
+    assert "BLOCK" not in str(wrong_role.get("data"))
+
+
+PARITY = [
+    ("""query($u: String!) { organization(uscc: $u) { id name uscc
+        jurisdiction { code name parent { name } }
+        listEntries { id kind disclosure facts recognisingDepartment { id name aliases
+          jurisdiction { name } } } } }""", "blocked"),
+    ("""query($u: String!) { creditCheckBatch(subjects: [{uscc: $u}, {uscc: "bad"}],
+        matter: %s) { decision found hits { kind withheld department { name } }
+        error { code } } }""" % MATTER, "blocked"),
+    ("""{ policyDocument(id: "nat-ec-2016") { id title number level
+        jurisdiction { name } parts { id } tasks { id } } }""", None),
+    ("""{ department(id: "320800/淮安市市场监督管理局") { id name aliases level
+        jurisdiction { code } tasks { id } } }""", None),
+    ("""{ measures(matter: %s) { id name legalBasis { itemId article } } }""" % MATTER, None),
+    ("""query($u: String!) { subject(ref: {uscc: $u}) { name
+        ... on Organization { creditCheck(matter: %s) { decision } } } }""" % MATTER, "red"),
+]
+
+
+def test_the_router_answers_as_the_single_process_gateway_does(
+        federation: Federation, settings: Settings, gql: Any) -> None:
+    headers = bearer(settings)
+    for query, applicant in PARITY:
+        variables = {"u": federation.applicants[applicant]} if applicant else {}
+        single = gql(query, variables, headers=headers)
+        routed = federation.post(query, variables, headers=headers).json()
+        assert "errors" not in single or query.startswith("query($u: String!) { creditCheckB")
+        assert routed.get("data") == single.get("data"), (query, routed, single)
