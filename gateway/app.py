@@ -29,7 +29,7 @@ from gateway.db import Database
 from gateway.errors import CreditGraphError
 from gateway.explore import routes as explore_routes
 from gateway.federation import subgraph
-from gateway.graphql_http import GraphQLEndpoint, json_response
+from gateway.graphql_http import BOOKMARKS_HEADER, GraphQLEndpoint, json_response
 from gateway.limits import RateLimiter, cost_limit_rule, depth_limit_rule, rate_limited
 from gateway.settings import Settings
 from graph_schema.migrate import migrate, pending
@@ -73,7 +73,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     async def government_context(request: Request, document: DocumentNode,
                                  operation: str | None) -> Context:
         viewer = await verifier.authenticate(request)  # Unauthenticated → HTTP 401
-        return Context(state["db"], settings, request, viewer, purpose=read_purpose(request),
+        database: Database = state["db"]
+        bookmarks = request.headers.get(BOOKMARKS_HEADER)
+        if bookmarks:  # a write made through another replica: wait for it
+            database = database.after(b.strip() for b in bookmarks.split(","))
+        return Context(database, settings, request, viewer, purpose=read_purpose(request),
                        consents=read_consents(request),
                        operation_name=operation or _operation_name(document),
                        audit_writer=audit)

@@ -9,11 +9,18 @@ to prove that DataLoaders batch.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    Bookmarks,
+    RoutingControl,
+)
+from neo4j.api import AsyncBookmarkManager
 from neo4j.exceptions import (
     ClientError,
     ConstraintError,
@@ -22,7 +29,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from gateway.errors import Conflict, DatabaseUnavailable, QueryBudgetExceeded
+from gateway.errors import Conflict, DatabaseUnavailable, InvalidInput, QueryBudgetExceeded
 from gateway.settings import Settings
 
 T = TypeVar("T")
@@ -35,11 +42,20 @@ _TIMEOUT_CODES = {
     "Neo.TransientError.General.TransactionMemoryLimit",
 }
 
+_BOOKMARK_CODES = {
+    "Neo.ClientError.Transaction.InvalidBookmark",
+    "Neo.ClientError.Transaction.InvalidBookmarkMixture",
+    "Neo.TransientError.Transaction.BookmarkTimeout",
+}
+
 
 def _translate(exc: Exception) -> Exception:
     if isinstance(exc, ConstraintError):
         return Conflict("the change conflicts with an existing record", reason=exc.message)
     code = getattr(exc, "code", None)
+    if code in _BOOKMARK_CODES:
+        return InvalidInput("X-Credit-Bookmarks holds a bookmark this database did not issue "
+                            "or has not reached", neo4j_code=code)
     if code in _TIMEOUT_CODES:
         return QueryBudgetExceeded("the query exceeded its time or memory budget", neo4j_code=code)
     if isinstance(exc, ServiceUnavailable | SessionExpired):
@@ -51,12 +67,30 @@ class Database:
     """Runs parameterised Cypher; never interpolates values."""
 
     def __init__(self, driver: AsyncDriver, database: str, *, read_routing: bool = True,
-                 timeout_s: float | None = None) -> None:
+                 timeout_s: float | None = None,
+                 bookmarks: AsyncBookmarkManager | None = None) -> None:
         self.driver = driver
         self.database = database
         self._read_routing = RoutingControl.READ if read_routing else RoutingControl.WRITE
         self._timeout = timeout_s
+        # Causal consistency: every query and transaction of the process shares the
+        # driver's bookmarks, so a read after a write sees it even on a cluster secondary.
+        self._bookmarks = bookmarks or driver.execute_query_bookmark_manager
         self.queries = 0
+
+    def after(self, bookmarks: Iterable[str]) -> Database:
+        """A view whose queries first wait for ``bookmarks``: writes another replica made
+        (read-your-writes across stateless replicas, the client carrying the bookmarks)."""
+        return Database(self.driver, self.database,
+                        read_routing=self._read_routing is RoutingControl.READ,
+                        timeout_s=self._timeout,
+                        bookmarks=AsyncGraphDatabase.bookmark_manager(
+                            initial_bookmarks=Bookmarks.from_raw_values([b for b in bookmarks
+                                                                         if b])))
+
+    async def bookmarks(self) -> list[str]:
+        """The bookmarks of the last writes this view saw, to hand to a client."""
+        return sorted(await self._bookmarks.get_bookmarks())  # raw values: plain strings
 
     @classmethod
     def connect(cls, settings: Settings) -> Database:
@@ -96,7 +130,7 @@ class Database:
         try:
             result = await self.driver.execute_query(
                 self._query(cypher, op, timeout), params, routing_=self._read_routing,
-                database_=self.database,
+                database_=self.database, bookmark_manager_=self._bookmarks,
             )
         except (ClientError, TransientError, ServiceUnavailable, SessionExpired) as exc:
             raise _translate(exc) from exc
@@ -108,7 +142,7 @@ class Database:
         try:
             result = await self.driver.execute_query(
                 self._query(cypher, op, timeout), params, routing_=RoutingControl.WRITE,
-                database_=self.database,
+                database_=self.database, bookmark_manager_=self._bookmarks,
             )
         except (ClientError, TransientError, ServiceUnavailable, SessionExpired) as exc:
             raise _translate(exc) from exc
@@ -122,7 +156,8 @@ class Database:
             return await work(Transaction(self, tx, op))
 
         try:
-            async with self.driver.session(database=self.database) as session:
+            async with self.driver.session(database=self.database,
+                                           bookmark_manager=self._bookmarks) as session:
                 return await session.execute_write(run)
         except (ClientError, TransientError, ServiceUnavailable, SessionExpired) as exc:
             raise _translate(exc) from exc

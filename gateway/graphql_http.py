@@ -84,6 +84,9 @@ def format_error(error: GraphQLError, default_code: str = "BAD_USER_INPUT") -> d
     return out
 
 
+BOOKMARKS_HEADER = "X-Credit-Bookmarks"
+
+
 class DocumentCache:
     """Parsed and validated documents by query text, least recently used evicted."""
 
@@ -248,7 +251,12 @@ class GraphQLEndpoint:
         finish = getattr(context, "finish", None)
         if finish is not None:
             await finish(payload)
-        return json_response(payload)
+        headers = None
+        db = getattr(context, "db", None)
+        if op is OperationType.MUTATION and db is not None:
+            # read-your-writes on another replica: send these back with the next query
+            headers = {BOOKMARKS_HEADER: ",".join(await db.bookmarks())}
+        return json_response(payload, headers=headers)
 
 
 GRAPHIQL_HTML = """<!doctype html>

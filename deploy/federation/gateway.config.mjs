@@ -1,12 +1,14 @@
 // Hive Gateway configuration, read from this folder by `hive-gateway supergraph …`.
 //
 // The subgraphs decide what a caller may see, so the router forwards who the caller is
-// (the bearer token), why it asks (管理办法 第三十三条) and which consents it relies on,
-// and nothing else. A subgraph without these headers answers only public data.
-const FORWARDED = ["authorization", "x-credit-purpose", "x-credit-consent"];
+// (the bearer token), why it asks (管理办法 第三十三条), which consents it relies on and,
+// for read-your-writes across replicas, the bookmarks of its last write; nothing else.
+// A subgraph without these headers answers only public data.
+const FORWARDED = ["authorization", "x-credit-purpose", "x-credit-consent", "x-credit-bookmarks"];
 
 export const gatewayConfig = {
   propagateHeaders: {
+    deduplicateHeaders: true, // one x-credit-bookmarks even when several subgraphs answer
     fromClientToSubgraphs({ request }) {
       const headers = {};
       for (const name of FORWARDED) {
@@ -14,6 +16,11 @@ export const gatewayConfig = {
         if (value) headers[name] = value;
       }
       return headers;
+    },
+    // a mutation's answer carries the bookmarks of its write back to the client
+    fromSubgraphsToClient({ response }) {
+      const bookmarks = response.headers.get("x-credit-bookmarks");
+      return bookmarks ? { "x-credit-bookmarks": bookmarks } : {};
     },
   },
 };

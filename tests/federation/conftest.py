@@ -54,7 +54,8 @@ async def applicants(db: Database) -> dict[str, str]:
               "basis": "实施办法 第六条"}
     await load_ok(db, "entries", [
         {**common, "list": "BLACK", "uscc": blocked, "severity": "SERIOUS",
-         "disclosure": "GOVERNMENT", "facts": "联邦 政府共享事实", "document_number": "淮市监罚〔2026〕71号"},
+         "disclosure": "GOVERNMENT", "facts": "联邦 政府共享事实",
+         "document_number": "淮市监罚〔2026〕71号"},
         {**common, "list": "BLACK", "uscc": blocked, "severity": "SERIOUS",
          "disclosure": "AUTHORISED", "facts": "SENTINEL 授权查询事实",
          "document_number": "淮市监罚〔2026〕72号"},

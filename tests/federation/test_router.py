@@ -14,8 +14,8 @@ from tests.integration.audiences import audit_events, bearer, subject_id
 CHECK_FIELDS = """decision found hits { kind disclosure withheld facts documentNumber severity
   legalBasis { itemId article } department { name } } measures { id effect }"""
 
-JOINED = """{ applications { id matter applicant { uscc name
-  creditCheck(matter: %s) { %s } } } }""" % (MATTER, CHECK_FIELDS)
+JOINED = f"""{{ applications {{ id matter applicant {{ uscc name
+  creditCheck(matter: {MATTER}) {{ {CHECK_FIELDS} }} }} }} }}"""
 
 
 async def _registered(db: Database, subject: str) -> int:
@@ -53,8 +53,8 @@ def test_a_joined_query_answers_each_applicant_with_its_credit_check(
     # the same answer as the root creditCheck at the single-process /graphql
     for application in applications:
         uscc = application["applicant"]["uscc"]
-        single = gql("query($u: String!) { creditCheck(subject: {uscc: $u}, matter: %s) { %s } }"
-                     % (MATTER, CHECK_FIELDS), {"u": uscc}, headers=headers)
+        single = gql(f"query($u: String!) {{ creditCheck(subject: {{uscc: $u}}, matter: {MATTER}) "
+                     f"{{ {CHECK_FIELDS} }} }}", {"u": uscc}, headers=headers)
         assert single["data"]["creditCheck"] == application["applicant"]["creditCheck"]
 
 
@@ -119,15 +119,15 @@ PARITY = [
         listEntries { id kind disclosure facts recognisingDepartment { id name aliases
           jurisdiction { name } } } } }""", "blocked"),
     ("""query($u: String!) { creditCheckBatch(subjects: [{uscc: $u}, {uscc: "bad"}],
-        matter: %s) { decision found hits { kind withheld department { name } }
-        error { code } } }""" % MATTER, "blocked"),
+        matter: FISCAL_FUNDS) { decision found hits { kind withheld department { name } }
+        error { code } } }""", "blocked"),
     ("""{ policyDocument(id: "nat-ec-2016") { id title number level
         jurisdiction { name } parts { id } tasks { id } } }""", None),
     ("""{ department(id: "320800/淮安市市场监督管理局") { id name aliases level
         jurisdiction { code } tasks { id } } }""", None),
-    ("""{ measures(matter: %s) { id name legalBasis { itemId article } } }""" % MATTER, None),
+    ("""{ measures(matter: FISCAL_FUNDS) { id name legalBasis { itemId article } } }""", None),
     ("""query($u: String!) { subject(ref: {uscc: $u}) { name
-        ... on Organization { creditCheck(matter: %s) { decision } } } }""" % MATTER, "red"),
+        ... on Organization { creditCheck(matter: FISCAL_FUNDS) { decision } } } }""", "red"),
 ]
 
 
@@ -140,3 +140,21 @@ def test_the_router_answers_as_the_single_process_gateway_does(
         routed = federation.post(query, variables, headers=headers).json()
         assert "errors" not in single or query.startswith("query($u: String!) { creditCheckB")
         assert routed.get("data") == single.get("data"), (query, routed, single)
+
+
+async def test_bookmarks_travel_through_the_router(
+        federation: Federation, settings: Settings, db: Database) -> None:
+    from tests.integration.audiences import subject_headers
+    from tests.integration.test_audiences_consent import CONSENTS, GRANT, person, window
+
+    p = await person(db)
+    me = subject_headers(settings, p["id"])
+    granted = federation.post(GRANT, {"i": {
+        "subject": {"id": p["id"]}, "grantee": {"departmentId": "320800/淮安市市场监督管理局"},
+        "scope": ["AUTHORISED"], "purpose": "办理贷款审批", **window()}}, headers=me)
+    consent = _data(granted)["grantConsent"]["id"]
+    bookmarks = granted.headers.get("x-credit-bookmarks")
+    assert bookmarks, dict(granted.headers)
+    listed = federation.post(CONSENTS, {"s": p["id"], "r": False},
+                             headers={**me, "X-Credit-Bookmarks": bookmarks})
+    assert consent in {c["id"] for c in _data(listed)["consents"]}
