@@ -43,10 +43,23 @@ class Connection:
         head = await self._reader.readuntil(b"\r\n\r\n")
         status = int(head[9:12])
         length = 0
+        chunked = False
         for line in head.split(b"\r\n"):
-            if line[:15].lower() == b"content-length:":
+            lowered = line.lower()
+            if lowered[:15] == b"content-length:":
                 length = int(line[15:])
-        return status, await self._reader.readexactly(length)
+            elif lowered.startswith(b"transfer-encoding:") and b"chunked" in lowered:
+                chunked = True
+        if not chunked:
+            return status, await self._reader.readexactly(length)
+        parts = []
+        while True:  # a router may stream its answer in chunks
+            size = int((await self._reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            if size == 0:
+                await self._reader.readuntil(b"\r\n")
+                return status, b"".join(parts)
+            parts.append(await self._reader.readexactly(size))
+            await self._reader.readexactly(2)
 
     async def graphql(self, query: str, variables: dict[str, object]) -> dict[str, object]:
         status, body = await self.post(orjson.dumps({"query": query, "variables": variables}))

@@ -38,11 +38,24 @@ def _applications() -> list[Application]:
             for r in rows]
 
 
+_BY_ID: dict[str, Application] = {}
+
+
+def _by_id() -> dict[str, Application]:
+    if not _BY_ID:
+        _BY_ID.update((str(a.id), a) for a in _applications())
+    return _BY_ID
+
+
 @strawberry.type
 class Query:
     @strawberry.field
     def applications(self) -> list[Application]:
         return _applications()
+
+    @strawberry.field
+    def application(self, id: strawberry.ID) -> Application | None:
+        return _by_id().get(str(id))
 
 
 schema = strawberry.federation.Schema(query=Query, federation_version="2.9")
