@@ -25,12 +25,9 @@ import asyncio
 import datetime as dt
 import json
 import statistics
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 from bench.credit_check import (
     JWT_SECRET,
@@ -97,26 +94,17 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
            "CREDIT_GRAPH_HOME": str(settings.home), "CREDIT_GRAPH_GRAPHIQL": "false",
            "CREDIT_GRAPH_JWT_SECRET": JWT_SECRET,
            "APPROVAL_APPLICATIONS_FILE": str(work / "applications.json")}
-    processes: list[subprocess.Popen[bytes]] = []
+    apps = {name: ("tests.federation.approval:app" if name == "approval" else "gateway.asgi:app",
+                   PORTS[name]) for name in ("credit", "policy", "approval")}
+    whole = router.start_subgraph("all", PORTS["all"], env)
     try:
-        for name in ("all", "credit", "policy", "approval"):
-            app = "tests.federation.approval:app" if name == "approval" else "gateway.asgi:app"
-            processes.append(router.start_subgraph(name, PORTS[name], env, app=app))
-        for name, p in zip(("all", "credit", "policy"), processes, strict=False):
-            router.wait_ready(f"http://127.0.0.1:{PORTS[name]}/readyz", p, 120)
-        router.wait_ready(f"http://127.0.0.1:{PORTS['approval']}/graphql?query=%7B__typename%7D",
-                          processes[3])
-        services = []
-        for name in ("credit", "policy", "approval"):
-            url = f"http://127.0.0.1:{PORTS[name]}/graphql"
-            sdl = httpx.post(url, headers=headers, json={"query": "{ _service { sdl } }"},
-                             timeout=30).json()["data"]["_service"]["sdl"]
-            (work / f"{name}.graphql").write_text(sdl)
-            services.append({"name": name, "sdl": f"{name}.graphql", "url": url})
-        (work / "subgraphs.json").write_text(json.dumps(services))
-        router.compose(work / "subgraphs.json", work / "supergraph.graphql")
-        processes.append(router.start_router(work / "supergraph.graphql", PORTS["router"]))
-        router.wait_ready(f"http://127.0.0.1:{PORTS['router']}/readiness", processes[-1])
+        processes, _ = router.serve_composed(apps, work, env, headers, PORTS["router"])
+    except BaseException:
+        router.stop([whole])
+        raise
+    processes.append(whole)
+    try:
+        router.wait_ready(f"http://127.0.0.1:{PORTS['all']}/readyz", whole, 120)
 
         single = await Connection("127.0.0.1", PORTS["all"], "/graphql", headers).open()
         routed = await Connection("127.0.0.1", PORTS["router"], "/graphql", headers).open()

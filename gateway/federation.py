@@ -51,6 +51,7 @@ from graphql import (
     ObjectTypeDefinitionNode,
     SchemaDefinitionNode,
     StringValueNode,
+    TypeDefinitionNode,
     TypeNode,
     UnionTypeDefinitionNode,
     parse,
@@ -124,8 +125,7 @@ class _Monolith:
         for d in self.document.definitions:
             if isinstance(d, SchemaDefinitionNode):
                 self.schema_node = d
-            elif hasattr(d, "fields") or hasattr(d, "types") or hasattr(d, "values") or (
-                    d.kind == "scalar_type_definition"):
+            elif isinstance(d, TypeDefinitionNode):
                 self.types[d.name.value] = d
             else:
                 self.directives.append(d)

@@ -104,3 +104,40 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
             p.wait(timeout=15)
         except subprocess.TimeoutExpired:
             p.kill()
+
+
+def serve_composed(apps: Mapping[str, tuple[str, int]], work: Path, env: Mapping[str, str],
+                   headers: Mapping[str, str], router_port: int,
+                   ) -> tuple[list[subprocess.Popen[bytes]], str]:
+    """Start each subgraph (name → ASGI app and port), compose the SDL they report in
+    ``_service`` into ``work/supergraph.graphql`` and start Hive Gateway over it.
+
+    Returns the processes (to ``stop``) and the router's URL. What a subgraph reports,
+    not a file, is composed: the test of what runs. ``/healthz`` or, for an app without
+    one, a ``{__typename}`` query tells a subgraph is up.
+    """
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        urls = {}
+        for name, (app, port) in apps.items():
+            processes.append(start_subgraph(name, port, env, app=app))
+            urls[name] = f"http://127.0.0.1:{port}/graphql"
+        for (name, (app, _)), process in zip(apps.items(), processes, strict=True):
+            probe = ("/healthz" if app == "gateway.asgi:app"
+                     else "/graphql?query=%7B__typename%7D")
+            wait_ready(urls[name].replace("/graphql", probe), process, 120)
+        listed = []
+        for name, url in urls.items():
+            answer = httpx.post(url, json={"query": "{ _service { sdl } }"},
+                                headers=dict(headers), timeout=30)
+            answer.raise_for_status()
+            (work / f"{name}.graphql").write_text(answer.json()["data"]["_service"]["sdl"])
+            listed.append({"name": name, "sdl": f"{name}.graphql", "url": url})
+        (work / "subgraphs.json").write_text(json.dumps(listed))
+        compose(work / "subgraphs.json", work / "supergraph.graphql")
+        processes.append(start_router(work / "supergraph.graphql", router_port))
+        wait_ready(f"http://127.0.0.1:{router_port}/readiness", processes[-1])
+    except BaseException:
+        stop(processes)
+        raise
+    return processes, f"http://127.0.0.1:{router_port}/graphql"

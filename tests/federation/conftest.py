@@ -8,7 +8,6 @@ SDL composed by @theguild/federation-composition, and Hive Gateway in front of t
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,13 +30,12 @@ MATTER = "FISCAL_FUNDS"
 @dataclass
 class Federation:
     router: str
-    subgraphs: dict[str, str]
     applicants: dict[str, str]  # role in the tests → USCC
     client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60))
 
     def post(self, query: str, variables: dict[str, Any] | None = None, *,
-             headers: dict[str, str], url: str | None = None) -> httpx.Response:
-        return self.client.post(url or self.router, headers=headers,
+             headers: dict[str, str]) -> httpx.Response:
+        return self.client.post(self.router, headers=headers,
                                 json={"query": query, "variables": variables or {}})
 
 
@@ -65,12 +63,6 @@ async def applicants(db: Database) -> dict[str, str]:
     return {"blocked": blocked, "clear": clear, "red": red}
 
 
-def _sdl(url: str, headers: dict[str, str]) -> str:
-    response = httpx.post(url, json={"query": "{ _service { sdl } }"}, headers=headers, timeout=30)
-    assert response.status_code == 200, response.text
-    return str(response.json()["data"]["_service"]["sdl"])
-
-
 @pytest.fixture(scope="session")
 def federation(settings: Settings, applicants: dict[str, str],
                tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federation]:
@@ -91,30 +83,13 @@ def federation(settings: Settings, applicants: dict[str, str],
         "CREDIT_GRAPH_AUDIT_WRITE": "request",
         "APPROVAL_APPLICATIONS_FILE": str(work / "applications.json"),
     }
-    processes: list[subprocess.Popen[bytes]] = []
-    urls: dict[str, str] = {}
+    apps = {"credit": ("gateway.asgi:app", free_port()),
+            "policy": ("gateway.asgi:app", free_port()),
+            "approval": ("tests.federation.approval:app", free_port())}
+    processes, url = router.serve_composed(apps, work, env, bearer(settings), free_port())
+    federation = Federation(url, applicants)
     try:
-        for name, app in (("credit", "gateway.asgi:app"), ("policy", "gateway.asgi:app"),
-                          ("approval", "tests.federation.approval:app")):
-            port = free_port()
-            processes.append(router.start_subgraph(name, port, env, app=app))
-            urls[name] = f"http://127.0.0.1:{port}/graphql"
-        for name, process in zip(urls, processes, strict=True):
-            ready = urls[name].replace("/graphql", "/healthz" if name != "approval" else
-                                       "/graphql?query=%7B__typename%7D")
-            router.wait_ready(ready, process)
-        headers = bearer(settings)
-        services = []
-        for name, url in urls.items():
-            (work / f"{name}.graphql").write_text(_sdl(url, headers))
-            services.append({"name": name, "sdl": f"{name}.graphql", "url": url})
-        (work / "subgraphs.json").write_text(json.dumps(services))
-        router.compose(work / "subgraphs.json", work / "supergraph.graphql")
-        port = free_port()
-        processes.append(router.start_router(work / "supergraph.graphql", port))
-        router.wait_ready(f"http://127.0.0.1:{port}/readiness", processes[-1])
-        federation = Federation(f"http://127.0.0.1:{port}/graphql", urls, applicants)
         yield federation
-        federation.client.close()
     finally:
+        federation.client.close()
         router.stop(processes)
