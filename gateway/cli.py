@@ -366,8 +366,14 @@ def federation_up(
 ) -> None:
     """Serve the credit and policy subgraphs as separate processes and Hive Gateway in front
     of them on 127.0.0.1 (ports from deploy/federation/subgraphs.json); Ctrl-C stops all."""
+    import signal
+
     from gateway import router
 
+    def terminated(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # stop the children as Ctrl-C does
+
+    signal.signal(signal.SIGTERM, terminated)
     processes = []
     try:
         for service in router.services():
