@@ -5,6 +5,8 @@ from __future__ import annotations
 import urllib.parse
 from typing import Any
 
+import pytest
+
 from gateway.db import Database
 from gateway.settings import Settings
 from tests.conftest import government_token
@@ -158,3 +160,26 @@ async def test_bookmarks_travel_through_the_router(
     listed = federation.post(CONSENTS, {"s": p["id"], "r": False},
                              headers={**me, "X-Credit-Bookmarks": bookmarks})
     assert consent in {c["id"] for c in _data(listed)["consents"]}
+
+
+def test_the_router_listens_on_loopback_only(federation: Federation) -> None:
+    import socket
+
+    port = int(federation.router.rsplit(":", 1)[1].split("/")[0])
+    addresses = {a for a in socket.gethostbyname_ex(socket.gethostname())[2]
+                 if not a.startswith("127.")}
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:  # the address of the default route's interface; nothing is sent
+            probe.connect(("10.255.255.255", 1))
+            addresses.add(probe.getsockname()[0])
+        except OSError:
+            pass
+    addresses.discard("0.0.0.0")
+    if not addresses:
+        pytest.skip("this machine has no address but loopback")
+    for address in addresses:
+        with socket.socket() as s, pytest.raises(OSError):
+            s.settimeout(2)
+            s.connect((address, port))
+    with socket.create_connection(("127.0.0.1", port), timeout=2):
+        pass
