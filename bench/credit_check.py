@@ -274,15 +274,21 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         gateway.wait(timeout=20)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
+def arguments(description: str | None, requests: int) -> argparse.ArgumentParser:
+    """The options every bench over this dataset takes."""
+    parser = argparse.ArgumentParser(description=description,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--subjects", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--today", default="2026-11-25", help="the dataset's reference date")
-    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--requests", type=int, default=requests)
     parser.add_argument("--batch-runs", type=int, default=15)
     parser.add_argument("--matter", default="ADMINISTRATIVE_LICENSING")
+    return parser
+
+
+def main() -> None:
+    parser = arguments(__doc__, requests=3000)
     parser.add_argument("--headers", help="JSON object of HTTP headers (default: a minted token)")
     parser.add_argument("--prepare-only", action="store_true", help="load the dataset and stop")
     args = parser.parse_args()

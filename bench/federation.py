@@ -32,6 +32,7 @@ from typing import Any
 from bench.credit_check import (
     JWT_SECRET,
     ROOT,
+    arguments,
     bench_headers,
     bench_settings,
     ensure_dataset,
@@ -174,15 +175,7 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--subjects", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=2018)
-    parser.add_argument("--today", default="2026-11-25", help="the dataset's reference date")
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--batch-runs", type=int, default=15)
-    parser.add_argument("--matter", default="ADMINISTRATIVE_LICENSING")
-    args = parser.parse_args()
+    args = arguments(__doc__, requests=2000).parse_args()
     work = ROOT / "var" / "bench" / "federation"
     work.mkdir(parents=True, exist_ok=True)
     results = asyncio.run(run(args, work))

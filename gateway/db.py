@@ -81,12 +81,14 @@ class Database:
     def after(self, bookmarks: Iterable[str]) -> Database:
         """A view whose queries first wait for ``bookmarks``: writes another replica made
         (read-your-writes across stateless replicas, the client carrying the bookmarks)."""
+        values = [b for b in bookmarks if b]
+        if not values:
+            return self  # nothing to wait for beyond this process's own writes
         return Database(self.driver, self.database,
                         read_routing=self._read_routing is RoutingControl.READ,
                         timeout_s=self._timeout,
                         bookmarks=AsyncGraphDatabase.bookmark_manager(
-                            initial_bookmarks=Bookmarks.from_raw_values([b for b in bookmarks
-                                                                         if b])))
+                            initial_bookmarks=Bookmarks.from_raw_values(values)))
 
     async def bookmarks(self) -> list[str]:
         """The bookmarks of the last writes this view saw, to hand to a client."""

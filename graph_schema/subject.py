@@ -91,11 +91,9 @@ class Subject:
                       "status. Checks of many subjects in one request share one query.")
     async def credit_check(self, info: Info[Context, None], matter: MatterType,
                            as_of: Date | None = None) -> CreditCheckRef:
-        from resolvers.credit_check import check_subject, selects
+        from resolvers.credit_check import subject_credit_check  # served by it directly
 
-        related = selects(info._raw_info, "relatedParties")
-        return await check_subject(  # type: ignore[return-value]
-            info.context, str(self.id), matter, as_of, related=related)
+        return await subject_credit_check(self, info._raw_info, matter, as_of)  # type: ignore[return-value]
 
     @strawberry.field(description="Roles in both directions: a person's posts, an "
                       "organisation's officers. With `asOf`, only roles held on that date.")

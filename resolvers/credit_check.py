@@ -258,7 +258,7 @@ async def _credit_check_batch(
     )
 
 
-async def _subject_credit_check(
+async def subject_credit_check(
     subject: Any, info: GraphQLResolveInfo, matter: MatterType,
     asOf: dt.date | None = None,  # noqa: N803
 ) -> Plain:
@@ -278,4 +278,4 @@ def install_fast_resolvers(schema: strawberry.Schema) -> None:
     for name in ("Organization", "Person"):
         subject = core.type_map.get(name)
         if subject is not None and "creditCheck" in subject.fields:  # type: ignore[union-attr]
-            subject.fields["creditCheck"].resolve = _subject_credit_check  # type: ignore[union-attr]
+            subject.fields["creditCheck"].resolve = subject_credit_check  # type: ignore[union-attr]

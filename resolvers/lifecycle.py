@@ -457,20 +457,14 @@ class LifecycleMutation:
             raise Conflict(
                 "only a rejected or maintained objection can be appealed", status=o["status"]
             )
-        await ctx.db.write(
-            cypher.REOPEN_FOR_APPEAL, {"id": o["id"], "on": day, "note": statement}, op="objection"
-        )
-        await ctx.db.write(
-            cypher.ENTRY_EVENT,
-            {
-                "entryId": o["entryId"],
-                "now": ctx.now,
-                "actor": _actor(viewer),
-                "change": "DISPUTED",
-                "reason": f"appeal of objection {o['id']}",
-            },
-            op="objection",
-        )
+
+        async def work(tx: Transaction) -> None:  # the reopening and its entry event, or neither
+            await tx.run(cypher.REOPEN_FOR_APPEAL, {"id": o["id"], "on": day, "note": statement})
+            await tx.run(cypher.ENTRY_EVENT, {
+                "entryId": o["entryId"], "now": ctx.now, "actor": _actor(viewer),
+                "change": "DISPUTED", "reason": f"appeal of objection {o['id']}"})
+
+        await ctx.db.transaction(work, op="objection")
         return objection_plain(await _objection(ctx, o["id"]), ctx.today)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Decide an appeal; an overturned outcome goes to correction.")

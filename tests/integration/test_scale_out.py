@@ -62,6 +62,7 @@ async def test_a_write_leaves_bookmarks_that_a_fresh_view_waits_for(
     await db.write("MATCH (p:BookmarkProbe) DETACH DELETE p")
     with pytest.raises(InvalidInput):
         await db.after(["not-a-bookmark"]).read("RETURN 1")
+    assert db.after(["", ""]) is db  # an empty header waits for nothing more
 
 
 async def test_a_mutation_answers_with_bookmarks_a_client_sends_back(
