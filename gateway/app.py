@@ -23,19 +23,25 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gateway.audit import AuditWriter
-from gateway.auth import TokenVerifier
+from gateway.auth import TokenVerifier, Viewer
 from gateway.context import Context, read_consents, read_purpose
 from gateway.db import Database
 from gateway.errors import CreditGraphError
 from gateway.explore import routes as explore_routes
 from gateway.federation import subgraph
-from gateway.graphql_http import BOOKMARKS_HEADER, GraphQLEndpoint, json_response
-from gateway.limits import RateLimiter, cost_limit_rule, depth_limit_rule, rate_limited
+from gateway.graphql_http import BOOKMARKS_HEADER, GraphQLEndpoint
+from gateway.limits import DocumentLimits, RateLimiter, rate_limited
+from gateway.responses import json_response
 from gateway.settings import Settings
 from graph_schema.migrate import migrate, pending
 from resolvers.public import public_schema
 
 log = logging.getLogger("credit_graph")
+
+# How uvicorn serves the app. It would otherwise take X-Forwarded-For from any loopback
+# peer as the client's address; the caller's address is the direct peer unless
+# CREDIT_GRAPH_PUBLIC_CLIENT_HEADER names the header a proxy in front writes.
+SERVER_OPTIONS: dict[str, Any] = {"proxy_headers": False}
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None,
@@ -70,9 +76,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
             if db is None:
                 await database.close()
 
-    async def government_context(request: Request, document: DocumentNode,
+    async def government_context(request: Request, viewer: Viewer, document: DocumentNode,
                                  operation: str | None) -> Context:
-        viewer = await verifier.authenticate(request)  # Unauthenticated → HTTP 401
         database: Database = state["db"]
         bookmarks = request.headers.get(BOOKMARKS_HEADER)
         if bookmarks:  # a write made through another replica: wait for it
@@ -82,22 +87,37 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                        operation_name=operation or _operation_name(document),
                        audit_writer=audit)
 
-    async def public_context(request: Request, document: DocumentNode,
+    async def public_context(request: Request, _: None, document: DocumentNode,
                              operation: str | None) -> Context:
         return Context(state["db"], settings, request)
 
     government_rules: list[type[ASTValidationRule]] = []
     if not settings.introspection:
         government_rules.append(NoSchemaIntrospectionCustomRule)
-    graphql = GraphQLEndpoint(subgraph(settings.subgraph).schema, government_context,
-                              graphiql=settings.graphiql, extra_rules=government_rules,
-                              cache_size=settings.document_cache_size)
-    public_rules = [depth_limit_rule(settings.public_max_depth),
-                    cost_limit_rule(settings.public_max_cost, settings.public_max_page)]
+    graphql = GraphQLEndpoint(
+        subgraph(settings.subgraph).schema, government_context,
+        admit=verifier.authenticate,  # before the body is read: no token, HTTP 401
+        limits=DocumentLimits(max_tokens=settings.max_tokens,
+                              max_source=settings.max_request_bytes,
+                              max_depth=settings.max_depth, max_fields=settings.max_fields,
+                              max_page=settings.max_batch),
+        max_body=settings.max_request_bytes, max_list=settings.max_batch,
+        graphiql=settings.graphiql, extra_rules=government_rules,
+        cache_size=settings.document_cache_size)
+    public_rules: list[type[ASTValidationRule]] = []
     if not settings.public_introspection:
         public_rules.append(NoSchemaIntrospectionCustomRule)
-    public = GraphQLEndpoint(public_schema()._schema, public_context, graphiql=settings.graphiql,
-                             extra_rules=public_rules, cache_size=settings.document_cache_size)
+    public = GraphQLEndpoint(
+        public_schema()._schema, public_context,
+        limits=DocumentLimits(max_tokens=settings.public_max_tokens,
+                              max_source=settings.public_max_request_bytes,
+                              max_depth=settings.public_max_depth,
+                              max_fields=settings.public_max_fields,
+                              max_cost=settings.public_max_cost,
+                              max_page=settings.public_max_page),
+        max_body=settings.public_max_request_bytes, max_list=settings.public_max_page,
+        graphiql=settings.graphiql, extra_rules=public_rules,
+        cache_size=settings.document_cache_size)
     limiter = RateLimiter(settings.public_rate_per_minute)
 
     async def healthz(request: Request) -> Response:

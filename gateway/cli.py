@@ -289,6 +289,8 @@ def serve(
 
     import uvicorn
 
+    from gateway.app import SERVER_OPTIONS
+
     if subgraph is not None:
         os.environ["CREDIT_GRAPH_SUBGRAPH"] = subgraph  # read by every worker's settings
     try:
@@ -296,7 +298,7 @@ def serve(
     except CreditGraphError as exc:
         _fail(exc)
     uvicorn.run("gateway.asgi:app", host=host or settings.host, port=port or settings.port,
-                workers=workers, log_level="info", access_log=False)
+                workers=workers, log_level="info", access_log=False, **SERVER_OPTIONS)
 
 
 @app.command()

@@ -16,10 +16,10 @@ API resolvers use before returning non-public information:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import re
+import unicodedata
 import urllib.parse
 from collections.abc import Iterable
 from functools import cached_property
@@ -69,9 +69,15 @@ def read_purpose(request: Request) -> str | None:
     raw = request.headers.get(PURPOSE_HEADER)
     if raw is None:
         return None
-    with contextlib.suppress(UnicodeError):  # Starlette decodes header bytes as latin-1;
-        raw = raw.encode("latin-1").decode("utf-8")  # raw UTF-8 is common from curl
-    purpose = urllib.parse.unquote(raw).strip()
+    try:  # Starlette decodes header bytes as latin-1; raw UTF-8 is common from curl
+        purpose = urllib.parse.unquote(raw.encode("latin-1").decode("utf-8"),
+                                       errors="strict").strip()
+    except UnicodeError:  # the register must hold what the caller meant, or nothing
+        raise InvalidInput("X-Credit-Purpose must be UTF-8, raw or percent-encoded",
+                           header="X-Credit-Purpose") from None
+    if any(unicodedata.category(c) == "Cc" for c in purpose):
+        raise InvalidInput("X-Credit-Purpose must not hold control characters",
+                           header="X-Credit-Purpose")
     if len(purpose) > MAX_PURPOSE:
         raise InvalidInput(f"the purpose is longer than {MAX_PURPOSE} characters")
     return purpose or None

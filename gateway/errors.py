@@ -78,6 +78,10 @@ class QueryTooComplex(CreditGraphError):
     code = "QUERY_TOO_COMPLEX"
 
 
+class RequestTooLarge(CreditGraphError):
+    code = "REQUEST_TOO_LARGE"
+
+
 class RateLimited(CreditGraphError):
     code = "RATE_LIMITED"
 

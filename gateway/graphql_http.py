@@ -9,9 +9,11 @@ as ``INTERNAL``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import orjson
@@ -20,6 +22,7 @@ from graphql import (
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
+    GraphQLSyntaxError,
     OperationDefinitionNode,
     OperationType,
     execute,
@@ -32,33 +35,17 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.exceptions import StrawberryInputCoercionError
 
-from gateway.errors import CreditGraphError
+from gateway.errors import CreditGraphError, InvalidInput, RequestTooLarge
 from gateway.executor import Executor
+from gateway.limits import DocumentLimits, measure_document, too_complex
+from gateway.responses import bad_request, error_payload, json_response, refusal
 
 log = logging.getLogger("credit_graph.graphql")
 
-ContextFactory = Callable[[Request, DocumentNode, "str | None"], Awaitable[Any]]
-
-
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    raise TypeError
-
-
-def json_response(
-    payload: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
-) -> Response:
-    return Response(
-        orjson.dumps(payload, default=_json_default),
-        status_code=status,
-        media_type="application/json",
-        headers=headers,
-    )
-
-
-def error_payload(err: CreditGraphError) -> dict[str, Any]:
-    return {"errors": [{"message": err.message, "extensions": err.extensions()}]}
+# Who the caller is, established before the request's body is read: a refusal here
+# (HTTP 401) costs the server nothing.
+Admit = Callable[[Request], Awaitable[Any]]
+ContextFactory = Callable[[Request, Any, DocumentNode, "str | None"], Awaitable[Any]]
 
 
 def format_error(error: GraphQLError, default_code: str = "BAD_USER_INPUT") -> dict[str, Any]:
@@ -69,6 +56,8 @@ def format_error(error: GraphQLError, default_code: str = "BAD_USER_INPUT") -> d
         message, extensions = original.message, original.extensions()
     elif isinstance(original, StrawberryInputCoercionError):
         message, extensions = str(original), {"code": "BAD_USER_INPUT"}
+    elif isinstance(original, GraphQLError):  # a value graphql-core refused to coerce
+        message, extensions = error.message, {"code": "BAD_USER_INPUT"}
     elif original is not None:
         log.error("unexpected error at %s", error.path, exc_info=original)
         message, extensions = "internal error", {"code": "INTERNAL"}
@@ -86,37 +75,74 @@ def format_error(error: GraphQLError, default_code: str = "BAD_USER_INPUT") -> d
 
 BOOKMARKS_HEADER = "X-Credit-Bookmarks"
 
+Checked = tuple[DocumentNode | None, list[dict[str, Any]]]
+
+# Documents longer than this are parsed and validated on a worker thread, so that no
+# request holds the event loop while its document is checked; shorter ones (nearly all)
+# are checked in place, which is cheaper than the hand-over.
+INLINE_CHECK_CHARS = 2_000
+_CHECKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphql-check")
+
 
 class DocumentCache:
-    """Parsed and validated documents by query text, least recently used evicted."""
+    """Parsed and validated documents by query text, least recently used evicted.
 
-    def __init__(self, schema: Any, rules: Sequence[type[ASTValidationRule]], size: int) -> None:
+    A document is first held to its ``DocumentLimits`` (linear in its size); only a
+    document within them meets graphql-core's validation rules, some of which cost more
+    than linear time. The cache holds at most ``size`` documents and ``max_chars`` of
+    query text.
+    """
+
+    def __init__(self, schema: Any, rules: Sequence[type[ASTValidationRule]],
+                 limits: DocumentLimits, size: int, max_chars: int = 32_000_000) -> None:
         self._schema = schema
         self._rules = tuple(rules)
+        self._limits = limits
         self._size = size
-        self._entries: OrderedDict[str, tuple[DocumentNode | None, list[dict[str, Any]]]] = (
-            OrderedDict()
-        )
+        self._max_chars = max_chars
+        self._chars = 0
+        self._entries: OrderedDict[str, Checked] = OrderedDict()
 
-    def get(self, query: str) -> tuple[DocumentNode | None, list[dict[str, Any]]]:
+    async def get(self, query: str) -> Checked:
         hit = self._entries.get(query)
         if hit is not None:
             self._entries.move_to_end(query)
             return hit
-        try:
-            document = parse(query)
-        except GraphQLError as exc:
-            entry: tuple[DocumentNode | None, list[dict[str, Any]]] = (
-                None,
-                [format_error(exc, "GRAPHQL_PARSE_FAILED")],
-            )
+        if len(query) > INLINE_CHECK_CHARS:
+            entry = await asyncio.get_running_loop().run_in_executor(_CHECKER, self.check, query)
         else:
-            errors = validate(self._schema, document, self._rules)
-            entry = (document, [format_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors])
-        self._entries[query] = entry
-        if len(self._entries) > self._size:
-            self._entries.popitem(last=False)
+            entry = self.check(query)
+        if query not in self._entries:
+            self._entries[query] = entry
+            self._chars += len(query)
+        while self._entries and (len(self._entries) > self._size
+                                 or self._chars > self._max_chars):
+            old, _ = self._entries.popitem(last=False)
+            self._chars -= len(old)
         return entry
+
+    def check(self, query: str) -> Checked:
+        """Parse, measure and validate ``query``: (document, errors); no document when it
+        could not be parsed."""
+        limits = self._limits
+        if len(query) > limits.max_source:
+            return None, [format_error(too_complex(
+                f"the query is {len(query)} characters long; at most {limits.max_source} "
+                "are allowed", limit="source", max=limits.max_source, actual=len(query)))]
+        try:
+            document = parse(query, max_lexical_tokens=limits.max_tokens,
+                             max_comments=limits.max_tokens)
+        except GraphQLSyntaxError as exc:
+            if "Parsing aborted" in exc.message:  # a parser limit, not a typo
+                limit = "nesting" if "nested too deeply" in exc.message else "tokens"
+                return None, [format_error(too_complex(
+                    f"the query is too large to read: {exc.message}", limit=limit,
+                    max=limits.max_tokens if limit == "tokens" else None))]
+            return None, [format_error(exc, "GRAPHQL_PARSE_FAILED")]
+        errors = measure_document(self._schema, document, limits)
+        if not errors:
+            errors = validate(self._schema, document, self._rules)
+        return document, [format_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors]
 
 
 def operation_type(document: DocumentNode, name: str | None) -> OperationType | None:
@@ -128,6 +154,35 @@ def operation_type(document: DocumentNode, name: str | None) -> OperationType | 
     return None
 
 
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused as soon as it is known to exceed ``limit`` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise RequestTooLarge(f"the request body is larger than {limit} bytes", max=limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise RequestTooLarge(f"the request body is larger than {limit} bytes", max=limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def check_variables(variables: dict[str, Any], max_items: int) -> None:
+    """No list in ``variables`` may be longer than any argument accepts: refused before
+    graphql-core coerces (and the resolver refuses) a hundred thousand items."""
+    stack: list[Any] = [variables]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            if len(value) > max_items:
+                raise InvalidInput(f"a list in the variables holds {len(value)} items; at most "
+                                   f"{max_items} are accepted", max=max_items)
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+
+
 class GraphQLEndpoint:
     """A Starlette endpoint serving one schema."""
 
@@ -136,111 +191,70 @@ class GraphQLEndpoint:
         schema: GraphQLSchema,
         context: ContextFactory,
         *,
+        limits: DocumentLimits,
+        admit: Admit | None = None,
+        max_body: int = 1 << 20,
+        max_list: int = 1000,
         graphiql: bool = False,
         extra_rules: Sequence[type[ASTValidationRule]] = (),
         cache_size: int = 512,
     ) -> None:
         self.schema = schema
-        self._core = schema
-        self._executor = Executor
         self._context = context
+        self._admit = admit
+        self._max_body = max_body
+        self._max_list = max_list
         self._graphiql = graphiql
-        self.documents = DocumentCache(self._core, [*specified_rules, *extra_rules], cache_size)
+        self.documents = DocumentCache(schema, [*specified_rules, *extra_rules], limits,
+                                       cache_size)
 
     async def handle(self, request: Request) -> Response:
+        if request.method == "GET" and self._graphiql and "text/html" in request.headers.get(
+                "accept", ""):
+            return HTMLResponse(GRAPHIQL_HTML)
+        if request.method not in ("GET", "POST"):
+            return bad_request("use GET or POST", 405)
         try:
+            caller = await self._admit(request) if self._admit is not None else None
             if request.method == "GET":
-                if self._graphiql and "text/html" in request.headers.get("accept", ""):
-                    return HTMLResponse(GRAPHIQL_HTML)
                 params: Any = dict(request.query_params)
                 if "variables" in params:
                     params["variables"] = orjson.loads(params["variables"])
-            elif request.method == "POST":
-                params = orjson.loads(await request.body())
             else:
-                return json_response(
-                    {
-                        "errors": [
-                            {"message": "use GET or POST", "extensions": {"code": "BAD_REQUEST"}}
-                        ]
-                    },
-                    405,
-                )
+                params = orjson.loads(await read_body(request, self._max_body))
         except orjson.JSONDecodeError:
-            return json_response(
-                {
-                    "errors": [
-                        {
-                            "message": "the body is not valid JSON",
-                            "extensions": {"code": "BAD_REQUEST"},
-                        }
-                    ]
-                },
-                400,
-            )
+            return bad_request("the body is not valid JSON")
+        except CreditGraphError as exc:
+            return refusal(exc)
         if not isinstance(params, dict) or not isinstance(params.get("query"), str):
-            return json_response(
-                {
-                    "errors": [
-                        {
-                            "message": "a query string is required",
-                            "extensions": {"code": "BAD_REQUEST"},
-                        }
-                    ]
-                },
-                400,
-            )
+            return bad_request("a query string is required")
         variables = params.get("variables")
         operation_name = params.get("operationName")
         if variables is not None and not isinstance(variables, dict):
-            return json_response(
-                {
-                    "errors": [
-                        {
-                            "message": "variables must be an object",
-                            "extensions": {"code": "BAD_REQUEST"},
-                        }
-                    ]
-                },
-                400,
-            )
-        document, errors = self.documents.get(params["query"])
+            return bad_request("variables must be an object")
+        if operation_name is not None and not isinstance(operation_name, str):
+            return bad_request("operationName must be a string")
+        try:
+            check_variables(variables or {}, self._max_list)
+        except CreditGraphError as exc:  # like a variable that does not coerce: HTTP 200
+            return json_response(error_payload(exc))
+        document, errors = await self.documents.get(params["query"])
         if document is None or errors:
             return json_response({"errors": errors}, 400 if document is None else 200)
         op = operation_type(document, operation_name)
         if request.method == "GET" and op is not OperationType.QUERY:
-            return json_response(
-                {
-                    "errors": [
-                        {
-                            "message": "only queries may use GET",
-                            "extensions": {"code": "BAD_REQUEST"},
-                        }
-                    ]
-                },
-                405,
-            )
+            return bad_request("only queries may use GET", 405)
         try:
-            context = await self._context(request, document, operation_name)
+            context = await self._context(request, caller, document, operation_name)
         except CreditGraphError as exc:
-            status = (
-                401
-                if exc.code == "UNAUTHENTICATED"
-                else 403
-                if exc.code in {"FORBIDDEN", "PURPOSE_REQUIRED"}
-                else 429
-                if exc.code == "RATE_LIMITED"
-                else 400
-            )
-            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-            return json_response(error_payload(exc), status, headers)
+            return refusal(exc)
         result = execute(
-            self._core,
+            self.schema,
             document,
             context_value=context,
             variable_values=variables,
             operation_name=operation_name,
-            executor_class=self._executor,
+            executor_class=Executor,
         )
         if is_awaitable(result):
             result = await result  # type: ignore[misc]

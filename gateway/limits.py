@@ -1,10 +1,24 @@
-"""Limits for anonymous traffic on the public portal.
+"""Limits on what one request may ask for, checked before any work is done for it.
 
-Depth and cost are graphql-core validation rules, so they run once per distinct
-document and are cached with it; page sizes are checked by the resolvers; the
-rate limit is a token bucket per client address, in front of the endpoint so
-that even unparsable requests count. Every refusal carries a stable code:
-``QUERY_TOO_COMPLEX`` (HTTP 200, a GraphQL error) or ``RATE_LIMITED`` (HTTP 429).
+A document is measured once, before graphql-core's own validation rules run, in time
+and memory linear in its size: the fragment graph is walked with memoisation (a
+fragment spread twice is measured once), so a document of fragments that double at
+every level costs what its text costs, not what its expansion would. The measures:
+
+- ``tokens`` and ``source``: lexical tokens and characters, enforced by the parser
+  while it reads;
+- ``nesting``: selection sets inside one another, fragments included;
+- ``depth``: fields inside one another (introspection fields are not counted);
+- ``fields``: field selections with every fragment spread expanded, ``__typename``
+  included: the work execution would do;
+- ``cost`` (the public portal): composite fields, each times the length of every list
+  it sits in; a ``first`` argument sets the length of the next list below it, and a
+  ``first`` given by a variable counts as the largest page, whatever its default.
+
+Every refusal is ``QUERY_TOO_COMPLEX`` with ``limit``, ``max`` and ``actual``. Page
+sizes are checked by the resolvers; the rate limit is a token bucket per client
+address, in front of the endpoint so that even unparsable requests count
+(``RATE_LIMITED``, HTTP 429).
 """
 
 from __future__ import annotations
@@ -13,11 +27,13 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from graphql import (
-    ASTValidationRule,
+    DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLInterfaceType,
@@ -25,12 +41,11 @@ from graphql import (
     GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
-    ValidationRule,
     VariableNode,
     get_named_type,
 )
@@ -38,96 +53,140 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.errors import QueryTooComplex, RateLimited
-from gateway.graphql_http import error_payload, json_response
+from gateway.responses import refusal
 
 DEFAULT_LIST_SIZE = 10  # assumed length of a list field without a `first` argument
+_CAP = 2**53  # measures saturate here: a refusal needs no exact astronomical figure
 
 
-def _too_complex(message: str, node: Any, **details: Any) -> GraphQLError:
+@dataclass(frozen=True, slots=True)
+class DocumentLimits:
+    """What one document may hold; None means not limited."""
+
+    max_tokens: int
+    max_source: int  # characters of query text
+    max_nesting: int = 64
+    max_depth: int | None = None
+    max_fields: int | None = None
+    max_cost: int | None = None
+    max_page: int = 50  # the page a `first` given by a variable may ask for
+
+
+def too_complex(message: str, node: Any = None, **details: Any) -> GraphQLError:
     return GraphQLError(message, node, extensions={"code": QueryTooComplex.code, **details})
 
 
+class _Measure(NamedTuple):
+    depth: int
+    cost: int
+    fields: int
+    height: int  # selection sets inside one another, this one included
+
+
+_NOTHING = _Measure(0, 0, 0, 0)
+
+
+class _TooNested(Exception):
+    pass
+
+
 class _Walker:
-    """Walks an operation with its fragments; introspection fields are not counted."""
+    """Measures selection sets; fragments are measured once per (name, pending page)."""
 
-    def __init__(self, context: ValidationContext, max_page: int) -> None:
-        self.context = context
-        self.schema = context.schema
-        self.max_page = max_page
+    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
+                 limits: DocumentLimits) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.max_page = limits.max_page
+        self.max_nesting = limits.max_nesting
+        self._memo: dict[tuple[str, int | None], _Measure] = {}
+        self._active: set[str] = set()  # fragments being measured: a cycle ends here
 
-    def _selections(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None,
-                    seen: frozenset[str]) -> list[tuple[FieldNode, GraphQLNamedType | None]]:
-        """The fields of a selection set with fragments inlined (cycles cut)."""
-        out: list[tuple[FieldNode, GraphQLNamedType | None]] = []
-        for sel in selection_set.selections if selection_set else ():
+    def selection_set(self, node: SelectionSetNode | None, parent: GraphQLNamedType | None,
+                      pending: int | None, level: int) -> _Measure:
+        if node is None:
+            return _NOTHING
+        if level > self.max_nesting:
+            raise _TooNested
+        depth = cost = fields = height = 0
+        for sel in node.selections:
             if isinstance(sel, FieldNode):
-                out.append((sel, parent))
+                m = self.field(sel, parent, pending, level)
             elif isinstance(sel, InlineFragmentNode):
                 cond = sel.type_condition
                 t = self.schema.get_type(cond.name.value) if cond else parent
-                out += self._selections(sel.selection_set, t, seen)
-            elif isinstance(sel, FragmentSpreadNode) and sel.name.value not in seen:
-                frag = self.context.get_fragment(sel.name.value)
-                if frag is not None:
-                    t = self.schema.get_type(frag.type_condition.name.value)
-                    out += self._selections(frag.selection_set, t, seen | {sel.name.value})
-        return out
-
-    def depth(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None,
-              seen: frozenset[str] = frozenset()) -> int:
-        deepest = 0
-        for field, owner in self._selections(selection_set, parent, seen):
-            if field.name.value.startswith("__"):
+                m = self.selection_set(sel.selection_set, t, pending, level + 1)
+            elif isinstance(sel, FragmentSpreadNode):
+                m = self.spread(sel.name.value, pending, level)
+            else:  # pragma: no cover - the three kinds of selection
                 continue
-            _, child = self._field(owner, field)
-            deepest = max(deepest, 1 + self.depth(field.selection_set, child, seen))
-        return deepest
+            depth = max(depth, m.depth)
+            cost = min(_CAP, cost + m.cost)
+            fields = min(_CAP, fields + m.fields)
+            height = max(height, m.height)
+        return _Measure(depth, cost, fields, height + 1)
 
-    def _field(self, owner: GraphQLNamedType | None, field: FieldNode
-               ) -> tuple[Any, GraphQLNamedType | None]:
-        if not isinstance(owner, GraphQLObjectType | GraphQLInterfaceType):
-            return None, None
-        definition = owner.fields.get(field.name.value)
-        if definition is None:
-            return None, None
-        return definition, get_named_type(definition.type)
+    def spread(self, name: str, pending: int | None, level: int) -> _Measure:
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self._active:  # unknown or cyclic: validation says so
+            return _NOTHING
+        key = (name, pending)
+        known = self._memo.get(key)
+        if known is not None:
+            if level + known.height > self.max_nesting:
+                raise _TooNested
+            return known
+        self._active.add(name)
+        try:
+            parent = self.schema.get_type(fragment.type_condition.name.value)
+            known = self.selection_set(fragment.selection_set, parent, pending, level + 1)
+        finally:
+            self._active.discard(name)
+        self._memo[key] = known
+        return known
 
-    def _first(self, field: FieldNode, definition: Any,
-               variables: dict[str, Any]) -> int | None:
-        """The page size a field asks for: literal, variable default or worst case, or the
-        argument's default; None when the field takes no ``first``."""
-        if definition is None or "first" not in definition.args:
+    def field(self, node: FieldNode, parent: GraphQLNamedType | None, pending: int | None,
+              level: int) -> _Measure:
+        if node.name.value.startswith("__"):  # introspection: counted as work, not as depth
+            sub = self.selection_set(node.selection_set, None, None, level + 1)
+            return _Measure(0, 0, min(_CAP, 1 + sub.fields), sub.height)
+        if node.selection_set is None:
+            return _Measure(1, 0, 1, 0)
+        definition = _definition(parent, node)
+        if definition is None:  # unknown field: validation says so
+            sub = self.selection_set(node.selection_set, None, None, level + 1)
+            return _Measure(1 + sub.depth, 0, min(_CAP, 1 + sub.fields), sub.height)
+        child = get_named_type(definition.type)
+        first = self._first(node, definition)
+        carry = first if first is not None else pending
+        if _is_list(definition.type):
+            size = carry if carry is not None else DEFAULT_LIST_SIZE
+            sub = self.selection_set(node.selection_set, child, None, level + 1)
+            cost = min(_CAP, 1 + size * sub.cost)
+        else:
+            sub = self.selection_set(node.selection_set, child, carry, level + 1)
+            cost = min(_CAP, 1 + sub.cost)
+        return _Measure(1 + sub.depth, cost, min(_CAP, 1 + sub.fields), sub.height)
+
+    def _first(self, node: FieldNode, definition: Any) -> int | None:
+        """The page size a field asks for: a literal, the largest page for a variable, or
+        the argument's default; None when the field takes no ``first``."""
+        if "first" not in definition.args:
             return None
-        for arg in field.arguments or ():
+        for arg in node.arguments or ():
             if arg.name.value == "first":
                 if isinstance(arg.value, IntValueNode):
-                    return max(0, int(arg.value.value))
+                    return min(_CAP, max(0, int(arg.value.value)))
                 if isinstance(arg.value, VariableNode):
-                    default = variables.get(arg.value.name.value)
-                    return default if isinstance(default, int) else self.max_page
+                    return self.max_page
         default = definition.args["first"].default_value
         return default if isinstance(default, int) else self.max_page
 
-    def cost(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None,
-             variables: dict[str, Any], pending: int | None = None,
-             seen: frozenset[str] = frozenset()) -> int:
-        """Composite fields cost 1 each, times the length of every list they sit in. A
-        ``first`` argument sets the length of the next list below it (connections)."""
-        total = 0
-        for field, owner in self._selections(selection_set, parent, seen):
-            if field.name.value.startswith("__"):
-                continue
-            definition, child = self._field(owner, field)
-            if field.selection_set is None or definition is None:
-                continue
-            first = self._first(field, definition, variables)
-            carry = first if first is not None else pending
-            if _is_list(definition.type):
-                size = carry if carry is not None else DEFAULT_LIST_SIZE
-                total += 1 + size * self.cost(field.selection_set, child, variables, None, seen)
-            else:
-                total += 1 + self.cost(field.selection_set, child, variables, carry, seen)
-        return total
+
+def _definition(owner: GraphQLNamedType | None, node: FieldNode) -> Any:
+    if not isinstance(owner, GraphQLObjectType | GraphQLInterfaceType):
+        return None
+    return owner.fields.get(node.name.value)
 
 
 def _is_list(t: Any) -> bool:
@@ -136,43 +195,37 @@ def _is_list(t: Any) -> bool:
     return isinstance(t, GraphQLList)
 
 
-def _root(context: ValidationContext, node: OperationDefinitionNode) -> GraphQLNamedType | None:
-    return context.schema.get_root_type(node.operation)
-
-
-def _variable_defaults(node: OperationDefinitionNode) -> dict[str, Any]:
-    out = {}
-    for var in node.variable_definitions or ():
-        if isinstance(var.default_value, IntValueNode):
-            out[var.variable.name.value] = int(var.default_value.value)
-    return out
-
-
-def depth_limit_rule(max_depth: int) -> type[ASTValidationRule]:
-    class DepthLimitRule(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            depth = _Walker(self.context, 0).depth(node.selection_set, _root(self.context, node))
-            if depth > max_depth:
-                self.report_error(_too_complex(
-                    f"the query is {depth} levels deep; at most {max_depth} are allowed", node,
-                    limit="depth", max=max_depth, actual=depth))
-
-    return DepthLimitRule
-
-
-def cost_limit_rule(max_cost: int, max_page: int) -> type[ASTValidationRule]:
-    class CostLimitRule(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            walker = _Walker(self.context, max_page)
-            cost = walker.cost(node.selection_set, _root(self.context, node),
-                               _variable_defaults(node))
-            if cost > max_cost:
-                self.report_error(_too_complex(
-                    f"the query may cost {cost}; at most {max_cost} is allowed (ask for fewer "
-                    "items or fewer nested lists)", node, limit="cost", max=max_cost,
-                    actual=cost))
-
-    return CostLimitRule
+def measure_document(schema: GraphQLSchema, document: DocumentNode,
+                     limits: DocumentLimits) -> list[GraphQLError]:
+    """Every limit an operation of ``document`` exceeds, as coded errors; [] when within."""
+    fragments = {d.name.value: d for d in document.definitions
+                 if isinstance(d, FragmentDefinitionNode)}
+    walker = _Walker(schema, fragments, limits)
+    errors: list[GraphQLError] = []
+    for op in document.definitions:
+        if not isinstance(op, OperationDefinitionNode):
+            continue
+        try:
+            m = walker.selection_set(op.selection_set, schema.get_root_type(op.operation),
+                                     None, 1)
+        except _TooNested:
+            errors.append(too_complex(
+                f"selections are nested more than {limits.max_nesting} levels deep "
+                "(fragments included)", op, limit="nesting", max=limits.max_nesting))
+            continue
+        checks = (("depth", limits.max_depth, m.depth,
+                   "the query is {actual} levels deep; at most {max} are allowed"),
+                  ("fields", limits.max_fields, m.fields,
+                   "the query selects {actual} fields with its fragments expanded; at most "
+                   "{max} are allowed"),
+                  ("cost", limits.max_cost, m.cost,
+                   "the query may cost {actual}; at most {max} is allowed (ask for fewer "
+                   "items or fewer nested lists)"))
+        for limit, most, actual, message in checks:
+            if most is not None and actual > most:
+                errors.append(too_complex(message.format(actual=actual, max=most), op,
+                                          limit=limit, max=most, actual=actual))
+    return errors
 
 
 def check_page(first: int, max_page: int) -> int:
@@ -224,14 +277,11 @@ def client_address(request: Request, header: str | None) -> str:
 def rate_limited(handle: Callable[[Request], Awaitable[Response]], limiter: RateLimiter,
                  header: str | None) -> Callable[[Request], Awaitable[Response]]:
     """Wrap an endpoint: over the limit is HTTP 429 with ``Retry-After``."""
-
     async def limited(request: Request) -> Response:
         wait = limiter.take(client_address(request, header))
         if wait > 0:
-            err = RateLimited("too many requests from this address; slow down",
-                              retry_after_s=math.ceil(wait))
-            return json_response(error_payload(err), 429,
-                                 {"Retry-After": str(math.ceil(wait))})
+            return refusal(RateLimited("too many requests from this address; slow down",
+                                       retry_after_s=math.ceil(wait)))
         return await handle(request)
 
     return limited

@@ -66,7 +66,7 @@ def start_subgraph(name: str, port: int, env: Mapping[str, str] | None = None,
     environment = {**os.environ, **(env or {}), "CREDIT_GRAPH_SUBGRAPH": name}
     return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--no-access-log"],
+         "--log-level", "warning", "--no-access-log", "--no-proxy-headers"],
         cwd=FEDERATION_DIR.parent.parent, env=environment)
 
 

@@ -70,6 +70,11 @@ class Settings:
     introspection: bool = True
     max_batch: int = 1000
     document_cache_size: int = 512
+    # what one request to /graphql may hold (gateway/limits.py)
+    max_request_bytes: int = 1 << 20
+    max_tokens: int = 15_000
+    max_depth: int = 16
+    max_fields: int = 2_000
     # what /graphql serves: the whole schema, or one Federation subgraph behind a router
     subgraph: str = "all"
     # tokens (government audience)
@@ -90,6 +95,9 @@ class Settings:
     public_max_depth: int = 8
     public_max_page: int = 50
     public_max_cost: int = 500
+    public_max_request_bytes: int = 16_384
+    public_max_tokens: int = 1_000
+    public_max_fields: int = 500
     public_rate_per_minute: int = 120
     public_introspection: bool = True
     public_client_header: str | None = None  # e.g. x-forwarded-for, set behind a proxy only
@@ -176,6 +184,11 @@ class Settings:
             ),
             max_batch=_int(get("CREDIT_GRAPH_MAX_BATCH", "1000"), "CREDIT_GRAPH_MAX_BATCH"),
             subgraph=subgraph,
+            max_request_bytes=_int(get("CREDIT_GRAPH_MAX_REQUEST_BYTES", str(1 << 20)),
+                                   "CREDIT_GRAPH_MAX_REQUEST_BYTES"),
+            max_tokens=_int(get("CREDIT_GRAPH_MAX_TOKENS", "15000"), "CREDIT_GRAPH_MAX_TOKENS"),
+            max_depth=_int(get("CREDIT_GRAPH_MAX_DEPTH", "16"), "CREDIT_GRAPH_MAX_DEPTH"),
+            max_fields=_int(get("CREDIT_GRAPH_MAX_FIELDS", "2000"), "CREDIT_GRAPH_MAX_FIELDS"),
             jwt_secret=get("CREDIT_GRAPH_JWT_SECRET") or None,
             jwt_algorithms=algorithms,
             jwt_audience=get("CREDIT_GRAPH_JWT_AUDIENCE", "credit-graph"),
@@ -198,6 +211,12 @@ class Settings:
             public_max_cost=_int(
                 get("CREDIT_GRAPH_PUBLIC_MAX_COST", "500"), "CREDIT_GRAPH_PUBLIC_MAX_COST"
             ),
+            public_max_request_bytes=_int(get("CREDIT_GRAPH_PUBLIC_MAX_REQUEST_BYTES", "16384"),
+                                          "CREDIT_GRAPH_PUBLIC_MAX_REQUEST_BYTES"),
+            public_max_tokens=_int(get("CREDIT_GRAPH_PUBLIC_MAX_TOKENS", "1000"),
+                                   "CREDIT_GRAPH_PUBLIC_MAX_TOKENS"),
+            public_max_fields=_int(get("CREDIT_GRAPH_PUBLIC_MAX_FIELDS", "500"),
+                                   "CREDIT_GRAPH_PUBLIC_MAX_FIELDS"),
             public_rate_per_minute=_int(
                 get("CREDIT_GRAPH_PUBLIC_RATE_PER_MINUTE", "120"),
                 "CREDIT_GRAPH_PUBLIC_RATE_PER_MINUTE",

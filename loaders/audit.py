@@ -6,12 +6,11 @@ and it only creates. Nothing in the project sets, removes or deletes one.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from typing import Any
 
 from gateway.db import Database
-from gateway.errors import InvalidInput
+from loaders import cursors
 
 # One statement per request (or per background batch): events with their links.
 INSERT_AUDIT_EVENTS = """
@@ -62,30 +61,14 @@ async def insert_events(db: Database, events: list[dict[str, Any]]) -> int:
     return int(records[0]["written"]) if records else 0
 
 
-def encode_cursor(at: dt.datetime, event_id: str) -> str:
-    return base64.urlsafe_b64encode(f"a:{at.isoformat()}|{event_id}".encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> tuple[dt.datetime | None, str | None]:
-    if cursor is None:
-        return None, None
-    try:
-        kind, rest = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
-        at, event_id = rest.split("|", 1)
-        if kind != "a":
-            raise ValueError
-        return dt.datetime.fromisoformat(at), event_id
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("invalid cursor", value=cursor) from None
-
-
 async def audit_events(db: Database, *, subject_id: str | None = None, sub: str | None = None,
                        dept: str | None = None, start: dt.datetime | None = None,
                        end: dt.datetime | None = None, after: str | None = None,
                        limit: int = 50) -> list[dict[str, Any]]:
     """Events matching every given filter, newest first, ``limit`` at most."""
     anchor = "subject" if subject_id else "sub" if sub else "dept" if dept else "all"
-    after_at, after_id = decode_cursor(after)
+    key = cursors.decode(after, "a", dt.datetime, str)
+    after_at, after_id = key if key else (None, None)
     records = await db.read(
         AUDIT_EVENTS[anchor],
         {"subjectId": subject_id, "sub": sub, "dept": dept, "from": start, "to": end,

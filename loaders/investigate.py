@@ -20,15 +20,11 @@ against consents it has not loaded yet.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-import orjson
-
 from gateway.db import Database
-from gateway.errors import InvalidInput
 from graph_schema.model import (
     CONCERNS,
     DEPARTMENT,
@@ -237,24 +233,6 @@ class RoleFilter(NamedTuple):
         return {"kinds": list(self.kinds) if self.kinds else None, "heldOn": self.as_of}
 
 
-# Cursors: a kind tag and the sort key, as URL-safe base64 of a JSON list.
-
-def encode_cursor(kind: str, *key: Any) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps([kind, *key])).decode()
-
-
-def decode_cursor(cursor: str | None, kind: str, size: int) -> list[Any] | None:
-    if cursor is None:
-        return None
-    try:
-        value = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, orjson.JSONDecodeError):
-        value = None
-    if not isinstance(value, list) or len(value) != size + 1 or value[0] != kind:
-        raise InvalidInput("invalid cursor", value=cursor)
-    return value[1:]
-
-
 class Budget(NamedTuple):
     """The time (seconds, the transaction timeout) and size (rows a scan may collect)."""
 
@@ -320,7 +298,7 @@ async def roles_page(db: Database, subject_id: str, kinds: tuple[str, ...] | Non
                      held: bool | None, on: dt.date, after: list[Any] | None, limit: int,
                      budget: Budget) -> list[dict[str, Any]]:
     """A subject's roles, newest first, ``limit`` at most after the (start, id) cursor."""
-    after_start = dt.date.fromisoformat(after[0]) if after else None
+    after_start = after[0] if after else None
     records = await db.read(ROLES_PAGE, {
         "id": subject_id, "kinds": list(kinds) if kinds else None, "held": held, "on": on,
         "afterStart": after_start, "afterId": after[1] if after else None, "limit": limit},

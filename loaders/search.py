@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import base64
 import re
 from typing import Any
 
 from gateway.db import Database
-from gateway.errors import InvalidInput
 from graph_schema.model import SUBJECT_NAME_INDEX
 from loaders.subject import SUBJECT_MAP
 
@@ -30,22 +28,6 @@ def lucene_text(text: str) -> str:
     """
     words = [_PHRASE_SPECIAL.sub(r"\\\1", w) for w in text.split()]
     return " AND ".join(f'"{w}"' for w in words)
-
-
-def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> int:
-    if cursor is None:
-        return 0
-    try:
-        kind, value = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
-        if kind != "o" or int(value) < 0:
-            raise ValueError
-        return int(value)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("invalid cursor", value=cursor) from None
 
 
 async def search_subjects(db: Database, text: str, kind: str | None, skip: int,

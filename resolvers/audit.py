@@ -16,7 +16,8 @@ from gateway.context import Context
 from gateway.errors import InvalidInput
 from graph_schema.audit import AccessLogEntry, AuditEvent
 from graph_schema.consent import native
-from loaders.audit import audit_events, encode_cursor
+from loaders import cursors
+from loaders.audit import audit_events
 from resolvers.subject import PageInfo, SubjectRef, load_subject, page_size
 
 MAX_PAGE = 200
@@ -60,7 +61,7 @@ async def _page(ctx: Context, first: int, after: str | None,
                 **filters: Any) -> tuple[list[tuple[str, dict[str, Any]]], PageInfo]:
     limit = page_size(first, MAX_PAGE)
     rows = await audit_events(ctx.db, after=after, limit=limit + 1, **filters)
-    page = [(encode_cursor(native(m["at"]), m["id"]), m) for m in rows[:limit]]
+    page = [(cursors.encode("a", native(m["at"]), m["id"]), m) for m in rows[:limit]]
     return page, PageInfo(has_next_page=len(rows) > limit,
                           end_cursor=page[-1][0] if page else None)
 

@@ -12,6 +12,7 @@ Entries are filtered by ``ctx.visible_classes_many`` (管理办法 第十八条/
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Awaitable, Iterable, Mapping
 from typing import Annotated, Any, TypeVar
 
@@ -45,6 +46,7 @@ from graph_schema.investigate_plain import (
 from graph_schema.rules.disclosure import CLASSES, PUBLIC
 from graph_schema.scalars import Date
 from graph_schema.subject import Person, Role, organization_from_map
+from loaders import cursors
 from loaders import investigate as q
 from resolvers.subject import PageInfo, SubjectRef, load_subject, page_size
 
@@ -145,17 +147,17 @@ async def _tenures(info: Info[Context, None], operation: str, ref: SubjectRef, k
                    argument: str, tenure: Tenure | None, kinds: list[RoleKind] | None,
                    on: Any, first: int, after: str | None) -> TenureConnection:
     ctx = info.context
+    key = cursors.decode(after, "t", dt.date, str)
     found = await _start(info, operation, ref)
     if found is None:
         return TenureConnection(edges=[], page_info=_empty_page())
     _kind(found[0], kind, argument)
     limit, budget, day = page_size(first, MAX_PAGE), _budget(ctx), on or ctx.today
-    key = q.decode_cursor(after, "t", 2)
     rows = await _bounded(q.roles_page(
         ctx.db, found[0]["id"], tuple(k.value for k in kinds) if kinds else None,
         None if tenure is None else tenure is Tenure.CURRENT, day, key, limit + 1, budget),
         budget)
-    edges = [TenureEdge(cursor=q.encode_cursor("t", str(r["start"]), r["id"]),
+    edges = [TenureEdge(cursor=cursors.encode("t", str(r["start"]), r["id"]),
                         node=Role.from_map(r),
                         current=r["start"] <= day and (r.get("end") is None or day <= r["end"]))
              for r in rows[:limit]]
@@ -205,7 +207,7 @@ class InvestigateQuery:
         found = await _start(info, "shortestPaths", from_, to)
         _in_range("maxHops", max_hops, 1, q.MAX_PATH_HOPS)
         limit = page_size(first, MAX_PAGE)
-        key = q.decode_cursor(after, "p", 1)
+        key = cursors.decode(after, "p", str)
         if found is None:
             return page_plain([], False, totalCount=0)  # type: ignore[return-value]
         a, b = found
@@ -221,7 +223,7 @@ class InvestigateQuery:
         marks = await _marks(ctx, [n["id"] for p in page for n in p["nodes"]], [],
                              rf.as_of or ctx.today, budget, per_subject=0)
         black = {sid: m["blackClasses"] for sid, m in marks.items() if m["blackClasses"]}
-        edges = [{"cursor": q.encode_cursor("p", p["key"]), "node": path_plain(p, black)}
+        edges = [{"cursor": cursors.encode("p", p["key"]), "node": path_plain(p, black)}
                  for p in page]
         _register(info, "shortestPaths", [a["id"], b["id"]], black)
         return page_plain(edges, len(result["page"]) > limit,  # type: ignore[return-value]
@@ -237,7 +239,7 @@ class InvestigateQuery:
         found = await _start(info, "riskAround", subject)
         _in_range("maxHops", max_hops, 1, q.MAX_DEPTH)
         limit = page_size(first, MAX_PAGE)
-        key = q.decode_cursor(after, "r", 2)
+        key = cursors.decode(after, "r", int, str)
         if found is None:
             return page_plain([], False, totalCount=0, walked=0)  # type: ignore[return-value]
         root, rf, budget = found[0], _roles(roles), _budget(ctx)
@@ -269,7 +271,7 @@ class InvestigateQuery:
             entries = [entry_plain(e, h["name"] if h["kind"] == "PERSON" else None)
                        for e in m["entries"]]
             shown.setdefault(h["id"], set()).update(e["disclosure"] for e in entries)
-            edges.append({"cursor": q.encode_cursor("r", h["hops"], h["id"]), "node": {
+            edges.append({"cursor": cursors.encode("r", h["hops"], h["id"]), "node": {
                 "subject": subject_plain(h, h["id"] in black), "hops": h["hops"],
                 "entries": entries, "path": path_plain(path, black) if path else None}})
         for sid in set(on_paths) & black:
@@ -306,7 +308,7 @@ class InvestigateQuery:
         ctx = info.context
         found = await _start(info, "sharedOfficers", organization)
         limit = page_size(first, MAX_PAGE)
-        key = q.decode_cursor(after, "s", 2)
+        key = cursors.decode(after, "s", int, str)
         if found is None:
             return SharedOfficerConnection(edges=[], page_info=_empty_page())
         _kind(found[0], "ORGANIZATION", "organization")
@@ -316,7 +318,7 @@ class InvestigateQuery:
         if result["over"]:
             raise _too_big("the officers' other posts are", budget)
         edges = [SharedOfficerEdge(
-            cursor=q.encode_cursor("s", row["shared"], row["organization"]["id"]),
+            cursor=cursors.encode("s", row["shared"], row["organization"]["id"]),
             node=SharedOfficerLink(
                 organization=organization_from_map(row["organization"]),
                 shared_count=row["shared"],

@@ -19,8 +19,8 @@ from gateway.limits import check_page
 from graph_schema.identifiers import normalise_uscc
 from graph_schema.public import PublicOrganization, PublicPerson, PublicSubject, public_subject
 from graph_schema.scalars import schema_config
+from loaders.cursors import decode_offset, encode_offset
 from loaders.public import public_search
-from loaders.search import decode_cursor, encode_cursor
 from resolvers.jurisdiction import JurisdictionQuery
 from resolvers.policy import PolicyQuery
 from resolvers.subject import PageInfo
@@ -55,7 +55,7 @@ class PublicSubjectQuery:
                      after: str | None = None) -> PublicSubjectConnection:
         ctx = info.context
         limit = check_page(first, ctx.settings.public_max_page)
-        offset = decode_cursor(after)
+        offset = decode_offset(after)
         uscc = _looks_like_uscc(text.strip())
         if uscc is not None:
             m = await ctx.loaders.organizations_by_uscc.load(uscc)
@@ -64,7 +64,7 @@ class PublicSubjectQuery:
             rows = await public_search(ctx.db, text, ctx.today, offset, limit + 1)
             has_next = len(rows) > limit
             rows = rows[:limit]
-        edges = [PublicSubjectEdge(cursor=encode_cursor(offset + i + 1),
+        edges = [PublicSubjectEdge(cursor=encode_offset(offset + i + 1),
                                    node=public_subject(m, ctx.today))
                  for i, m in enumerate(rows)]
         return PublicSubjectConnection(edges=edges, page_info=PageInfo(

@@ -12,7 +12,8 @@ from gateway.errors import InvalidInput
 from graph_schema.enums import SubjectKind
 from graph_schema.identifiers import normalise_id_number, normalise_uscc
 from graph_schema.subject import Organization, Person, Subject, subject_from_map
-from loaders.search import decode_cursor, encode_cursor, search_subjects
+from loaders.cursors import decode_offset, encode_offset
+from loaders.search import search_subjects
 
 
 @strawberry.input(
@@ -71,7 +72,7 @@ async def search(
     maximum: int = 100,
 ) -> SubjectConnection:
     limit = page_size(first, maximum)
-    offset = decode_cursor(after)
+    offset = decode_offset(after)
     text = name.strip()
     # A code typed into the search box finds its subject exactly.
     exact = None
@@ -96,7 +97,7 @@ async def search(
         rows = rows[:limit]
     edges = [
         SubjectEdge(
-            cursor=encode_cursor(offset + i + 1), score=r["score"], node=subject_from_map(r)
+            cursor=encode_offset(offset + i + 1), score=r["score"], node=subject_from_map(r)
         )
         for i, r in enumerate(rows)
     ]

@@ -40,7 +40,7 @@ import uvicorn
 from stdnum.cn import ric, uscc
 
 from gateway import neo4j_server
-from gateway.app import create_app
+from gateway.app import SERVER_OPTIONS, create_app
 from gateway.auth import GOVERNMENT_ROLES, mint_token
 from gateway.db import Database
 from gateway.settings import Settings
@@ -101,7 +101,8 @@ class LiveServer:
         self.app = app
         self.url = f"http://127.0.0.1:{port}"
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                                    log_level="warning", lifespan="on"))
+                                                    log_level="warning", lifespan="on",
+                                                    **SERVER_OPTIONS))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def start(self) -> None:

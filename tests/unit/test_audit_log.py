@@ -102,6 +102,10 @@ def test_purpose_and_consent_headers() -> None:
     assert read_purpose(_request(x_credit_purpose=b"%E8%A1%8C%E6%94%BF")) == "行政"
     with pytest.raises(InvalidInput):
         read_purpose(_request(x_credit_purpose=b"x" * 501))
+    # what cannot be read as UTF-8 is refused, never stored garbled in the register
+    for garbled in (b"%E8%A1", b"\xe8\xa1", b"%FF%FE", b"\xff", b"a%00b", b"a\tb"):
+        with pytest.raises(InvalidInput):
+            read_purpose(_request(x_credit_purpose=garbled))
     assert read_consents(_request()) is None
     assert read_consents(_request(x_credit_consent=b"*")) == ("*",)
     assert read_consents(_request(x_credit_consent=b"a-1, b-2,a-1")) == ("a-1", "b-2")

@@ -5,24 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from graphql import parse, validate
+from graphql import parse
 
 from gateway.errors import QueryTooComplex
 from gateway.limits import (
+    DocumentLimits,
     RateLimiter,
     check_page,
     client_address,
-    cost_limit_rule,
-    depth_limit_rule,
+    measure_document,
 )
 from resolvers.public import public_schema
 
 SCHEMA = public_schema()._schema
 
 
-def codes(query: str, *, depth: int = 8, cost: int = 500, page: int = 50) -> list[Any]:
-    rules = [depth_limit_rule(depth), cost_limit_rule(cost, page)]
-    return [(e.extensions or {}).get("limit") for e in validate(SCHEMA, parse(query), rules)]
+def codes(query: str, *, depth: int = 8, cost: int = 500, page: int = 50,
+          fields: int | None = None, nesting: int = 64) -> list[Any]:
+    limits = DocumentLimits(max_tokens=10**6, max_source=10**9, max_depth=depth,
+                            max_cost=cost, max_page=page, max_fields=fields,
+                            max_nesting=nesting)
+    return [(e.extensions or {}).get("limit")
+            for e in measure_document(SCHEMA, parse(query), limits)]
 
 
 SEARCH = """query($n: Int) { search(text: "华宏", first: %s) { edges { node { name
@@ -49,7 +53,9 @@ def test_cost_multiplies_by_page_sizes_and_takes_the_worst_case_for_variables() 
     assert codes(SEARCH % "$n", cost=1000) == []  # 50 × 12 + 2 = 602
     assert codes(SEARCH % "$n", cost=601) == ["cost"]
     cyclic = "{ jurisdictionTree { ...A } } fragment A on Jurisdiction { children { ...A } }"
-    validate(SCHEMA, parse(cyclic), [cost_limit_rule(10, 10), depth_limit_rule(3)])  # ends
+    assert codes(cyclic, cost=10, depth=3) == []  # ends; NoFragmentCycles reports the cycle
+    # a variable's default does not bound the page: the caller may send a larger one
+    assert codes(SEARCH.replace("$n: Int", "$n: Int = 1") % "$n", cost=601) == ["cost"]
 
 
 def test_page_size() -> None:
@@ -79,3 +85,40 @@ def test_client_address_trusts_the_proxy_header_only_when_configured() -> None:
     spoofed = _Request({"x-forwarded-for": "1.2.3.4, 203.0.113.9"})
     assert client_address(spoofed, None) == "10.0.0.1"  # type: ignore[arg-type]
     assert client_address(spoofed, "x-forwarded-for") == "203.0.113.9"  # type: ignore[arg-type]
+
+
+def doubling(n: int, leaf: str = "__typename") -> str:
+    """``{ ...F0 }`` where every fragment spreads the next one twice: 2**n leaves expanded."""
+    parts = ["{ ...F0 }"]
+    parts += [f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(n)]
+    parts.append(f"fragment F{n} on Query {{ {leaf} }}")
+    return "\n".join(parts)
+
+
+def test_fragments_are_measured_once_however_often_they_are_spread() -> None:
+    assert codes(doubling(3), fields=8) == []  # 2**3 expanded fields
+    assert codes(doubling(3), fields=7) == ["fields"]
+    # 2**40 expansions: refused from the fragment graph, never expanded (this returns at once)
+    limits = DocumentLimits(max_tokens=10**6, max_source=10**9, max_fields=500)
+    [error] = measure_document(SCHEMA, parse(doubling(40)), limits)
+    assert error.extensions == {"code": "QUERY_TOO_COMPLEX", "limit": "fields", "max": 500,
+                                "actual": 2**40}
+    # the same for depth and cost: a composite leaf makes every measure double
+    heavy = doubling(60, "jurisdictionTree { name children { name } }")
+    assert sorted(codes(heavy, fields=500)) == ["cost", "fields"]
+
+
+def test_nesting_counts_fragments_and_stops_before_the_interpreter_does() -> None:
+    chain = ["{ ...F0 }"]
+    chain += [f"fragment F{i} on Query {{ ...F{i + 1} }}" for i in range(3000)]
+    chain.append("fragment F3000 on Query { __typename }")
+    assert codes("\n".join(chain)) == ["nesting"]
+    nested = "{ jurisdictionTree { " + "children { " * 70 + "name" + " }" * 72
+    assert codes(nested, depth=1000, cost=10**18) == ["nesting"]
+
+
+def test_introspection_counts_as_fields_but_not_as_depth_or_cost() -> None:
+    from graphql import get_introspection_query
+
+    assert codes(get_introspection_query(descriptions=True), depth=1, cost=0) == []
+    assert codes(get_introspection_query(descriptions=True), fields=100) == ["fields"]
