@@ -8,11 +8,11 @@ variables, cursors and headers are checked before they reach a resolver or Neo4j
 from __future__ import annotations
 
 import base64
+import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
-import json
 import pytest
 
 from tests.conftest import (
@@ -76,7 +76,8 @@ def test_no_token_is_refused_before_the_body_is_read(gateway: LiveServer) -> Non
 
 
 def test_oversized_batches_are_refused_before_coercion(gql: Any) -> None:
-    q = """query($s: [SubjectRef!]!) { creditCheckBatch(subjects: $s, matter: ADMINISTRATIVE_LICENSING)
+    q = """query($s: [SubjectRef!]!) {
+      creditCheckBatch(subjects: $s, matter: ADMINISTRATIVE_LICENSING)
       { decision } }"""
     many = [{"uscc": "91320800MA1MXXXX0X"}] * 1_001
     body = gql(q, {"s": many})
