@@ -124,6 +124,9 @@ class Context:
         self._writer = audit_writer
         self._access: dict[str, Access] = {}
         self.audit = AuditLog(self._consents_used)
+        # Errors met while shaping a compiled answer (loaders/selection.py), each with
+        # its path; the endpoint reports them with graphql-core's own.
+        self.errors: list[Any] = []
 
     @cached_property
     def loaders(self) -> Loaders:
@@ -163,6 +166,26 @@ class Context:
                                        now=self.now)
         self._access[subject_id] = result
         return result
+
+    def known_access(self, subject_id: str, grants: list[Grant]) -> Access:
+        """What the caller may see of a subject whose consents a compiled query brought
+        along (the same rule as ``access``, with no query of its own)."""
+        subject_id = str(subject_id)
+        known = self._access.get(subject_id)
+        if known is None:
+            viewer = self.viewer
+            if viewer is None:
+                known = disclosure.PUBLIC_ONLY
+            else:
+                self_query = viewer.acts_for(subject_id)
+                known = disclosure.access(government=viewer.government, self_query=self_query,
+                                          grantee_ids=viewer.grantee_ids,
+                                          grants=[] if self_query else grants, now=self.now)
+            self._access[subject_id] = known
+        return known
+
+    def known_access_of(self, subject_id: str) -> Access:
+        return self._access[str(subject_id)]
 
     async def _grants(self, subject_id: str) -> list[Grant]:
         """The consents this request relies on for a subject: those it names, or with ``*``

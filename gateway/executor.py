@@ -21,17 +21,21 @@ from graphql import (
     GraphQLEnumType,
     GraphQLError,
     GraphQLID,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLString,
+    GraphQLUnionType,
     Visitor,
     visit,
 )
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from loaders.selection import Shaped
 
 Convert = Callable[[Any], Any]
 Plan = tuple[tuple[str, str | None, Convert], ...]
@@ -50,6 +54,23 @@ def _identity(value: Any) -> Any:
 
 class Executor(StrawberryGraphQLCoreExecutionContext):
     _plans: dict[tuple[int, int], tuple[Any, Plan]]
+
+    def complete_value(  # type: ignore[override]
+        self,
+        return_type: Any,
+        field_details_list: FieldDetailsList,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        if type(result) is Shaped:  # a compiled answer, already in the response's shape
+            if result.value is None and isinstance(return_type, GraphQLNonNull):
+                raise TypeError(f"Cannot return null for non-nullable field "
+                                f"{info.parent_type}.{info.field_name}.")
+            return result.value
+        return super().complete_value(return_type, field_details_list, info, path, result,
+                                      position_context)
 
     def complete_object_value(  # type: ignore[override]
         self,
@@ -142,7 +163,9 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
             return lambda values: [item(v) for v in values]
         if isinstance(type_, GraphQLObjectType):
             plan = self._compile(type_, group)
-            return lambda value: _project(plan, value)
+            return lambda value: value.value if type(value) is Shaped else _project(plan, value)
+        if isinstance(type_, GraphQLInterfaceType | GraphQLUnionType):
+            return lambda value: value.value  # only compiled answers reach here as plain data
         if type_ is GraphQLString or type_ is GraphQLID:
             serialize = type_.serialize
             return lambda value: value if type(value) is str else serialize(value)

@@ -259,8 +259,9 @@ class GraphQLEndpoint:
         if is_awaitable(result):
             result = await result  # type: ignore[misc]
         payload: dict[str, Any] = {}
-        if result.errors:  # type: ignore[union-attr]
-            payload["errors"] = [format_error(e) for e in result.errors]  # type: ignore[union-attr]
+        errors = [*(result.errors or ()), *getattr(context, "errors", ())]  # type: ignore[union-attr]
+        if errors:
+            payload["errors"] = [format_error(e) for e in errors]
         payload["data"] = result.data  # type: ignore[union-attr]
         finish = getattr(context, "finish", None)
         if finish is not None:

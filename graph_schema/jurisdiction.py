@@ -9,6 +9,7 @@ from strawberry import Info
 
 from gateway.context import Context
 from graph_schema.enums import JurisdictionLevel
+from graph_schema.fields import Related, meta, prop
 
 if TYPE_CHECKING:
     from graph_schema.policy import DepartmentRole, Task
@@ -21,10 +22,10 @@ DepartmentRoleRef = Annotated["DepartmentRole", strawberry.lazy("graph_schema.po
 @strawberry.federation.type(keys=["code"],
                             description="An administrative level, keyed by its GB/T 2260 code.")
 class Jurisdiction:
-    code: strawberry.ID
-    name: str
-    full_name: str | None
-    level: JurisdictionLevel
+    code: strawberry.ID = prop("code")
+    name: str = prop("name")
+    full_name: str | None = prop("fullName")
+    level: JurisdictionLevel = prop("level")
     parent_code: strawberry.Private[str | None]
 
     @classmethod
@@ -38,19 +39,24 @@ class Jurisdiction:
         m = await info.context.loaders.jurisdictions_by_code.load(str(code))
         return Jurisdiction.from_map(m) if m else None
 
-    @strawberry.field
+    @strawberry.field(metadata=meta(Related(
+        match=lambda s, m: f"MATCH ({s.node})-[:PART_OF]->({m}:Jurisdiction)")))
     async def parent(self, info: Info[Context, None]) -> Jurisdiction | None:
         if not self.parent_code:
             return None
         m = await info.context.loaders.jurisdictions_by_code.load(self.parent_code)
         return Jurisdiction.from_map(m) if m else None
 
-    @strawberry.field
+    @strawberry.field(metadata=meta(Related(
+        match=lambda s, m: f"MATCH ({m}:Jurisdiction)-[:PART_OF]->({s.node})",
+        order=lambda s, m: f"{m}.code")))
     async def children(self, info: Info[Context, None]) -> list[Jurisdiction]:
         rows = await info.context.loaders.jurisdiction_children.load(str(self.code))
         return [Jurisdiction.from_map(m) for m in rows]
 
-    @strawberry.field
+    @strawberry.field(metadata=meta(Related(
+        match=lambda s, m: f"MATCH ({m}:Department)-[:BELONGS_TO]->({s.node})",
+        order=lambda s, m: f"{m}.name")))
     async def departments(self, info: Info[Context, None]) -> list[Department]:
         rows = await info.context.loaders.departments_by_jurisdiction.load(str(self.code))
         return [Department.from_map(m) for m in rows]
@@ -60,10 +66,10 @@ class Jurisdiction:
                             description="A recognising or providing unit (认定单位/信息提供单位) "
                             "of one jurisdiction, with every name it is written under.")
 class Department:
-    id: strawberry.ID
-    name: str
-    aliases: list[str]
-    level: JurisdictionLevel | None
+    id: strawberry.ID = prop("id")
+    name: str = prop("name")
+    aliases: list[str] = prop("aliases", default="[]")
+    level: JurisdictionLevel | None = prop("level")
     jurisdiction_code: strawberry.Private[str | None]
 
     @classmethod
@@ -79,7 +85,8 @@ class Department:
         m = await info.context.loaders.departments_by_id.load(str(id))
         return Department.from_map(m) if m else None
 
-    @strawberry.field
+    @strawberry.field(metadata=meta(Related(
+        match=lambda s, m: f"MATCH ({m}:Jurisdiction {{code: {s.node}.jurisdictionCode}})")))
     async def jurisdiction(self, info: Info[Context, None]) -> Jurisdiction | None:
         if not self.jurisdiction_code:
             return None

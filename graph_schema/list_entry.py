@@ -16,7 +16,9 @@ from graph_schema.enums import (
     RoleKind,
     Severity,
 )
+from graph_schema.fields import Expr, Related, Scope, meta, node, prop
 from graph_schema.jurisdiction import Department
+from graph_schema.rules.validity import status_on_cypher
 from graph_schema.scalars import Date
 
 if TYPE_CHECKING:
@@ -25,33 +27,58 @@ if TYPE_CHECKING:
 SubjectRef = Annotated["Subject", strawberry.lazy("graph_schema.subject")]
 
 
+def _status(s: Scope) -> str:
+    """The status on the date the entry was asked about (today unless the field that
+    reached it bound another)."""
+    return f"coalesce({status_on_cypher(s.node, s.bound('asOf', '$today'))}, 'ACTIVE')"
+
+
+DISPUTED = Expr(cypher=lambda s: (f"EXISTS {{ MATCH ({s.node})<-[:AGAINST]-(o:Objection) "
+                                  "WHERE o.closedOn IS NULL }"))
+
+RECOGNISING_DEPARTMENT = Related(
+    match=lambda s, m: f"MATCH ({s.node})-[:RECOGNISED_BY]->({m}:Department)")
+
+
+def _published_source(s: Scope, m: str) -> str:
+    """The source belongs to the organisation: its disclosure rules apply, and outside
+    government only while it is in force (管理办法 第十八条, 第二十七条)."""
+    return (f"{s.history(m + 's')} OR "
+            f"coalesce({status_on_cypher(m, '$today')}, 'ACTIVE') = 'ACTIVE'")
+
+
+@node("ListEntry")
 @strawberry.federation.type(
     keys=["id"], description="A red or black list entry with the fields of 实施办法 第八条.")
 class ListEntry:
-    id: strawberry.ID
-    kind: ListKind
-    domain: str | None = strawberry.field(description="领域.")
-    category: str | None = strawberry.field(description="失信行为类型 / 名单类别.")
-    facts: str | None = strawberry.field(description="主要失信事实.")
-    basis: str | None = strawberry.field(description="认定依据.")
-    decision_document: str | None = strawberry.field(description="处罚法定文书.")
-    document_number: str | None = strawberry.field(description="文书编号.")
-    severity: Severity
-    disclosure: Disclosure
-    recognised_on: Date = strawberry.field(description="认定日期 (确定失信时间).")
-    act_on: Date | None = strawberry.field(description="Date of the act itself.")
-    valid_until: Date | None = strawberry.field(description="信息有效期 (移出日期), inclusive.")
-    status: EntryStatus = strawberry.field(description="Status on the date asked about.")
-    ended_on: Date | None
-    end_reason: str | None
-    source_system: str | None
-    source_ref: str | None
-    derived: bool = strawberry.field(description="Recorded against a responsible person "
-                                     "through an organisation (管理办法 第二十六条).")
-    recognising_department: Department | None
+    id: strawberry.ID = prop("id")
+    kind: ListKind = prop("kind")
+    domain: str | None = prop("domain", description="领域.")
+    category: str | None = prop("category", description="失信行为类型 / 名单类别.")
+    facts: str | None = prop("facts", description="主要失信事实.")
+    basis: str | None = prop("basis", description="认定依据.")
+    decision_document: str | None = prop("decisionDocument", description="处罚法定文书.")
+    document_number: str | None = prop("documentNumber", description="文书编号.")
+    severity: Severity = prop("severity", default="'UNSTATED'")
+    disclosure: Disclosure = prop("disclosure")
+    recognised_on: Date = prop("recognisedOn", description="认定日期 (确定失信时间).")
+    act_on: Date | None = prop("actOn", description="Date of the act itself.")
+    valid_until: Date | None = prop("validUntil", description="信息有效期 (移出日期), inclusive.")
+    status: EntryStatus = strawberry.field(description="Status on the date asked about.",
+                                           metadata=meta(Expr(cypher=_status)))
+    ended_on: Date | None = prop("endedOn")
+    end_reason: str | None = prop("endReason")
+    source_system: str | None = prop("sourceSystem")
+    source_ref: str | None = prop("sourceRef")
+    derived: bool = prop("derived", default="false",
+                         description="Recorded against a responsible person through an "
+                         "organisation (管理办法 第二十六条).")
+    recognising_department: Department | None = strawberry.field(
+        metadata=meta(RECOGNISING_DEPARTMENT))
     disputed: bool = strawberry.field(description="An objection against the entry is open "
-                                      "(实施办法 第十五条).")
-    derived_roles: list[RoleKind] = strawberry.field(
+                                      "(实施办法 第十五条).", metadata=meta(DISPUTED))
+    derived_roles: list[RoleKind] = prop(
+        "derivedRoles", default="[]",
         description="For a derived entry: the posts the person held on the date of the act.")
     subject_id: strawberry.Private[str]
     source_entry_id: strawberry.Private[str | None]
@@ -77,14 +104,21 @@ class ListEntry:
             through_organization_id=m.get("throughOrganizationId"),
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=meta(Related(
+        match=lambda s, m: f"MATCH ({s.node})-[:CONCERNS]->({m}:Subject)")))
     async def subject(self, info: Info[Context, None]) -> SubjectRef | None:
         from graph_schema.subject import subject_from_map
 
         m = await info.context.loaders.subjects_by_id.load(self.subject_id)
         return subject_from_map(m) if m else None
 
-    @strawberry.field(description="For a derived entry: the organisation's entry it follows.")
+    @strawberry.field(description="For a derived entry: the organisation's entry it follows.",
+                      metadata=meta(Related(
+                          match=lambda s, m: (
+                              f"MATCH ({m}:ListEntry {{id: {s.node}.sourceEntryId}})"
+                              f"-[:CONCERNS]->({m}s:Subject)"),
+                          where=_published_source, audit="ListEntry.source",
+                          subject=lambda s, m: f"{m}s")))
     async def source(self, info: Info[Context, None]) -> ListEntry | None:
         if not self.source_entry_id:
             return None
@@ -97,7 +131,9 @@ class ListEntry:
         """An entry named by another subgraph: only if the caller may see it (batched)."""
         return await visible_entry(info, str(id), "ListEntry")
 
-    @strawberry.field(description="For a derived entry: the organisation it came through.")
+    @strawberry.field(description="For a derived entry: the organisation it came through.",
+                      metadata=meta(Related(match=lambda s, m: (
+                          f"MATCH ({m}:Subject {{id: {s.node}.throughOrganizationId}})"))))
     async def through_organization(self, info: Info[Context, None]) -> SubjectRef | None:
         from graph_schema.subject import subject_from_map
 
@@ -126,17 +162,18 @@ async def visible_entry(info: Info[Context, None], entry_id: str,
 @strawberry.type(description="A credit record: basic, positive, negative or other information "
                  "(管理办法 第九条–第十三条).")
 class CreditRecord:
-    id: strawberry.ID
-    category: RecordCategory
-    type: str
-    title: str | None
-    content: str | None
-    severity: Severity
-    disclosure: Disclosure
-    recorded_on: Date
-    valid_until: Date | None
-    source_system: str | None
-    provider: Department | None
+    id: strawberry.ID = prop("id")
+    category: RecordCategory = prop("category")
+    type: str = prop("type")
+    title: str | None = prop("title")
+    content: str | None = prop("content")
+    severity: Severity = prop("severity", default="'UNSTATED'")
+    disclosure: Disclosure = prop("disclosure")
+    recorded_on: Date = prop("recordedOn")
+    valid_until: Date | None = prop("validUntil")
+    source_system: str | None = prop("sourceSystem")
+    provider: Department | None = strawberry.field(metadata=meta(Related(
+        match=lambda s, m: f"MATCH ({s.node})-[:PROVIDED_BY]->({m}:Department)")))
 
     @classmethod
     def from_map(cls, m: dict[str, Any]) -> CreditRecord:

@@ -18,8 +18,10 @@ from graph_schema.enums import (
     RoleKind,
     SubjectKind,
 )
-from graph_schema.identifiers import mask_id_number, normalise_uscc
+from graph_schema.fields import Expr, Guarded, Related, Scope, meta, node, prop
+from graph_schema.identifiers import mask_id_number, mask_id_number_cypher, normalise_uscc
 from graph_schema.rules.disclosure import GOVERNMENT, ID_NUMBER
+from graph_schema.rules.validity import status_on_cypher
 from graph_schema.scalars import Date
 from loaders.list_entry import EntryKey, RecordKey
 from loaders.role import RoleKey
@@ -35,15 +37,80 @@ CreditCheckRef = Annotated["CreditCheck", strawberry.lazy("graph_schema.credit_c
 JurisdictionRef = Annotated["Jurisdiction", strawberry.lazy("graph_schema.jurisdiction")]
 
 
+def _day(s: Scope) -> str:
+    return f"coalesce({s.arg('asOf')}, $today)"
+
+
+def _entries_where(s: Scope, m: str) -> str:
+    """管理办法 第二十七条, 实施办法 第十九条: outside government (and the subject itself)
+    only what is in force today."""
+    day, status, kind = _day(s), s.arg("status"), s.arg("kind")
+    on = status_on_cypher(m, day)
+    return (f"{on} IS NOT NULL AND ({kind} IS NULL OR {m}.kind = {kind}) "
+            f"AND ({status} IS NULL OR {on} = {status}) "
+            f"AND ({s.history(s.node)} OR ({day} = $today AND coalesce({status}, 'ACTIVE') "
+            f"= 'ACTIVE' AND {on} = 'ACTIVE'))")
+
+
+LIST_ENTRIES = Related(
+    match=lambda s, m: f"MATCH ({s.node})<-[:CONCERNS]-({m}:ListEntry)",
+    where=_entries_where, order=lambda s, m: f"{m}.recognisedOn DESC, {m}.id",
+    audit="listEntries", binds=(("asOf", _day),))
+
+
+def _records_where(s: Scope, m: str) -> str:
+    """管理办法 第二十七条: expired information is not published."""
+    day, category = _day(s), s.arg("category")
+    current = f"(coalesce({s.arg('currentOnly')}, false) OR NOT {s.history(s.node)})"
+    return (f"({s.history(s.node)} OR {day} = $today) "
+            f"AND ({category} IS NULL OR {m}.category = {category}) AND {m}.recordedOn <= {day} "
+            f"AND (NOT {current} OR {m}.validUntil IS NULL OR {day} <= {m}.validUntil)")
+
+
+CREDIT_RECORDS = Related(
+    match=lambda s, m: f"MATCH ({s.node})<-[:CONCERNS]-({m}:CreditRecord)",
+    where=_records_where, order=lambda s, m: f"{m}.recordedOn DESC, {m}.id",
+    audit="creditRecords")
+
+
+def _roles_where(s: Scope, m: str) -> str:
+    """A role is in force on a date from its start through its end, both inclusive."""
+    kinds, day = s.arg("kind"), s.arg("asOf")
+    return (f"({kinds} IS NULL OR {m}.kind IN {kinds}) AND ({day} IS NULL OR "
+            f"({m}.start <= {day} AND ({m}.end IS NULL OR {day} <= {m}.end)))")
+
+
+ROLES = Related(
+    match=lambda s, m: f"MATCH ({s.node})-[{m}:HOLDS_ROLE]-(:Subject)",
+    where=_roles_where,
+    order=lambda s, m: f"{m}.start DESC, {m}.kind, startNode({m}).id, endNode({m}).id")
+
+
+def _legal_representative_where(s: Scope, m: str) -> str:
+    day = _day(s)
+    return (f"{m}r.kind = 'LEGAL_REPRESENTATIVE' AND {m}r.start <= {day} "
+            f"AND ({m}r.end IS NULL OR {day} <= {m}r.end)")
+
+
+LEGAL_REPRESENTATIVE = Related(
+    match=lambda s, m: f"MATCH ({s.node})<-[{m}r:HOLDS_ROLE]-({m}:Person)",
+    where=_legal_representative_where, order=lambda s, m: f"{m}r.start DESC, {m}.id")
+
+
+def _constant(value: str) -> Expr:
+    return Expr(cypher=lambda s: repr(value))
+
+
 @strawberry.interface(description="信息主体: an organisation or a natural person.")
 class Subject:
-    id: strawberry.ID = strawberry.field(description="Internal stable id.")
-    name: str
-    kind: SubjectKind
-    status: str | None
+    id: strawberry.ID = prop("id", description="Internal stable id.")
+    name: str = prop("name")
+    kind: SubjectKind = strawberry.field(metadata=meta(Expr(
+        cypher=lambda s: f"CASE WHEN {s.node}:Organization THEN 'ORGANIZATION' ELSE 'PERSON' END")))
+    status: str | None = prop("status")
 
     @strawberry.field(description="Red and black list entries recognised by `asOf` (default "
-                      "today), with their status on that date.")
+                      "today), with their status on that date.", metadata=meta(LIST_ENTRIES))
     async def list_entries(self, info: Info[Context, None], kind: ListKind | None = None,
                            status: EntryStatus | None = None,
                            as_of: Date | None = None) -> list[ListEntryRef]:
@@ -64,7 +131,8 @@ class Subject:
                      {e.disclosure.value for e in entries})
         return entries
 
-    @strawberry.field(description="Credit records (管理办法 第九条) made by `asOf`.")
+    @strawberry.field(description="Credit records (管理办法 第九条) made by `asOf`.",
+                      metadata=meta(CREDIT_RECORDS))
     async def credit_records(self, info: Info[Context, None],
                              category: RecordCategory | None = None, as_of: Date | None = None,
                              current_only: bool = False) -> list[CreditRecordRef]:
@@ -96,21 +164,23 @@ class Subject:
         return await subject_credit_check(self, info._raw_info, matter, as_of)  # type: ignore[return-value]
 
     @strawberry.field(description="Roles in both directions: a person's posts, an "
-                      "organisation's officers. With `asOf`, only roles held on that date.")
+                      "organisation's officers. With `asOf`, only roles held on that date.",
+                      metadata=meta(ROLES))
     async def roles(self, info: Info[Context, None], kind: list[RoleKind] | None = None,
                     as_of: Date | None = None) -> list[Role]:
         key = RoleKey(str(self.id), tuple(k.value for k in kind) if kind else None, as_of)
         return [Role.from_map(m) for m in await info.context.loaders.roles_by_subject.load(key)]
 
 
+@node("Organization")
 @strawberry.federation.type(
     keys=["uscc", "id"], description="法人或非法人组织, keyed by its unified social credit code.")
 class Organization(Subject):
-    uscc: str = strawberry.field(description="统一社会信用代码 (GB 32100).")
-    org_type: OrganizationType | None
-    nature: str | None = strawberry.field(description="单位性质.")
-    address: str | None = strawberry.field(description="注册地址.")
-    established_on: Date | None
+    uscc: str = prop("uscc", description="统一社会信用代码 (GB 32100).")
+    org_type: OrganizationType | None = prop("orgType")
+    nature: str | None = prop("nature", description="单位性质.")
+    address: str | None = prop("address", description="注册地址.")
+    established_on: Date | None = prop("establishedOn")
     jurisdiction_code: strawberry.Private[str | None]
 
     @classmethod
@@ -124,7 +194,8 @@ class Organization(Subject):
             m = await loaders.subjects_by_id.load(str(id))
         return organization_from_map(m) if m and m.get("uscc") else None
 
-    @strawberry.field
+    @strawberry.field(metadata=meta(Related(
+        match=lambda s, m: f"MATCH ({m}:Jurisdiction {{code: {s.node}.jurisdictionCode}})")))
     async def jurisdiction(self, info: Info[Context, None]) -> JurisdictionRef | None:
         from graph_schema.jurisdiction import Jurisdiction
 
@@ -133,7 +204,8 @@ class Organization(Subject):
         m = await info.context.loaders.jurisdictions_by_code.load(self.jurisdiction_code)
         return Jurisdiction.from_map(m) if m else None
 
-    @strawberry.field(description="法定代表人 on `asOf` (default today).")
+    @strawberry.field(description="法定代表人 on `asOf` (default today).",
+                      metadata=meta(LEGAL_REPRESENTATIVE))
     async def legal_representative(self, info: Info[Context, None],
                                    as_of: Date | None = None) -> Person | None:
         key = RoleKey(str(self.id), ("LEGAL_REPRESENTATIVE",), as_of or info.context.today)
@@ -141,32 +213,41 @@ class Organization(Subject):
         return Person.from_map(roles[0]["person"]) if roles else None
 
 
+ID_NUMBER_REFUSED = ("the full ID number is government-shared information (管理办法 第十八条): "
+                     "use idNumberMasked")
+
+
+@node("Person")
 @strawberry.federation.type(keys=["id"], description="自然人. Found by citizen ID number, "
                             "keyed across subgraphs by internal id only: the ID number is "
                             "government-shared and never travels as a key.")
 class Person(Subject):
-    sex: str | None
-    work_unit: str | None = strawberry.field(description="工作单位.")
+    sex: str | None = prop("sex")
+    work_unit: str | None = prop("workUnit", description="工作单位.")
     full_id_number: strawberry.Private[str]
 
     @strawberry.field(description="公民身份号码 (GB 11643), government-shared: needs a "
                       "government role (or the person itself, or its consent) and a purpose; "
-                      "every read is registered.")
-    async def id_number(self, info: Info[Context, None]) -> str:
+                      "every read is registered.", metadata=meta(Guarded(
+                          value=lambda s: f"{s.node}.idNumber",
+                          guard=lambda s: s.id_number_visible(s.node), disclosure=GOVERNMENT,
+                          operation="Person.idNumber", consent_item=ID_NUMBER,
+                          message=ID_NUMBER_REFUSED)))
+    async def id_number(self, info: Info[Context, None]) -> str | None:
         ctx = info.context
         access = await ctx.access(str(self.id))
         if not access.id_number:
             ctx.audit.record(str(self.id), "Person.idNumber", ["idNumber"], [GOVERNMENT],
                              outcome=Forbidden.code)
-            raise Forbidden("the full ID number is government-shared information "
-                            "(管理办法 第十八条): use idNumberMasked")
+            raise Forbidden(ID_NUMBER_REFUSED)
         consent = access.consent_for([ID_NUMBER])
         ctx.disclose(str(self.id), "Person.idNumber", ["idNumber"], [GOVERNMENT],
                      consent_id=consent[0] if consent else None)
         return self.full_id_number
 
     @strawberry.field(description="The published form (实施办法 第八条): region only, never "
-                      "the birth date.")
+                      "the birth date.", metadata=meta(Expr(
+                          cypher=lambda s: mask_id_number_cypher(f"{s.node}.idNumber"))))
     def id_number_masked(self) -> str:
         return mask_id_number(self.full_id_number)
 
@@ -199,12 +280,14 @@ def subject_from_map(m: dict[str, Any]) -> Organization | Person:
 
 @strawberry.type(description="A post held by a person in an organisation, from start to end.")
 class Role:
-    id: strawberry.ID
-    kind: RoleKind
-    start: Date
-    end: Date | None
-    person: Person
-    organization: Organization
+    id: strawberry.ID = prop("id")
+    kind: RoleKind = prop("kind")
+    start: Date = prop("start")
+    end: Date | None = prop("end")
+    person: Person = strawberry.field(metadata=meta(Related(
+        match=lambda s, m: f"WITH startNode({s.node}) AS {m}")))
+    organization: Organization = strawberry.field(metadata=meta(Related(
+        match=lambda s, m: f"WITH endNode({s.node}) AS {m}")))
 
     @classmethod
     def from_map(cls, m: dict[str, Any]) -> Role:

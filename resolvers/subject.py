@@ -11,9 +11,41 @@ from gateway.context import Context
 from gateway.errors import InvalidInput
 from graph_schema.enums import SubjectKind
 from graph_schema.identifiers import normalise_id_number, normalise_uscc
+from graph_schema.model import SUBJECT_NAME_INDEX
 from graph_schema.subject import Organization, Person, Subject, subject_from_map
 from loaders.cursors import decode_offset, encode_offset
-from loaders.search import search_subjects
+from loaders.search import (
+    SEARCH_SUBJECTS_COMPILED,
+    lucene_text,
+    search_by_code,
+    search_subjects,
+)
+from loaders.selection import compiled
+
+# The root objects of the compiled reads: one query per root field.
+BY_USCC = "MATCH (n:Organization {uscc: $key}) RETURN {value} AS value"
+BY_ID_NUMBER = "MATCH (n:Person {idNumber: $key}) RETURN {value} AS value"
+BY_ID = "MATCH (n:Subject {id: $key}) RETURN {value} AS value"
+PERSON_BY_ID = "MATCH (n:Person {id: $key}) RETURN {value} AS value"
+
+
+def _legacy(info: Any) -> bool:
+    return bool(info.context.settings.read_path == "legacy")
+
+
+async def _one(info: Any, template: str, key: str) -> Any:
+    selection = compiled(info)
+    return selection.shape(await selection.fetch(template, {"key": key}))
+
+
+def _template(ref: SubjectRef) -> tuple[str, str]:
+    if ref.uscc:
+        return BY_USCC, normalise_uscc(ref.uscc)
+    if ref.id_number:
+        return BY_ID_NUMBER, normalise_id_number(ref.id_number)
+    if ref.id:
+        return BY_ID, str(ref.id)
+    raise InvalidInput("give exactly one of uscc, idNumber or id")
 
 
 @strawberry.input(
@@ -63,6 +95,38 @@ def page_size(first: int, maximum: int) -> int:
     return first
 
 
+def _code(text: str) -> tuple[str, str, str] | None:
+    """A code typed into the search box: (label, property, normalised code)."""
+    if len(text) != 18 or not text[:-1].isalnum():
+        return None
+    try:
+        return "Organization", "uscc", normalise_uscc(text)
+    except InvalidInput:
+        try:
+            return "Person", "idNumber", normalise_id_number(text)
+        except InvalidInput:
+            return None
+
+
+async def _search_compiled(info: Any, text: str, kind: SubjectKind | None, offset: int,
+                           limit: int) -> dict[str, Any]:
+    code = _code(text)
+    if code is None and not lucene_text(text):
+        return {"edges": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
+    template = search_by_code(code[0], code[1]) if code else SEARCH_SUBJECTS_COMPILED
+    selection = compiled(info, at=("edges", "node"))
+    exact, rows = await selection.fetch(template, {
+        "index": SUBJECT_NAME_INDEX, "query": lucene_text(text) or '"-"', "skip": offset,
+        "limit": limit + 1, "kind": kind.value if kind else None,
+        "code": code[2] if code else None}) or (False, [])
+    has_next = not exact and len(rows) > limit
+    edges = [{"cursor": encode_offset(offset + i + 1), "score": score,
+              "node": selection.shape(node, "edges", i, "node")}
+             for i, (score, node) in enumerate(rows[:limit])]
+    return {"edges": edges, "pageInfo": {"hasNextPage": has_next,
+                                         "endCursor": edges[-1]["cursor"] if edges else None}}
+
+
 async def search(
     ctx: Context,
     name: str,
@@ -70,10 +134,13 @@ async def search(
     first: int,
     after: str | None,
     maximum: int = 100,
+    info: Any = None,
 ) -> SubjectConnection:
     limit = page_size(first, maximum)
     offset = decode_offset(after)
     text = name.strip()
+    if info is not None and not _legacy(info):
+        return await _search_compiled(info, text, kind, offset, limit)
     # A code typed into the search box finds its subject exactly.
     exact = None
     if len(text) == 18 and text[:-1].isalnum():
@@ -111,11 +178,15 @@ async def search(
 class SubjectQuery:
     @strawberry.field(description="A subject by USCC, citizen ID number or internal id.")
     async def subject(self, info: Info[Context, None], ref: SubjectRef) -> Subject | None:
+        if not _legacy(info):
+            return await _one(info, *_template(ref))
         m = await load_subject(info.context, ref)
         return subject_from_map(m) if m else None
 
     @strawberry.field(description="An organisation by its unified social credit code.")
     async def organization(self, info: Info[Context, None], uscc: str) -> Organization | None:
+        if not _legacy(info):
+            return await _one(info, BY_USCC, normalise_uscc(uscc))
         m = await info.context.loaders.organizations_by_uscc.load(normalise_uscc(uscc))
         return subject_from_map(m) if m else None  # type: ignore[return-value]
 
@@ -129,6 +200,10 @@ class SubjectQuery:
         if (id_number is None) == (id is None):
             raise InvalidInput("give exactly one of idNumber or id")
         ref = SubjectRef(id_number=id_number) if id_number else SubjectRef(id=id)
+        if not _legacy(info):
+            if id_number:
+                return await _one(info, BY_ID_NUMBER, normalise_id_number(id_number))
+            return await _one(info, PERSON_BY_ID, str(id))
         m = await load_subject(info.context, ref)
         return Person.from_map(m) if m and m.get("idNumber") else None
 
@@ -144,4 +219,4 @@ class SubjectQuery:
         first: int = 20,
         after: str | None = None,
     ) -> SubjectConnection:
-        return await search(info.context, name, kind, first, after)
+        return await search(info.context, name, kind, first, after, info=info)

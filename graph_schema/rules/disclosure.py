@@ -108,3 +108,33 @@ def access(*, government: bool, self_query: bool, grantee_ids: Iterable[str],
 
 
 PUBLIC_ONLY = Access((PUBLIC,))
+
+
+# The same rule in Cypher, for a subject variable and parameter names (never values):
+# the consents a request relies on (its grantees; the consent ids it names, or any when
+# the list is empty), in force at ``now`` (第二十一条). Kept beside ``access``; tests
+# check that both agree.
+def _consents(subject: str, grantees: str, ids: str, now: str) -> str:
+    return (f"MATCH ({subject})-[:GRANTED]->(c:Consent)-[:TO]->(g) "
+            f"WHERE g.id IN {grantees} AND (size({ids}) = 0 OR c.id IN {ids}) "
+            f"AND c.validFrom <= {now} AND {now} < c.validUntil "
+            f"AND (c.revokedAt IS NULL OR {now} < c.revokedAt)")
+
+
+def consent_cypher(subject: str, what: str, grantees: str, ids: str, now: str,
+                   base: str) -> str:
+    """``classes``: the classes consents open beyond ``base`` (a list expression);
+    ``id_number``: whether a consent opens the full ID number (a predicate); ``grants``:
+    the consents as ``Grant.from_map`` reads them."""
+    match = _consents(subject, grantees, ids, now)
+    if what == "classes":
+        return (f"COLLECT {{ {match} UNWIND c.scope AS item WITH DISTINCT item "
+                f"WHERE item IN ['{GOVERNMENT}', '{AUTHORISED}'] AND NOT item IN {base} "
+                "RETURN item }")
+    if what == "id_number":
+        return (f"EXISTS {{ {match} AND ('{GOVERNMENT}' IN c.scope "
+                f"OR '{ID_NUMBER}' IN c.scope) }}")
+    if what == "grants":
+        return (f"COLLECT {{ {match} RETURN c {{.id, .scope, .validFrom, .validUntil, "
+                ".revokedAt, granteeId: g.id} }")
+    raise ValueError(what)

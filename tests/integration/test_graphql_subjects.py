@@ -197,4 +197,4 @@ async def test_hundred_subjects_with_relations_cost_a_fixed_number_of_queries(
     assert len(edges) == 100
     assert all(e["node"]["legalRepresentative"]["name"].startswith("批量") for e in edges)
     assert all(len(e["node"]["listEntries"]) == 1 for e in edges)
-    assert used == 3  # search, roles (one batch), entries (one batch)
+    assert used == 1  # one compiled query for the root field

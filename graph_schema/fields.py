@@ -1,0 +1,242 @@
+"""How each GraphQL field is read from the graph: one declaration per field.
+
+A field of a graph type carries a ``Read`` in its strawberry metadata: the Cypher that
+reads it, the disclosure class of what it returns (管理办法 第十八条), whether the
+public portal shows it, and how it travels to derived entries. Everything that needs
+to know about a field reads this declaration:
+
+- ``loaders/selection.py`` compiles a request's selection set into ONE Cypher query
+  from the declarations of the fields it selects, with the caller's audience rules
+  (visible classes, as-of dates, role windows) as predicates inside it;
+- ``graph_schema/public.py`` builds the public portal's types from the fields declared
+  ``public``: a field not declared public does not exist there;
+- propagation (管理办法 第二十六条) copies the list-entry fields declared ``propagates``.
+
+The declarations speak Cypher through a ``Scope`` that the compiler provides: the
+variable of the object being read, fresh variables, the field's arguments as
+parameters, and the audience's predicates. Values are never interpolated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import strawberry
+
+from gateway.errors import Forbidden
+from graph_schema.model import Disclosure
+
+READ = "credit_graph.read"  # the metadata key a field's declaration sits under
+
+PUBLIC = Disclosure.PUBLIC.value
+
+
+class Scope(Protocol):
+    """What a declaration may ask of the compiler while it writes Cypher."""
+
+    @property
+    def node(self) -> str:
+        """The variable of the object being read (a node, or a relationship)."""
+
+    def var(self, hint: str = "v") -> str:
+        """A fresh variable name."""
+
+    def arg(self, name: str) -> str:
+        """The parameter carrying the field's argument ``name`` (null when not given)."""
+
+    def param(self, name: str) -> str:
+        """A request-wide parameter: ``today``, ``now``, ``self`` (the subject the caller
+        acts for), ``government`` (the caller holds a government role)."""
+
+    def visible(self, subject: str) -> str:
+        """The disclosure classes the caller may see of ``subject`` (a list expression)."""
+
+    def history(self, subject: str) -> str:
+        """May the caller see ``subject``'s expired and ended information (a predicate)?"""
+
+    def id_number_visible(self, subject: str) -> str:
+        """May the caller see ``subject``'s full ID number (a predicate)?"""
+
+    def bound(self, name: str, default: str) -> str:
+        """A value an enclosing field bound for what it reaches (e.g. the ``asOf`` date
+        entries are read on), or ``default``."""
+
+
+Cypher = Callable[[Scope], str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Read:
+    """How one field is read. ``public``: the public portal shows it too."""
+
+    public: bool = False
+
+    def expression(self, s: Scope) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True)
+class Prop(Read):
+    """A stored property of the object; ``default`` (a Cypher literal) stands in for a
+    missing one. ``propagates``: a derived entry carries a copy (管理办法 第二十六条)."""
+
+    name: str
+    default: str | None = None
+    propagates: bool = False
+
+    def expression(self, s: Scope) -> str:
+        value = f"{s.node}.`{self.name}`"
+        return f"coalesce({value}, {self.default})" if self.default is not None else value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Expr(Read):
+    """A value computed in Cypher from the object, the arguments and the audience."""
+
+    cypher: Cypher
+
+    def expression(self, s: Scope) -> str:
+        return self.cypher(s)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Related(Read):
+    """Other objects reached from this one. ``match`` binds the target variable (given
+    as ``target``) from ``s.node``; ``where`` and ``order`` may use the arguments.
+
+    ``audit`` names the register operation when what is returned is a subject's
+    information of mixed disclosure classes (each item's ``disclosure``): the items
+    are filtered to the classes the caller may see inside Neo4j, and every sight of a
+    non-public one is registered (个人诚信 opinion 四(一)). ``subject`` then names the
+    variable of the subject they belong to (default: the object being read).
+    """
+
+    match: Callable[[Scope, str], str]
+    where: Callable[[Scope, str], str] | None = None
+    order: Callable[[Scope, str], str] | None = None
+    limit: Callable[[Scope], str] | None = None
+    audit: str | None = None
+    subject: Callable[[Scope, str], str] | None = None
+    binds: tuple[tuple[str, Cypher], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Guarded(Read):
+    """A subject's information of one class that needs its own grant (the full ID number,
+    管理办法 第十八条): shown and registered when ``guard`` holds, otherwise refused with
+    ``message`` (``FORBIDDEN``) and the refusal registered."""
+
+    value: Cypher
+    guard: Cypher
+    disclosure: str
+    operation: str
+    message: str
+    consent_item: str | None = None
+
+    def denied(self) -> Forbidden:
+        return Forbidden(self.message)
+
+
+def _declared(read: Read, description: str | None, name: str | None,
+              resolver: Any = None) -> Any:
+    kwargs: dict[str, Any] = {"description": description, "metadata": {READ: read}}
+    if name is not None:
+        kwargs["name"] = name
+    if resolver is not None:
+        kwargs["resolver"] = resolver
+    return strawberry.field(**kwargs)
+
+
+def prop(name: str, *, description: str | None = None, default: str | None = None,
+         public: bool = False, propagates: bool = False, graphql_name: str | None = None
+         ) -> Any:
+    """A field read from the stored property ``name``."""
+    return _declared(Prop(name=name, default=default, public=public, propagates=propagates),
+                     description, graphql_name)
+
+
+def computed(cypher: Cypher, *, description: str | None = None, public: bool = False,
+             graphql_name: str | None = None) -> Any:
+    """A field computed in Cypher."""
+    return _declared(Expr(cypher=cypher, public=public), description, graphql_name)
+
+
+def guarded(value: Cypher, *, guard: Cypher, disclosure: str, operation: str, message: str,
+            consent_item: str | None = None, description: str | None = None) -> Any:
+    """A field shown only when ``guard`` holds (see ``Guarded``)."""
+    return _declared(Guarded(value=value, guard=guard, disclosure=disclosure,
+                             operation=operation, message=message, consent_item=consent_item),
+                     description, None)
+
+
+def related(match: Callable[[Scope, str], str], *, where: Callable[[Scope, str], str] | None = None,
+            order: Callable[[Scope, str], str] | None = None,
+            limit: Callable[[Scope], str] | None = None, audit: str | None = None,
+            subject: Callable[[Scope, str], str] | None = None, public: bool = False,
+            binds: tuple[tuple[str, Cypher], ...] = (), description: str | None = None,
+            graphql_name: str | None = None) -> Any:
+    """A field reaching other objects, without arguments."""
+    return _declared(Related(match=match, where=where, order=order, limit=limit, audit=audit,
+                             subject=subject, public=public, binds=binds),
+                     description, graphql_name)
+
+
+def reads(read: Read, *, description: str | None = None,
+          graphql_name: str | None = None) -> Callable[[Callable[..., Any]], Any]:
+    """A field with arguments: the decorated function gives its signature (the arguments
+    and the type) and its description; ``read`` says how it is read. Its body never runs:
+    the field is answered by the compiled query."""
+
+    def declare(signature: Callable[..., Any]) -> Any:
+        return _declared(read, description or (signature.__doc__ or "").strip() or None,
+                         graphql_name, resolver=signature)
+
+    return declare
+
+
+def declaration(field: Any) -> Read | None:
+    """The declaration of a strawberry field (None for a field that has none)."""
+    metadata = getattr(field, "metadata", None) or {}
+    read = metadata.get(READ)
+    return read if isinstance(read, Read) else None
+
+
+def fields_of(cls: type) -> dict[str, Any]:
+    """The strawberry fields of a type, by GraphQL name."""
+    definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+    return {f.graphql_name or _camel(f.python_name): f for f in definition.fields}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def propagated(cls: type) -> tuple[str, ...]:
+    """The stored properties a derived entry copies from its source (管理办法 第二十六条)."""
+    return tuple(read.name for f in fields_of(cls).values()
+                 if isinstance(read := declaration(f), Prop) and read.propagates)
+
+
+def node(label: str) -> Callable[[type], type]:
+    """The node label a graph type is read from (default: its GraphQL name)."""
+
+    def mark(cls: type) -> type:
+        cls.__graph_label__ = label  # type: ignore[attr-defined]
+        return cls
+
+    return mark
+
+
+def label_of(type_: Any) -> str:
+    """The label of a GraphQL object type's nodes."""
+    definition = type_.extensions.get("strawberry-definition")
+    origin = getattr(definition, "origin", None)
+    return getattr(origin, "__graph_label__", None) or type_.name
+
+
+def meta(read: Read) -> dict[str, Read]:
+    """The metadata of a strawberry field declared by ``read``."""
+    return {READ: read}

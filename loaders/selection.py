@@ -1,0 +1,654 @@
+"""A root field's selection set compiled into ONE Cypher query, and its answer shaped.
+
+The root resolver gives the Cypher that finds the root objects (a template with a
+``{value}`` placeholder); the compiler fills the placeholder with a projection of the
+request's selection set, written from the declarations of the selected fields
+(``graph_schema/fields.py``): only the selected properties, related objects as
+``COLLECT { }`` subqueries, arguments as parameters, and the audience's rules as
+predicates, so that nothing the caller may not see leaves Neo4j.
+
+Each object comes back as a list in selection order (an abstract type's starts with
+its type name); a converter compiled with the query turns those lists into the
+response's maps, keyed by response names, in order. Items of a subject's information
+carry their disclosure class and subject; the converter registers what was seen (the
+query register, 个人诚信 opinion 四(一)) and applies the purpose rule (管理办法
+第三十三条) exactly as the rest of the gateway does (``Context.disclose``).
+
+A plan (Cypher and converter) is compiled once per (document, operation, field,
+audience shape) and cached; a request pays for its parameters and its conversion.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from typing import TYPE_CHECKING, Any
+
+from graphql import (
+    BREAK,
+    DirectiveNode,
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    SelectionSetNode,
+    VariableNode,
+    Visitor,
+    get_named_type,
+    located_error,
+    visit,
+)
+from graphql.execution.collect_fields import FieldDetails, FragmentDetails, collect_subfields
+from graphql.execution.values import VariableValues, get_argument_values
+
+from gateway.errors import ConfigurationError, CreditGraphError
+from graph_schema.fields import Guarded, Read, Related, declaration, label_of
+from graph_schema.rules.disclosure import (
+    AUTHORISED,
+    CLASSES,
+    GOVERNMENT,
+    ID_NUMBER,
+    PUBLIC,
+    Grant,
+    consent_cypher,
+)
+
+if TYPE_CHECKING:
+    from gateway.context import Context
+
+Path = tuple[Any, Any] | None  # (parent path, key), linked; None at the compiled root
+Converter = Callable[[Any, "Run", Path], Any]
+
+
+class Shaped:
+    """A value already in the response's shape: the executor passes it through."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class NotCompiled(ConfigurationError):
+    """A selected field has no declaration (a schema defect, found at the first request)."""
+
+
+class _Null(Exception):
+    """A non-null field met an error: its nearest nullable ancestor becomes null."""
+
+
+# ---------------------------------------------------------------------------------------
+# Audience: what shapes the Cypher text (values travel as parameters)
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """``consents``: how the request relies on consents: ``none``, ``any`` (``*``) or
+    ``ids`` (the ids it names). Everything else about the caller is a parameter."""
+
+    consents: str = "none"
+
+    @classmethod
+    def of(cls, ctx: Context) -> Audience:
+        viewer = ctx.viewer
+        if viewer is None or not ctx.consents or not viewer.grantee_ids:
+            return _NO_CONSENTS
+        return _ANY if ctx.consents == ("*",) else _IDS
+
+
+_NO_CONSENTS, _ANY, _IDS = Audience("none"), Audience("any"), Audience("ids")
+
+
+def request_params(ctx: Context, audience: Audience) -> dict[str, Any]:
+    viewer = ctx.viewer
+    government = bool(viewer and viewer.government)
+    acts_for = viewer.subject_id if viewer is not None and viewer.acts_for(
+        viewer.subject_id or "") else None
+    params: dict[str, Any] = {
+        "today": ctx.today, "now": ctx.now, "self": acts_for, "government": government,
+        "base": [PUBLIC, GOVERNMENT] if government else [PUBLIC],
+    }
+    if audience.consents != "none":
+        params["grantees"] = list(viewer.grantee_ids) if viewer else []
+        params["consentIds"] = [] if audience.consents == "any" else list(ctx.consents or ())
+    return params
+
+
+# ---------------------------------------------------------------------------------------
+# Compilation
+
+
+@dataclass(frozen=True, slots=True)
+class _Arguments:
+    """A field's arguments that depend on variables: computed per request."""
+
+    definition: GraphQLField
+    details: FieldDetails
+    params: tuple[tuple[str, str], ...]  # (argument name, parameter name)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    cypher: str
+    constants: dict[str, Any]
+    arguments: tuple[_Arguments, ...]
+    convert: Converter
+
+    def params(self, variables: Any) -> dict[str, Any]:
+        out = dict(self.constants)
+        for a in self.arguments:
+            values = get_argument_values(a.definition, a.details.node, variables,
+                                         a.details.fragment_variable_values)
+            for arg, param in a.params:
+                out[param] = plain(values.get(arg))
+        return out
+
+
+def plain(value: Any) -> Any:
+    """An argument value as Cypher takes it: enums by value, inputs as maps."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+def _uses_variables(node: FieldNode) -> bool:
+    found = False
+
+    class Finder(Visitor):
+        def enter_variable(self, *_: Any) -> Any:
+            nonlocal found
+            found = True
+            return BREAK
+
+    for arg in node.arguments or ():
+        visit(arg, Finder())
+    return found
+
+
+class _Compiler:
+    def __init__(self, info: GraphQLResolveInfo, audience: Audience) -> None:
+        self.schema = info.schema
+        self.fragments = {n: FragmentDetails(d) for n, d in info.fragments.items()}
+        self.variables = variables_of(info)
+        self.operation = info.operation
+        self.audience = audience
+        self.constants: dict[str, Any] = {}
+        self.arguments: list[_Arguments] = []
+        self.bound: list[dict[str, str]] = []  # values enclosing fields bound, innermost last
+        self._n = 0
+
+    def var(self, hint: str = "v") -> str:
+        self._n += 1
+        return f"{hint}{self._n}"
+
+    # The audience's rules, as Cypher over a subject variable (管理办法 第十八条–第二十一条).
+
+    def visible(self, subject: str) -> str:
+        consented = ""
+        if self.audience.consents != "none":
+            consented = (" + " + consent_cypher(subject, "classes", "$grantees", "$consentIds",
+                                                "$now", "$base"))
+        return (f"CASE WHEN {subject}.id = $self THEN {list(CLASSES)!r} "
+                f"ELSE $base{consented} END")
+
+    def history(self, subject: str) -> str:
+        return f"($government OR {subject}.id = $self)"
+
+    def id_number_visible(self, subject: str) -> str:
+        consented = ""
+        if self.audience.consents != "none":
+            consented = (" OR " + consent_cypher(subject, "id_number", "$grantees",
+                                                 "$consentIds", "$now", "$base"))
+        return f"($government OR {subject}.id = $self{consented})"
+
+    def grants(self, subject: str) -> str:
+        """The consents of ``subject`` this request relies on, for the register."""
+        if self.audience.consents == "none":
+            return "[]"
+        return consent_cypher(subject, "grants", "$grantees", "$consentIds", "$now", "$base")
+
+    # Projection
+
+    def project(self, type_: GraphQLOutputType, details: list[FieldDetails],
+                var: str) -> tuple[str, Converter]:
+        """The selection ``details`` on the named type of ``type_`` read from ``var``."""
+        named = get_named_type(type_)
+        if isinstance(named, GraphQLObjectType):
+            return self._object(named, details, var, tagged=False)
+        if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
+            branches, converters = [], {}
+            for possible in self.schema.get_possible_types(named):
+                label = label_of(possible)
+                cypher, convert = self._object(possible, details, var, tagged=True)
+                branches.append(f"WHEN {var}:`{label}` THEN {cypher}")
+                converters[possible.name] = convert
+            cypher = f"CASE {' '.join(branches)} END"
+
+            def abstract(raw: Any, run: Run, path: Path) -> Any:
+                return None if raw is None else converters[raw[0]](raw, run, path)
+
+            return cypher, abstract
+        raise NotCompiled(f"{named} is not an object type")
+
+    def _object(self, type_: GraphQLObjectType, details: list[FieldDetails], var: str, *,
+                tagged: bool) -> tuple[str, Converter]:
+        grouped = collect_subfields(self.schema, self.fragments, self.variables, self.operation,
+                                    type_, details).grouped_field_set
+        items: list[str] = [repr(type_.name)] if tagged else []
+        plan: list[tuple[str, int, Converter | None, bool]] = []
+        constants: list[tuple[str, Any]] = []
+        for response, group in grouped.items():
+            name = group[0].node.name.value
+            if name == "__typename":
+                constants.append((response, type_.name))
+                plan.append((response, -1, None, True))
+                continue
+            definition = type_.fields[name]
+            read = declaration_of(type_, name)
+            if read is None:
+                raise NotCompiled(f"{type_.name}.{name} has no declaration")
+            cypher, convert = self._field(read, definition, group, var)
+            plan.append((response, len(items), convert, is_nullable(definition.type)))
+            items.append(cypher)
+        return "[" + ", ".join(items) + "]", _object_converter(plan, dict(constants))
+
+    def _field(self, read: Read, definition: GraphQLField, group: list[FieldDetails],
+               var: str) -> tuple[str, Converter | None]:
+        scope = _FieldScope(self, var, definition, group[0])
+        if isinstance(read, Related):
+            cypher, convert = self._related(read, scope, definition, group)
+        elif isinstance(read, Guarded):
+            cypher, convert = self._guarded(read, scope, definition, group)
+        else:
+            cypher, convert = read.expression(scope), self._leaf(definition.type)
+            if get_named_type(definition.type).name == "Date":
+                cypher = f"toString({cypher})"
+        scope.close()
+        return cypher, convert
+
+    def _leaf(self, type_: GraphQLOutputType) -> Converter | None:
+        named = get_named_type(type_)
+        if not isinstance(named, GraphQLScalarType):
+            if isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
+                raise NotCompiled(f"a declaration of a {named} field must be Related")
+            return None  # enums are stored by name
+        if named.name in ("String", "ID", "Int", "Float", "Boolean", "Date"):
+            return None
+        serialize = named.serialize
+        if isinstance(_unwrap(type_), GraphQLList):
+            return lambda raw, run, path: None if raw is None else [serialize(v) for v in raw]
+        return lambda raw, run, path: None if raw is None else serialize(raw)
+
+    def _related(self, read: Related, scope: _FieldScope, definition: GraphQLField,
+                 group: list[FieldDetails]) -> tuple[str, Converter]:
+        target = self.var("m")
+        clauses = [read.match(scope, target)]
+        where = [read.where(scope, target)] if read.where else []
+        audited = read.audit is not None
+        if audited:
+            subject = read.subject(scope, target) if read.subject else scope.node
+            where.append(f"{target}.disclosure IN {self.visible(subject)}")
+        if where:
+            clauses.append("WHERE " + " AND ".join(f"({w})" for w in where))
+        binds = {name: self.var("b") for name, _ in read.binds}
+        clauses.append("WITH *" + "".join(f", {cypher(scope)} AS {binds[name]}"
+                                          for name, cypher in read.binds))
+        if read.order:
+            clauses.append("ORDER BY " + read.order(scope, target))
+        many = isinstance(_unwrap(definition.type), GraphQLList)
+        if read.limit:
+            clauses.append("LIMIT " + read.limit(scope))
+        elif not many:
+            clauses.append("LIMIT 1")
+        self.bound.append(binds)
+        try:
+            inner, convert = self.project(definition.type, group, target)
+        finally:
+            self.bound.pop()
+        if audited:
+            inner = (f"[{inner}, {target}.disclosure, {subject}.id, {self.grants(subject)}]")
+            convert = _audited(convert, read.audit, selected_names(group, self.fragments),
+                               many)
+        elif many:
+            convert = _list(convert)
+        cypher = f"COLLECT {{ {' '.join(clauses)} RETURN {inner} }}"
+        if not many:
+            cypher = f"head({cypher})"
+        return cypher, convert
+
+    def _guarded(self, read: Guarded, scope: _FieldScope, definition: GraphQLField,
+                 group: list[FieldDetails]) -> tuple[str, Converter]:
+        node = scope.node
+        guard = read.guard(scope)
+        cypher = (f"[CASE WHEN {guard} THEN {read.value(scope)} END, {guard}, {node}.id, "
+                  f"{self.grants(node)}]")
+        return cypher, _guarded(read, selected_names(group, self.fragments))
+
+
+class _FieldScope:
+    """The ``Scope`` a declaration writes one field's Cypher in."""
+
+    def __init__(self, compiler: _Compiler, node: str, definition: GraphQLField,
+                 details: FieldDetails) -> None:
+        self._c = compiler
+        self.node = node
+        self._definition = definition
+        self._details = details
+        self._args: dict[str, str] = {}
+
+    def var(self, hint: str = "v") -> str:
+        return self._c.var(hint)
+
+    def arg(self, name: str) -> str:
+        if name not in self._definition.args:
+            raise NotCompiled(f"no argument {name!r}")
+        if name not in self._args:
+            self._args[name] = self._c.var("a")
+        return f"${self._args[name]}"
+
+    def param(self, name: str) -> str:
+        return f"${name}"
+
+    def visible(self, subject: str) -> str:
+        return self._c.visible(subject)
+
+    def history(self, subject: str) -> str:
+        return self._c.history(subject)
+
+    def id_number_visible(self, subject: str) -> str:
+        return self._c.id_number_visible(subject)
+
+    def bound(self, name: str, default: str) -> str:
+        """Only the field that reached this object binds for it."""
+        frame = self._c.bound[-1] if self._c.bound else {}
+        return frame.get(name, default)
+
+    def close(self) -> None:
+        if not self._args:
+            return
+        pairs = tuple(self._args.items())
+        node = self._details.node
+        if _uses_variables(node):
+            self._c.arguments.append(_Arguments(self._definition, self._details, pairs))
+            return
+        values = get_argument_values(self._definition, node, self._c.variables,
+                                     self._details.fragment_variable_values)
+        for arg, param in pairs:
+            self._c.constants[param] = plain(values.get(arg))
+
+
+def declaration_of(type_: GraphQLObjectType, name: str) -> Read | None:
+    definition = type_.fields[name].extensions.get("strawberry-definition")
+    return declaration(definition) if definition is not None else None
+
+
+def is_nullable(type_: GraphQLOutputType) -> bool:
+    return not isinstance(type_, GraphQLNonNull)
+
+
+def _unwrap(type_: GraphQLOutputType) -> GraphQLOutputType:
+    return type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+
+
+def selected_names(group: list[FieldDetails], fragments: dict[str, FragmentDetails]
+                   ) -> tuple[str, ...]:
+    """The field and its direct subfields as ``field.subfield`` (fragments flattened, by
+    field name): what a register entry lists as the fields returned."""
+    name = group[0].node.name.value
+    out = {name}
+
+    def walk(selection_set: SelectionSetNode | None) -> None:
+        for sel in selection_set.selections if selection_set else ():
+            if isinstance(sel, FieldNode):
+                out.add(f"{name}.{sel.name.value}")
+            elif isinstance(sel, InlineFragmentNode):
+                walk(sel.selection_set)
+            elif isinstance(sel, FragmentSpreadNode) and sel.name.value in fragments:
+                walk(fragments[sel.name.value].definition.selection_set)
+
+    for details in group:
+        walk(details.node.selection_set)
+    return tuple(sorted(out))
+
+
+# ---------------------------------------------------------------------------------------
+# Converters: Cypher's lists into the response's maps
+
+
+def _object_converter(plan: list[tuple[str, int, Converter | None, bool]],
+                      constants: dict[str, Any]) -> Converter:
+    if all(convert is None and index >= 0 for _, index, convert, _ in plan):
+        keys = tuple(response for response, *_ in plan)
+        offset = plan[0][1] if plan else 0
+        if offset == 0:
+            return lambda raw, run, path: None if raw is None else dict(zip(keys, raw,
+                                                                             strict=False))
+        return lambda raw, run, path: (None if raw is None
+                                       else dict(zip(keys, raw[offset:], strict=False)))
+    steps = tuple(plan)
+
+    def convert(raw: Any, run: Run, path: Path) -> Any:
+        if raw is None:
+            return None
+        out: dict[str, Any] = {}
+        for response, index, child, nullable in steps:
+            if index < 0:
+                out[response] = constants[response]
+            elif child is None:
+                out[response] = raw[index]
+            else:
+                try:
+                    out[response] = child(raw[index], run, (path, response))
+                except _Null:
+                    if not nullable:
+                        raise
+                    out[response] = None
+        return out
+
+    return convert
+
+
+def _list(item: Converter) -> Converter:
+    def convert(raw: Any, run: Run, path: Path) -> Any:
+        if raw is None:
+            return None
+        return [item(v, run, (path, i)) for i, v in enumerate(raw)]
+
+    return convert
+
+
+def _audited(item: Converter, operation: str, names: tuple[str, ...], many: bool) -> Converter:
+    """Items of subjects' information: each ``[value, class, subject id, grants]``."""
+
+    def convert(raw: Any, run: Run, path: Path) -> Any:
+        if raw is None:
+            return None
+        rows = raw if many else [raw]
+        seen: dict[str, tuple[list[Any], set[str]]] = {}
+        for _, disclosure, subject, grants in rows:
+            seen.setdefault(subject, (grants, set()))[1].add(disclosure)
+        for subject, (grants, classes) in seen.items():
+            run.disclose(subject, grants, operation, names, classes, path)
+        if many:
+            return [item(r[0], run, (path, i)) for i, r in enumerate(rows)]
+        return item(raw[0], run, path)
+
+    return convert
+
+
+def _guarded(read: Guarded, names: tuple[str, ...]) -> Converter:
+    def convert(raw: Any, run: Run, path: Path) -> Any:
+        value, allowed, subject, grants = raw
+        if allowed:
+            run.disclose(subject, grants, read.operation, names, {read.disclosure}, path,
+                         consent_item=read.consent_item)
+            return value
+        run.refuse(subject, grants, read.operation, names, {read.disclosure}, path,
+                   read.denied())
+        raise _Null
+
+    return convert
+
+
+# ---------------------------------------------------------------------------------------
+# Running
+
+
+class Run:
+    """One request's use of a plan: the context, and where its errors go."""
+
+    __slots__ = ("ctx", "base")
+
+    def __init__(self, ctx: Context, base: list[Any]) -> None:
+        self.ctx = ctx
+        self.base = base
+
+    def _path(self, path: Path) -> list[Any]:
+        keys: list[Any] = []
+        while path is not None:
+            path, key = path
+            keys.append(key)
+        return self.base + keys[::-1]
+
+    def _access(self, subject: str, grants: list[dict[str, Any]]) -> None:
+        self.ctx.known_access(subject, [Grant.from_map(g) for g in grants])
+
+    def disclose(self, subject: str, grants: list[dict[str, Any]], operation: str,
+                 names: Sequence[str], classes: set[str], path: Path, *,
+                 consent_item: str | None = None) -> None:
+        self._access(subject, grants)
+        consent = None
+        if consent_item is not None:
+            found = self.ctx.known_access_of(subject).consent_for([consent_item])
+            consent = found[0] if found else None
+        try:
+            self.ctx.disclose(subject, operation, names, classes, consent_id=consent)
+        except CreditGraphError as exc:
+            self.error(exc, path)
+            raise _Null from None
+
+    def refuse(self, subject: str, grants: list[dict[str, Any]], operation: str,
+               names: Sequence[str], classes: set[str], path: Path,
+               exc: CreditGraphError) -> None:
+        self._access(subject, grants)
+        self.ctx.audit.record(subject, operation, names, classes, outcome=exc.code)
+        self.error(exc, path)
+
+    def error(self, exc: CreditGraphError, path: Path) -> None:
+        self.ctx.errors.append(located_error(exc, None, self._path(path)))
+
+
+_PLANS: dict[tuple[Any, ...], tuple[Any, Plan]] = {}
+_MAX_PLANS = 2048
+
+
+def variables_of(info: GraphQLResolveInfo) -> VariableValues:
+    """The request's coerced variables (strawberry hands resolvers a plain dict)."""
+    values = info.variable_values
+    return values if isinstance(values, VariableValues) else VariableValues({}, values or {})
+
+
+def _conditional_key(info: GraphQLResolveInfo) -> tuple[Any, ...]:
+    """The values of the variables @skip/@include read: plans depend on them."""
+    names: list[str] = []
+
+    class Finder(Visitor):
+        def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
+            if node.name.value in ("skip", "include"):
+                names.extend(a.value.name.value for a in node.arguments
+                             if isinstance(a.value, VariableNode))
+
+    visit(info.operation, Finder())
+    for fragment in info.fragments.values():
+        visit(fragment, Finder())
+    coerced = variables_of(info).coerced
+    return tuple((n, coerced.get(n)) for n in sorted(set(names)))
+
+
+class Selection:
+    """The root field being answered, with the selection below ``at`` compiled."""
+
+    def __init__(self, info: GraphQLResolveInfo, at: tuple[str, ...] = ()) -> None:
+        self.info = info
+        self.ctx: Context = info.context
+        self.at = at
+        self.audience = Audience.of(self.ctx)
+
+    def _details(self, compiler: _Compiler) -> tuple[GraphQLOutputType, list[FieldDetails]]:
+        """The field type and field details at ``at`` below the root field."""
+        type_: GraphQLOutputType = self.info.return_type
+        details = [FieldDetails(n, None) for n in self.info.field_nodes]
+        for name in self.at:
+            named = get_named_type(type_)
+            assert isinstance(named, GraphQLObjectType)
+            grouped = collect_subfields(compiler.schema, compiler.fragments, compiler.variables,
+                                        compiler.operation, named, details).grouped_field_set
+            details = [d for response, group in grouped.items() for d in group
+                       if group[0].node.name.value == name]
+            type_ = named.fields[name].type
+        return type_, details
+
+    def plan(self, template: str, var: str) -> Plan:
+        info = self.info
+        key = (template, var, self.at, self.audience, *(id(n) for n in info.field_nodes),
+               *_conditional_key(info))
+        known = _PLANS.get(key)
+        if known is not None:
+            return known[1]
+        compiler = _Compiler(info, self.audience)
+        type_, details = self._details(compiler)
+        if details:
+            value, convert = compiler.project(type_, details, var)
+        else:  # nothing selected below `at`
+            value, convert = "null", (lambda raw, run, path: None)
+        plan = Plan(template.replace("{value}", value), compiler.constants,
+                    tuple(compiler.arguments), convert)
+        if len(_PLANS) >= _MAX_PLANS:
+            _PLANS.clear()
+        _PLANS[key] = (list(info.field_nodes), plan)  # keeps the nodes (and their ids) alive
+        return plan
+
+    async def fetch(self, template: str, params: dict[str, Any], *, var: str = "n",
+                    op: str | None = None) -> Any:
+        """Run the compiled query: the first column of its one record (None for none)."""
+        plan = self._plan = self.plan(template, var)
+        values = {**request_params(self.ctx, self.audience),
+                  **plan.params(variables_of(self.info)), **params}
+        records = await self.ctx.db.read(plan.cypher, values, op=op or self.info.field_name)
+        return records[0][0] if records else None
+
+    def shape(self, raw: Any, *below: Any) -> Shaped | None:
+        """One projected object of the fetched answer, ``below`` the root field's path to
+        where it sits (e.g. ``"edges", 3, "node"``)."""
+        if raw is None:
+            return None
+        run = Run(self.ctx, [*self.info.path.as_list(), *below])
+        try:
+            return Shaped(self._plan.convert(raw, run, None))
+        except _Null:
+            return Shaped(None)
+
+
+def compiled(info: Any, at: tuple[str, ...] = ()) -> Selection:
+    """The selection of the root field being resolved (strawberry's ``Info`` or
+    graphql-core's)."""
+    return Selection(getattr(info, "_raw_info", info), at)
+
+
+__all__ = ["AUTHORISED", "ID_NUMBER", "Audience", "NotCompiled", "Plan", "Selection", "Shaped",
+           "compiled", "plain"]
