@@ -56,7 +56,7 @@ REPAIR_CASE = """
 MATCH (e:ListEntry {id: $id})-[:CONCERNS]->(s:Subject)
 RETURN e {.*} AS entry, s {.id, .kind, .status} AS subject,
   [(s)<-[:CONCERNS]-(x:ListEntry) WHERE x.id <> e.id | x {.id, .kind, .severity, .category,
-                                                         .recognisedOn}] AS others,
+                                                         .recognisedOn, .disclosure}] AS others,
   [(s)<-[:CONCERNS]-(x:ListEntry)<-[:FOR_ENTRY]-(a:RepairApplication {status: 'ACCEPTED'})
    | {entryId: x.id, category: x.category, repairedOn: a.acceptedOn}] AS repairs,
   [(s)<-[:AGAINST]-(r:RepairExclusion) | r {.kind, .reason, .recordedOn}] AS exclusions

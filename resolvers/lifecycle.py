@@ -20,7 +20,7 @@ import strawberry
 from strawberry import Info
 
 from gateway.auth import Viewer
-from gateway.context import Context
+from gateway.context import Context, selected_fields
 from gateway.errors import Forbidden, InvalidInput, NotFound
 from graph_schema.lifecycle import (
     EntryCorrection,
@@ -123,16 +123,24 @@ async def _advance(
 
 async def _eligibility(
     ctx: Context,
+    info: Info[Context, None],
     entry: dict[str, Any],
     corrected_on: dt.date | None,
     committed: bool,
     on: dt.date,
 ) -> repair_rule.Eligibility:
+    """Eligibility is a read like any other: its classes (管理办法 第十八条) need a purpose
+    (第三十三条) unless the subject reads itself, and go to the register. The rules weigh
+    the subject's other entries too (exclusion 1 counts them, the clean period names
+    them), so the answer discloses their classes as well as the entry's."""
     [record] = await ctx.db.read(cypher.REPAIR_CASE, {"id": entry["id"]}, op="repair_case") or [
         None
     ]
     if record is None:
         raise NotFound("no such list entry", id=entry["id"])
+    classes = {record["entry"]["disclosure"], *(x["disclosure"] for x in record["others"])}
+    await ctx.access(entry["subjectId"])
+    ctx.disclose(entry["subjectId"], "repairEligibility", selected_fields(info), classes)
     case = cypher.repair_case(record, applied_on=on, corrected_on=corrected_on, committed=committed)
     return repair_rule.eligibility(case)
 
@@ -221,7 +229,7 @@ class LifecycleQuery:
         if not (viewer.government or viewer.acts_for(entry["subjectId"])):
             raise Forbidden("repair eligibility is for government and the subject itself")
         day = as_of or ctx.today
-        result = await _eligibility(ctx, entry, corrected_on, committed, day)
+        result = await _eligibility(ctx, info, entry, corrected_on, committed, day)
         return {
             "entryId": str(entry_id),
             "eligible": result.eligible,  # type: ignore[return-value]
