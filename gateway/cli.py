@@ -140,7 +140,7 @@ def expire(as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD, default t
 
     Answers never depend on it: every query evaluates validity on its own date.
     """
-    from loaders.lifecycle import expire as run
+    from procedures.entry import expire as run
 
     day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     n = _with_db(lambda db: run(db, as_of=day, now=dt.datetime.now(dt.UTC), actor="expire"))
@@ -157,13 +157,12 @@ def calendar_(
     """Record the State Council's holiday arrangements for years chinese_calendar lacks."""
     import csv
 
-    from loaders.lifecycle import RECORD_CALENDAR
+    from procedures.calendar import record
 
     with open(path, newline="", encoding="utf-8-sig") as f:
         days = [{"date": dt.date.fromisoformat(r["date"]), "working": r["working"].strip() in
                  {"1", "true", "yes", "班"}, "name": r.get("name") or None} for r in csv.DictReader(f)]
-    _with_db(lambda db: db.write(RECORD_CALENDAR, {"days": days, "years": announce or [],
-                                                   "source": source}, op="calendar"))
+    _with_db(lambda db: record(db, days, years=announce or [], source=source))
     console.print(f"recorded {len(days)} days; announced years: {announce or []}")
 
 

@@ -63,6 +63,11 @@ def _translate(exc: Exception) -> Exception:
     return exc
 
 
+class InjectedFault(RuntimeError):
+    """Raised inside a transaction by the ``fail_after_writes`` test seam, never otherwise:
+    the driver rolls the transaction back, as it would on any failure midway."""
+
+
 class Database:
     """Runs parameterised Cypher; never interpolates values."""
 
@@ -151,11 +156,16 @@ class Database:
         return result.records
 
     async def transaction(self, work: Callable[[Transaction], Awaitable[T]], *,
-                          op: str = "write") -> T:
-        """Several statements in one write transaction (retried on transient errors)."""
+                          op: str = "write", fail_after_writes: int | None = None) -> T:
+        """Several statements in one write transaction (retried on transient errors).
+
+        ``fail_after_writes`` is a test seam: the transaction raises ``InjectedFault`` right
+        after its N-th statement that changed the graph, so tests can check that a step
+        failing midway leaves nothing behind. Production code never passes it.
+        """
 
         async def run(tx: AsyncManagedTransaction) -> T:
-            return await work(Transaction(self, tx, op))
+            return await work(Transaction(self, tx, op, fail_after_writes))
 
         try:
             async with self.driver.session(database=self.database,
@@ -168,12 +178,20 @@ class Database:
 class Transaction:
     """A write transaction handed to ``Database.transaction`` callbacks."""
 
-    def __init__(self, db: Database, tx: AsyncManagedTransaction, op: str) -> None:
+    def __init__(self, db: Database, tx: AsyncManagedTransaction, op: str,
+                 fail_after_writes: int | None = None) -> None:
         self._db = db
         self._tx = tx
         self._op = op
+        self._fail_after = fail_after_writes
+        self._writes = 0
 
     async def run(self, cypher: str, params: Params | None = None) -> list[neo4j.Record]:
         self._db.queries += 1
         result = await self._tx.run(cypher, params)  # type: ignore[arg-type]
-        return [record async for record in result]
+        records = [record async for record in result]
+        if self._fail_after is not None and (await result.consume()).counters.contains_updates:
+            self._writes += 1
+            if self._writes >= self._fail_after:
+                raise InjectedFault(f"{self._op}: injected failure after write {self._writes}")
+        return records

@@ -139,18 +139,6 @@ SET v = properties(x), v.versionOf = 'ListEntry', v.versionAt = $now, v.versionA
 RETURN count(x) AS ended
 """
 
-# Ending an entry (revocation, repair, expiry on record): the entry stays, with its end.
-END_LIST_ENTRY = """
-MATCH (x:ListEntry {id: $id})
-WHERE x.derived = false
-SET x.endedOn = $on, x.endStatus = $status, x.status = $status, x.endReason = $reason,
-    x.version = x.version + 1, x.updatedAt = $now
-CREATE (x)-[:HAS_VERSION]->(v:Version)
-SET v = properties(x), v.versionOf = 'ListEntry', v.versionAt = $now, v.versionActor = $actor,
-    v.versionChange = $status, v.versionReason = $reason
-RETURN count(x) AS ended
-"""
-
 DEPARTMENT_DIRECTORY = """
 MATCH (d:Department)
 RETURN d.id AS id, d.name AS name, coalesce(d.aliases, []) AS aliases,
@@ -200,20 +188,6 @@ async def write_roles(tx: Transaction, rows: list[dict[str, Any]], *, now: Any, 
     if record["touched"]:
         await propagate(tx, now=now, actor=actor, reason=reason, org_ids=record["touched"])
     return record
-
-
-async def end_list_entry(db: Database, entry_id: str, *, status: str, on: Any, reason: str,
-                         actor: str, now: Any) -> bool:
-    """End a (source) entry; its derived entries follow in the same transaction."""
-
-    async def work(tx: Transaction) -> bool:
-        [record] = await tx.run(END_LIST_ENTRY, {"id": entry_id, "status": status, "on": on,
-                                                 "reason": reason, "actor": actor, "now": now})
-        if record["ended"]:
-            await propagate(tx, now=now, actor=actor, reason=reason, source_ids=[entry_id])
-        return bool(record["ended"])
-
-    return await db.transaction(work, op="end_list_entry")
 
 
 async def recompute(db: Database, *, now: Any, actor: str) -> dict[str, int]:

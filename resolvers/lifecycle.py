@@ -11,6 +11,7 @@ procedures that happened on paper, and never in the future.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -19,9 +20,8 @@ import strawberry
 from strawberry import Info
 
 from gateway.auth import Viewer
-from gateway.context import Context
-from gateway.db import Transaction
-from gateway.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gateway.context import Context, selected_fields
+from gateway.errors import Forbidden, InvalidInput, NotFound
 from graph_schema.lifecycle import (
     EntryCorrection,
     EntryVersion,
@@ -33,15 +33,15 @@ from graph_schema.lifecycle import (
     ReviewOutcome,
 )
 from graph_schema.model import Severity
-from graph_schema.rules import objection as objection_rule
 from graph_schema.rules import repair as repair_rule
 from graph_schema.scalars import Date
 from loaders import lifecycle as cypher
-from loaders.ingest import end_list_entry
+from procedures import entry as entry_steps
+from procedures import objection as objection_steps
+from procedures import repair as repair_steps
 from resolvers.subject import SubjectRef, load_subject
 
 GOVERNMENT = ("approval", "investigator", "credit_admin", "supervisor")
-PUBLICITY_DAYS = 5  # 管理办法 第三十二条
 
 
 def _actor(viewer: Viewer) -> str:
@@ -112,99 +112,37 @@ def objection_plain(o: dict[str, Any], today: dt.date) -> dict[str, Any]:
 
 
 async def _advance(
-    ctx: Context,
-    viewer: Viewer,
-    objection: dict[str, Any],
-    outcome: str,
-    note: str | None,
-    on: dt.date,
+    ctx: Context, viewer: Viewer, o: dict[str, Any], outcome: str, note: str | None, on: dt.date
 ) -> Any:
-    """Record ``outcome`` on the open step and move on as the procedure says."""
-    step = objection_rule.transition(objection["status"], outcome)
-    due = provisional = None
-    if step.next_step and step.days:
-        when = (await cypher.calendar(ctx.db)).add_working_days(on, step.days)
-        due, provisional = when.date, when.provisional
-
-    async def work(tx: Transaction) -> None:
-        await tx.run(
-            cypher.ADVANCE_OBJECTION,
-            {
-                "id": objection["id"],
-                "on": on,
-                "actor": _actor(viewer),
-                "outcome": outcome,
-                "note": note,
-                "status": step.status,
-                "next": step.next_step,
-                "dueOn": due,
-                "provisional": provisional,
-                "close": step.close,
-            },
-        )
-        if step.close:  # the entry is no longer disputed: that too is a version
-            await tx.run(
-                cypher.ENTRY_EVENT,
-                {
-                    "entryId": objection["entryId"],
-                    "now": ctx.now,
-                    "actor": _actor(viewer),
-                    "change": "DISPUTE_CLOSED",
-                    "reason": f"objection {objection['id']}: {outcome}",
-                },
-            )
-
-    await ctx.db.transaction(work, op="objection")
-    return objection_plain(await _objection(ctx, objection["id"]), ctx.today)
+    """Record ``outcome`` on the open step (procedures/objection); the objection after it."""
+    await objection_steps.advance(
+        ctx.db, o["id"], outcome, note=note, on=on, actor=_actor(viewer), now=ctx.now
+    )
+    return objection_plain(await _objection(ctx, o["id"]), ctx.today)
 
 
 async def _eligibility(
-    ctx: Context, entry_id: str, corrected_on: dt.date | None, committed: bool, on: dt.date
+    ctx: Context,
+    info: Info[Context, None],
+    entry: dict[str, Any],
+    corrected_on: dt.date | None,
+    committed: bool,
+    on: dt.date,
 ) -> repair_rule.Eligibility:
-    [record] = await ctx.db.read(cypher.REPAIR_CASE, {"id": entry_id}, op="repair_case") or [None]
-    if record is None:
-        raise NotFound("no such list entry", id=entry_id)
-    e, subject = record["entry"], record["subject"]
-
-    def past(m: dict[str, Any]) -> repair_rule.PastEntry:
-        return repair_rule.PastEntry(
-            m["id"],
-            m["kind"],
-            m.get("severity") or "UNSTATED",
-            m.get("category"),
-            m["recognisedOn"].to_native(),
-        )
-
-    exclusions = record["exclusions"]
-
-    def native(d: Any) -> dt.date | None:
-        return d.to_native() if d is not None else None
-
-    case = repair_rule.RepairCase(
-        entry=past(e),
-        valid_until=native(e.get("validUntil")),
-        ended_on=native(e.get("endedOn")),
-        applied_on=on,
-        corrected_on=corrected_on,
-        committed=committed,
-        other_entries=[past(x) for x in record["others"]],
-        repairs=[
-            repair_rule.PastRepair(r["entryId"], r.get("category"), r["repairedOn"].to_native())
-            for r in record["repairs"]
-        ],
-        bankrupt="破产" in (subject.get("status") or "")
-        or any(x["kind"] == "BANKRUPTCY" for x in exclusions),
-        ignored_reminders=[x["reason"] for x in exclusions if x["kind"] == "IGNORED_REMINDER"],
-        other_exclusions=[x["reason"] for x in exclusions if x["kind"] == "OTHER"],
-    )
-    return repair_rule.eligibility(case)
-
-
-def _rules(result: repair_rule.Eligibility) -> list[dict[str, Any]]:
-    return [
-        {"rule": r.rule, "article": r.article, "passed": r.passed, "detail": r.detail}
-        for r in result.rules
+    """Eligibility is a read like any other: its classes (管理办法 第十八条) need a purpose
+    (第三十三条) unless the subject reads itself, and go to the register. The rules weigh
+    the subject's other entries too (exclusion 1 counts them, the clean period names
+    them), so the answer discloses their classes as well as the entry's."""
+    [record] = await ctx.db.read(cypher.REPAIR_CASE, {"id": entry["id"]}, op="repair_case") or [
+        None
     ]
+    if record is None:
+        raise NotFound("no such list entry", id=entry["id"])
+    classes = {record["entry"]["disclosure"], *(x["disclosure"] for x in record["others"])}
+    await ctx.access(entry["subjectId"])
+    ctx.disclose(entry["subjectId"], "repairEligibility", selected_fields(info), classes)
+    case = cypher.repair_case(record, applied_on=on, corrected_on=corrected_on, committed=committed)
+    return repair_rule.eligibility(case)
 
 
 async def _application(ctx: Context, application_id: str) -> dict[str, Any]:
@@ -214,13 +152,6 @@ async def _application(ctx: Context, application_id: str) -> dict[str, Any]:
     if found is None:
         raise NotFound("no such repair application", id=application_id)
     return {**found, "rules": orjson.loads(found["rules"]) if found.get("rules") else []}
-
-
-async def _update_application(ctx: Context, application_id: str, **changes: Any) -> dict[str, Any]:
-    await ctx.db.write(
-        cypher.UPDATE_REPAIR, {"id": application_id, "changes": changes}, op="repair"
-    )
-    return await _application(ctx, application_id)
 
 
 @strawberry.type
@@ -297,11 +228,12 @@ class LifecycleQuery:
         viewer = ctx.require()
         if not (viewer.government or viewer.acts_for(entry["subjectId"])):
             raise Forbidden("repair eligibility is for government and the subject itself")
-        result = await _eligibility(ctx, str(entry_id), corrected_on, committed, as_of or ctx.today)
+        day = as_of or ctx.today
+        result = await _eligibility(ctx, info, entry, corrected_on, committed, day)
         return {
             "entryId": str(entry_id),
             "eligible": result.eligible,  # type: ignore[return-value]
-            "rules": _rules(result),
+            "rules": [dataclasses.asdict(r) for r in result.rules],
         }
 
     @strawberry.field
@@ -318,6 +250,9 @@ class LifecycleQuery:
 
 @strawberry.type
 class LifecycleMutation:
+    """Who may take each step, and with which arguments; the steps themselves, each in one
+    transaction, are in procedures/."""
+
     @strawberry.mutation(
         description="File an objection (实施办法 第十五条, 管理办法 第二十八条); "
         "the review is due in 10 working days."
@@ -337,25 +272,17 @@ class LifecycleMutation:
         day = _day(ctx, viewer, on)
         if not statement.strip():
             raise InvalidInput("state what is wrong with the entry")
-        due = (await cypher.calendar(ctx.db)).add_working_days(day, objection_rule.REVIEW_DAYS)
-        [record] = await ctx.db.write(
-            cypher.FILE_OBJECTION,
-            {
-                "entryId": str(entry_id),
-                "ground": ground.value,
-                "statement": statement,
-                "evidence": evidence or [],
-                "on": day,
-                "actor": _actor(viewer),
-                "now": ctx.now,
-                "dueOn": due.date,
-                "provisional": due.provisional,
-                "change": "DISPUTED",
-                "reason": f"objection: {ground.value}",
-            },
-            op="objection",
+        objection_id = await objection_steps.file(
+            ctx.db,
+            str(entry_id),
+            ground=ground.value,
+            statement=statement,
+            evidence=evidence or [],
+            on=day,
+            actor=_actor(viewer),
+            now=ctx.now,
         )
-        return objection_plain(await _objection(ctx, record["id"]), ctx.today)  # type: ignore[return-value]
+        return objection_plain(await _objection(ctx, objection_id), ctx.today)  # type: ignore[return-value]
 
     @strawberry.mutation(description="The credit centre's review (10 working days).")
     async def review_objection(
@@ -404,7 +331,6 @@ class LifecycleMutation:
         viewer = ctx.require("credit_admin")
         o = await _objection(ctx, str(objection_id))
         day = _day(ctx, viewer, on)
-        objection_rule.transition(o["status"], "CORRECTED")  # only an objection at correction
         changes = {
             k: v
             for k, v in {
@@ -416,27 +342,17 @@ class LifecycleMutation:
             }.items()
             if v is not None
         }
-        if not changes and not correction.revoke:
-            raise InvalidInput("say what changes, or revoke the entry")
-        if correction.revoke:
-            await end_list_entry(
-                ctx.db,
-                o["entryId"],
-                status="REVOKED",
-                on=day,
-                reason=f"objection {o['id']}: {reason}",
-                actor=_actor(viewer),
-                now=ctx.now,
-            )
-        if changes:
-
-            async def work(tx: Transaction) -> None:
-                await cypher.correct_entry(
-                    tx, o["entryId"], changes, now=ctx.now, actor=_actor(viewer), reason=reason
-                )
-
-            await ctx.db.transaction(work, op="correct_entry")
-        return await _advance(ctx, viewer, o, "CORRECTED", reason, day)
+        await objection_steps.correct(
+            ctx.db,
+            o["id"],
+            changes=changes,
+            revoke=bool(correction.revoke),
+            reason=reason,
+            on=day,
+            actor=_actor(viewer),
+            now=ctx.now,
+        )
+        return objection_plain(await _objection(ctx, o["id"]), ctx.today)  # type: ignore[return-value]
 
     @strawberry.mutation(
         description="Appeal an outcome to the credit authority "
@@ -453,18 +369,9 @@ class LifecycleMutation:
         o = await _objection(ctx, str(objection_id))
         viewer = _subject_or_admin(ctx, o["subjectId"])
         day = _day(ctx, viewer, on)
-        if o["status"] != "CLOSED" or o.get("outcome") == "CORRECTED":
-            raise Conflict(
-                "only a rejected or maintained objection can be appealed", status=o["status"]
-            )
-
-        async def work(tx: Transaction) -> None:  # the reopening and its entry event, or neither
-            await tx.run(cypher.REOPEN_FOR_APPEAL, {"id": o["id"], "on": day, "note": statement})
-            await tx.run(cypher.ENTRY_EVENT, {
-                "entryId": o["entryId"], "now": ctx.now, "actor": _actor(viewer),
-                "change": "DISPUTED", "reason": f"appeal of objection {o['id']}"})
-
-        await ctx.db.transaction(work, op="objection")
+        await objection_steps.appeal(
+            ctx.db, o["id"], statement=statement, on=day, actor=_actor(viewer), now=ctx.now
+        )
         return objection_plain(await _objection(ctx, o["id"]), ctx.today)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Decide an appeal; an overturned outcome goes to correction.")
@@ -494,7 +401,7 @@ class LifecycleMutation:
         viewer = ctx.require("credit_admin")
         day = _day(ctx, viewer, on)
         await _entry(ctx, str(entry_id))
-        return await end_list_entry(
+        return await entry_steps.end_entry(
             ctx.db,
             str(entry_id),
             status="REVOKED",
@@ -516,17 +423,14 @@ class LifecycleMutation:
         found = await load_subject(ctx, subject)
         if found is None:
             raise NotFound("no such subject")
-        await ctx.db.write(
-            cypher.RECORD_EXCLUSION,
-            {
-                "subjectId": found["id"],
-                "kind": kind.value,
-                "reason": reason,
-                "on": ctx.today,
-                "actor": _actor(viewer),
-                "dept": viewer.dept,
-            },
-            op="repair",
+        await repair_steps.record_exclusion(
+            ctx.db,
+            found["id"],
+            kind=kind.value,
+            reason=reason,
+            on=ctx.today,
+            actor=_actor(viewer),
+            dept=viewer.dept,
         )
         return True
 
@@ -546,26 +450,16 @@ class LifecycleMutation:
         entry = await _entry(ctx, str(entry_id))
         viewer = _subject_or_admin(ctx, entry["subjectId"])
         day = _day(ctx, viewer, on)
-        result = await _eligibility(ctx, str(entry_id), corrected_on, committed, day)
-        if not result.eligible:
-            raise Conflict(
-                "the entry is not eligible for repair",
-                failed=[r.rule for r in result.rules if not r.passed],
-            )
-        [record] = await ctx.db.write(
-            cypher.APPLY_FOR_REPAIR,
-            {
-                "entryId": str(entry_id),
-                "on": day,
-                "correctedOn": corrected_on,
-                "committed": committed,
-                "evidence": evidence or [],
-                "actor": _actor(viewer),
-                "rules": orjson.dumps(_rules(result)).decode(),
-            },
-            op="repair",
+        application_id = await repair_steps.apply(
+            ctx.db,
+            str(entry_id),
+            corrected_on=corrected_on,
+            committed=committed,
+            evidence=evidence or [],
+            on=day,
+            actor=_actor(viewer),
         )
-        return await _application(ctx, record["id"])  # type: ignore[return-value]
+        return await _application(ctx, application_id)  # type: ignore[return-value]
 
     @strawberry.mutation(
         description="The providing department's written opinion; a favourable "
@@ -583,26 +477,8 @@ class LifecycleMutation:
         a = await _application(ctx, str(application_id))
         viewer = _providing_department(ctx, a["departmentId"])
         day = _day(ctx, viewer, on)
-        if a["status"] != "APPLIED":
-            raise Conflict(f"the application is {a['status']}", status=a["status"])
-        if not supports:
-            return await _update_application(
-                ctx,
-                a["id"],
-                status="REJECTED",
-                opinion=opinion,  # type: ignore[return-value]
-                opinionOn=day,
-            )
-        ends = (await cypher.calendar(ctx.db)).add_working_days(day, PUBLICITY_DAYS)
-        return await _update_application(
-            ctx,
-            a["id"],
-            status="PUBLICITY",
-            opinion=opinion,  # type: ignore[return-value]
-            opinionOn=day,
-            publicityEndsOn=ends.date,
-            publicityProvisional=ends.provisional,
-        )
+        await repair_steps.give_opinion(ctx.db, a["id"], supports=supports, opinion=opinion, on=day)
+        return await _application(ctx, a["id"])  # type: ignore[return-value]
 
     @strawberry.mutation(description="Record an objection raised during the publicity period.")
     async def object_during_publicity(
@@ -610,15 +486,10 @@ class LifecycleMutation:
     ) -> RepairApplication:
         ctx = info.context
         ctx.require(*GOVERNMENT)
-        a = await _application(ctx, str(application_id))
-        if a["status"] != "PUBLICITY" or ctx.today > a["publicityEndsOn"].to_native():
-            raise Conflict("the application is not in its publicity period", status=a["status"])
-        return await _update_application(
-            ctx,
-            a["id"],
-            status="PUBLICITY_OBJECTION",  # type: ignore[return-value]
-            publicityObjection=statement,
+        await repair_steps.object_during_publicity(
+            ctx.db, str(application_id), statement=statement, today=ctx.today
         )
+        return await _application(ctx, str(application_id))  # type: ignore[return-value]
 
     @strawberry.mutation(description="The providing department answers a publicity objection.")
     async def resolve_publicity_objection(
@@ -627,14 +498,10 @@ class LifecycleMutation:
         ctx = info.context
         a = await _application(ctx, str(application_id))
         _providing_department(ctx, a["departmentId"])
-        if a["status"] != "PUBLICITY_OBJECTION":
-            raise Conflict(f"the application is {a['status']}", status=a["status"])
-        return await _update_application(
-            ctx,
-            a["id"],  # type: ignore[return-value]
-            status="REJECTED" if upheld else "PUBLICITY",
-            opinion=f"{a.get('opinion') or ''}\n{opinion}".strip(),
+        await repair_steps.resolve_publicity_objection(
+            ctx.db, a["id"], upheld=upheld, opinion=opinion
         )
+        return await _application(ctx, a["id"])  # type: ignore[return-value]
 
     @strawberry.mutation(
         description="Accept after publicity without objection: the entry leaves "
@@ -647,30 +514,7 @@ class LifecycleMutation:
         ctx = info.context
         viewer = ctx.require("credit_admin")
         day = _day(ctx, viewer, on)
-        a = await _application(ctx, str(application_id))
-        if a["status"] != "PUBLICITY" or day <= a["publicityEndsOn"].to_native():
-            raise Conflict(
-                "acceptance follows a publicity period that has ended without objection",
-                status=a["status"],
-            )
-        await end_list_entry(
-            ctx.db,
-            a["entryId"],
-            status="REPAIRED",
-            on=day,
-            reason=f"信用修复 {a['id']}",
-            actor=_actor(viewer),
-            now=ctx.now,
+        await repair_steps.accept(
+            ctx.db, str(application_id), on=day, actor=_actor(viewer), now=ctx.now
         )
-        await ctx.db.write(
-            cypher.ARCHIVE_ENTRY,
-            {
-                "entryId": a["entryId"],
-                "on": day,
-                "now": ctx.now,
-                "actor": _actor(viewer),
-                "reason": f"信用修复 {a['id']}",
-            },
-            op="repair",
-        )
-        return await _update_application(ctx, a["id"], status="ACCEPTED", acceptedOn=day)  # type: ignore[return-value]
+        return await _application(ctx, str(application_id))  # type: ignore[return-value]

@@ -41,3 +41,10 @@ def transition(status: str, outcome: str) -> Transition:
     if found is None:
         raise Conflict(f"an objection at {status} cannot be {outcome}", status=status)
     return found
+
+
+def appeal(status: str, outcome: str | None) -> None:
+    """实施办法 第十七条, 管理办法 第三十条: a closed objection whose outcome the subject did not
+    get (rejected, maintained, upheld) may be appealed; Conflict otherwise."""
+    if status != "CLOSED" or outcome == "CORRECTED":
+        raise Conflict("only a rejected or maintained objection can be appealed", status=status)

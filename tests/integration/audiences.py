@@ -13,7 +13,7 @@ from typing import Any
 
 from gateway.db import Database
 from gateway.settings import Settings
-from loaders.ingest import end_list_entry
+from procedures.entry import end_entry
 from tests.conftest import DEFAULT_DEPT, government_token, unique_id_number, unique_uscc
 from tests.graph import load_ok
 
@@ -90,7 +90,7 @@ async def sentinel_world(db: Database, tag: str) -> dict[str, Any]:
     ])
     repaired = await db.read("MATCH (e:ListEntry {key: $k}) RETURN e.id AS id",
                              {"k": f"test:r{tag}"})
-    await end_list_entry(db, repaired[0]["id"], status="REPAIRED", on=dt.date(2026, 10, 1),
+    await end_entry(db, repaired[0]["id"], status="REPAIRED", on=dt.date(2026, 10, 1),
                          reason="实施办法 第十九条: 信用修复", actor="test", now=NOW)
     return {"org": org, "red_org": red_org, "rep": rep, "hidden": hidden,
             "org_id": await subject_id(db, uscc=org), "rep_id": await subject_id(db, id_number=rep),

@@ -363,7 +363,7 @@ async def test_ineligible_application_lists_the_failed_rules(
 
 
 async def test_expire_marks_once_and_no_api_deletes(db: Database, gql: Any) -> None:
-    from loaders.lifecycle import expire
+    from procedures.entry import expire
 
     x = await listed(db, severity="GENERAL", recognised="2024-01-05")
     now = dt.datetime.now(dt.UTC)

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from gateway.db import Database
-from loaders.ingest import end_list_entry, recompute
+from loaders.ingest import recompute
+from procedures.entry import end_entry
 from tests.conftest import unique_id_number, unique_uscc
 from tests.graph import load_ok
 
@@ -163,7 +164,7 @@ async def test_derived_entries_follow_their_source(db: Database, gql: Any) -> No
     after = gql(q, {"n": c["at_the_time"], "d": "2023-09-02"})["data"]["person"]["listEntries"]
     assert after[0]["status"] == "EXPIRED"  # the source's validity window, 管理办法 第二十七条
     # Revocation of the source reaches the derived entries in the same transaction.
-    await end_list_entry(
+    await end_entry(
         db,
         source,
         status="REVOKED",
@@ -184,7 +185,7 @@ async def test_repair_reaches_derived_entries(db: Database) -> None:
     c = await company(db)
     await load_ok(db, "entries", [serious(c["org"])])
     source = (await derived_on(db, c["org"]))["responsible"]["source"]
-    await end_list_entry(
+    await end_entry(
         db,
         source,
         status="REPAIRED",

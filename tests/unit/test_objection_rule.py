@@ -3,7 +3,7 @@
 import pytest
 
 from gateway.errors import Conflict
-from graph_schema.rules.objection import TRANSITIONS, transition
+from graph_schema.rules.objection import TRANSITIONS, appeal, transition
 
 
 def test_each_step_has_its_statutory_deadline() -> None:
@@ -24,3 +24,17 @@ def test_closing_outcomes_close() -> None:
 def test_out_of_order_steps_are_refused(status: str, outcome: str) -> None:
     with pytest.raises(Conflict):
         transition(status, outcome)
+
+
+@pytest.mark.parametrize("outcome", ["REJECTED", "MAINTAINED", "UPHELD"])
+def test_an_outcome_against_the_subject_may_be_appealed(outcome: str) -> None:
+    appeal("CLOSED", outcome)  # 实施办法 第十七条: no Conflict
+
+
+@pytest.mark.parametrize(("status", "outcome"), [
+    ("CLOSED", "CORRECTED"), ("REVIEW", None), ("APPEAL", "REJECTED")])
+def test_an_open_or_corrected_objection_cannot_be_appealed(status: str,
+                                                           outcome: str | None) -> None:
+    with pytest.raises(Conflict) as refused:
+        appeal(status, outcome)
+    assert refused.value.details == {"status": status}
