@@ -186,6 +186,14 @@ class Transaction:
         self._fail_after = fail_after_writes
         self._writes = 0
 
+    async def claim(self, cypher: str, params: Params | None = None) -> list[neo4j.Record]:
+        """A statement that takes write locks and changes nothing once it is done (it sets a
+        property and removes it again: removing a property a node lacks takes no lock).
+        Later statements of the transaction then decide on the committed state."""
+        self._db.queries += 1
+        result = await self._tx.run(cypher, params)  # type: ignore[arg-type]
+        return [record async for record in result]
+
     async def run(self, cypher: str, params: Params | None = None) -> list[neo4j.Record]:
         self._db.queries += 1
         result = await self._tx.run(cypher, params)  # type: ignore[arg-type]

@@ -35,7 +35,7 @@ RETURN o.id AS id
 # The objection under its write lock: the state every later statement decides on.
 CLAIM_OBJECTION = """
 MATCH (o:Objection {id: $id})-[:AGAINST]->(e:ListEntry)
-REMOVE o._LOCK_
+SET o._LOCK_ = true REMOVE o._LOCK_
 RETURN o.status AS status, o.outcome AS outcome, e.id AS entryId
 """
 
@@ -75,7 +75,7 @@ async def calendar(tx: Transaction) -> WorkingCalendar:
 
 
 async def _claim(tx: Transaction, objection_id: str) -> Any:
-    found = await tx.run(CLAIM_OBJECTION, {"id": objection_id})
+    found = await tx.claim(CLAIM_OBJECTION, {"id": objection_id})
     if not found:
         raise NotFound("no such objection", id=objection_id)
     return found[0]

@@ -33,7 +33,7 @@ RETURN r.id AS id
 # The subject of an entry under its write lock, before its history is read.
 CLAIM_SUBJECT_OF_ENTRY = """
 MATCH (:ListEntry {id: $id})-[:CONCERNS]->(s:Subject)
-REMOVE s._LOCK_
+SET s._LOCK_ = true REMOVE s._LOCK_
 RETURN s.id AS id
 """
 
@@ -48,7 +48,7 @@ RETURN a.id AS id
 # The application and its subject under their write locks.
 CLAIM_APPLICATION = """
 MATCH (a:RepairApplication {id: $id})-[:FOR_ENTRY]->(e:ListEntry)-[:CONCERNS]->(s:Subject)
-REMOVE a._LOCK_, s._LOCK_
+SET a._LOCK_ = true, s._LOCK_ = true REMOVE a._LOCK_, s._LOCK_
 RETURN a.status AS status, a.opinion AS opinion, a.publicityEndsOn AS publicityEndsOn,
        e.id AS entryId
 """
@@ -61,7 +61,7 @@ RETURN a.id AS id
 
 
 async def _claim(tx: Transaction, application_id: str) -> dict[str, Any]:
-    found = await tx.run(CLAIM_APPLICATION, {"id": application_id})
+    found = await tx.claim(CLAIM_APPLICATION, {"id": application_id})
     if not found:
         raise NotFound("no such repair application", id=application_id)
     claimed = dict(found[0])
@@ -116,7 +116,7 @@ async def apply(
     is not eligible on ``on``. Returns the application's id."""
 
     async def work(tx: Transaction) -> str:
-        if not await tx.run(CLAIM_SUBJECT_OF_ENTRY, {"id": entry_id}):
+        if not await tx.claim(CLAIM_SUBJECT_OF_ENTRY, {"id": entry_id}):
             raise NotFound("no such list entry", id=entry_id)
         [record] = await tx.run(REPAIR_CASE, {"id": entry_id})
         result = eligibility_rule.eligibility(
