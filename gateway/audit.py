@@ -78,6 +78,10 @@ class AuditLog:
     def __len__(self) -> int:
         return len(self._pending)
 
+    def subjects(self) -> list[str]:
+        """The subjects this request's events are about."""
+        return list(self._pending)
+
     def events(self, *, viewer: Viewer | None, purpose: str | None, operation_name: str | None,
                at: dt.datetime) -> list[dict[str, Any]]:
         request_id = str(uuid.uuid4())

@@ -237,7 +237,9 @@ class Context:
             return
         purpose = self.purpose
         if purpose is None and self.viewer is not None and self.viewer.subject_id:
-            purpose = SELF_QUERY if all(a.self_query for a in self._access.values()) else None
+            # 本人查询: every subject the request registers a sight of is the caller itself
+            purpose = SELF_QUERY if all(self.viewer.acts_for(s)
+                                        for s in self.audit.subjects()) else None
         events = self.audit.events(viewer=self.viewer, purpose=purpose,
                                    operation_name=self.operation_name, at=self.now)
         try:

@@ -65,6 +65,8 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         if type(result) is Shaped:  # a compiled answer, already in the response's shape
+            if result.error is not None:
+                raise result.error
             if result.value is None and isinstance(return_type, GraphQLNonNull):
                 raise TypeError(f"Cannot return null for non-nullable field "
                                 f"{info.parent_type}.{info.field_name}.")
@@ -92,7 +94,7 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
         operation = self.operation
         known = _CONDITIONAL.get(id(operation))
         if known is None:
-            nodes = [operation, *self.fragments.values()]
+            nodes = [operation, *(f.definition for f in self.fragments.values())]
             found = any(_has_conditions(n) for n in nodes)
             if len(_CONDITIONAL) >= _MAX_CACHED:
                 _CONDITIONAL.clear()
@@ -142,12 +144,13 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
             inner = self._converter(type_.of_type, group, where)
 
             def non_null(value: Any) -> Any:
-                if value is None:
+                converted = None if value is None else inner(value)
+                if converted is None:
                     raise GraphQLError(
                         f"Cannot return null for non-nullable field {where}.",
                         [d.node for d in group],
                     )
-                return inner(value)
+                return converted
 
             return non_null
         convert = self._nullable(type_, group, where)
@@ -163,9 +166,9 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
             return lambda values: [item(v) for v in values]
         if isinstance(type_, GraphQLObjectType):
             plan = self._compile(type_, group)
-            return lambda value: value.value if type(value) is Shaped else _project(plan, value)
+            return lambda value: _shaped(value) if type(value) is Shaped else _project(plan, value)
         if isinstance(type_, GraphQLInterfaceType | GraphQLUnionType):
-            return lambda value: value.value  # only compiled answers reach here as plain data
+            return _shaped  # only compiled answers reach here as plain data
         if type_ is GraphQLString or type_ is GraphQLID:
             serialize = type_.serialize
             return lambda value: value if type(value) is str else serialize(value)
@@ -175,6 +178,12 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
                 value if type(value) is str and value in names else serialize(value)
             )
         return type_.serialize  # type: ignore[union-attr, no-any-return]
+
+
+def _shaped(value: Shaped) -> Any:
+    if value.error is not None:
+        raise value.error
+    return value.value
 
 
 def _has_conditions(node: Any) -> bool:

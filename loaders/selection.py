@@ -70,12 +70,15 @@ Converter = Callable[[Any, "Run", Path], Any]
 
 
 class Shaped:
-    """A value already in the response's shape: the executor passes it through."""
+    """A value already in the response's shape: the executor passes it through, or, when
+    an error made it null, raises that error where it sits (so a non-null position
+    propagates it, as GraphQL says)."""
 
-    __slots__ = ("value",)
+    __slots__ = ("value", "error")
 
-    def __init__(self, value: Any) -> None:
+    def __init__(self, value: Any, error: Exception | None = None) -> None:
         self.value = value
+        self.error = error
 
 
 class NotCompiled(ConfigurationError):
@@ -83,7 +86,11 @@ class NotCompiled(ConfigurationError):
 
 
 class _Null(Exception):
-    """A non-null field met an error: its nearest nullable ancestor becomes null."""
+    """A field met ``error``: its nearest nullable ancestor becomes null and reports it."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 # ---------------------------------------------------------------------------------------
@@ -454,9 +461,10 @@ def _object_converter(plan: list[tuple[str, int, Converter | None, bool]],
             else:
                 try:
                     out[response] = child(raw[index], run, (path, response))
-                except _Null:
+                except _Null as null:
                     if not nullable:
                         raise
+                    run.ctx.errors.append(null.error)
                     out[response] = None
         return out
 
@@ -500,7 +508,6 @@ def _guarded(read: Guarded, names: tuple[str, ...]) -> Converter:
             return value
         run.refuse(subject, grants, read.operation, names, {read.disclosure}, path,
                    read.denied())
-        raise _Null
 
     return convert
 
@@ -539,18 +546,17 @@ class Run:
         try:
             self.ctx.disclose(subject, operation, names, classes, consent_id=consent)
         except CreditGraphError as exc:
-            self.error(exc, path)
-            raise _Null from None
+            raise _Null(self.located(exc, path)) from None
 
     def refuse(self, subject: str, grants: list[dict[str, Any]], operation: str,
                names: Sequence[str], classes: set[str], path: Path,
                exc: CreditGraphError) -> None:
         self._access(subject, grants)
         self.ctx.audit.record(subject, operation, names, classes, outcome=exc.code)
-        self.error(exc, path)
+        raise _Null(self.located(exc, path))
 
-    def error(self, exc: CreditGraphError, path: Path) -> None:
-        self.ctx.errors.append(located_error(exc, None, self._path(path)))
+    def located(self, exc: CreditGraphError, path: Path) -> Exception:
+        return located_error(exc, None, self._path(path))
 
 
 _PLANS: dict[tuple[Any, ...], tuple[Any, Plan]] = {}
@@ -640,8 +646,8 @@ class Selection:
         run = Run(self.ctx, [*self.info.path.as_list(), *below])
         try:
             return Shaped(self._plan.convert(raw, run, None))
-        except _Null:
-            return Shaped(None)
+        except _Null as null:  # the executor raises it where the object sits
+            return Shaped(None, null.error)
 
 
 def compiled(info: Any, at: tuple[str, ...] = ()) -> Selection:
