@@ -99,7 +99,12 @@ def count_lines(path: Path) -> int:
 
 
 class Importer:
-    """Imports one file; reusable across files of one run (shares the department directory)."""
+    """Imports one file; reusable across files of one run (shares the department directory).
+
+    ``today`` is the import day, the one clock the row rules read: a date of a past
+    event after it is refused (``DATE_IN_FUTURE``) and an entry's stored status is
+    set as of it. The CLI takes it from ``--as-of``; tests pin it.
+    """
 
     def __init__(
         self,
@@ -187,14 +192,15 @@ class Importer:
         return report, rejects
 
     async def _parser(self, kind: ImportKind) -> Callable[[Any, int], dict[str, Any]]:
+        today = self.today
         if kind is ImportKind.SUBJECTS:
-            return lambda raw, n: parse_subject(raw, n)[1]
+            return lambda raw, n: parse_subject(raw, n, today)[1]
         if kind is ImportKind.ROLES:
-            return parse_role
+            return lambda raw, n: parse_role(raw, n, today)
         directory = await self.departments()
         if kind is ImportKind.ENTRIES:
-            return lambda raw, n: parse_entry(raw, n, directory, self.today)
-        return lambda raw, n: parse_record(raw, n, directory)
+            return lambda raw, n: parse_entry(raw, n, directory, today)
+        return lambda raw, n: parse_record(raw, n, directory, today)
 
     async def _flush(
         self,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 from gateway.db import Database
-from seeds.importer import Importer, ImportKind
+from seeds.importer import Importer, ImportKind, Reject
 from tests.conftest import unique_id_number, unique_uscc
 from tests.graph import load, load_ok
 
@@ -193,3 +194,86 @@ async def test_article_4_black_listing_ends_earlier_red_entries(db: Database) ->
     assert red[0]["status"] == "REVOKED" and red[0]["ended"] == "2025-02-01"
     assert red[0]["reason"].startswith("实施办法 第四条")
     assert red[0]["versions"] == 2  # recorded, then ended: the original is kept
+
+
+def codes(rejects: list[Reject]) -> list[tuple[int, str, str]]:
+    return [(r.line, r.field, r.code) for r in rejects]
+
+
+async def test_dates_of_past_events_after_the_import_day_are_refused(db: Database) -> None:
+    """The import day is pinned: the day itself is accepted, the day after is not."""
+    day = dt.date(2026, 3, 1)
+    org, person = unique_uscc(), unique_id_number()
+    report, rejects = await load(
+        db,
+        "subjects",
+        [
+            {"uscc": org, "name": "淮安市今日成立有限公司", "established_on": "2026-03-01"},
+            {
+                "uscc": unique_uscc(),
+                "name": "淮安市明日成立有限公司",
+                "established_on": "2026-03-02",
+            },
+            {"id_number": person, "name": "陈一"},
+        ],
+        today=day,
+    )
+    assert codes(rejects) == [(2, "established_on", "DATE_IN_FUTURE")]
+    assert report.created == 2
+    report, rejects = await load(
+        db,
+        "roles",
+        [
+            {"id_number": person, "uscc": org, "role": "DIRECTOR", "start": "2026-03-02"},
+            {
+                "id_number": person,
+                "uscc": org,
+                "role": "LEGAL_REPRESENTATIVE",
+                "start": "2026-03-01",
+                "end": "2029-02-28",  # a term that ends later is planned, not impossible
+            },
+        ],
+        today=day,
+    )
+    assert codes(rejects) == [(1, "start", "DATE_IN_FUTURE")]
+    assert report.created == 1
+    entry = {"list": "BLACK", "uscc": org, "department_id": DEPT, "facts": "未按期履行"}
+    report, rejects = await load(
+        db,
+        "entries",
+        [
+            {**entry, "recognised_on": "2099-01-01"},
+            {**entry, "recognised_on": "2026-02-01", "act_on": "2026-03-02"},
+            {**entry, "recognised_on": "2026-03-01", "valid_until": "2099-01-01"},
+        ],
+        today=day,
+    )
+    assert codes(rejects) == [
+        (1, "recognised_on", "DATE_IN_FUTURE"),
+        (2, "act_on", "DATE_IN_FUTURE"),
+    ]
+    assert rejects[0].value == "2099-01-01" and "2026-03-01" in rejects[0].reason
+    assert report.created == 1
+    report, rejects = await load(
+        db,
+        "records",
+        [
+            {
+                "category": "NEGATIVE",
+                "uscc": org,
+                "department_id": DEPT,
+                "type": "行政处罚",
+                "recorded_on": recorded,
+            }
+            for recorded in ("2026-03-02", "2026-03-01")
+        ],
+        today=day,
+    )
+    assert codes(rejects) == [(1, "recorded_on", "DATE_IN_FUTURE")]
+    assert report.created == 1
+    stored = await db.read(
+        "MATCH (e:ListEntry {derived: false})-[:CONCERNS]->(:Organization {uscc: $u}) "
+        "RETURN toString(e.recognisedOn) AS on, toString(e.validUntil) AS until",
+        {"u": org},
+    )
+    assert [(r["on"], r["until"]) for r in stored] == [("2026-03-01", "2099-01-01")]
