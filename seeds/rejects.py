@@ -4,12 +4,15 @@ The row rules (seeds/rows.py) refuse a row before it reaches the graph; the inge
 Cypher (loaders/ingest.py) refuses the rows it cannot link or that would change an
 identity (graph_schema/rules/identity.py), answering ``[n, what, details]``. This
 module turns those answers into rejects that name the field, a stable code and both
-sides of a conflict, and writes the rejects file.
+sides of a conflict, and writes the rejects file, which holds full ID numbers and is
+therefore readable by its owner only.
 """
 
 from __future__ import annotations
 
 import csv
+import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,18 +136,31 @@ def _role_reject(row: Mapping[str, Any], raw: Any, what: str, details: Mapping[s
 
 
 def write_rejects(path: Path, rejects: list[Reject]) -> None:
+    """Write the rejects as CSV, readable by its owner only (it holds full ID numbers).
+
+    The rows go to a new file that ``mkstemp`` creates with mode 600 beside ``path``,
+    which then replaces ``path``: no moment exists when the file is readable by others,
+    an earlier rejects file (whatever its mode) is replaced rather than rewritten, and
+    a reader who opened that earlier file never sees the new rows.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["line", "field", "code", "reason", "value", "record"])
-        for r in rejects:
-            writer.writerow(
-                [
-                    r.line,
-                    r.field,
-                    r.code,
-                    r.reason,
-                    "" if r.value is None else r.value,
-                    orjson.dumps(r.record, default=str).decode(),
-                ]
-            )
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with open(fd, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(["line", "field", "code", "reason", "value", "record"])
+            for r in rejects:
+                writer.writerow(
+                    [
+                        r.line,
+                        r.field,
+                        r.code,
+                        r.reason,
+                        "" if r.value is None else r.value,
+                        orjson.dumps(r.record, default=str).decode(),
+                    ]
+                )
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

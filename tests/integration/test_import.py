@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 from gateway.db import Database
+from gateway.settings import Settings
 from seeds.importer import Importer, ImportKind, Reject
 from tests.conftest import unique_id_number, unique_uscc
 from tests.graph import load, load_ok
@@ -277,3 +282,79 @@ async def test_dates_of_past_events_after_the_import_day_are_refused(db: Databas
         {"u": org},
     )
     assert [(r["on"], r["until"]) for r in stored] == [("2026-03-01", "2099-01-01")]
+
+
+def cli_env(settings: Settings) -> dict[str, str]:
+    """The environment that points the command line at the test database."""
+    return {
+        **os.environ,
+        "NEO4J_URI": settings.bolt_uri,
+        "NEO4J_USER": settings.neo4j_user,
+        "NEO4J_PASSWORD": settings.password(),
+        "NEO4J_DATABASE": settings.neo4j_database,
+    }
+
+
+def test_the_command_line_takes_the_import_day_and_writes_rejects_for_the_owner_only(
+    settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    """``--as-of`` reaches the row rules; without it the machine's date is the import day."""
+    path = tmp_path / "entries.csv"
+    stranger = unique_uscc()
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["list", "uscc", "department_id", "facts", "recognised_on"])
+        w.writerow(["BLACK", stranger, DEPT, "虚假承诺", "2025-07-01"])
+    rejects = path.with_suffix(".csv.rejects.csv")
+    command = [sys.executable, "-c", "from gateway.cli import main; main()", "import", str(path)]
+    old_umask = os.umask(0o022)
+    try:
+        results = {}
+        for as_of in ("2025-06-30", None):
+            extra = ["--as-of", as_of] if as_of else []
+            run = subprocess.run(
+                [*command, "--kind", "entries", *extra],
+                env=cli_env(settings),
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert run.returncode == 3, run.stdout + run.stderr
+            assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
+            with open(rejects, encoding="utf-8") as f:
+                results[as_of] = [(r["field"], r["code"]) for r in csv.DictReader(f)]
+    finally:
+        os.umask(old_umask)
+    assert results == {
+        "2025-06-30": [("recognised_on", "DATE_IN_FUTURE")],
+        None: [("uscc", "UNKNOWN_SUBJECT")],
+    }
+
+
+async def test_the_rejects_file_is_readable_by_its_owner_only(db: Database, tmp_path: Path) -> None:
+    """It holds full ID numbers: created 600; an earlier file is replaced, not rewritten."""
+    path = tmp_path / "people.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id_number", "name", "religion"])
+        w.writerow([unique_id_number(), "林二", "x"])
+    fresh, older = tmp_path / "fresh.rejects.csv", tmp_path / "older.rejects.csv"
+    older.write_text("stale\n")
+    older.chmod(0o644)
+    old_umask = os.umask(0o022)
+    try:
+        with open(older, encoding="utf-8") as opened_before:
+            for target in (fresh, older):
+                report = await Importer(db).run(path, ImportKind.SUBJECTS, target)
+                assert report.rejected == 1 and report.rejects_path == str(target)
+                assert stat.S_IMODE(target.stat().st_mode) == 0o600
+                assert "FORBIDDEN_INFORMATION" in target.read_text(encoding="utf-8")
+            # Whoever opened the earlier file while it was readable never sees the new rows.
+            assert opened_before.read() == "stale\n"
+    finally:
+        os.umask(old_umask)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "fresh.rejects.csv",
+        "older.rejects.csv",
+        "people.csv",
+    ]
