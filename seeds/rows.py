@@ -28,6 +28,7 @@ from graph_schema.model import (
     SubjectKind,
 )
 from graph_schema.rules.forbidden import forbidden_fields
+from graph_schema.rules.identity import RESERVED_SOURCE_SYSTEMS
 from graph_schema.rules.validity import default_valid_until, status_on
 
 
@@ -346,7 +347,21 @@ class DepartmentDirectory:
 
 
 def _key(source_system: str | None, source_ref: str | None, *parts: object) -> str:
+    """The source key ``system:ref`` when both are given, else a digest of the row's identity.
+
+    Two different source keys must never make one key: the system may not contain the
+    ``:`` that ends it, nor be a prefix the graph uses for keys it makes itself.
+    """
     if source_system and source_ref:
+        if ":" in source_system:
+            raise RowError("source_system", "INVALID_VALUE", "may not contain ':'", source_system)
+        if source_system in RESERVED_SOURCE_SYSTEMS:
+            raise RowError(
+                "source_system",
+                "INVALID_VALUE",
+                "reserved for keys the graph makes itself",
+                source_system,
+            )
         return f"{source_system}:{source_ref}"
     digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
     return f"sha:{digest}"

@@ -14,6 +14,9 @@ be a guess, and a wrong link punishes the wrong subject.
   recognising department (``DEPARTMENT_CONFLICT``) are fixed. A credit record's
   subject, category (``CATEGORY_CONFLICT``) and providing department likewise.
   Entries without a source key are keyed on those very fields, so they cannot clash.
+  A source key is ``system:ref``; a system containing ``:`` or named like the keys
+  the graph makes itself (``RESERVED_SOURCE_SYSTEMS``) is refused, so two source keys
+  never make one key and no import writes over a derived entry.
 - A role is keyed on (person, organisation, post, start), so a row never re-points
   one. A post only one person holds at a time (``SINGLE_HOLDER_ROLES``) cannot go to
   a second person from the same start: ``ROLE_HOLDER_CONFLICT``.
@@ -33,3 +36,7 @@ from graph_schema.model import RoleKind
 # and the 负责人 of a partnership, which may have several executive partners) can be
 # held by several people at once.
 SINGLE_HOLDER_ROLES = (RoleKind.LEGAL_REPRESENTATIVE.value,)
+
+# Source systems that would make keys the graph makes itself: ``sha:<digest>`` for rows
+# without a source key, ``derived:<source>:<person>`` for 管理办法 第二十六条.
+RESERVED_SOURCE_SYSTEMS = frozenset({"sha", "derived"})

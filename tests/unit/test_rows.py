@@ -261,3 +261,17 @@ def test_the_import_day_itself_and_planned_ends_are_accepted() -> None:
     assert (held["start"], held["end"]) == (TODAY, dt.date(2029, 11, 24))
     _, org = parse_subject({"uscc": ORG, "name": "甲", "established_on": today}, 1, TODAY)
     assert org["props"]["establishedOn"] == TODAY
+
+
+@pytest.mark.parametrize("system", ["court:2025", "derived", "sha"])
+def test_a_source_key_never_collides_with_another_or_with_the_graphs_own(system: str) -> None:
+    """court:2025 + x and court + 2025:x would make one key; derived:… and sha:… are the graph's."""
+    for parse, row in ((parse_entry, entry()), (parse_record, record())):
+        err = error(
+            parse, {**row, "source_system": system, "source_ref": "x:1"}, 1, DEPARTMENTS, TODAY
+        )
+        assert (err.field, err.code, err.value) == ("source_system", "INVALID_VALUE", system)
+    assert (
+        parse_entry(entry(source_system="court", source_ref="2025:x"), 1, DEPARTMENTS, TODAY)["key"]
+        == "court:2025:x"
+    )
