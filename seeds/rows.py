@@ -238,6 +238,29 @@ def subject_code(row: Mapping[str, str]) -> dict[str, str | None]:
     return {"uscc": None, "idNumber": _code(normalise_id_number, "id_number", id_number)}
 
 
+# 法人 and 非法人组织 are both organisations; as a subject_type each also says which.
+_ORG_TYPE_OF_SUBJECT_TYPE = {
+    "法人": OrganizationType.LEGAL_PERSON,
+    "非法人组织": OrganizationType.UNINCORPORATED,
+}
+
+
+def _org_type(row: Mapping[str, str]) -> OrganizationType:
+    """The organisation type: as given, as the subject_type says, else a legal person."""
+    implied = _ORG_TYPE_OF_SUBJECT_TYPE.get(row.get("subject_type", ""))
+    org_type: OrganizationType = parse_enum(
+        row, "org_type", OrganizationType, implied or OrganizationType.LEGAL_PERSON
+    )
+    if implied is not None and org_type is not implied:
+        raise RowError(
+            "org_type",
+            "INVALID_VALUE",
+            f"contradicts subject_type {row['subject_type']}",
+            row["org_type"],
+        )
+    return org_type
+
+
 def parse_subject(
     raw: Mapping[str, Any], n: int, today: dt.date
 ) -> tuple[SubjectKind, dict[str, Any]]:
@@ -259,7 +282,7 @@ def parse_subject(
             field = "id_number" if "id_number" in row else "work_unit"
             raise RowError(field, "INVALID_VALUE", "not a field of an organisation")
         uscc = _code(normalise_uscc, "uscc", required(row, "uscc"))
-        org_type = parse_enum(row, "org_type", OrganizationType, OrganizationType.LEGAL_PERSON)
+        org_type = _org_type(row)
         props.update(
             orgType=org_type.value,
             nature=row.get("nature"),

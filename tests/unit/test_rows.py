@@ -275,3 +275,21 @@ def test_a_source_key_never_collides_with_another_or_with_the_graphs_own(system:
         parse_entry(entry(source_system="court", source_ref="2025:x"), 1, DEPARTMENTS, TODAY)["key"]
         == "court:2025:x"
     )
+
+
+def test_an_unincorporated_organisation_is_never_recorded_as_a_legal_person() -> None:
+    def org_type(**extra: str) -> str:
+        return str(
+            parse_subject({"uscc": ORG, "name": "甲", **extra}, 1, TODAY)[1]["props"]["orgType"]
+        )
+
+    assert org_type(subject_type="非法人组织") == "UNINCORPORATED"
+    assert org_type(subject_type="法人") == "LEGAL_PERSON"
+    assert org_type(subject_type="ORGANIZATION", org_type="UNINCORPORATED") == "UNINCORPORATED"
+    err = error(
+        parse_subject,
+        {"uscc": ORG, "name": "甲", "subject_type": "非法人组织", "org_type": "LEGAL_PERSON"},
+        1,
+        TODAY,
+    )
+    assert (err.field, err.code) == ("org_type", "INVALID_VALUE")
