@@ -13,7 +13,7 @@ from pathlib import Path
 from gateway.db import Database
 from gateway.settings import Settings
 from seeds.importer import Importer, ImportKind, Reject
-from tests.conftest import unique_id_number, unique_uscc
+from tests.conftest import ROOT, unique_id_number, unique_uscc
 from tests.graph import load, load_ok
 
 DEPT = "320800/淮安市市场监督管理局"
@@ -315,6 +315,7 @@ def test_the_command_line_takes_the_import_day_and_writes_rejects_for_the_owner_
             run = subprocess.run(
                 [*command, "--kind", "entries", *extra],
                 env=cli_env(settings),
+                cwd=ROOT,
                 capture_output=True,
                 text=True,
                 timeout=120,
