@@ -8,6 +8,7 @@ exactly the first state.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from gateway.db import Database
@@ -18,6 +19,7 @@ from tests.graph import load, load_ok
 
 DEPT = "320800/淮安市市场监督管理局"
 OTHER_DEPT = "320800/国家税务总局淮安市税务局"
+TODAY = dt.date(2026, 11, 25)
 
 
 def code_of_both_kinds() -> str:
@@ -112,7 +114,7 @@ async def test_within_one_batch_the_first_claim_of_a_key_wins_at_any_batch_size(
             black({"id_number": person}, ref),
             black({"uscc": a}, ref, severity="SERIOUS"),
         ]
-        importer = Importer(db, actor="test", batch_size=batch_size, today=None)
+        importer = Importer(db, actor="test", batch_size=batch_size, today=TODAY)
         report, rejects = await importer.load(enumerate(rows, start=1), ImportKind.ENTRIES)
         results.append(([(r.line, r.code) for r in rejects], report.created, report.updated))
         assert await subjects_of(db, "ListEntry", f"court:{ref}") == [a]
