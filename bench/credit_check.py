@@ -91,7 +91,7 @@ async def ensure_dataset(settings: Settings, subjects: int, seed: int, today: dt
                 print(f"generating {subjects:,} subjects …", flush=True)
                 generate(subjects, seed, folder, today)
             started = time.perf_counter()
-            await load_dataset(db, folder)
+            await load_dataset(db, folder, today)
             print(f"loaded in {time.perf_counter() - started:,.0f} s", flush=True)
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text(dt.datetime.now().isoformat())

@@ -172,6 +172,9 @@ def import_(
     kind: Annotated[str, typer.Option(help="subjects | roles | entries | records")],
     rejects: Annotated[Path | None, typer.Option(help="rejects file (default: <file>.rejects.csv)")] = None,
     batch_size: Annotated[int, typer.Option()] = 2000,
+    as_of: Annotated[str | None, typer.Option(
+        help="the import day, YYYY-MM-DD (default today): dates of past events after it "
+             "are refused")] = None,
 ) -> None:
     """Bulk import; bad rows go to a rejects file with line, field and reason."""
     from seeds.importer import ImportKind
@@ -181,17 +184,28 @@ def import_(
     except ValueError:
         console.print(f"[red]unknown kind {kind!r}[/red]: subjects, roles, entries or records")
         raise typer.Exit(2) from None
+    today = _day(as_of)
     reports = _with_db(lambda db: _import_files(db, [(p, import_kind) for p in paths], rejects,
-                                                batch_size))
+                                                batch_size, today))
     if any(r.rejected for r in reports):
         raise typer.Exit(3)
 
 
+def _day(text: str | None) -> dt.date:
+    """A YYYY-MM-DD option; without one, the machine's date (the one clock a command reads)."""
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r}: a date, YYYY-MM-DD") from None
+
+
 async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Path | None,
-                        batch_size: int) -> list[Any]:
+                        batch_size: int, today: dt.date | None = None) -> list[Any]:
     from seeds.importer import Importer, count_lines
 
-    importer = Importer(db, batch_size=batch_size)
+    importer = Importer(db, batch_size=batch_size, today=today)
     reports = []
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
@@ -231,14 +245,15 @@ def generate(
     console.print_json(json.dumps(sizes_dict(sizes)))
 
 
-async def load_dataset(db: Database, folder: Path) -> list[Any]:
+async def load_dataset(db: Database, folder: Path, today: dt.date | None = None) -> list[Any]:
+    """Import a generated dataset; ``today`` is the day it was generated for (default today)."""
     from seeds.importer import ImportKind
 
     order = [("subjects", ImportKind.SUBJECTS), ("roles", ImportKind.ROLES),
              ("entries", ImportKind.ENTRIES), ("records", ImportKind.RECORDS)]
     files = [(folder / f"{name}.jsonl", kind) for name, kind in order
              if (folder / f"{name}.jsonl").exists()]
-    return await _import_files(db, files, None, 2000)
+    return await _import_files(db, files, None, 2000, today)
 
 
 def _duration(text: str) -> dt.timedelta:

@@ -23,6 +23,7 @@ import orjson
 
 from gateway.db import Database, Transaction
 from loaders import ingest
+from seeds.rejects import Reject, graph_reject, write_rejects
 from seeds.rows import (
     DepartmentDirectory,
     RowError,
@@ -38,16 +39,6 @@ class ImportKind(Enum):
     ROLES = "roles"
     ENTRIES = "entries"
     RECORDS = "records"
-
-
-@dataclass
-class Reject:
-    line: int
-    field: str
-    code: str
-    reason: str
-    value: Any
-    record: Any
 
 
 @dataclass
@@ -108,7 +99,12 @@ def count_lines(path: Path) -> int:
 
 
 class Importer:
-    """Imports one file; reusable across files of one run (shares the department directory)."""
+    """Imports one file; reusable across files of one run (shares the department directory).
+
+    ``today`` is the import day, the one clock the row rules read: a date of a past
+    event after it is refused (``DATE_IN_FUTURE``) and an entry's stored status is
+    set as of it. The CLI takes it from ``--as-of``; tests pin it.
+    """
 
     def __init__(
         self,
@@ -196,14 +192,15 @@ class Importer:
         return report, rejects
 
     async def _parser(self, kind: ImportKind) -> Callable[[Any, int], dict[str, Any]]:
+        today = self.today
         if kind is ImportKind.SUBJECTS:
-            return lambda raw, n: parse_subject(raw, n)[1]
+            return lambda raw, n: parse_subject(raw, n, today)[1]
         if kind is ImportKind.ROLES:
-            return parse_role
+            return lambda raw, n: parse_role(raw, n, today)
         directory = await self.departments()
         if kind is ImportKind.ENTRIES:
-            return lambda raw, n: parse_entry(raw, n, directory, self.today)
-        return lambda raw, n: parse_record(raw, n, directory)
+            return lambda raw, n: parse_entry(raw, n, directory, today)
+        return lambda raw, n: parse_record(raw, n, directory, today)
 
     async def _flush(
         self,
@@ -218,19 +215,7 @@ class Importer:
 
         async def work(tx: Transaction) -> list[Any]:
             if kind is ImportKind.SUBJECTS:
-                orgs = [r for r in batch if "uscc" in r]
-                persons = [r for r in batch if "idNumber" in r]
-                out = []
-                if orgs:
-                    out += await tx.run(
-                        ingest.UPSERT_ORGANIZATIONS,
-                        {"rows": orgs, **params, "versionOf": "Organization"},
-                    )
-                if persons:
-                    out += await tx.run(
-                        ingest.UPSERT_PERSONS, {"rows": persons, **params, "versionOf": "Person"}
-                    )
-                return out
+                return await tx.run(ingest.UPSERT_SUBJECTS, {"rows": batch, **params})
             if kind is ImportKind.ROLES:
                 return [
                     await ingest.write_roles(
@@ -253,43 +238,7 @@ class Importer:
         for record in records:
             report.created += record["created"]
             report.updated += record["written"] - record["created"]
-            for n, what in record["misses"]:
+            for n, what, details in record["misses"]:
                 misses += 1
-                row = by_n[n]
-                field, code, reason = MISSES[what]
-                rejects.append(
-                    Reject(
-                        n, field, code, reason, row.get("uscc") or row.get("idNumber"), raw_by_n[n]
-                    )
-                )
+                rejects.append(graph_reject(kind.value, by_n[n], raw_by_n[n], what, details))
         report.unchanged += len(batch) - misses - sum(r["written"] for r in records)
-
-
-MISSES = {
-    "id_number": (
-        "id_number",
-        "UNKNOWN_SUBJECT",
-        "no person with this ID number; import subjects first",
-    ),
-    "uscc": ("uscc", "UNKNOWN_SUBJECT", "no organisation with this USCC; import subjects first"),
-    "subject": ("uscc", "UNKNOWN_SUBJECT", "no subject with this code; import subjects first"),
-    "department": ("department_id", "UNKNOWN_DEPARTMENT", "no such department"),
-}
-
-
-def write_rejects(path: Path, rejects: list[Reject]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["line", "field", "code", "reason", "value", "record"])
-        for r in rejects:
-            writer.writerow(
-                [
-                    r.line,
-                    r.field,
-                    r.code,
-                    r.reason,
-                    "" if r.value is None else r.value,
-                    orjson.dumps(r.record, default=str).decode(),
-                ]
-            )

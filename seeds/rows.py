@@ -28,6 +28,7 @@ from graph_schema.model import (
     SubjectKind,
 )
 from graph_schema.rules.forbidden import forbidden_fields
+from graph_schema.rules.identity import RESERVED_SOURCE_SYSTEMS
 from graph_schema.rules.validity import default_valid_until, status_on
 
 
@@ -185,6 +186,26 @@ def parse_date(row: Mapping[str, str], field: str) -> dt.date | None:
     raise RowError(field, "INVALID_DATE", "not a date (YYYY-MM-DD)", text)
 
 
+def past_date(row: Mapping[str, str], field: str, today: dt.date) -> dt.date | None:
+    """The date of something that has already happened: never after the import day.
+
+    A recognition (实施办法 第八条: 确定失信时间), the act behind it, a record, the start
+    of a role and the establishment of an organisation are facts by the time they are
+    reported; a later date cannot be accurate (管理办法 第四条: 客观、准确; 第十六条:
+    the provider answers for the truth of what it provides). The end of a validity
+    period or of a role is planned, so it may lie ahead and is not checked here.
+    """
+    value = parse_date(row, field)
+    if value is not None and value > today:
+        raise RowError(
+            field,
+            "DATE_IN_FUTURE",
+            f"{value} is after the import day {today}: it cannot have happened yet",
+            row[field],
+        )
+    return value
+
+
 def parse_enum(row: Mapping[str, str], field: str, enum: type[Any], default: Any = None) -> Any:
     text = row.get(field)
     if text is None:
@@ -217,7 +238,32 @@ def subject_code(row: Mapping[str, str]) -> dict[str, str | None]:
     return {"uscc": None, "idNumber": _code(normalise_id_number, "id_number", id_number)}
 
 
-def parse_subject(raw: Mapping[str, Any], n: int) -> tuple[SubjectKind, dict[str, Any]]:
+# 法人 and 非法人组织 are both organisations; as a subject_type each also says which.
+_ORG_TYPE_OF_SUBJECT_TYPE = {
+    "法人": OrganizationType.LEGAL_PERSON,
+    "非法人组织": OrganizationType.UNINCORPORATED,
+}
+
+
+def _org_type(row: Mapping[str, str]) -> OrganizationType:
+    """The organisation type: as given, as the subject_type says, else a legal person."""
+    implied = _ORG_TYPE_OF_SUBJECT_TYPE.get(row.get("subject_type", ""))
+    org_type: OrganizationType = parse_enum(
+        row, "org_type", OrganizationType, implied or OrganizationType.LEGAL_PERSON
+    )
+    if implied is not None and org_type is not implied:
+        raise RowError(
+            "org_type",
+            "INVALID_VALUE",
+            f"contradicts subject_type {row['subject_type']}",
+            row["org_type"],
+        )
+    return org_type
+
+
+def parse_subject(
+    raw: Mapping[str, Any], n: int, today: dt.date
+) -> tuple[SubjectKind, dict[str, Any]]:
     row = clean(raw)
     check_columns(row, SUBJECT_COLUMNS)
     if "subject_type" in row:
@@ -236,13 +282,13 @@ def parse_subject(raw: Mapping[str, Any], n: int) -> tuple[SubjectKind, dict[str
             field = "id_number" if "id_number" in row else "work_unit"
             raise RowError(field, "INVALID_VALUE", "not a field of an organisation")
         uscc = _code(normalise_uscc, "uscc", required(row, "uscc"))
-        org_type = parse_enum(row, "org_type", OrganizationType, OrganizationType.LEGAL_PERSON)
+        org_type = _org_type(row)
         props.update(
             orgType=org_type.value,
             nature=row.get("nature"),
             address=row.get("address"),
             jurisdictionCode=row.get("jurisdiction_code"),
-            establishedOn=parse_date(row, "established_on"),
+            establishedOn=past_date(row, "established_on", today),
         )
         return kind, {"n": n, "uscc": uscc, "props": _no_nulls(props)}
     for field in ("uscc", "org_type", "nature", "address", "established_on"):
@@ -257,13 +303,13 @@ def parse_subject(raw: Mapping[str, Any], n: int) -> tuple[SubjectKind, dict[str
     return kind, {"n": n, "idNumber": id_number, "props": _no_nulls(props)}
 
 
-def parse_role(raw: Mapping[str, Any], n: int) -> dict[str, Any]:
+def parse_role(raw: Mapping[str, Any], n: int, today: dt.date) -> dict[str, Any]:
     row = clean(raw)
     check_columns(row, ROLE_COLUMNS)
     id_number = _code(normalise_id_number, "id_number", required(row, "id_number"))
     uscc = _code(normalise_uscc, "uscc", required(row, "uscc"))
     kind = parse_enum(row, "role", RoleKind)
-    start = parse_date(row, "start")
+    start = past_date(row, "start", today)
     if start is None:
         raise RowError("start", "REQUIRED", "a role needs its start date")
     end = parse_date(row, "end")
@@ -324,7 +370,21 @@ class DepartmentDirectory:
 
 
 def _key(source_system: str | None, source_ref: str | None, *parts: object) -> str:
+    """The source key ``system:ref`` when both are given, else a digest of the row's identity.
+
+    Two different source keys must never make one key: the system may not contain the
+    ``:`` that ends it, nor be a prefix the graph uses for keys it makes itself.
+    """
     if source_system and source_ref:
+        if ":" in source_system:
+            raise RowError("source_system", "INVALID_VALUE", "may not contain ':'", source_system)
+        if source_system in RESERVED_SOURCE_SYSTEMS:
+            raise RowError(
+                "source_system",
+                "INVALID_VALUE",
+                "reserved for keys the graph makes itself",
+                source_system,
+            )
         return f"{source_system}:{source_ref}"
     digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
     return f"sha:{digest}"
@@ -341,10 +401,10 @@ def parse_entry(
     severity = parse_enum(row, "severity", Severity, Severity.UNSTATED)
     # Not stated → government-shared: nothing is published unless the source says so.
     disclosure = parse_enum(row, "disclosure", Disclosure, Disclosure.GOVERNMENT)
-    recognised_on = parse_date(row, "recognised_on")
+    recognised_on = past_date(row, "recognised_on", today)
     if recognised_on is None:
         raise RowError("recognised_on", "REQUIRED", "the date of recognition is required")
-    act_on = parse_date(row, "act_on") or recognised_on
+    act_on = past_date(row, "act_on", today) or recognised_on
     if act_on > recognised_on:
         raise RowError(
             "act_on", "INVALID_PERIOD", "the act comes after its recognition", row["act_on"]
@@ -397,14 +457,14 @@ def parse_entry(
 
 
 def parse_record(
-    raw: Mapping[str, Any], n: int, departments: DepartmentDirectory
+    raw: Mapping[str, Any], n: int, departments: DepartmentDirectory, today: dt.date
 ) -> dict[str, Any]:
     row = clean(raw)
     check_columns(row, RECORD_COLUMNS)
     category = parse_enum(row, "category", RecordCategory)
     subject = subject_code(row)
     department_id = departments.resolve(row)
-    recorded_on = parse_date(row, "recorded_on")
+    recorded_on = past_date(row, "recorded_on", today)
     if recorded_on is None:
         raise RowError("recorded_on", "REQUIRED", "the date of the record is required")
     severity = parse_enum(row, "severity", Severity, Severity.UNSTATED)

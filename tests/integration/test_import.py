@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 from gateway.db import Database
-from seeds.importer import Importer, ImportKind
-from tests.conftest import unique_id_number, unique_uscc
+from gateway.settings import Settings
+from seeds.importer import Importer, ImportKind, Reject
+from tests.conftest import ROOT, unique_id_number, unique_uscc
 from tests.graph import load, load_ok
 
 DEPT = "320800/淮安市市场监督管理局"
@@ -193,3 +199,163 @@ async def test_article_4_black_listing_ends_earlier_red_entries(db: Database) ->
     assert red[0]["status"] == "REVOKED" and red[0]["ended"] == "2025-02-01"
     assert red[0]["reason"].startswith("实施办法 第四条")
     assert red[0]["versions"] == 2  # recorded, then ended: the original is kept
+
+
+def codes(rejects: list[Reject]) -> list[tuple[int, str, str]]:
+    return [(r.line, r.field, r.code) for r in rejects]
+
+
+async def test_dates_of_past_events_after_the_import_day_are_refused(db: Database) -> None:
+    """The import day is pinned: the day itself is accepted, the day after is not."""
+    day = dt.date(2026, 3, 1)
+    org, person = unique_uscc(), unique_id_number()
+    report, rejects = await load(
+        db,
+        "subjects",
+        [
+            {"uscc": org, "name": "淮安市今日成立有限公司", "established_on": "2026-03-01"},
+            {
+                "uscc": unique_uscc(),
+                "name": "淮安市明日成立有限公司",
+                "established_on": "2026-03-02",
+            },
+            {"id_number": person, "name": "陈一"},
+        ],
+        today=day,
+    )
+    assert codes(rejects) == [(2, "established_on", "DATE_IN_FUTURE")]
+    assert report.created == 2
+    report, rejects = await load(
+        db,
+        "roles",
+        [
+            {"id_number": person, "uscc": org, "role": "DIRECTOR", "start": "2026-03-02"},
+            {
+                "id_number": person,
+                "uscc": org,
+                "role": "LEGAL_REPRESENTATIVE",
+                "start": "2026-03-01",
+                "end": "2029-02-28",  # a term that ends later is planned, not impossible
+            },
+        ],
+        today=day,
+    )
+    assert codes(rejects) == [(1, "start", "DATE_IN_FUTURE")]
+    assert report.created == 1
+    entry = {"list": "BLACK", "uscc": org, "department_id": DEPT, "facts": "未按期履行"}
+    report, rejects = await load(
+        db,
+        "entries",
+        [
+            {**entry, "recognised_on": "2099-01-01"},
+            {**entry, "recognised_on": "2026-02-01", "act_on": "2026-03-02"},
+            {**entry, "recognised_on": "2026-03-01", "valid_until": "2099-01-01"},
+        ],
+        today=day,
+    )
+    assert codes(rejects) == [
+        (1, "recognised_on", "DATE_IN_FUTURE"),
+        (2, "act_on", "DATE_IN_FUTURE"),
+    ]
+    assert rejects[0].value == "2099-01-01" and "2026-03-01" in rejects[0].reason
+    assert report.created == 1
+    report, rejects = await load(
+        db,
+        "records",
+        [
+            {
+                "category": "NEGATIVE",
+                "uscc": org,
+                "department_id": DEPT,
+                "type": "行政处罚",
+                "recorded_on": recorded,
+            }
+            for recorded in ("2026-03-02", "2026-03-01")
+        ],
+        today=day,
+    )
+    assert codes(rejects) == [(1, "recorded_on", "DATE_IN_FUTURE")]
+    assert report.created == 1
+    stored = await db.read(
+        "MATCH (e:ListEntry {derived: false})-[:CONCERNS]->(:Organization {uscc: $u}) "
+        "RETURN toString(e.recognisedOn) AS on, toString(e.validUntil) AS until",
+        {"u": org},
+    )
+    assert [(r["on"], r["until"]) for r in stored] == [("2026-03-01", "2099-01-01")]
+
+
+def cli_env(settings: Settings) -> dict[str, str]:
+    """The environment that points the command line at the test database."""
+    return {
+        **os.environ,
+        "NEO4J_URI": settings.bolt_uri,
+        "NEO4J_USER": settings.neo4j_user,
+        "NEO4J_PASSWORD": settings.password(),
+        "NEO4J_DATABASE": settings.neo4j_database,
+    }
+
+
+def test_the_command_line_takes_the_import_day_and_writes_rejects_for_the_owner_only(
+    settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    """``--as-of`` reaches the row rules; without it the machine's date is the import day."""
+    path = tmp_path / "entries.csv"
+    stranger = unique_uscc()
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["list", "uscc", "department_id", "facts", "recognised_on"])
+        w.writerow(["BLACK", stranger, DEPT, "虚假承诺", "2025-07-01"])
+    rejects = path.with_suffix(".csv.rejects.csv")
+    command = [sys.executable, "-c", "from gateway.cli import main; main()", "import", str(path)]
+    old_umask = os.umask(0o022)
+    try:
+        results = {}
+        for as_of in ("2025-06-30", None):
+            extra = ["--as-of", as_of] if as_of else []
+            run = subprocess.run(
+                [*command, "--kind", "entries", *extra],
+                env=cli_env(settings),
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert run.returncode == 3, run.stdout + run.stderr
+            assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
+            with open(rejects, encoding="utf-8") as f:
+                results[as_of] = [(r["field"], r["code"]) for r in csv.DictReader(f)]
+    finally:
+        os.umask(old_umask)
+    assert results == {
+        "2025-06-30": [("recognised_on", "DATE_IN_FUTURE")],
+        None: [("uscc", "UNKNOWN_SUBJECT")],
+    }
+
+
+async def test_the_rejects_file_is_readable_by_its_owner_only(db: Database, tmp_path: Path) -> None:
+    """It holds full ID numbers: created 600; an earlier file is replaced, not rewritten."""
+    path = tmp_path / "people.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id_number", "name", "religion"])
+        w.writerow([unique_id_number(), "林二", "x"])
+    fresh, older = tmp_path / "fresh.rejects.csv", tmp_path / "older.rejects.csv"
+    older.write_text("stale\n")
+    older.chmod(0o644)
+    old_umask = os.umask(0o022)
+    try:
+        with open(older, encoding="utf-8") as opened_before:
+            for target in (fresh, older):
+                report = await Importer(db).run(path, ImportKind.SUBJECTS, target)
+                assert report.rejected == 1 and report.rejects_path == str(target)
+                assert stat.S_IMODE(target.stat().st_mode) == 0o600
+                assert "FORBIDDEN_INFORMATION" in target.read_text(encoding="utf-8")
+            # Whoever opened the earlier file while it was readable never sees the new rows.
+            assert opened_before.read() == "stale\n"
+    finally:
+        os.umask(old_umask)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "fresh.rejects.csv",
+        "older.rejects.csv",
+        "people.csv",
+    ]

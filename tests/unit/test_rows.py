@@ -49,6 +49,7 @@ def test_organisation_row_is_normalised() -> None:
             "address": "",
         },
         3,
+        TODAY,
     )
     assert kind.value == "ORGANIZATION"
     assert row == {
@@ -64,36 +65,39 @@ def test_organisation_row_is_normalised() -> None:
 
 
 def test_person_row_derives_sex_and_rejects_organisation_fields() -> None:
-    kind, row = parse_subject({"subject_type": "自然人", "id_number": PERSON, "name": "张三"}, 1)
+    kind, row = parse_subject(
+        {"subject_type": "自然人", "id_number": PERSON, "name": "张三"}, 1, TODAY
+    )
     assert kind.value == "PERSON" and row["props"]["sex"] == "FEMALE"
     assert (
-        error(parse_subject, {"id_number": PERSON, "name": "张三", "address": "x"}, 1).field
+        error(parse_subject, {"id_number": PERSON, "name": "张三", "address": "x"}, 1, TODAY).field
         == "address"
     )
 
 
 @pytest.mark.parametrize("column", ["religion", "blood_type", "血型", "Medical History", "基因"])
 def test_article_14_forbidden_columns_are_refused(column: str) -> None:
-    err = error(parse_subject, {"id_number": PERSON, "name": "张三", column: "x"}, 1)
+    err = error(parse_subject, {"id_number": PERSON, "name": "张三", column: "x"}, 1, TODAY)
     assert (err.code, err.field) == ("FORBIDDEN_INFORMATION", column)
 
 
 def test_unknown_columns_and_bad_codes_are_refused_with_field_and_value() -> None:
     assert (
-        error(parse_subject, {"uscc": ORG, "name": "a", "colour": "red"}, 1).code == "UNKNOWN_FIELD"
+        error(parse_subject, {"uscc": ORG, "name": "a", "colour": "red"}, 1, TODAY).code
+        == "UNKNOWN_FIELD"
     )
-    err = error(parse_subject, {"uscc": ORG[:-1] + "M", "name": "a"}, 1)
+    err = error(parse_subject, {"uscc": ORG[:-1] + "M", "name": "a"}, 1, TODAY)
     assert (err.field, err.code, err.value) == ("uscc", "INVALID_USCC", ORG[:-1] + "M")
-    assert error(parse_subject, {"uscc": ORG}, 1).code == "REQUIRED"
+    assert error(parse_subject, {"uscc": ORG}, 1, TODAY).code == "REQUIRED"
 
 
 def test_role_needs_a_start_and_an_end_not_before_it() -> None:
     row = parse_role(
-        {"id_number": PERSON, "uscc": ORG, "role": "法定代表人", "start": "2020-01-01"}, 1
+        {"id_number": PERSON, "uscc": ORG, "role": "法定代表人", "start": "2020-01-01"}, 1, TODAY
     )
     assert row["kind"] == "LEGAL_REPRESENTATIVE" and row["end"] is None
     assert (
-        error(parse_role, {"id_number": PERSON, "uscc": ORG, "role": "DIRECTOR"}, 1).field
+        error(parse_role, {"id_number": PERSON, "uscc": ORG, "role": "DIRECTOR"}, 1, TODAY).field
         == "start"
     )
     err = error(
@@ -106,6 +110,7 @@ def test_role_needs_a_start_and_an_end_not_before_it() -> None:
             "end": "2020-01-01",
         },
         1,
+        TODAY,
     )
     assert err.code == "INVALID_PERIOD"
     assert (
@@ -113,6 +118,7 @@ def test_role_needs_a_start_and_an_end_not_before_it() -> None:
             parse_role,
             {"id_number": PERSON, "uscc": ORG, "role": "CHAIRMAN", "start": "2020-01-01"},
             1,
+            TODAY,
         ).code
         == "INVALID_VALUE"
     )
@@ -196,5 +202,94 @@ def test_negative_records_get_article_27_validity() -> None:
         },
         1,
         DEPARTMENTS,
+        TODAY,
     )
     assert row["props"]["validUntil"] == dt.date(2026, 1, 1)
+
+
+def record(**extra: str) -> dict[str, str]:
+    return {
+        "category": "负面信息",
+        "uscc": ORG,
+        "type": "行政处罚",
+        "department_id": "320800/淮安市市场监督管理局",
+        "recorded_on": "2025-01-01",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    ("parse", "row", "field"),
+    [
+        (parse_entry, entry(recognised_on="2099-01-01"), "recognised_on"),
+        (parse_entry, entry(recognised_on="2026-11-26"), "recognised_on"),
+        (parse_entry, entry(act_on="2026-11-26"), "act_on"),
+        (parse_record, record(recorded_on="2026年11月26日"), "recorded_on"),
+        (
+            parse_role,
+            {"id_number": PERSON, "uscc": ORG, "role": "董事", "start": "2027-01-01"},
+            "start",
+        ),
+        (
+            parse_subject,
+            {"uscc": ORG, "name": "甲", "established_on": "2026-12-01"},
+            "established_on",
+        ),
+    ],
+)
+def test_dates_of_past_events_after_the_import_day_are_refused(parse, row, field) -> None:  # type: ignore[no-untyped-def]
+    args = (DEPARTMENTS, TODAY) if parse in (parse_entry, parse_record) else (TODAY,)
+    err = error(parse, row, 7, *args)
+    assert (err.field, err.code, err.value) == (field, "DATE_IN_FUTURE", row[field])
+    assert str(TODAY) in err.reason
+
+
+def test_the_import_day_itself_and_planned_ends_are_accepted() -> None:
+    today = "2026-11-25"
+    row = parse_entry(entry(recognised_on=today, valid_until="2099-01-01"), 1, DEPARTMENTS, TODAY)
+    assert row["props"]["recognisedOn"] == TODAY
+    assert row["props"]["validUntil"] == dt.date(2099, 1, 1)
+    assert (
+        parse_record(record(recorded_on=today), 1, DEPARTMENTS, TODAY)["props"]["recordedOn"]
+        == TODAY
+    )
+    held = parse_role(
+        {"id_number": PERSON, "uscc": ORG, "role": "董事", "start": today, "end": "2029-11-24"},
+        1,
+        TODAY,
+    )
+    assert (held["start"], held["end"]) == (TODAY, dt.date(2029, 11, 24))
+    _, org = parse_subject({"uscc": ORG, "name": "甲", "established_on": today}, 1, TODAY)
+    assert org["props"]["establishedOn"] == TODAY
+
+
+@pytest.mark.parametrize("system", ["court:2025", "derived", "sha"])
+def test_a_source_key_never_collides_with_another_or_with_the_graphs_own(system: str) -> None:
+    """court:2025 + x and court + 2025:x would make one key; derived:… and sha:… are the graph's."""
+    for parse, row in ((parse_entry, entry()), (parse_record, record())):
+        err = error(
+            parse, {**row, "source_system": system, "source_ref": "x:1"}, 1, DEPARTMENTS, TODAY
+        )
+        assert (err.field, err.code, err.value) == ("source_system", "INVALID_VALUE", system)
+    assert (
+        parse_entry(entry(source_system="court", source_ref="2025:x"), 1, DEPARTMENTS, TODAY)["key"]
+        == "court:2025:x"
+    )
+
+
+def test_an_unincorporated_organisation_is_never_recorded_as_a_legal_person() -> None:
+    def org_type(**extra: str) -> str:
+        return str(
+            parse_subject({"uscc": ORG, "name": "甲", **extra}, 1, TODAY)[1]["props"]["orgType"]
+        )
+
+    assert org_type(subject_type="非法人组织") == "UNINCORPORATED"
+    assert org_type(subject_type="法人") == "LEGAL_PERSON"
+    assert org_type(subject_type="ORGANIZATION", org_type="UNINCORPORATED") == "UNINCORPORATED"
+    err = error(
+        parse_subject,
+        {"uscc": ORG, "name": "甲", "subject_type": "非法人组织", "org_type": "LEGAL_PERSON"},
+        1,
+        TODAY,
+    )
+    assert (err.field, err.code) == ("org_type", "INVALID_VALUE")
