@@ -67,13 +67,13 @@ async def sentinel_world(db: Database, tag: str) -> dict[str, Any]:
     o, p, h = {"uscc": org}, {"id_number": rep}, {"id_number": hidden}
     await load_ok(db, "entries", [
         entry(o, "PUBLIC", "公开的失信事实甲", act_on="2026-02-01"),
-        entry(o, "GOVERNMENT", f"{SENTINEL}-GOV-FACTS-{tag}", source_ref=f"g{tag}",
+        entry(o, "GOVERNMENT", f"{SENTINEL}-GOV-FACTS-{tag}", source_ref=f"g{tag}-{org}",
               source_system="test", decision_document=f"{SENTINEL}-GOV-DOC"),
         entry(o, "AUTHORISED", f"{SENTINEL}-AUTH-FACTS-{tag}", basis=f"{SENTINEL}-AUTH-BASIS"),
         entry(o, "PUBLIC", f"{SENTINEL}-EXPIRED-{tag}", severity="GENERAL",
               recognised_on="2019-05-01"),
         entry(o, "PUBLIC", f"{SENTINEL}-REPAIRED-{tag}", source_system="test",
-              source_ref=f"r{tag}"),
+              source_ref=f"r{tag}-{org}"),
         entry(p, "PUBLIC", "本人公开失信事实乙", severity="MAJOR"),
         entry(p, "AUTHORISED", f"{SENTINEL}-PERSON-AUTH-{tag}", severity="MAJOR"),
         entry(h, "GOVERNMENT", f"{SENTINEL}-HIDDEN-{tag}", severity="GENERAL"),
@@ -89,7 +89,7 @@ async def sentinel_world(db: Database, tag: str) -> dict[str, Any]:
          "disclosure": "AUTHORISED"},
     ])
     repaired = await db.read("MATCH (e:ListEntry {key: $k}) RETURN e.id AS id",
-                             {"k": f"test:r{tag}"})
+                             {"k": f"test:r{tag}-{org}"})
     await end_entry(db, repaired[0]["id"], status="REPAIRED", on=dt.date(2026, 10, 1),
                          reason="实施办法 第十九条: 信用修复", actor="test", now=NOW)
     return {"org": org, "red_org": red_org, "rep": rep, "hidden": hidden,
