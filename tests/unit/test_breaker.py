@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -111,14 +110,10 @@ async def test_a_cancelled_request_stays_cancelled() -> None:
     assert not breaker.is_open
 
 
-def scripted(results: list[Any]) -> Iterator[Any]:
-    yield from results
-
-
 async def test_the_watch_opens_on_a_failed_probe_probes_faster_and_closes_on_success() -> None:
     clock = Clock()
     breaker = Breaker(clock=clock)
-    script = scripted([None, ServiceUnavailable("Connection refused"), OSError(), None, None])
+    script = iter([None, ServiceUnavailable("Connection refused"), OSError(), None, None])
     seen: list[tuple[bool, float]] = []
 
     async def probe() -> None:
@@ -160,9 +155,7 @@ class NoDriverCalls:
         raise AssertionError(f"the driver was used: {name}")
 
 
-async def test_every_view_of_a_driver_shares_its_breaker_and_an_open_one_spares_the_driver() -> (
-    None
-):
+async def test_views_of_a_driver_share_its_breaker_and_an_open_one_spares_the_driver() -> None:
     driver = AsyncGraphDatabase.driver("bolt://127.0.0.1:9", auth=("neo4j", "x"))
     try:
         db = Database(driver, "neo4j")
