@@ -1,11 +1,13 @@
 """The ASGI application: ``create_app(settings)``.
 
 The lifespan owns the one async Neo4j driver of the process: it connects,
-applies pending migrations, and closes the driver at shutdown.
+applies pending migrations, probes Neo4j in the background for the driver's breaker
+(gateway/breaker.py), and closes the driver at shutdown.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -25,7 +27,7 @@ from starlette.routing import Route
 from gateway.audit import AuditWriter
 from gateway.auth import TokenVerifier, Viewer
 from gateway.context import Context, read_consents, read_purpose
-from gateway.db import Database
+from gateway.db import Database, Probe
 from gateway.errors import CreditGraphError
 from gateway.explore import routes as explore_routes
 from gateway.federation import subgraph
@@ -61,24 +63,36 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
         # no request, so the per-app query count (which proves batching) leaves them out.
         state["audit_db"] = Database(database.driver, database.database,
                                      read_routing=settings.neo4j_read_routing,
-                                     timeout_s=settings.neo4j_query_timeout_s)
+                                     timeout_s=settings.neo4j_query_timeout_s,
+                                     breaker=database.breaker)
+        probe = Probe(settings)
+        watch: asyncio.Task[None] | None = None
         try:
             if run_migrations:
                 applied = await migrate(database)
                 if applied:
                     log.info("applied migrations: %s", ", ".join(applied))
+            watch = asyncio.create_task(database.breaker.watch(
+                probe, interval_s=settings.neo4j_probe_interval_s,
+                timeout_s=settings.neo4j_connect_timeout_s), name="neo4j-probe")
             await audit.start()
             try:
                 yield
             finally:
                 await audit.close()  # background mode: flush what is queued
         finally:
+            if watch is not None:
+                watch.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watch
+            await probe.close()
             if db is None:
                 await database.close()
 
     async def government_context(request: Request, viewer: Viewer, document: DocumentNode,
                                  operation: str | None) -> Context:
         database: Database = state["db"]
+        database.breaker.check()  # Neo4j unreachable: HTTP 503 with Retry-After, at once
         bookmarks = request.headers.get(BOOKMARKS_HEADER)
         if bookmarks:  # a write made through another replica: wait for it
             database = database.after(b.strip() for b in bookmarks.split(","))
@@ -89,7 +103,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
 
     async def public_context(request: Request, _: None, document: DocumentNode,
                              operation: str | None) -> Context:
-        return Context(state["db"], settings, request)
+        database: Database = state["db"]
+        database.breaker.check()
+        return Context(database, settings, request)
 
     government_rules: list[type[ASTValidationRule]] = []
     if not settings.introspection:
@@ -125,6 +141,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
 
     async def readyz(request: Request) -> Response:
         database: Database = state["db"]
+        if database.breaker.is_open:  # what every query is told meanwhile
+            return json_response({"status": "unavailable", "reason": database.breaker.reason},
+                                 503, {"Retry-After": str(database.breaker.retry_after_s)})
         try:
             await database.verify()
             todo = await pending(database)

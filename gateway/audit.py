@@ -10,7 +10,9 @@ request's events to the process's ``AuditWriter``. Two modes (``CREDIT_GRAPH_AUD
   per batch, however many requests it holds. The response does not wait for Neo4j
   (bench/audit_write.py: +0.6 ms at the median at concurrency 1, nothing measurable at
   16). A failed write is retried while the process runs (a full queue slows requests
-  down, it never drops events); what is still queued when the process is killed is lost.
+  down, it never drops events), also across a Neo4j outage; a batch sent again after a
+  lost answer writes only what it had not written. What is still queued when the
+  process is killed is lost.
 - ``request``: the request's events are written in one statement before the response
   leaves, and if that fails the response carries no data (fail closed). Durable, but
   the extra commit costs +1.8 ms at the median, about as much as a whole credit check.
@@ -27,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from gateway.errors import DatabaseUnavailable
 from loaders.audit import insert_events
 
 if TYPE_CHECKING:
@@ -177,9 +180,9 @@ class AuditWriter:
             try:
                 self._count(await insert_events(self._db(), batch))
                 return
-            except Exception:  # noqa: BLE001 - kept and retried; the queue applies backpressure
+            except Exception as exc:  # noqa: BLE001 - kept and retried; the queue applies backpressure
                 log.warning("audit write of %d events failed; retrying in %.2f s", len(batch),
-                            delay, exc_info=True)
+                            delay, exc_info=not isinstance(exc, DatabaseUnavailable))
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 1.0 if self._closing else 5.0)
 

@@ -3,12 +3,15 @@
 ``Database`` wraps one async driver per process: read queries are routed to
 readers (``neo4j://`` clusters send them to secondaries), writes to the leader,
 every transaction carries metadata naming the service and operation, and Neo4j
-errors become the project's errors. It also counts queries, which the tests use
-to prove that DataLoaders batch.
+errors become the project's errors. Every view of one driver shares its ``Breaker``
+(gateway/breaker.py): while Neo4j is unreachable a query fails at once instead of
+waiting out the driver's retries. It also counts queries, which the tests use to prove
+that DataLoaders batch.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -23,12 +26,14 @@ from neo4j import (
 from neo4j.api import AsyncBookmarkManager
 from neo4j.exceptions import (
     ClientError,
+    ConnectionAcquisitionTimeoutError,
     ConstraintError,
     ServiceUnavailable,
     SessionExpired,
     TransientError,
 )
 
+from gateway.breaker import Breaker
 from gateway.errors import Conflict, DatabaseUnavailable, InvalidInput, QueryBudgetExceeded
 from gateway.settings import Settings
 
@@ -58,8 +63,6 @@ def _translate(exc: Exception) -> Exception:
                             "or has not reached", neo4j_code=code)
     if code in _TIMEOUT_CODES:
         return QueryBudgetExceeded("the query exceeded its time or memory budget", neo4j_code=code)
-    if isinstance(exc, ServiceUnavailable | SessionExpired):
-        return DatabaseUnavailable("Neo4j is unavailable")
     return exc
 
 
@@ -68,12 +71,27 @@ class InjectedFault(RuntimeError):
     the driver rolls the transaction back, as it would on any failure midway."""
 
 
+def _driver(settings: Settings, **config: Any) -> AsyncDriver:
+    return AsyncGraphDatabase.driver(
+        settings.bolt_uri,
+        auth=(settings.neo4j_user, settings.password()),
+        notifications_min_severity="OFF",
+        # An unreachable Neo4j is noticed in seconds, not after the driver's defaults
+        # (30 s to connect, 60 s for a free connection, 30 s of retries).
+        connection_timeout=settings.neo4j_connect_timeout_s,
+        connection_acquisition_timeout=settings.neo4j_acquire_timeout_s,
+        max_transaction_retry_time=settings.neo4j_retry_time_s,
+        **config,
+    )
+
+
 class Database:
     """Runs parameterised Cypher; never interpolates values."""
 
     def __init__(self, driver: AsyncDriver, database: str, *, read_routing: bool = True,
                  timeout_s: float | None = None,
-                 bookmarks: AsyncBookmarkManager | None = None) -> None:
+                 bookmarks: AsyncBookmarkManager | None = None,
+                 breaker: Breaker | None = None) -> None:
         self.driver = driver
         self.database = database
         self._read_routing = RoutingControl.READ if read_routing else RoutingControl.WRITE
@@ -81,6 +99,8 @@ class Database:
         # Causal consistency: every query and transaction of the process shares the
         # driver's bookmarks, so a read after a write sees it even on a cluster secondary.
         self._bookmarks = bookmarks or driver.execute_query_bookmark_manager
+        # Whether the driver's Neo4j can be reached: one breaker for every view of it.
+        self.breaker = breaker or Breaker()
         self.queries = 0
 
     def after(self, bookmarks: Iterable[str]) -> Database:
@@ -93,7 +113,8 @@ class Database:
                         read_routing=self._read_routing is RoutingControl.READ,
                         timeout_s=self._timeout,
                         bookmarks=AsyncGraphDatabase.bookmark_manager(
-                            initial_bookmarks=Bookmarks.from_raw_values(values)))
+                            initial_bookmarks=Bookmarks.from_raw_values(values)),
+                        breaker=self.breaker)
 
     async def bookmarks(self) -> list[str]:
         """The bookmarks of the last writes this view saw, to hand to a client."""
@@ -101,17 +122,12 @@ class Database:
 
     @classmethod
     def connect(cls, settings: Settings) -> Database:
-        driver = AsyncGraphDatabase.driver(
-            settings.bolt_uri,
-            auth=(settings.neo4j_user, settings.password()),
-            max_connection_pool_size=settings.neo4j_pool_size,
-            notifications_min_severity="OFF",
-        )
         return cls(
-            driver,
+            _driver(settings, max_connection_pool_size=settings.neo4j_pool_size),
             settings.neo4j_database,
             read_routing=settings.neo4j_read_routing,
             timeout_s=settings.neo4j_query_timeout_s,
+            breaker=Breaker(retry_after_s=math.ceil(settings.neo4j_probe_interval_s)),
         )
 
     async def close(self) -> None:
@@ -131,28 +147,37 @@ class Database:
             timeout=timeout if timeout is not None else self._timeout,
         )
 
+    async def _guarded(self, call: Callable[[], Awaitable[T]]) -> T:
+        """Make one driver call unless Neo4j is known to be unreachable; fail it as soon as
+        the breaker opens; open the breaker when the driver gives up reaching Neo4j."""
+        try:
+            async with self.breaker.guard():
+                return await call()
+        except (ServiceUnavailable, SessionExpired) as exc:  # the driver's retries are spent
+            self.breaker.open(str(exc) or type(exc).__name__)
+            raise self.breaker.unavailable() from exc
+        except ConnectionAcquisitionTimeoutError as exc:  # busy, not down: the breaker stays
+            raise DatabaseUnavailable("no connection to Neo4j became free in time",
+                                      retry_after_s=self.breaker.retry_after_s) from exc
+        except (ClientError, TransientError) as exc:
+            raise _translate(exc) from exc
+
     async def read(self, cypher: str, params: Params | None = None, *, op: str = "read",
                    timeout: float | None = None) -> list[neo4j.Record]:
         """One read query; returns all records."""
-        try:
-            result = await self.driver.execute_query(
-                self._query(cypher, op, timeout), params, routing_=self._read_routing,
-                database_=self.database, bookmark_manager_=self._bookmarks,
-            )
-        except (ClientError, TransientError, ServiceUnavailable, SessionExpired) as exc:
-            raise _translate(exc) from exc
+        result = await self._guarded(lambda: self.driver.execute_query(
+            self._query(cypher, op, timeout), params, routing_=self._read_routing,
+            database_=self.database, bookmark_manager_=self._bookmarks,
+        ))
         return result.records
 
     async def write(self, cypher: str, params: Params | None = None, *, op: str = "write",
                     timeout: float | None = None) -> list[neo4j.Record]:
         """One write query in its own transaction."""
-        try:
-            result = await self.driver.execute_query(
-                self._query(cypher, op, timeout), params, routing_=RoutingControl.WRITE,
-                database_=self.database, bookmark_manager_=self._bookmarks,
-            )
-        except (ClientError, TransientError, ServiceUnavailable, SessionExpired) as exc:
-            raise _translate(exc) from exc
+        result = await self._guarded(lambda: self.driver.execute_query(
+            self._query(cypher, op, timeout), params, routing_=RoutingControl.WRITE,
+            database_=self.database, bookmark_manager_=self._bookmarks,
+        ))
         return result.records
 
     async def transaction(self, work: Callable[[Transaction], Awaitable[T]], *,
@@ -167,12 +192,30 @@ class Database:
         async def run(tx: AsyncManagedTransaction) -> T:
             return await work(Transaction(self, tx, op, fail_after_writes))
 
-        try:
+        async def session() -> T:
             async with self.driver.session(database=self.database,
                                            bookmark_manager=self._bookmarks) as session:
                 return await session.execute_write(run)
-        except (ClientError, TransientError, ServiceUnavailable, SessionExpired) as exc:
-            raise _translate(exc) from exc
+
+        return await self._guarded(session)
+
+
+class Probe:
+    """Asks Neo4j for ``RETURN 1`` once, without retries, on a driver of its own: a pool
+    busy with requests is not an outage. What the breaker's watch calls."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._driver = _driver(settings, max_connection_pool_size=1)
+        self._database = settings.neo4j_database
+
+    async def __call__(self) -> None:
+        async with self._driver.session(database=self._database,
+                                        default_access_mode=neo4j.READ_ACCESS) as session:
+            result = await session.run("RETURN 1")
+            await result.consume()
+
+    async def close(self) -> None:
+        await self._driver.close()
 
 
 class Transaction:

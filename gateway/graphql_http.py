@@ -35,7 +35,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.exceptions import StrawberryInputCoercionError
 
-from gateway.errors import CreditGraphError, InvalidInput, RequestTooLarge
+from gateway.errors import CreditGraphError, DatabaseUnavailable, InvalidInput, RequestTooLarge
 from gateway.executor import Executor
 from gateway.limits import DocumentLimits, measure_document, too_complex
 from gateway.responses import bad_request, error_payload, json_response, refusal
@@ -168,6 +168,16 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def unavailable(payload: dict[str, Any]) -> str | None:
+    """``Retry-After`` when the answer's errors say Neo4j could not be reached (then the
+    answer is HTTP 503, its body the GraphQL errors as ever); None otherwise."""
+    for error in payload.get("errors") or ():
+        extensions = error.get("extensions") or {}
+        if extensions.get("code") == DatabaseUnavailable.code:
+            return str(extensions.get("retry_after_s", 1))
+    return None
+
+
 def check_variables(variables: dict[str, Any], max_items: int) -> None:
     """No list in ``variables`` may be longer than any argument accepts: refused before
     graphql-core coerces (and the resolver refuses) a hundred thousand items."""
@@ -266,12 +276,15 @@ class GraphQLEndpoint:
         finish = getattr(context, "finish", None)
         if finish is not None:
             await finish(payload)
-        headers = None
+        headers: dict[str, str] = {}
         db = getattr(context, "db", None)
         if op is OperationType.MUTATION and db is not None:
             # read-your-writes on another replica: send these back with the next query
-            headers = {BOOKMARKS_HEADER: ",".join(await db.bookmarks())}
-        return json_response(payload, headers=headers)
+            headers[BOOKMARKS_HEADER] = ",".join(await db.bookmarks())
+        retry_after = unavailable(payload)
+        if retry_after is not None:
+            headers["Retry-After"] = retry_after
+        return json_response(payload, 503 if retry_after is not None else 200, headers or None)
 
 
 GRAPHIQL_HTML = """<!doctype html>

@@ -44,6 +44,16 @@ def _int(value: str, name: str) -> int:
         raise ConfigurationError(f"{name} must be an integer, not {value!r}") from None
 
 
+def _seconds(value: str, name: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise ConfigurationError(f"{name} must be a positive number of seconds, not {value!r}")
+    return seconds
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     # Neo4j
@@ -54,6 +64,11 @@ class Settings:
     neo4j_read_routing: bool = True
     neo4j_query_timeout_s: float = 30.0
     neo4j_pool_size: int = 100
+    # how soon an unreachable Neo4j is noticed (gateway/breaker.py)
+    neo4j_connect_timeout_s: float = 2.0
+    neo4j_acquire_timeout_s: float = 2.0
+    neo4j_retry_time_s: float = 10.0
+    neo4j_probe_interval_s: float = 1.0
     # the project's own local instance (used only when neo4j_uri is None)
     home: Path = Path("var")
     instance: str = "demo"
@@ -165,6 +180,13 @@ class Settings:
             neo4j_read_routing=_bool(get("NEO4J_READ_ROUTING", "true"), "NEO4J_READ_ROUTING"),
             neo4j_query_timeout_s=float(get("CREDIT_GRAPH_QUERY_TIMEOUT_S", "30")),
             neo4j_pool_size=_int(get("NEO4J_POOL_SIZE", "100"), "NEO4J_POOL_SIZE"),
+            neo4j_connect_timeout_s=_seconds(get("NEO4J_CONNECT_TIMEOUT_S", "2"),
+                                             "NEO4J_CONNECT_TIMEOUT_S"),
+            neo4j_acquire_timeout_s=_seconds(get("NEO4J_ACQUIRE_TIMEOUT_S", "2"),
+                                             "NEO4J_ACQUIRE_TIMEOUT_S"),
+            neo4j_retry_time_s=_seconds(get("NEO4J_RETRY_TIME_S", "10"), "NEO4J_RETRY_TIME_S"),
+            neo4j_probe_interval_s=_seconds(get("CREDIT_GRAPH_NEO4J_PROBE_S", "1"),
+                                            "CREDIT_GRAPH_NEO4J_PROBE_S"),
             home=Path(get("CREDIT_GRAPH_HOME", "var")),
             instance=instance,
             neo4j_version=get("CREDIT_GRAPH_NEO4J_VERSION", NEO4J_VERSION),

@@ -12,9 +12,13 @@ from typing import Any
 from gateway.db import Database
 from loaders import cursors
 
-# One statement per request (or per background batch): events with their links.
+# One statement per request (or per background batch): events with their links. A batch
+# whose commit went through but whose answer was lost (Neo4j crashed) is sent again; the
+# events it already wrote are skipped, so the register holds each exactly once.
 INSERT_AUDIT_EVENTS = """
 UNWIND $events AS ev
+OPTIONAL MATCH (written:AuditEvent {id: ev.id})
+WITH ev WHERE written IS NULL
 CREATE (a:AuditEvent {id: ev.id, at: ev.at, requestId: ev.requestId, sub: ev.sub,
   dept: ev.dept, jur: ev.jur, roles: ev.roles, purpose: ev.purpose, subjectId: ev.subjectId,
   operationName: ev.operationName, operations: ev.operations, fields: ev.fields,

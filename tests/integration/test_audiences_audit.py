@@ -11,7 +11,9 @@ from typing import Any
 
 from gateway.db import Database
 from gateway.settings import Settings
-from tests.conftest import ROOT
+from loaders.audit import insert_events
+from tests.conftest import ROOT, unique_uscc
+from tests.graph import load_ok
 from tests.integration.audiences import (
     DEPT,
     OTHER_DEPT,
@@ -147,3 +149,21 @@ async def test_supervisors_review_the_register_by_caller_department_subject_and_
     assert [n["purpose"] for n in since] == ["核查4", "核查3"]
     officer = gql(PAGE, {"c": caller}, headers=bearer(settings, roles=["approval"]))
     assert officer["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_batch_sent_again_after_a_lost_answer_is_registered_once(db: Database) -> None:
+    org = unique_uscc()
+    await load_ok(db, "subjects", [{"uscc": org, "name": "淮安市重写登记测试有限公司"}])
+    [row] = await db.read("MATCH (s:Organization {uscc: $u}) RETURN s.id AS id", {"u": org})
+    batch = [{"id": str(uuid.uuid4()), "at": dt.datetime.now(dt.UTC),
+              "requestId": str(uuid.uuid4()), "sub": "officer", "dept": DEPT, "jur": "320800",
+              "roles": ["approval"], "purpose": "审批核查", "subjectId": row["id"],
+              "operationName": None, "operations": ["creditCheck"], "fields": ["creditCheck"],
+              "classes": ["GOVERNMENT"], "consentIds": [], "outcome": "OK"} for _ in range(2)]
+    assert await insert_events(db, batch) == 2
+    # Neo4j committed the batch but crashed before answering: the writer sends it again.
+    assert await insert_events(db, batch) == 0
+    rows = await db.read("MATCH (a:AuditEvent) WHERE a.id IN $ids "
+                         "RETURN a.id AS id, COUNT { (a)-[:ABOUT]->() } AS about",
+                         {"ids": [e["id"] for e in batch]})
+    assert sorted((r["id"], r["about"]) for r in rows) == sorted((e["id"], 1) for e in batch)
