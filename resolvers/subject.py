@@ -20,7 +20,7 @@ from loaders.search import (
     search_by_code,
     search_subjects,
 )
-from loaders.selection import compiled
+from loaders.selection import NotCompiled, compiled
 
 # The root objects of the compiled reads: one query per root field.
 BY_USCC = "MATCH (n:Organization {uscc: $key}) RETURN {value} AS value"
@@ -29,8 +29,14 @@ BY_ID = "MATCH (n:Subject {id: $key}) RETURN {value} AS value"
 PERSON_BY_ID = "MATCH (n:Person {id: $key}) RETURN {value} AS value"
 
 
-def _legacy(info: Any) -> bool:
-    return bool(info.context.settings.read_path == "legacy")
+def _legacy(info: Any, at: tuple[str, ...] = ()) -> bool:
+    if info.context.settings.read_path == "legacy":
+        return True
+    try:  # a selection reaching a field not yet compiled is answered field by field
+        compiled(info, at).plan(BY_ID, "n")
+    except NotCompiled:
+        return True
+    return False
 
 
 async def _one(info: Any, template: str, key: str) -> Any:
@@ -139,7 +145,7 @@ async def search(
     limit = page_size(first, maximum)
     offset = decode_offset(after)
     text = name.strip()
-    if info is not None and not _legacy(info):
+    if info is not None and not _legacy(info, ("edges", "node")):
         return await _search_compiled(info, text, kind, offset, limit)
     # A code typed into the search box finds its subject exactly.
     exact = None
