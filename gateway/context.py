@@ -130,7 +130,7 @@ class Context:
 
     @cached_property
     def loaders(self) -> Loaders:
-        return Loaders(self.db)
+        return Loaders(self.db, self)
 
     def require(self, *roles: str) -> Viewer:
         """The viewer when it holds any of ``roles``; ``Forbidden`` naming them otherwise."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -18,9 +18,19 @@ from graph_schema.enums import (
     Severity,
     SubjectKind,
 )
+from graph_schema.fields import Prop, declaration, fields_of
 from graph_schema.rules import legal_basis as lb
-from graph_schema.rules.decision import Measure, Outcome
+from graph_schema.rules.decision import Measure, Outcome, decide
+from graph_schema.rules.disclosure import Grant
+from graph_schema.rules.validity import in_force_cypher
 from graph_schema.scalars import Date
+
+# Who screens applicants: approval systems, credit administrators, investigators.
+CHECK_ROLES = ("approval", "credit_admin", "investigator")
+AUDITED_FIELDS = ("creditCheck.decision", "creditCheck.hits", "creditCheck.measures")
+# Officers whose dishonesty flags their organisation (information only).
+OFFICER_ROLES = ["LEGAL_REPRESENTATIVE", "PRINCIPAL_RESPONSIBLE", "DIRECTOR", "SUPERVISOR",
+                 "SENIOR_MANAGER"]
 
 
 @strawberry.type(description="A policy article a hit or a measure rests on.")
@@ -230,3 +240,100 @@ def check_plain(record: Mapping[str, Any], outcome: Outcome | None, matter: str,
 def not_found(matter: str, as_of: Any, error: Plain | None = None) -> Plain:
     return {"found": False, "subject": None, "decision": None, "matter": matter, "asOf": as_of,
             "hits": [], "measures": [], "relatedParties": [], "error": error}
+
+
+# ---------------------------------------------------------------------------------------
+# The check in Cypher: for a subject variable, with the matter, date and visible classes as
+# expressions (parameter names, never values). One list per subject:
+# [subject, hits, related parties, visible classes, consents relied on].
+
+
+def _hit_map(e: str, visible: str) -> str:
+    """Every stored list-entry field a check reads, from the entry's declarations: those
+    declared ``detail`` (facts, documents, basis ... and any field added later) are
+    withheld inside Neo4j unless the caller may see the entry's class (管理办法 第二十一条)."""
+    from graph_schema.list_entry import ListEntry
+
+    parts = []
+    for field in fields_of(ListEntry).values():
+        read = declaration(field)
+        if isinstance(read, Prop):
+            value = f"{e}.`{read.name}`"
+            if read.detail:
+                value = f"CASE WHEN {e}.disclosure IN {visible} THEN {value} END"
+            parts.append(f"`{read.name}`: {value}")
+    parts += [
+        f"department: [({e})-[:RECOGNISED_BY]->(d:Department) | "
+        "d {.id, .name, .level, .jurisdictionCode}][0]",
+        f"via: [({e})-[:THROUGH]->(v:Organization) | v {{.id, .name, .uscc}}][0]",
+        f"disputed: EXISTS {{ MATCH ({e})<-[:AGAINST]-(o:Objection) WHERE o.closedOn IS NULL }}",
+    ]
+    return "{" + ", ".join(parts) + "}"
+
+
+def hits_cypher(s: str, as_of: str, visible: str) -> str:
+    """The subject's list entries in force on the date (direct and derived)."""
+    return (f"[({s})<-[:CONCERNS]-(e:ListEntry) WHERE {in_force_cypher('e', as_of)} "
+            f"| {_hit_map('e', visible)}]")
+
+
+def related_cypher(s: str, as_of: str) -> str:
+    """Officers of an organisation carrying a serious black entry: information only."""
+    return (
+        f"[({s})<-[r:HOLDS_ROLE]-(q:Person)<-[:CONCERNS]-(f:ListEntry) "
+        f"WHERE {s}:Organization AND r.kind IN {OFFICER_ROLES!r} AND r.start <= {as_of} "
+        f"AND (r.end IS NULL OR {as_of} <= r.end) AND f.kind = 'BLACK' "
+        f"AND f.severity = 'SERIOUS' AND {in_force_cypher('f', as_of)} "
+        f"AND NOT EXISTS {{ (f)-[:THROUGH]->({s}) }} "
+        "| {person: q {.id, .name}, role: r.kind, entryId: f.id, category: f.category, "
+        "derived: f.derived}]"
+    )
+
+
+def check_cypher(s: str, as_of: str, visible: str, grants: str, *, related: bool) -> str:
+    return (f"[{s} {{.id, .name, .kind, .uscc}}, {hits_cypher(s, as_of, visible)}, "
+            f"{related_cypher(s, as_of) if related else '[]'}, {visible}, {grants}]")
+
+
+def measures_cypher(matter: str, var: str) -> str:
+    """The measures that apply to a matter, once per query."""
+    return ("CALL () { OPTIONAL MATCH (m:Measure)-[a:APPLIES_TO]->"
+            f"(:MatterType {{code: {matter}}}) WITH m, a ORDER BY m.id "
+            "RETURN collect(m {.id, .name, .kind, .list, .targets, .subjectKinds, .minSeverity, "
+            f".basis, effect: a.effect}}) AS {var} }}")
+
+
+def record_of(raw: Sequence[Any]) -> dict[str, Any]:
+    subject, hits, related, visible, _ = raw
+    return {"subject": subject, "hits": hits, "related": related, "visible": tuple(visible)}
+
+
+def answer(record: dict[str, Any], measures: list[Measure], matter: str, as_of: Any) -> Plain:
+    """The check's answer: the decision by the rules (graph_schema/rules/decision.py)."""
+    outcome = decide(record["hits"], measures, record["subject"]["kind"])
+    return check_plain(record, outcome, matter, as_of)
+
+
+def subject_check_cypher(s: Any) -> str:
+    """``creditCheck(matter, asOf)`` on a subject of a compiled answer: the same check as
+    the root field, only for callers who may check (a checking role and a purpose)."""
+    matter = s.arg("matter")
+    measures = s.preamble(("measures", matter), lambda var: measures_cypher(matter, var))
+    day = f"coalesce({s.arg('asOf')}, $today)"
+    check = check_cypher(s.node, day, s.visible(s.node), s.grants(s.node),
+                         related=s.selects("relatedParties"))
+    return f"CASE WHEN $checks THEN [{check}, {measures}, {matter}, {day}] END"
+
+
+def assemble_subject_check(raw: Any, ctx: Any) -> Plain:
+    if raw is None:  # not a caller who may check: say which requirement is missing
+        ctx.require(*CHECK_ROLES)
+        ctx.require_purpose()
+    check, measures, matter, day = raw
+    record = record_of(check)
+    if record["hits"]:
+        subject = record["subject"]["id"]
+        ctx.known_access(subject, [Grant.from_map(g) for g in check[4]])
+        ctx.disclose(subject, "creditCheck", AUDITED_FIELDS,
+                     {h["disclosure"] for h in record["hits"]})
+    return answer(record, [Measure.from_map(m) for m in measures], matter, day)

@@ -19,6 +19,7 @@ parameters, and the audience's predicates. Values are never interpolated.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -59,9 +60,21 @@ class Scope(Protocol):
     def id_number_visible(self, subject: str) -> str:
         """May the caller see ``subject``'s full ID number (a predicate)?"""
 
+    def grants(self, subject: str) -> str:
+        """The consents of ``subject`` the request relies on, as ``Grant.from_map`` reads
+        them: what the register names (a list expression)."""
+
     def bound(self, name: str, default: str) -> str:
         """A value an enclosing field bound for what it reaches (e.g. the ``asOf`` date
         entries are read on), or ``default``."""
+
+    def selects(self, name: str) -> bool:
+        """Does the request select field ``name`` anywhere below this field?"""
+
+    def preamble(self, key: tuple[Any, ...], build: Callable[[str], str]) -> str:
+        """A variable bound once for the whole query by ``build(var)``, a ``CALL () { ...
+        RETURN ... AS var }`` (e.g. the measures of a matter, shared by every check);
+        one per ``key``."""
 
 
 Cypher = Callable[[Scope], str]
@@ -80,11 +93,15 @@ class Read:
 @dataclass(frozen=True, kw_only=True)
 class Prop(Read):
     """A stored property of the object; ``default`` (a Cypher literal) stands in for a
-    missing one. ``propagates``: a derived entry carries a copy (管理办法 第二十六条)."""
+    missing one. ``propagates``: a derived entry carries a copy (管理办法 第二十六条).
+    ``detail``: a credit check withholds it when the caller may not see the entry's class
+    (管理办法 第二十一条; the entry still counts for the decision). Withheld unless
+    declared otherwise, so a new field never leaks through a check."""
 
     name: str
     default: str | None = None
     propagates: bool = False
+    detail: bool = True
 
     def expression(self, s: Scope) -> str:
         value = f"{s.node}.`{self.name}`"
@@ -106,7 +123,8 @@ class Related(Read):
     """Other objects reached from this one. ``match`` binds the target variable (given
     as ``target``) from ``s.node``; ``where`` and ``order`` may use the arguments.
 
-    ``audit`` names the register operation when what is returned is a subject's
+    ``check`` validates the field's arguments before the query runs (it raises the
+    project's errors). ``audit`` names the register operation when what is returned is a subject's
     information of mixed disclosure classes (each item's ``disclosure``): the items
     are filtered to the classes the caller may see inside Neo4j, and every sight of a
     non-public one is registered (个人诚信 opinion 四(一)). ``subject`` then names the
@@ -120,6 +138,19 @@ class Related(Read):
     audit: str | None = None
     subject: Callable[[Scope, str], str] | None = None
     binds: tuple[tuple[str, Cypher], ...] = ()
+    check: Callable[[dict[str, Any], Any], None] | None = None  # (arguments, context)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Assembled(Read):
+    """Read in Cypher, assembled in Python: ``cypher`` reads what the answer needs (one
+    expression), ``assemble(raw, ctx)`` builds the answer as plain data keyed by field
+    names (a decision from its rules, a table of legal bases), which the compiler then
+    projects on the request's selection. ``assemble`` may raise the project's errors:
+    the field becomes null with that error."""
+
+    cypher: Cypher
+    assemble: Callable[[Any, Any], Any]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -150,11 +181,11 @@ def _declared(read: Read, description: str | None, name: str | None,
 
 
 def prop(name: str, *, description: str | None = None, default: str | None = None,
-         public: bool = False, propagates: bool = False, graphql_name: str | None = None
-         ) -> Any:
+         public: bool = False, propagates: bool = False, detail: bool = True,
+         graphql_name: str | None = None) -> Any:
     """A field read from the stored property ``name``."""
-    return _declared(Prop(name=name, default=default, public=public, propagates=propagates),
-                     description, graphql_name)
+    return _declared(Prop(name=name, default=default, public=public, propagates=propagates,
+                          detail=detail), description, graphql_name)
 
 
 def computed(cypher: Cypher, *, description: str | None = None, public: bool = False,
@@ -190,10 +221,16 @@ def reads(read: Read, *, description: str | None = None,
     the field is answered by the compiled query."""
 
     def declare(signature: Callable[..., Any]) -> Any:
-        return _declared(read, description or (signature.__doc__ or "").strip() or None,
+        return _declared(read, description or inspect.cleandoc(signature.__doc__ or "") or None,
                          graphql_name, resolver=signature)
 
     return declare
+
+
+def assembled(cypher: Cypher, assemble: Callable[[Any, Any], Any], *,
+              description: str | None = None) -> Callable[[Callable[..., Any]], Any]:
+    """A field with arguments read in Cypher and assembled in Python (see ``Assembled``)."""
+    return reads(Assembled(cypher=cypher, assemble=assemble), description=description)
 
 
 def declaration(field: Any) -> Read | None:

@@ -83,3 +83,12 @@ def mask_id_number(id_number: str) -> str:
 # that both agree.
 def mask_id_number_cypher(id_number: str) -> str:
     return f"left({id_number}, 6) + '{'*' * 12}'"
+
+
+def age_cypher(id_number: str, on: str) -> str:
+    """``age_on`` in Cypher: whole years from the birth date in the number (positions
+    7–14) to ``on`` (names, never values); tests check that both agree."""
+    born = (f"date({{year: toInteger(substring({id_number}, 6, 4)), "
+            f"month: toInteger(substring({id_number}, 10, 2)), "
+            f"day: toInteger(substring({id_number}, 12, 2))}})")
+    return f"duration.between({born}, {on}).years"

@@ -33,11 +33,11 @@ def _status(s: Scope) -> str:
     return f"coalesce({status_on_cypher(s.node, s.bound('asOf', '$today'))}, 'ACTIVE')"
 
 
-DISPUTED = Expr(cypher=lambda s: (f"EXISTS {{ MATCH ({s.node})<-[:AGAINST]-(o:Objection) "
-                                  "WHERE o.closedOn IS NULL }"))
+DISPUTED = Expr(public=True, cypher=lambda s: (
+    f"EXISTS {{ MATCH ({s.node})<-[:AGAINST]-(o:Objection) WHERE o.closedOn IS NULL }}"))
 
 RECOGNISING_DEPARTMENT = Related(
-    match=lambda s, m: f"MATCH ({s.node})-[:RECOGNISED_BY]->({m}:Department)")
+    public=True, match=lambda s, m: f"MATCH ({s.node})-[:RECOGNISED_BY]->({m}:Department)")
 
 
 def _published_source(s: Scope, m: str) -> str:
@@ -51,26 +51,30 @@ def _published_source(s: Scope, m: str) -> str:
 @strawberry.federation.type(
     keys=["id"], description="A red or black list entry with the fields of 实施办法 第八条.")
 class ListEntry:
-    id: strawberry.ID = prop("id")
-    kind: ListKind = prop("kind")
-    domain: str | None = prop("domain", description="领域.")
-    category: str | None = prop("category", description="失信行为类型 / 名单类别.")
-    facts: str | None = prop("facts", description="主要失信事实.")
-    basis: str | None = prop("basis", description="认定依据.")
-    decision_document: str | None = prop("decisionDocument", description="处罚法定文书.")
-    document_number: str | None = prop("documentNumber", description="文书编号.")
-    severity: Severity = prop("severity", default="'UNSTATED'")
-    disclosure: Disclosure = prop("disclosure")
-    recognised_on: Date = prop("recognisedOn", description="认定日期 (确定失信时间).")
-    act_on: Date | None = prop("actOn", description="Date of the act itself.")
-    valid_until: Date | None = prop("validUntil", description="信息有效期 (移出日期), inclusive.")
+    id: strawberry.ID = prop("id", detail=False)
+    kind: ListKind = prop("kind", public=True, detail=False)
+    domain: str | None = prop("domain", public=True, detail=False, description="领域.")
+    category: str | None = prop("category", public=True, detail=False,
+                                description="失信行为类型 / 名单类别.")
+    facts: str | None = prop("facts", public=True, description="主要失信事实.")
+    basis: str | None = prop("basis", public=True, description="认定依据.")
+    decision_document: str | None = prop("decisionDocument", public=True,
+                                         description="处罚法定文书.")
+    document_number: str | None = prop("documentNumber", public=True, description="文书编号.")
+    severity: Severity = prop("severity", detail=False, default="'UNSTATED'")
+    disclosure: Disclosure = prop("disclosure", detail=False)
+    recognised_on: Date = prop("recognisedOn", public=True, detail=False,
+                               description="认定日期 (确定失信时间).")
+    act_on: Date | None = prop("actOn", detail=False, description="Date of the act itself.")
+    valid_until: Date | None = prop("validUntil", public=True, detail=False,
+                                    description="信息有效期 (移出日期), inclusive.")
     status: EntryStatus = strawberry.field(description="Status on the date asked about.",
                                            metadata=meta(Expr(cypher=_status)))
-    ended_on: Date | None = prop("endedOn")
+    ended_on: Date | None = prop("endedOn", detail=False)
     end_reason: str | None = prop("endReason")
-    source_system: str | None = prop("sourceSystem")
+    source_system: str | None = prop("sourceSystem", detail=False)
     source_ref: str | None = prop("sourceRef")
-    derived: bool = prop("derived", default="false",
+    derived: bool = prop("derived", public=True, detail=False, default="false",
                          description="Recorded against a responsible person through an "
                          "organisation (管理办法 第二十六条).")
     recognising_department: Department | None = strawberry.field(
@@ -78,7 +82,7 @@ class ListEntry:
     disputed: bool = strawberry.field(description="An objection against the entry is open "
                                       "(实施办法 第十五条).", metadata=meta(DISPUTED))
     derived_roles: list[RoleKind] = prop(
-        "derivedRoles", default="[]",
+        "derivedRoles", detail=False, default="[]",
         description="For a derived entry: the posts the person held on the date of the act.")
     subject_id: strawberry.Private[str]
     source_entry_id: strawberry.Private[str | None]

@@ -1,145 +1,123 @@
 """Types of the public portal (社会公开, 管理办法 第十八条): what anyone may read.
 
-These types simply lack every non-public field: no disclosure class, no severity,
-no full ID number, no credit records, no history, no consents, no register. A
-list entry shows the published fields of 实施办法 第八条 and exists here only while
-it is PUBLIC and in force (管理办法 第二十七条, 实施办法 第十九条); a natural person
-shows the masked ID number (实施办法 第七条: no birth date, no private detail).
+They are built from the government types' declarations (``graph_schema/fields.py``):
+a public type has exactly the fields declared ``public`` on its government type, read
+the same way, plus the few that exist only here (below). So these types lack every
+non-public field: no disclosure class, no severity, no full ID number, no credit records,
+no history, no consents, no register; and a field declared later appears here only when
+its declaration says it may. A list entry shows the published fields of 实施办法 第八条
+and exists here only while it is PUBLIC and in force (管理办法 第二十七条, 实施办法 第十九条);
+a natural person shows the masked ID number (实施办法 第七条: no birth date, no private
+detail). Queries run as an anonymous caller: every audience rule inside them is the
+public one.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
-from strawberry import Info
+from strawberry.types.base import StrawberryList, StrawberryOptional
 
-from gateway.context import Context
 from gateway.limits import check_page
-from graph_schema.enums import ListKind, OrganizationType, SubjectKind
-from graph_schema.identifiers import age_on, mask_id_number
-from graph_schema.jurisdiction import Department, Jurisdiction
-from graph_schema.rules.disclosure import PUBLIC
-from graph_schema.scalars import Date
-from loaders.list_entry import EntryKey
-from loaders.role import RoleKey
+from graph_schema.enums import ListKind
+from graph_schema.fields import Expr, Related, Scope, declaration, meta, reads
+from graph_schema.identifiers import age_cypher
+from graph_schema.list_entry import ListEntry
+from graph_schema.rules.validity import in_force_cypher
+from graph_schema.subject import Organization, Person, Subject
 
-PublicOrganizationRef = Annotated["PublicOrganization", strawberry.lazy("graph_schema.public")]
-
-
-async def published_entries(ctx: Context, subject_id: str, kind: ListKind | None,
-                            first: int) -> list[PublicListEntry]:
-    """管理办法 第十八条/第二十七条: PUBLIC entries in force today, filtered in Cypher."""
-    check_page(first, ctx.settings.public_max_page)
-    key = EntryKey(subject_id, kind.value if kind else None, "ACTIVE", ctx.today, (PUBLIC,))
-    maps = await ctx.loaders.list_entries_by_subject.load(key)
-    return [PublicListEntry.from_map(m) for m in maps[:first]]
+# The public fields that read differently from their government twin.
 
 
-@strawberry.interface(description="A subject as published: an organisation, or a person "
-                      "with a published entry.")
-class PublicSubject:
-    name: str
-    kind: SubjectKind
-    subject_id: strawberry.Private[str]
-
-    @strawberry.field(description="Red and black list entries published today (active and "
-                      "public); expired and repaired entries are not published.")
-    async def list_entries(self, info: Info[Context, None], kind: ListKind | None = None,
-                           first: int = 10) -> list[PublicListEntry]:
-        return await published_entries(info.context, self.subject_id, kind, first)
+def _published(s: Scope, m: str) -> str:
+    """管理办法 第十八条/第二十七条: PUBLIC entries in force today."""
+    kind = s.arg("kind")
+    return (f"{m}.disclosure = 'PUBLIC' AND {in_force_cypher(m, '$today')} "
+            f"AND ({kind} IS NULL OR {m}.kind = {kind})")
 
 
-@strawberry.type(name="PublicOrganization",
-                 description="法人或非法人组织 as published (实施办法 第八条（二）).")
-class PublicOrganization(PublicSubject):
-    uscc: str = strawberry.field(description="统一社会信用代码.")
-    org_type: OrganizationType | None
-    nature: str | None = strawberry.field(description="单位性质.")
-    address: str | None = strawberry.field(description="注册地址.")
-    established_on: Date | None
-    jurisdiction_code: strawberry.Private[str | None]
-
-    @classmethod
-    def from_map(cls, m: dict[str, Any]) -> PublicOrganization:
-        org_type = m.get("orgType")
-        return cls(name=m["name"], kind=SubjectKind.ORGANIZATION, subject_id=m["id"],
-                   uscc=m["uscc"], org_type=OrganizationType(org_type) if org_type else None,
-                   nature=m.get("nature"), address=m.get("address"),
-                   established_on=m.get("establishedOn"),
-                   jurisdiction_code=m.get("jurisdictionCode"))
-
-    @strawberry.field(description="法定代表人或负责人姓名 today.")
-    async def legal_representative_name(self, info: Info[Context, None]) -> str | None:
-        ctx = info.context
-        roles = await ctx.loaders.roles_by_subject.load(
-            RoleKey(self.subject_id, ("LEGAL_REPRESENTATIVE",), ctx.today))
-        return str(roles[0]["person"]["name"]) if roles else None
-
-    @strawberry.field
-    async def jurisdiction(self, info: Info[Context, None]) -> Jurisdiction | None:
-        if not self.jurisdiction_code:
-            return None
-        m = await info.context.loaders.jurisdictions_by_code.load(self.jurisdiction_code)
-        return Jurisdiction.from_map(m) if m else None
+def _check_first(args: dict[str, Any], ctx: Any) -> None:
+    check_page(args["first"], ctx.settings.public_max_page)
 
 
-@strawberry.type(name="PublicPerson",
-                 description="自然人 with a published entry (实施办法 第八条（一）).")
-class PublicPerson(PublicSubject):
-    sex: str | None
-    age: int | None = strawberry.field(description="年龄 today.")
-    id_number_masked: str = strawberry.field(
-        description="公民身份号码, region only: never the full number, never the birth date.")
-    work_unit: str | None = strawberry.field(description="工作单位.")
+PUBLISHED_ENTRIES = Related(
+    match=lambda s, m: f"MATCH ({s.node})<-[:CONCERNS]-({m}:ListEntry)", where=_published,
+    order=lambda s, m: f"{m}.recognisedOn DESC, {m}.id", limit=lambda s: s.arg("first"),
+    check=_check_first, public=True)
 
-    @classmethod
-    def from_map(cls, m: dict[str, Any], today: Any) -> PublicPerson:
-        number = m["idNumber"]
-        return cls(name=m["name"], kind=SubjectKind.PERSON, subject_id=m["id"],
-                   sex=m.get("sex"), age=age_on(number, today),
-                   id_number_masked=mask_id_number(number), work_unit=m.get("workUnit"))
+LEGAL_REPRESENTATIVE_NAME = Expr(public=True, cypher=lambda s: (
+    f"head(COLLECT {{ MATCH ({s.node})<-[r:HOLDS_ROLE]-(p:Person) "
+    "WHERE r.kind = 'LEGAL_REPRESENTATIVE' AND r.start <= $today "
+    "AND (r.end IS NULL OR $today <= r.end) WITH r, p ORDER BY r.start DESC, p.id "
+    "RETURN p.name })"))
 
+AGE = Expr(public=True, cypher=lambda s: age_cypher(f"{s.node}.idNumber", "$today"))
 
-def public_subject(m: dict[str, Any], today: Any) -> PublicOrganization | PublicPerson:
-    return PublicOrganization.from_map(m) if m.get("uscc") else PublicPerson.from_map(m, today)
+THROUGH_ORGANIZATION = Related(public=True, match=lambda s, m: (
+    f"MATCH ({m}:Organization {{id: {s.node}.throughOrganizationId}})"))
 
 
-@strawberry.type(name="PublicListEntry",
-                 description="A published red or black list entry: the fields of 实施办法 第八条.")
-class PublicListEntry:
-    kind: ListKind
-    domain: str | None = strawberry.field(description="领域.")
-    category: str | None = strawberry.field(description="失信行为类型 / 名单类别.")
-    facts: str | None = strawberry.field(description="主要失信事实.")
-    basis: str | None = strawberry.field(description="认定依据.")
-    decision_document: str | None = strawberry.field(description="处罚法定文书.")
-    document_number: str | None = strawberry.field(description="文书编号.")
-    recognised_on: Date = strawberry.field(description="认定日期 (确定失信时间).")
-    valid_until: Date | None = strawberry.field(description="信息有效期 (移出日期).")
-    recognising_department: Department | None = strawberry.field(description="认定单位.")
-    derived: bool = strawberry.field(description="Recorded against a responsible person "
-                                     "through an organisation (管理办法 第二十六条).")
-    disputed: bool = strawberry.field(description="An objection against the entry is open "
-                                      "(实施办法 第十五条).")
-    through_organization_id: strawberry.Private[str | None]
+@reads(PUBLISHED_ENTRIES)
+def _published_entries(self: Any, kind: ListKind | None = None,
+                       first: int = 10) -> list[PublicListEntry]:
+    """Red and black list entries published today (active and public); expired and
+    repaired entries are not published."""
 
-    @classmethod
-    def from_map(cls, m: dict[str, Any]) -> PublicListEntry:
-        dept = m.get("department")
-        return cls(kind=ListKind(m["kind"]), domain=m.get("domain"), category=m.get("category"),
-                   facts=m.get("facts"), basis=m.get("basis"),
-                   decision_document=m.get("decisionDocument"),
-                   document_number=m.get("documentNumber"), recognised_on=m["recognisedOn"],
-                   valid_until=m.get("validUntil"),
-                   recognising_department=Department.from_map(dept) if dept else None,
-                   derived=bool(m.get("derived")), disputed=bool(m.get("disputed")),
-                   through_organization_id=m.get("throughOrganizationId"))
 
-    @strawberry.field(description="For a derived entry: the organisation it came through.")
-    async def through_organization(self, info: Info[Context, None]
-                                   ) -> PublicOrganizationRef | None:
-        if not self.through_organization_id:
-            return None
-        m = await info.context.loaders.subjects_by_id.load(self.through_organization_id)
-        return PublicOrganization.from_map(m) if m and m.get("uscc") else None
+def _swap(type_: Any, views: dict[Any, Any]) -> Any:
+    if isinstance(type_, StrawberryOptional):
+        return StrawberryOptional(_swap(type_.of_type, views))
+    if isinstance(type_, StrawberryList):
+        return StrawberryList(_swap(type_.of_type, views))
+    return views.get(type_, type_)
+
+
+def public_view(source: type, name: str, description: str, *, bases: tuple[type, ...] = (),
+                extra: dict[str, Any] | None = None, interface: bool = False) -> type:
+    """The public type of ``source``: its fields declared public (less those ``bases``
+    already have), then ``extra`` (``python name → (type, field)``)."""
+    inherited = {f.python_name for b in bases for f in b.__strawberry_definition__.fields}
+    namespace: dict[str, Any] = {"__annotations__": {}}
+    for f in source.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        read = declaration(f)
+        if read is None or not read.public or f.python_name in inherited \
+                or f.python_name in namespace:
+            continue
+        type_ = _swap(f.type, VIEWS)
+        namespace["__annotations__"][f.python_name] = type_
+        namespace[f.python_name] = strawberry.field(
+            graphql_type=type_, description=f.description, metadata=f.metadata,
+            name=f.graphql_name)
+    for python_name, (type_, field) in (extra or {}).items():
+        if type_ is not None:  # a field with a signature has its type there
+            namespace["__annotations__"][python_name] = type_
+        namespace[python_name] = field
+    cls = type(name, bases, namespace)
+    cls.__graph_label__ = getattr(source, "__graph_label__", None)  # type: ignore[attr-defined]
+    if interface:
+        return strawberry.interface(cls, name=name, description=description)
+    return strawberry.type(cls, name=name, description=description)
+
+
+VIEWS: dict[Any, Any] = {}
+
+PublicSubject = public_view(
+    Subject, "PublicSubject", "A subject as published: an organisation, or a person with a "
+    "published entry.", interface=True, extra={"list_entries": (None, _published_entries)})
+
+PublicOrganization = public_view(
+    Organization, "PublicOrganization", "法人或非法人组织 as published (实施办法 第八条（二）).",
+    bases=(PublicSubject,), extra={"legal_representative_name": (str | None, strawberry.field(
+        description="法定代表人或负责人姓名 today.", metadata=meta(LEGAL_REPRESENTATIVE_NAME)))})
+PublicPerson = public_view(
+    Person, "PublicPerson", "自然人 with a published entry (实施办法 第八条（一）).",
+    bases=(PublicSubject,), extra={"age": (int | None, strawberry.field(
+        description="年龄 today.", metadata=meta(AGE)))})
+VIEWS.update({Organization: PublicOrganization, Person: PublicPerson, Subject: PublicSubject})
+PublicListEntry = public_view(
+    ListEntry, "PublicListEntry", "A published red or black list entry: the fields of "
+    "实施办法 第八条.", extra={"through_organization": (PublicOrganization | None, strawberry.field(
+        description="For a derived entry: the organisation it came through.",
+        metadata=meta(THROUGH_ORGANIZATION)))})
+VIEWS[ListEntry] = PublicListEntry

@@ -9,6 +9,7 @@ from strawberry import Info
 
 from gateway.context import Context, selected_fields
 from gateway.errors import Forbidden
+from graph_schema.credit_check import assemble_subject_check, subject_check_cypher
 from graph_schema.enums import (
     EntryStatus,
     ListKind,
@@ -18,7 +19,7 @@ from graph_schema.enums import (
     RoleKind,
     SubjectKind,
 )
-from graph_schema.fields import Expr, Guarded, Related, Scope, meta, node, prop
+from graph_schema.fields import Assembled, Expr, Guarded, Related, Scope, meta, node, prop
 from graph_schema.identifiers import mask_id_number, mask_id_number_cypher, normalise_uscc
 from graph_schema.rules.disclosure import GOVERNMENT, ID_NUMBER
 from graph_schema.rules.validity import status_on_cypher
@@ -104,9 +105,9 @@ def _constant(value: str) -> Expr:
 @strawberry.interface(description="信息主体: an organisation or a natural person.")
 class Subject:
     id: strawberry.ID = prop("id", description="Internal stable id.")
-    name: str = prop("name")
-    kind: SubjectKind = strawberry.field(metadata=meta(Expr(
-        cypher=lambda s: f"CASE WHEN {s.node}:Organization THEN 'ORGANIZATION' ELSE 'PERSON' END")))
+    name: str = prop("name", public=True)
+    kind: SubjectKind = strawberry.field(metadata=meta(Expr(public=True, cypher=lambda s: (
+        f"CASE WHEN {s.node}:Organization THEN 'ORGANIZATION' ELSE 'PERSON' END"))))
     status: str | None = prop("status")
 
     @strawberry.field(description="Red and black list entries recognised by `asOf` (default "
@@ -156,7 +157,9 @@ class Subject:
     @strawberry.field(description="Screen this subject for a matter, exactly as the root "
                       "`creditCheck` does (same roles, purpose, withheld details and register): "
                       "how a router joins an applicant held by another subgraph to its credit "
-                      "status. Checks of many subjects in one request share one query.")
+                      "status. Checks of many subjects in one request share one query.",
+                      metadata=meta(Assembled(cypher=subject_check_cypher,
+                                              assemble=assemble_subject_check)))
     async def credit_check(self, info: Info[Context, None], matter: MatterType,
                            as_of: Date | None = None) -> CreditCheckRef:
         from resolvers.credit_check import subject_credit_check  # served by it directly
@@ -176,11 +179,11 @@ class Subject:
 @strawberry.federation.type(
     keys=["uscc", "id"], description="法人或非法人组织, keyed by its unified social credit code.")
 class Organization(Subject):
-    uscc: str = prop("uscc", description="统一社会信用代码 (GB 32100).")
-    org_type: OrganizationType | None = prop("orgType")
-    nature: str | None = prop("nature", description="单位性质.")
-    address: str | None = prop("address", description="注册地址.")
-    established_on: Date | None = prop("establishedOn")
+    uscc: str = prop("uscc", public=True, description="统一社会信用代码 (GB 32100).")
+    org_type: OrganizationType | None = prop("orgType", public=True)
+    nature: str | None = prop("nature", public=True, description="单位性质.")
+    address: str | None = prop("address", public=True, description="注册地址.")
+    established_on: Date | None = prop("establishedOn", public=True)
     jurisdiction_code: strawberry.Private[str | None]
 
     @classmethod
@@ -194,8 +197,8 @@ class Organization(Subject):
             m = await loaders.subjects_by_id.load(str(id))
         return organization_from_map(m) if m and m.get("uscc") else None
 
-    @strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({m}:Jurisdiction {{code: {s.node}.jurisdictionCode}})")))
+    @strawberry.field(metadata=meta(Related(public=True, match=lambda s, m: (
+        f"MATCH ({m}:Jurisdiction {{code: {s.node}.jurisdictionCode}})"))))
     async def jurisdiction(self, info: Info[Context, None]) -> JurisdictionRef | None:
         from graph_schema.jurisdiction import Jurisdiction
 
@@ -222,8 +225,8 @@ ID_NUMBER_REFUSED = ("the full ID number is government-shared information (管�
                             "keyed across subgraphs by internal id only: the ID number is "
                             "government-shared and never travels as a key.")
 class Person(Subject):
-    sex: str | None = prop("sex")
-    work_unit: str | None = prop("workUnit", description="工作单位.")
+    sex: str | None = prop("sex", public=True)
+    work_unit: str | None = prop("workUnit", public=True, description="工作单位.")
     full_id_number: strawberry.Private[str]
 
     @strawberry.field(description="公民身份号码 (GB 11643), government-shared: needs a "
@@ -246,8 +249,8 @@ class Person(Subject):
         return self.full_id_number
 
     @strawberry.field(description="The published form (实施办法 第八条): region only, never "
-                      "the birth date.", metadata=meta(Expr(
-                          cypher=lambda s: mask_id_number_cypher(f"{s.node}.idNumber"))))
+                      "the birth date.", metadata=meta(Expr(public=True, cypher=lambda s: (
+                          mask_id_number_cypher(f"{s.node}.idNumber")))))
     def id_number_masked(self) -> str:
         return mask_id_number(self.full_id_number)
 

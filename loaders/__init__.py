@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from gateway.db import Database
 from loaders.consent import ConsentsById, ConsentsBySubject
@@ -35,8 +36,9 @@ from loaders.subject import OrganizationsByUSCC, PersonsByIdNumber, SubjectsById
 class Loaders:
     """The request's loaders, each built on first use."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, ctx: Any = None) -> None:
         self.db = db
+        self.ctx = ctx
 
     @cached_property
     def subjects_by_id(self) -> SubjectsById:
@@ -68,7 +70,10 @@ class Loaders:
 
     @cached_property
     def credit_checks_by_subject(self) -> CreditChecksBySubject:
-        return CreditChecksBySubject(self.db)
+        from loaders.selection import Audience, request_params
+
+        audience = Audience.of(self.ctx)
+        return CreditChecksBySubject(self.db, audience, request_params(self.ctx, audience))
 
     @cached_property
     def jurisdictions_by_code(self) -> JurisdictionsByCode:

@@ -9,35 +9,15 @@ organisation, officers carrying a serious black entry (information only).
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any, NamedTuple
 
 from aiodataloader import DataLoader
 
 from gateway.db import Database
+from graph_schema.credit_check import check_cypher, measures_cypher
 from graph_schema.rules.decision import Measure
-from graph_schema.rules.validity import in_force_cypher
-
-# Officers whose dishonesty flags their organisation (information only).
-OFFICER_ROLES = ["LEGAL_REPRESENTATIVE", "PRINCIPAL_RESPONSIBLE", "DIRECTOR", "SUPERVISOR",
-                 "SENIOR_MANAGER"]
-
-HIT_MAP = (
-    "{.id, .kind, .domain, .category, .facts, .basis, .decisionDocument, .documentNumber, "
-    ".severity, .disclosure, .recognisedOn, .validUntil, .sourceSystem, .derived, "
-    ".derivedRoles, department: [(e)-[:RECOGNISED_BY]->(d:Department) | "
-    "d {.id, .name, .level, .jurisdictionCode}][0], "
-    "via: [(e)-[:THROUGH]->(v:Organization) | v {.id, .name, .uscc}][0], "
-    "disputed: EXISTS { MATCH (e)<-[:AGAINST]-(o:Objection) WHERE o.closedOn IS NULL }}"
-)
-
-_MEASURES = """
-CALL () {
-  OPTIONAL MATCH (m:Measure)-[a:APPLIES_TO]->(:MatterType {code: $matter})
-  WITH m, a ORDER BY m.id
-  RETURN collect(m {.id, .name, .kind, .list, .targets, .subjectKinds, .minSeverity, .basis,
-                    effect: a.effect}) AS measures
-}
-"""
+from loaders.selection import Audience, grants_cypher, visible_cypher
 
 # One index probe per reference: the caller splits them by key ([position, key] pairs).
 _SUBJECTS = """
@@ -50,30 +30,16 @@ CALL () {
 }
 """
 
-# Pattern comprehensions rather than a subquery per subject: a third cheaper in batches.
-_HITS = (f"[(s)<-[:CONCERNS]-(e:ListEntry) WHERE {in_force_cypher('e', '$asOf')} "
-         f"| e {HIT_MAP}]")
 
-# Officers of an organisation carrying a serious black entry: information only.
-_RELATED = (
-    "[(s)<-[r:HOLDS_ROLE]-(q:Person)<-[:CONCERNS]-(f:ListEntry) "
-    "WHERE s:Organization AND r.kind IN $officerRoles AND r.start <= $asOf "
-    "AND (r.end IS NULL OR $asOf <= r.end) AND f.kind = 'BLACK' AND f.severity = 'SERIOUS' "
-    f"AND {in_force_cypher('f', '$asOf')} AND NOT EXISTS {{ (f)-[:THROUGH]->(s) }} "
-    "| {person: q {.id, .name}, role: r.kind, entryId: f.id, category: f.category, "
-    "derived: f.derived}]"
-)
-
-CREDIT_CHECK = f"""{_MEASURES}{_SUBJECTS}
-RETURN measures, collect({{i: i, subject: s {{.id, .name, .kind, .uscc}}, hits: {_HITS},
-                          related: {_RELATED}}}) AS subjects
-"""
-
-# The same without related parties, when the caller does not ask for them.
-CREDIT_CHECK_WITHOUT_RELATED = f"""{_MEASURES}{_SUBJECTS}
-RETURN measures, collect({{i: i, subject: s {{.id, .name, .kind, .uscc}}, hits: {_HITS},
-                          related: []}}) AS subjects
-"""
+@cache
+def check_query(audience: Audience, related: bool) -> str:
+    """The check of a batch: the matter's measures once, then per known reference the
+    subject, its hits with the details the caller may not see withheld inside Neo4j, and
+    (when asked for) related parties. One query, one record."""
+    check = check_cypher("s", "$asOf", visible_cypher(audience, "s"),
+                         grants_cypher(audience, "s"), related=related)
+    return (f"{measures_cypher('$matter', 'measures')}\n{_SUBJECTS}\n"
+            f"RETURN measures, collect([i, {check}]) AS subjects")
 
 
 def check_params(refs: list[dict[str, str | None]], matter: str, as_of: dt.date) -> dict[str, Any]:
@@ -85,23 +51,25 @@ def check_params(refs: list[dict[str, str | None]], matter: str, as_of: dt.date)
                 by[key].append([n, ref[key]])
                 break
     return {"byUscc": by["uscc"], "byIdNumber": by["idNumber"], "byId": by["id"],
-            "matter": matter, "asOf": as_of, "officerRoles": OFFICER_ROLES}
+            "matter": matter, "asOf": as_of}
 
 
 async def credit_check(db: Database, refs: list[dict[str, str | None]], matter: str,
-                       as_of: dt.date, *, related: bool = True,
-                       ) -> tuple[list[dict[str, Any] | None], list[dict[str, Any]]]:
-    """One answer per reference in input order (None when unknown), and the matter's
-    measures; one query, one record."""
+                       as_of: dt.date, *, audience: Audience, request: dict[str, Any],
+                       related: bool = True,
+                       ) -> tuple[list[list[Any] | None], list[dict[str, Any]]]:
+    """One raw check per reference in input order (None when unknown; see
+    ``graph_schema.credit_check.check_cypher``), and the matter's measures; one query.
+    ``request``: the caller's parameters (``loaders.selection.request_params``)."""
     if not refs:
         return [], []
-    records = await db.read(CREDIT_CHECK if related else CREDIT_CHECK_WITHOUT_RELATED,
-                            check_params(refs, matter, as_of), op="credit_check")
-    answers: list[dict[str, Any] | None] = [None] * len(refs)
+    records = await db.read(check_query(audience, related),
+                            {**request, **check_params(refs, matter, as_of)}, op="credit_check")
+    answers: list[list[Any] | None] = [None] * len(refs)
     if not records:  # none of the references is known
         return answers, []
-    for row in records[0]["subjects"]:
-        answers[row["i"]] = row
+    for i, check in records[0]["subjects"]:
+        answers[i] = check
     return answers, records[0]["measures"]
 
 
@@ -130,26 +98,28 @@ class CheckKey(NamedTuple):
     related: bool
 
 
-class CreditChecksBySubject(DataLoader[CheckKey, tuple[dict[str, Any] | None, list[Measure]]]):
-    """Key: (subject id, matter, date, with related parties?). Value: the check's record
-    (None when unknown) and the matter's measures. One query per matter, date and shape:
-    a router resolving 1,000 applicants' checks through ``_entities`` sends one batch."""
+class CreditChecksBySubject(DataLoader[CheckKey, tuple[list[Any] | None, list[Measure]]]):
+    """Key: (subject id, matter, date, with related parties?). Value: the raw check (None
+    when unknown) and the matter's measures. One query per matter, date and shape."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, audience: Audience, request: dict[str, Any]) -> None:
         super().__init__()
         self.db = db
+        self.audience = audience
+        self.request = request
 
     async def batch_load_fn(  # type: ignore[override]
         self, keys: list[CheckKey]
-    ) -> list[tuple[dict[str, Any] | None, list[Measure]]]:
+    ) -> list[tuple[list[Any] | None, list[Measure]]]:
         groups: dict[tuple[str, dt.date, bool], list[int]] = {}
         for n, key in enumerate(keys):
             groups.setdefault((key.matter, key.as_of, key.related), []).append(n)
-        out: list[tuple[dict[str, Any] | None, list[Measure]]] = [(None, [])] * len(keys)
+        out: list[tuple[list[Any] | None, list[Measure]]] = [(None, [])] * len(keys)
         for (matter, as_of, related), positions in groups.items():
             refs = [{"uscc": None, "idNumber": None, "id": keys[n].subject_id} for n in positions]
-            records, measure_maps = await credit_check(self.db, refs, matter, as_of,
-                                                       related=related)
+            records, measure_maps = await credit_check(
+                self.db, refs, matter, as_of, audience=self.audience, request=self.request,
+                related=related)
             measures = [Measure.from_map(m) for m in measure_maps]
             for n, record in zip(positions, records, strict=True):
                 out[n] = (record, measures)

@@ -34,6 +34,26 @@ RETURN node {SUBJECT_MAP} AS subject, score
 """
 
 
+# The same, compiled (loaders/selection.py fills in {value} and {carry}): one record.
+PUBLIC_SEARCH_COMPILED = f"""
+CALL db.index.fulltext.queryNodes($index, $query, {{limit: $window}})
+YIELD node, score
+WHERE node:Organization OR EXISTS {{
+  MATCH (node)<-[:CONCERNS]-(e:ListEntry) WHERE {PUBLISHED_ENTRY}
+}}
+WITH node AS n, score{{carry}} ORDER BY score DESC, n.id
+SKIP $skip LIMIT $limit
+RETURN collect({{value}}) AS value
+"""
+
+# An organisation by its code, as a page of one (organisations are public by registration).
+PUBLIC_BY_USCC = """
+OPTIONAL MATCH (n:Organization {uscc: $uscc})
+WITH n{carry} WHERE n IS NOT NULL AND $skip = 0
+RETURN collect({value}) AS value
+"""
+
+
 async def public_search(db: Database, text: str, today: dt.date, skip: int,
                         limit: int) -> list[dict[str, Any]]:
     """Published subjects whose name matches ``text``, best first; ``limit`` rows at most."""

@@ -1,7 +1,8 @@
 """A root field's selection set compiled into ONE Cypher query, and its answer shaped.
 
 The root resolver gives the Cypher that finds the root objects (a template with a
-``{value}`` placeholder); the compiler fills the placeholder with a projection of the
+``{value}`` placeholder, and ``{carry}`` at the end of every ``WITH`` it has, where the
+variables the query binds first are carried); the compiler fills the placeholder with a projection of the
 request's selection set, written from the declarations of the selected fields
 (``graph_schema/fields.py``): only the selected properties, related objects as
 ``COLLECT { }`` subqueries, arguments as parameters, and the audience's rules as
@@ -30,6 +31,7 @@ from graphql import (
     DirectiveNode,
     FieldNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLField,
     GraphQLInterfaceType,
     GraphQLList,
@@ -51,7 +53,8 @@ from graphql.execution.collect_fields import FieldDetails, FragmentDetails, coll
 from graphql.execution.values import VariableValues, get_argument_values
 
 from gateway.errors import ConfigurationError, CreditGraphError
-from graph_schema.fields import Guarded, Read, Related, declaration, label_of
+from graph_schema.credit_check import CHECK_ROLES
+from graph_schema.fields import Assembled, Guarded, Read, Related, declaration, label_of
 from graph_schema.rules.disclosure import (
     AUTHORISED,
     CLASSES,
@@ -115,6 +118,35 @@ class Audience:
 _NO_CONSENTS, _ANY, _IDS = Audience("none"), Audience("any"), Audience("ids")
 
 
+def visible_cypher(audience: Audience, subject: str) -> str:
+    """管理办法 第十八条–第二十一条: the classes the caller may see of ``subject``."""
+    consented = ""
+    if audience.consents != "none":
+        consented = " + " + consent_cypher(subject, "classes", "$grantees", "$consentIds",
+                                           "$now", "$base")
+    return f"CASE WHEN {subject}.id = $self THEN {list(CLASSES)!r} ELSE $base{consented} END"
+
+
+def history_cypher(subject: str) -> str:
+    """管理办法 第二十七条: expired and ended information, for government and the subject."""
+    return f"($government OR {subject}.id = $self)"
+
+
+def id_number_cypher(audience: Audience, subject: str) -> str:
+    consented = ""
+    if audience.consents != "none":
+        consented = " OR " + consent_cypher(subject, "id_number", "$grantees", "$consentIds",
+                                            "$now", "$base")
+    return f"($government OR {subject}.id = $self{consented})"
+
+
+def grants_cypher(audience: Audience, subject: str) -> str:
+    """The consents of ``subject`` this request relies on, for the register."""
+    if audience.consents == "none":
+        return "[]"
+    return consent_cypher(subject, "grants", "$grantees", "$consentIds", "$now", "$base")
+
+
 def request_params(ctx: Context, audience: Audience) -> dict[str, Any]:
     viewer = ctx.viewer
     government = bool(viewer and viewer.government)
@@ -123,6 +155,8 @@ def request_params(ctx: Context, audience: Audience) -> dict[str, Any]:
     params: dict[str, Any] = {
         "today": ctx.today, "now": ctx.now, "self": acts_for, "government": government,
         "base": [PUBLIC, GOVERNMENT] if government else [PUBLIC],
+        # a credit check needs a checking role and a stated purpose (管理办法 第三十三条)
+        "checks": bool(viewer and viewer.has_any(*CHECK_ROLES) and ctx.purpose),
     }
     if audience.consents != "none":
         params["grantees"] = list(viewer.grantee_ids) if viewer else []
@@ -149,6 +183,16 @@ class Plan:
     constants: dict[str, Any]
     arguments: tuple[_Arguments, ...]
     convert: Converter
+    names: tuple[str, ...]  # the selected field and its subfields, for the register
+    checks: tuple[tuple[GraphQLField, FieldDetails, Callable[[dict[str, Any], Any], None]],
+                  ...] = ()
+
+    def check(self, variables: Any, ctx: Any) -> None:
+        """Validate the arguments declarations check (e.g. a page size) before running."""
+        for definition, details, check in self.checks:
+            values = get_argument_values(definition, details.node, variables,
+                                         details.fragment_variable_values)
+            check({k: plain(v) for k, v in values.items()}, ctx)
 
     def params(self, variables: Any) -> dict[str, Any]:
         out = dict(self.constants)
@@ -197,6 +241,8 @@ class _Compiler:
         self.constants: dict[str, Any] = {}
         self.arguments: list[_Arguments] = []
         self.bound: list[dict[str, str]] = []  # values enclosing fields bound, innermost last
+        self.preambles: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self.checks: list[tuple[GraphQLField, FieldDetails, Any]] = []
         self._n = 0
 
     def var(self, hint: str = "v") -> str:
@@ -206,28 +252,25 @@ class _Compiler:
     # The audience's rules, as Cypher over a subject variable (管理办法 第十八条–第二十一条).
 
     def visible(self, subject: str) -> str:
-        consented = ""
-        if self.audience.consents != "none":
-            consented = (" + " + consent_cypher(subject, "classes", "$grantees", "$consentIds",
-                                                "$now", "$base"))
-        return (f"CASE WHEN {subject}.id = $self THEN {list(CLASSES)!r} "
-                f"ELSE $base{consented} END")
+        return visible_cypher(self.audience, subject)
 
     def history(self, subject: str) -> str:
-        return f"($government OR {subject}.id = $self)"
+        return history_cypher(subject)
 
     def id_number_visible(self, subject: str) -> str:
-        consented = ""
-        if self.audience.consents != "none":
-            consented = (" OR " + consent_cypher(subject, "id_number", "$grantees",
-                                                 "$consentIds", "$now", "$base"))
-        return f"($government OR {subject}.id = $self{consented})"
+        return id_number_cypher(self.audience, subject)
 
     def grants(self, subject: str) -> str:
-        """The consents of ``subject`` this request relies on, for the register."""
-        if self.audience.consents == "none":
-            return "[]"
-        return consent_cypher(subject, "grants", "$grantees", "$consentIds", "$now", "$base")
+        return grants_cypher(self.audience, subject)
+
+    def preamble(self, key: tuple[Any, ...], build: Callable[[str], str]) -> str:
+        """A variable bound once, before the root objects are found, by ``build(var)`` (a
+        ``CALL () { ... RETURN ... AS var }``): what many objects of the answer share."""
+        known = self.preambles.get(key)
+        if known is None:
+            var = self.var("p")
+            self.preambles[key] = known = (var, build(var))
+        return known[0]
 
     # Projection
 
@@ -279,6 +322,9 @@ class _Compiler:
         scope = _FieldScope(self, var, definition, group[0])
         if isinstance(read, Related):
             cypher, convert = self._related(read, scope, definition, group)
+        elif isinstance(read, Assembled):
+            cypher = read.cypher(scope)
+            convert = _assembled(read, self.plain(definition.type, group))
         elif isinstance(read, Guarded):
             cypher, convert = self._guarded(read, scope, definition, group)
         else:
@@ -301,9 +347,44 @@ class _Compiler:
             return lambda raw, run, path: None if raw is None else [serialize(v) for v in raw]
         return lambda raw, run, path: None if raw is None else serialize(raw)
 
+    def plain(self, type_: GraphQLOutputType, details: list[FieldDetails]) -> Callable[[Any], Any]:
+        """A projector of plain data keyed by field names (what Python assembles) onto the
+        selection ``details``, by response names, leaves serialised by their types."""
+        if isinstance(type_, GraphQLNonNull):
+            return self.plain(type_.of_type, details)
+        if isinstance(type_, GraphQLList):
+            item = self.plain(type_.of_type, details)
+            return lambda value: None if value is None else [item(v) for v in value]
+        if isinstance(type_, GraphQLObjectType):
+            grouped = collect_subfields(self.schema, self.fragments, self.variables,
+                                        self.operation, type_, details).grouped_field_set
+            steps: list[tuple[str, str | None, Callable[[Any], Any]]] = []
+            for response, group in grouped.items():
+                name = group[0].node.name.value
+                if name == "__typename":
+                    steps.append((response, None, lambda _, n=type_.name: n))
+                else:
+                    steps.append((response, name, self.plain(type_.fields[name].type, group)))
+
+            def project(value: Any) -> Any:
+                if value is None:
+                    return None
+                return {r: convert(value.get(n) if n is not None else None)
+                        for r, n, convert in steps}
+
+            return project
+        if isinstance(type_, GraphQLScalarType):
+            serialize = type_.serialize
+            return lambda value: None if value is None else serialize(value)
+        if isinstance(type_, GraphQLEnumType):
+            return lambda value: value.value if isinstance(value, enum.Enum) else value
+        raise NotCompiled(f"{type_} cannot be assembled")
+
     def _related(self, read: Related, scope: _FieldScope, definition: GraphQLField,
                  group: list[FieldDetails]) -> tuple[str, Converter]:
         target = self.var("m")
+        if read.check is not None:
+            self.checks.append((definition, group[0], read.check))
         clauses = [read.match(scope, target)]
         where = [read.where(scope, target)] if read.where else []
         audited = read.audit is not None
@@ -379,6 +460,31 @@ class _FieldScope:
 
     def id_number_visible(self, subject: str) -> str:
         return self._c.id_number_visible(subject)
+
+    def grants(self, subject: str) -> str:
+        return self._c.grants(subject)
+
+    def preamble(self, key: tuple[Any, ...], build: Callable[[str], str]) -> str:
+        return self._c.preamble(key, build)
+
+    def selects(self, name: str) -> bool:
+        fragments = self._c.fragments
+
+        def walk(selection_set: SelectionSetNode | None) -> bool:
+            for sel in selection_set.selections if selection_set else ():
+                if isinstance(sel, FieldNode):
+                    found = sel.name.value == name or walk(sel.selection_set)
+                elif isinstance(sel, InlineFragmentNode):
+                    found = walk(sel.selection_set)
+                elif isinstance(sel, FragmentSpreadNode) and sel.name.value in fragments:
+                    found = walk(fragments[sel.name.value].definition.selection_set)
+                else:
+                    found = False
+                if found:
+                    return True
+            return False
+
+        return walk(self._details.node.selection_set)
 
     def bound(self, name: str, default: str) -> str:
         """Only the field that reached this object binds for it."""
@@ -499,6 +605,16 @@ def _audited(item: Converter, operation: str, names: tuple[str, ...], many: bool
     return convert
 
 
+def _assembled(read: Assembled, project: Callable[[Any], Any]) -> Converter:
+    def convert(raw: Any, run: Run, path: Path) -> Any:
+        try:
+            return project(read.assemble(raw, run.ctx))
+        except CreditGraphError as exc:
+            raise _Null(run.located(exc, path)) from None
+
+    return convert
+
+
 def _guarded(read: Guarded, names: tuple[str, ...]) -> Converter:
     def convert(raw: Any, run: Run, path: Path) -> Any:
         value, allowed, subject, grants = raw
@@ -589,10 +705,12 @@ def _conditional_key(info: GraphQLResolveInfo) -> tuple[Any, ...]:
 class Selection:
     """The root field being answered, with the selection below ``at`` compiled."""
 
-    def __init__(self, info: GraphQLResolveInfo, at: tuple[str, ...] = ()) -> None:
+    def __init__(self, info: GraphQLResolveInfo, at: tuple[str, ...] = (),
+                 runtime: str | None = None) -> None:
         self.info = info
         self.ctx: Context = info.context
         self.at = at
+        self.runtime = runtime  # the object type to read when the field's type is abstract
         self.audience = Audience.of(self.ctx)
 
     def _details(self, compiler: _Compiler) -> tuple[GraphQLOutputType, list[FieldDetails]]:
@@ -607,12 +725,14 @@ class Selection:
             details = [d for response, group in grouped.items() for d in group
                        if group[0].node.name.value == name]
             type_ = named.fields[name].type
+        if self.runtime is not None:
+            type_ = compiler.schema.get_type(self.runtime)  # type: ignore[assignment]
         return type_, details
 
     def plan(self, template: str, var: str) -> Plan:
         info = self.info
-        key = (template, var, self.at, self.audience, *(id(n) for n in info.field_nodes),
-               *_conditional_key(info))
+        key = (template, var, self.at, self.runtime, self.audience,
+               *(id(n) for n in info.field_nodes), *_conditional_key(info))
         known = _PLANS.get(key)
         if known is not None:
             return known[1]
@@ -622,8 +742,13 @@ class Selection:
             value, convert = compiler.project(type_, details, var)
         else:  # nothing selected below `at`
             value, convert = "null", (lambda raw, run, path: None)
-        plan = Plan(template.replace("{value}", value), compiler.constants,
-                    tuple(compiler.arguments), convert)
+        preambles = list(compiler.preambles.values())
+        cypher = template.replace("{value}", value).replace(
+            "{carry}", "".join(f", {var}" for var, _ in preambles))
+        cypher = "\n".join([*(text for _, text in preambles), cypher])
+        plan = Plan(cypher, compiler.constants, tuple(compiler.arguments), convert,
+                    selected_names(details, compiler.fragments) if details else (),
+                    tuple(compiler.checks))
         if len(_PLANS) >= _MAX_PLANS:
             _PLANS.clear()
         _PLANS[key] = (list(info.field_nodes), plan)  # keeps the nodes (and their ids) alive
@@ -633,6 +758,7 @@ class Selection:
                     op: str | None = None) -> Any:
         """Run the compiled query: the first column of its one record (None for none)."""
         plan = self._plan = self.plan(template, var)
+        plan.check(variables_of(self.info), self.ctx)
         values = {**request_params(self.ctx, self.audience),
                   **plan.params(variables_of(self.info)), **params}
         records = await self.ctx.db.read(plan.cypher, values, op=op or self.info.field_name)
@@ -649,12 +775,23 @@ class Selection:
         except _Null as null:  # the executor raises it where the object sits
             return Shaped(None, null.error)
 
+    def disclose(self, subject: str, grants: list[dict[str, Any]], operation: str,
+                 classes: set[str], *below: Any) -> Exception | None:
+        """Register the sight of a root object's information (``Context.disclose``); the
+        error when it is refused."""
+        run = Run(self.ctx, [*self.info.path.as_list(), *below])
+        try:
+            run.disclose(subject, grants, operation, self._plan.names, classes, None)
+        except _Null as null:
+            return null.error
+        return None
 
-def compiled(info: Any, at: tuple[str, ...] = ()) -> Selection:
+
+def compiled(info: Any, at: tuple[str, ...] = (), runtime: str | None = None) -> Selection:
     """The selection of the root field being resolved (strawberry's ``Info`` or
-    graphql-core's)."""
-    return Selection(getattr(info, "_raw_info", info), at)
+    graphql-core's); ``runtime``: the object type read when the field is abstract."""
+    return Selection(getattr(info, "_raw_info", info), at, runtime)
 
 
 __all__ = ["AUTHORISED", "ID_NUMBER", "Audience", "NotCompiled", "Plan", "Selection", "Shaped",
-           "compiled", "plain"]
+           "compiled", "grants_cypher", "history_cypher", "plain", "visible_cypher"]

@@ -19,18 +19,23 @@ from strawberry import Info
 from gateway.context import Context
 from gateway.errors import CreditGraphError, InvalidInput
 from graph_schema.credit_check import (
+    AUDITED_FIELDS,
+    CHECK_ROLES,
     CreditCheck,
     MeasureInfo,
     Plain,
-    check_plain,
+    answer,
     measure_info,
     not_found,
+    record_of,
 )
 from graph_schema.enums import MatterType
 from graph_schema.identifiers import normalise_id_number, normalise_uscc
-from graph_schema.rules.decision import Measure, decide
+from graph_schema.rules.decision import Measure
+from graph_schema.rules.disclosure import Grant
 from graph_schema.scalars import Date
 from loaders.credit_check import CheckKey, credit_check, measure_catalogue
+from loaders.selection import Audience, request_params
 from resolvers.subject import SubjectRef
 
 
@@ -84,9 +89,6 @@ def _selects(info: GraphQLResolveInfo, name: str) -> bool:
     return any(walk(node.selection_set) for node in info.field_nodes)
 
 
-# Who screens applicants: approval systems, credit administrators, investigators.
-CHECK_ROLES = ("approval", "credit_admin", "investigator")
-AUDITED_FIELDS = ("creditCheck.decision", "creditCheck.hits", "creditCheck.measures")
 
 
 async def run_checks(
@@ -120,31 +122,36 @@ async def run_checks(
                 "value": exc.details.get("value"),
             }
     wanted = [k for k in keys if k is not None]
-    records, measure_maps = await credit_check(ctx.db, wanted, matter.value, day, related=related)
+    audience = Audience.of(ctx)
+    raws, measure_maps = await credit_check(ctx.db, wanted, matter.value, day,
+                                            audience=audience,
+                                            request=request_params(ctx, audience),
+                                            related=related)
     measures = [Measure.from_map(m) for m in measure_maps]
-    await _disclose([r for r in records if r is not None and r["hits"]], ctx)
     out: list[Plain] = []
-    rows = iter(records)
+    rows = iter(raws)
     for n, key in enumerate(keys):
         if key is None:
             out.append(not_found(matter.value, day, errors[n]))
             continue
-        record = next(rows)
-        if record is None:
+        raw = next(rows)
+        if raw is None:
             out.append(not_found(matter.value, day))
             continue
-        outcome = decide(record["hits"], measures, record["subject"]["kind"])
-        out.append(check_plain(record, outcome, matter.value, day))
+        out.append(answer(_disclose(raw, ctx), measures, matter.value, day))
     return out
 
 
-async def _disclose(found: list[dict[str, Any]], ctx: Context) -> None:
-    """Mark what the caller may see of each record's hits, and register the sight."""
-    visible = await ctx.visible_classes_many([r["subject"]["id"] for r in found])
-    for record, classes in zip(found, visible, strict=True):
-        shown = {h["disclosure"] for h in record["hits"]}
-        record["visible"] = classes
-        ctx.disclose(record["subject"]["id"], "creditCheck", AUDITED_FIELDS, shown)
+def _disclose(raw: list[Any], ctx: Context) -> dict[str, Any]:
+    """The check's record; a sight of its hits is registered (the details of those the
+    caller may not see were withheld inside Neo4j)."""
+    record = record_of(raw)
+    if record["hits"]:
+        subject = record["subject"]["id"]
+        ctx.known_access(subject, [Grant.from_map(g) for g in raw[4]])
+        ctx.disclose(subject, "creditCheck", AUDITED_FIELDS,
+                     {h["disclosure"] for h in record["hits"]})
+    return record
 
 
 async def check_subject(ctx: Context, subject_id: str, matter: MatterType,
@@ -154,14 +161,11 @@ async def check_subject(ctx: Context, subject_id: str, matter: MatterType,
     ctx.require(*CHECK_ROLES)
     ctx.require_purpose()
     day = as_of or ctx.today
-    record, measures = await ctx.loaders.credit_checks_by_subject.load(
+    raw, measures = await ctx.loaders.credit_checks_by_subject.load(
         CheckKey(subject_id, matter.value, day, related))
-    if record is None:
+    if raw is None:
         return not_found(matter.value, day)
-    if record["hits"] and "visible" not in record:
-        await _disclose([record], ctx)
-    outcome = decide(record["hits"], measures, record["subject"]["kind"])
-    return check_plain(record, outcome, matter.value, day)
+    return answer(_disclose(raw, ctx), measures, matter.value, day)
 
 
 def _as_mapping(ref: SubjectRef) -> dict[str, Any]:

@@ -17,10 +17,13 @@ from gateway.context import Context
 from gateway.errors import InvalidInput
 from gateway.limits import check_page
 from graph_schema.identifiers import normalise_uscc
-from graph_schema.public import PublicOrganization, PublicPerson, PublicSubject, public_subject
+from graph_schema.model import SUBJECT_NAME_INDEX
+from graph_schema.public import PublicOrganization, PublicPerson, PublicSubject
 from graph_schema.scalars import schema_config
 from loaders.cursors import decode_offset, encode_offset
-from loaders.public import public_search
+from loaders.public import PUBLIC_BY_USCC, PUBLIC_SEARCH_COMPILED, WINDOW
+from loaders.search import lucene_text
+from loaders.selection import compiled
 from resolvers.jurisdiction import JurisdictionQuery
 from resolvers.policy import PolicyQuery
 from resolvers.subject import PageInfo
@@ -47,6 +50,9 @@ def _looks_like_uscc(text: str) -> str | None:
         return None
 
 
+PUBLIC_ORGANIZATION = "MATCH (n:Organization {uscc: $key}) RETURN {value} AS value"
+
+
 @strawberry.type
 class PublicSubjectQuery:
     @strawberry.field(description="Published subjects by name (CJK-aware) or by unified social "
@@ -57,24 +63,28 @@ class PublicSubjectQuery:
         limit = check_page(first, ctx.settings.public_max_page)
         offset = decode_offset(after)
         uscc = _looks_like_uscc(text.strip())
-        if uscc is not None:
-            m = await ctx.loaders.organizations_by_uscc.load(uscc)
-            rows, has_next = ([m] if m and offset == 0 else []), False
-        else:
-            rows = await public_search(ctx.db, text, ctx.today, offset, limit + 1)
-            has_next = len(rows) > limit
-            rows = rows[:limit]
-        edges = [PublicSubjectEdge(cursor=encode_offset(offset + i + 1),
-                                   node=public_subject(m, ctx.today))
-                 for i, m in enumerate(rows)]
-        return PublicSubjectConnection(edges=edges, page_info=PageInfo(
-            has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None))
+        query = lucene_text(text)
+        if uscc is None and not query:
+            return {"edges": [], "pageInfo": {"hasNextPage": False,  # type: ignore[return-value]
+                                              "endCursor": None}}
+        selection = compiled(info, at=("edges", "node"))
+        rows = await selection.fetch(
+            PUBLIC_BY_USCC if uscc is not None else PUBLIC_SEARCH_COMPILED,
+            {"uscc": uscc, "index": SUBJECT_NAME_INDEX, "query": query, "window": WINDOW,
+             "skip": offset, "limit": limit + 1, "today": ctx.today}) or []
+        has_next = uscc is None and len(rows) > limit
+        edges = [{"cursor": encode_offset(offset + i + 1),
+                  "node": selection.shape(node, "edges", i, "node")}
+                 for i, node in enumerate(rows[:limit])]
+        return {"edges": edges, "pageInfo": {  # type: ignore[return-value]
+            "hasNextPage": has_next, "endCursor": edges[-1]["cursor"] if edges else None}}
 
     @strawberry.field(description="An organisation by its unified social credit code.")
     async def organization(self, info: Info[Context, None],
-                           uscc: str) -> PublicOrganization | None:
-        m = await info.context.loaders.organizations_by_uscc.load(normalise_uscc(uscc))
-        return PublicOrganization.from_map(m) if m else None
+                           uscc: str) -> PublicOrganization | None:  # type: ignore[valid-type]
+        selection = compiled(info)
+        raw = await selection.fetch(PUBLIC_ORGANIZATION, {"key": normalise_uscc(uscc)})
+        return selection.shape(raw)  # type: ignore[return-value]
 
 
 @strawberry.type(name="Query")
