@@ -102,6 +102,23 @@ class Expr(Read):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Converted(Read):
+    """A value whose shape lives in Python: ``cypher`` reads what it is made from and
+    ``convert`` (not called for null) turns that into the field's value as plain data:
+    objects as maps keyed by GraphQL field names, lists as lists, enums by name. The
+    compiler cuts that to the selection (aliases, fragments, ``__typename``). For what
+    Cypher cannot say, e.g. citations of policy articles read from the committed
+    extraction (``graph_schema/rules/legal_basis.py``). Never a subject's information:
+    nothing in it is filtered by audience or registered."""
+
+    cypher: Cypher
+    convert: Callable[[Any], Any]
+
+    def expression(self, s: Scope) -> str:
+        return self.cypher(s)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Related(Read):
     """Other objects reached from this one. ``match`` binds the target variable (given
     as ``target``) from ``s.node``; ``where`` and ``order`` may use the arguments.
@@ -161,6 +178,13 @@ def computed(cypher: Cypher, *, description: str | None = None, public: bool = F
              graphql_name: str | None = None) -> Any:
     """A field computed in Cypher."""
     return _declared(Expr(cypher=cypher, public=public), description, graphql_name)
+
+
+def converted(cypher: Cypher, convert: Callable[[Any], Any], *,
+              description: str | None = None, public: bool = False) -> Any:
+    """A field read in Cypher and shaped in Python (see ``Converted``)."""
+    return _declared(Converted(cypher=cypher, convert=convert, public=public), description,
+                     None)
 
 
 def guarded(value: Cypher, *, guard: Cypher, disclosure: str, operation: str, message: str,

@@ -51,7 +51,7 @@ from graphql.execution.collect_fields import FieldDetails, FragmentDetails, coll
 from graphql.execution.values import VariableValues, get_argument_values
 
 from gateway.errors import ConfigurationError, CreditGraphError
-from graph_schema.fields import Guarded, Read, Related, declaration, label_of
+from graph_schema.fields import Converted, Guarded, Read, Related, declaration, label_of
 from graph_schema.rules.disclosure import (
     AUTHORISED,
     CLASSES,
@@ -187,6 +187,9 @@ def _uses_variables(node: FieldNode) -> bool:
     return found
 
 
+_PLAIN_SCALARS = ("String", "ID", "Int", "Float", "Boolean")
+
+
 class _Compiler:
     def __init__(self, info: GraphQLResolveInfo, audience: Audience) -> None:
         self.schema = info.schema
@@ -281,6 +284,9 @@ class _Compiler:
             cypher, convert = self._related(read, scope, definition, group)
         elif isinstance(read, Guarded):
             cypher, convert = self._guarded(read, scope, definition, group)
+        elif isinstance(read, Converted):
+            cypher = read.expression(scope)
+            convert = _converted(read.convert, self._plain(definition.type, group))
         else:
             cypher, convert = read.expression(scope), self._leaf(definition.type)
             if get_named_type(definition.type).name == "Date":
@@ -300,6 +306,36 @@ class _Compiler:
         if isinstance(_unwrap(type_), GraphQLList):
             return lambda raw, run, path: None if raw is None else [serialize(v) for v in raw]
         return lambda raw, run, path: None if raw is None else serialize(raw)
+
+    def _plain(self, type_: GraphQLOutputType, group: list[FieldDetails]
+               ) -> Callable[[Any], Any]:
+        """Plain data (a ``Converted`` field's value) cut to the selection ``group``, as the
+        executor would complete it: response names, fragments, ``__typename``."""
+        inner = _unwrap(type_)
+        if isinstance(inner, GraphQLList):
+            item = self._plain(inner.of_type, group)
+            return lambda value: None if value is None else [item(v) for v in value]
+        if isinstance(inner, GraphQLObjectType):
+            grouped = collect_subfields(self.schema, self.fragments, self.variables,
+                                        self.operation, inner, group).grouped_field_set
+            steps = tuple((response, name, None if name == "__typename"
+                           else self._plain(inner.fields[name].type, sub))
+                          for response, sub in grouped.items()
+                          for name in (sub[0].node.name.value,))
+
+            def cut(value: Any) -> Any:
+                if value is None:
+                    return None
+                return {response: inner.name if child is None else child(value.get(name))
+                        for response, name, child in steps}
+
+            return cut
+        if isinstance(inner, GraphQLInterfaceType | GraphQLUnionType):
+            raise NotCompiled(f"a Converted field cannot be of the abstract type {inner}")
+        if isinstance(inner, GraphQLScalarType) and inner.name not in _PLAIN_SCALARS:
+            serialize = inner.serialize  # e.g. a Python date
+            return lambda value: None if value is None else serialize(value)
+        return lambda value: value  # built-in scalars, and enums by name
 
     def _related(self, read: Related, scope: _FieldScope, definition: GraphQLField,
                  group: list[FieldDetails]) -> tuple[str, Converter]:
@@ -497,6 +533,11 @@ def _audited(item: Converter, operation: str, names: tuple[str, ...], many: bool
         return item(raw[0], run, path)
 
     return convert
+
+
+def _converted(convert: Callable[[Any], Any], cut: Callable[[Any], Any]) -> Converter:
+    """A ``Converted`` field: its Python conversion, then the cut to the selection."""
+    return lambda raw, run, path: None if raw is None else cut(convert(raw))
 
 
 def _guarded(read: Guarded, names: tuple[str, ...]) -> Converter:
