@@ -18,7 +18,7 @@ from graph_schema.enums import (
     Severity,
     SubjectKind,
 )
-from graph_schema.fields import Converted, Expr, Related, meta, prop
+from graph_schema.fields import Expr, Related, converted, meta, prop
 from graph_schema.rules import legal_basis as lb
 from graph_schema.rules.decision import Measure, Outcome
 from graph_schema.scalars import Date
@@ -138,8 +138,8 @@ class MeasureInfo:
     targets: list[str] = prop("targets", description="SUBJECT and/or RESPONSIBLE_PERSON")
     matters: list[MatterEffect] = strawberry.field(metadata=meta(MATTERS))
     # The articles are cited from the committed extraction, as the credit check cites them.
-    legal_basis: list[LegalBasis] = strawberry.field(metadata=meta(Converted(
-        cypher=lambda s: f"{s.node}.basis", convert=lambda ids: _basis(tuple(ids)))))
+    legal_basis: list[LegalBasis] = converted(lambda s: f"{s.node}.basis",
+                                              lambda ids: _basis(tuple(ids)))
     departments: list[ImplementingDepartment] = strawberry.field(metadata=meta(DEPARTMENTS))
 
 
