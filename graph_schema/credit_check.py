@@ -18,7 +18,7 @@ from graph_schema.enums import (
     Severity,
     SubjectKind,
 )
-from graph_schema.fields import Prop, declaration, fields_of
+from graph_schema.fields import Expr, Prop, Related, converted, declaration, fields_of, meta, prop
 from graph_schema.rules import legal_basis as lb
 from graph_schema.rules.decision import Measure, Outcome, decide
 from graph_schema.rules.disclosure import Grant
@@ -111,29 +111,45 @@ class RelatedPartyFlag:
     path: str = strawberry.field(description="organisation ← role ← person ← entry")
 
 
-@strawberry.type
-class MatterEffect:
-    matter: MatterType
-    effect: Decision
+def _far_end(name: str) -> Expr:
+    """A property of the node a link leads to."""
+    return Expr(cypher=lambda s: f"endNode({s.node}).`{name}`")
 
 
 @strawberry.type
-class ImplementingDepartment:
-    id: strawberry.ID
-    name: str
-    as_written: str | None = strawberry.field(description="The unit as the document names it.")
+class MatterEffect:  # read from the APPLIES_TO link
+    matter: MatterType = strawberry.field(metadata=meta(_far_end("code")))
+    effect: Decision = prop("effect")
+
+
+@strawberry.type
+class ImplementingDepartment:  # read from the IMPLEMENTED_BY link
+    id: strawberry.ID = strawberry.field(metadata=meta(_far_end("id")))
+    name: str = strawberry.field(metadata=meta(_far_end("name")))
+    as_written: str | None = prop("asWritten", description="The unit as the document names it.")
+
+
+# A measure's matters by code and its departments by id: the catalogue reads the same
+# whichever order the links were written in.
+MATTERS = Related(match=lambda s, m: f"MATCH ({s.node})-[{m}:APPLIES_TO]->({m}t:MatterType)",
+                  order=lambda s, m: f"{m}t.code")
+DEPARTMENTS = Related(
+    match=lambda s, m: f"MATCH ({s.node})-[{m}:IMPLEMENTED_BY]->({m}d:Department)",
+    order=lambda s, m: f"{m}d.id")
 
 
 @strawberry.type(description="A joint reward or punishment measure (联合奖惩措施).")
 class MeasureInfo:
-    id: strawberry.ID
-    name: str
-    kind: str = strawberry.field(description="INCENTIVE or PUNISHMENT")
-    list: ListKind
-    targets: list[str] = strawberry.field(description="SUBJECT and/or RESPONSIBLE_PERSON")
-    matters: list[MatterEffect]
-    legal_basis: list[LegalBasis]
-    departments: list[ImplementingDepartment]
+    id: strawberry.ID = prop("id")
+    name: str = prop("name")
+    kind: str = prop("kind", description="INCENTIVE or PUNISHMENT")
+    list: ListKind = prop("list")
+    targets: list[str] = prop("targets", description="SUBJECT and/or RESPONSIBLE_PERSON")
+    matters: list[MatterEffect] = strawberry.field(metadata=meta(MATTERS))
+    # The articles are cited from the committed extraction, as the credit check cites them.
+    legal_basis: list[LegalBasis] = converted(lambda s: f"{s.node}.basis",
+                                              lambda ids: _basis(tuple(ids)))
+    departments: list[ImplementingDepartment] = strawberry.field(metadata=meta(DEPARTMENTS))
 
 
 def measure_info(m: Mapping[str, Any]) -> Plain:

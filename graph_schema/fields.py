@@ -194,6 +194,16 @@ def computed(cypher: Cypher, *, description: str | None = None, public: bool = F
     return _declared(Expr(cypher=cypher, public=public), description, graphql_name)
 
 
+def converted(cypher: Cypher, convert: Callable[[Any], Any], *,
+              description: str | None = None, public: bool = False) -> Any:
+    """A field read in Cypher and shaped in Python by ``convert`` (not called for null),
+    with no need of the request: e.g. citations of policy articles read from the
+    committed extraction (``graph_schema/rules/legal_basis.py``). See ``Assembled``."""
+    return _declared(Assembled(cypher=cypher, public=public,
+                               assemble=lambda raw, ctx: None if raw is None else convert(raw)),
+                     description, None)
+
+
 def guarded(value: Cypher, *, guard: Cypher, disclosure: str, operation: str, message: str,
             consent_item: str | None = None, description: str | None = None) -> Any:
     """A field shown only when ``guard`` holds (see ``Guarded``)."""

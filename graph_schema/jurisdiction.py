@@ -8,6 +8,7 @@ import strawberry
 from strawberry import Info
 
 from gateway.context import Context
+from graph_schema import policy_model as pm
 from graph_schema.enums import JurisdictionLevel
 from graph_schema.fields import Related, meta, prop
 
@@ -17,6 +18,13 @@ if TYPE_CHECKING:
 TaskRef = Annotated["Task", strawberry.lazy("graph_schema.policy")]
 DepartmentRoleRef = Annotated["DepartmentRole", strawberry.lazy("graph_schema.policy")]
 
+# Task rows naming the unit in the role, in document order (a row naming it in two roles
+# counts once).
+UNIT_TASKS = Related(
+    match=lambda s, m: f"MATCH ({m}:{pm.TASK})-[:{pm.IN_DOCUMENT}]->({m}d:{pm.POLICY_DOCUMENT})",
+    where=lambda s, m: (f"EXISTS {{ MATCH ({m})-[{m}r:{pm.UNIT_LINKS}]->({s.node}) "
+                        f"WHERE type({m}r) IN {pm.role_types_cypher(s.arg('role'))} }}"),
+    order=lambda s, m: f"{m}d.seq, {m}.seq")
 
 
 @strawberry.federation.type(keys=["code"],
@@ -94,7 +102,7 @@ class Department:
         return Jurisdiction.from_map(m) if m else None
 
     @strawberry.field(description="Task rows of the policy graph naming this department, in "
-                      "document order; `role` null: any role.")
+                      "document order; `role` null: any role.", metadata=meta(UNIT_TASKS))
     async def tasks(self, info: Info[Context, None],
                     role: DepartmentRoleRef | None = None) -> list[TaskRef]:
         from graph_schema.policy import tasks_of_unit

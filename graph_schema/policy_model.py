@@ -55,3 +55,24 @@ TYPE_ROLES = {t: r for r, t in ROLE_TYPES.items()}
 ROLE_KEYS = {TaskRole.LEAD: "lead", TaskRole.COOPERATING: "cooperating",
              TaskRole.RESPONSIBLE: "responsible"}
 UNIT_LINKS = "|".join(ROLE_TYPES.values())  # LED_BY|COOPERATED_BY|RESPONSIBILITY_OF
+
+
+# The same vocabulary in Cypher (constant names only; the role is an expression).
+def role_types_cypher(role: str) -> str:
+    """The link types a ``DepartmentRole`` follows, as a Cypher list; ``role`` null or
+    ``ANY``: every role."""
+    by_role = ", ".join(f"{r.value}: '{t}'" for r, t in ROLE_TYPES.items())
+    return (f"CASE WHEN {role} IS NULL OR {role} = 'ANY' THEN {list(ROLE_TYPES.values())!r} "
+            f"ELSE [{{{by_role}}}[{role}]] END")
+
+
+def role_of_link_cypher(link: str) -> str:
+    """The ``TaskRole`` of a unit link (a relationship variable)."""
+    by_type = ", ".join(f"{t}: '{r.value}'" for r, t in ROLE_TYPES.items())
+    return f"{{{by_type}}}[type({link})]"
+
+
+def role_rank_cypher(link: str) -> str:
+    """Lead, cooperating, responsible: the order a task's units are listed in."""
+    ranks = " ".join(f"WHEN '{t}' THEN {n}" for n, t in enumerate(ROLE_TYPES.values()))
+    return f"CASE type({link}) {ranks} END"

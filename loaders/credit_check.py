@@ -73,16 +73,27 @@ async def credit_check(db: Database, refs: list[dict[str, str | None]], matter: 
     return answers, records[0]["measures"]
 
 
-# The catalogue itself, for people reading it: every measure with its matters and effects,
-# its legal basis and the departments the policy documents make responsible for it.
+# The catalogue itself, for people reading it: every measure with its matters and effects
+# (by matter code), its legal basis and the departments the policy documents make
+# responsible for it (by id).
 MEASURE_CATALOGUE = """
 MATCH (m:Measure)
 WHERE $matter IS NULL OR EXISTS { (m)-[:APPLIES_TO]->(:MatterType {code: $matter}) }
 WITH m ORDER BY m.id
 RETURN collect(m {.id, .name, .kind, .list, .targets, .basis,
-  matters: [(m)-[a:APPLIES_TO]->(t:MatterType) | {matter: t.code, effect: a.effect}],
-  departments: [(m)-[r:IMPLEMENTED_BY]->(d:Department) | {id: d.id, name: d.name,
-                                                          asWritten: r.asWritten}]}) AS measures
+  matters: COLLECT { MATCH (m)-[a:APPLIES_TO]->(t:MatterType)
+                     RETURN {matter: t.code, effect: a.effect} ORDER BY t.code },
+  departments: COLLECT { MATCH (m)-[r:IMPLEMENTED_BY]->(d:Department)
+                         RETURN {id: d.id, name: d.name, asWritten: r.asWritten}
+                         ORDER BY d.id }}) AS measures
+"""
+
+# The same catalogue as a compiled read's root objects (loaders/selection.py).
+MEASURES = """
+MATCH (n:Measure)
+WHERE $matter IS NULL OR EXISTS { (n)-[:APPLIES_TO]->(:MatterType {code: $matter}) }
+WITH n ORDER BY n.id
+RETURN collect({value}) AS value
 """
 
 

@@ -2,8 +2,8 @@
 
 The root resolver gives the Cypher that finds the root objects (a template with a
 ``{value}`` placeholder, and ``{carry}`` at the end of every ``WITH`` it has, where the
-variables the query binds first are carried); the compiler fills the placeholder with a projection of the
-request's selection set, written from the declarations of the selected fields
+variables the query binds first are carried); the compiler fills the placeholder with a
+projection of the request's selection set, written from the declarations of the selected fields
 (``graph_schema/fields.py``): only the selected properties, related objects as
 ``COLLECT { }`` subqueries, arguments as parameters, and the audience's rules as
 predicates, so that nothing the caller may not see leaves Neo4j.

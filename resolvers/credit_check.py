@@ -34,8 +34,9 @@ from graph_schema.identifiers import normalise_id_number, normalise_uscc
 from graph_schema.rules.decision import Measure
 from graph_schema.rules.disclosure import Grant
 from graph_schema.scalars import Date
-from loaders.credit_check import CheckKey, credit_check, measure_catalogue
+from loaders.credit_check import MEASURES, CheckKey, credit_check, measure_catalogue
 from loaders.selection import Audience, request_params
+from resolvers.reads import legacy, many
 from resolvers.subject import SubjectRef
 
 
@@ -203,7 +204,10 @@ class CreditCheckQuery:
     async def measures(
         self, info: Info[Context, None], matter: MatterType | None = None
     ) -> list[MeasureInfo]:
-        found = await measure_catalogue(info.context.db, matter.value if matter else None)
+        code = matter.value if matter else None
+        if not legacy(info, MEASURES):
+            return await many(info, MEASURES, matter=code)
+        found = await measure_catalogue(info.context.db, code)
         return [measure_info(m) for m in found]  # type: ignore[misc]
 
     @strawberry.field(

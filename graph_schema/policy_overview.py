@@ -1,0 +1,341 @@
+"""Views across the policy graph: the implementation chain of a national item, the
+coverage matrix, a department's workload.
+
+Each view is read from one node (the national item, the department) or, for the matrix,
+from a map its root query builds (``loaders/policy_reads.py``); what a view computes
+across many nodes (first citations, cells, counts per role) is Cypher in its fields'
+declarations. The bodies are the per-field resolvers (``CREDIT_GRAPH_READ_PATH=legacy``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+from strawberry import Info
+
+from gateway.context import Context
+from graph_schema import policy_model as pm
+from graph_schema.enums import JurisdictionLevel
+from graph_schema.fields import Expr, Related, Scope, meta
+from graph_schema.jurisdiction import Department, Jurisdiction
+from graph_schema.policy import (
+    DOC,
+    IMPLEMENTATIONS,
+    IN_DOCUMENT,
+    TASK,
+    Implementation,
+    PolicyDocument,
+    PolicyItem,
+    Task,
+    implementations,
+    load_document,
+    load_documents,
+    load_jurisdiction,
+)
+
+
+def itself(s: Scope, m: str) -> str:
+    """The object being read, as a field's target: a view and the node it is read from."""
+    return f"WITH {s.node} AS {m}"
+
+
+def listed(values: Callable[[Scope], str], **more: Any) -> Related:
+    """The items of a Cypher list, in its order."""
+    return Related(
+        match=lambda s, m: (
+            f"UNWIND range(0, size({values(s)}) - 1) AS {m}i WITH *, {values(s)}[{m}i] AS {m}"
+        ),
+        order=lambda s, m: f"{m}i",
+        **more,
+    )
+
+
+def _citations(s: Scope, m: str) -> str:
+    """Documents cited by the documents implementing the item: implementing documents by
+    jurisdiction and document order, each one's citations in document order."""
+    return (
+        f"WITH COLLECT {{ MATCH ({s.node})<-[:{pm.IMPLEMENTS}]-(:{TASK})"
+        f"-[:{pm.IN_DOCUMENT}]->({m}d:{DOC}) WITH DISTINCT {m}d "
+        f"MATCH ({m}d)-[:{pm.CITES}]->({m}c:{DOC}) "
+        f"RETURN {m}c ORDER BY {m}d.jurisdictionCode, {m}d.seq, {m}c.seq }} AS {m}l "
+        f"UNWIND range(0, size({m}l) - 1) AS {m}i WITH *, {m}l[{m}i] AS {m}"
+    )
+
+
+def _first_provincial(s: Scope, m: str) -> str:
+    """Each cited document once, at its first citation; provincial ones only. (No
+    aggregation: Neo4j 5.26 takes one inside a nested COLLECT for the outer RETURN's.)"""
+    return f"NOT {m} IN {m}l[0..{m}i] AND {m}.level = '{JurisdictionLevel.PROVINCIAL.value}'"
+
+
+@strawberry.type(
+    description="A national item, the provincial documents the implementing "
+    "documents cite, and every municipal and county task implementing it."
+)
+class ImplementationChain:  # read from the national item
+    national_item: PolicyItem = strawberry.field(metadata=meta(Related(match=itself)))
+
+    @strawberry.field(metadata=meta(IN_DOCUMENT))
+    async def national_document(self, info: Info[Context, None]) -> PolicyDocument | None:
+        return await load_document(info.context, self.national_item.document_id)
+
+    @strawberry.field(metadata=meta(IMPLEMENTATIONS))
+    async def implementations(self, info: Info[Context, None]) -> list[Implementation]:
+        return await implementations(info.context, str(self.national_item.id))
+
+    @strawberry.field(
+        description="Provincial documents cited by the implementing documents.",
+        metadata=meta(
+            Related(match=_citations, where=_first_provincial, order=lambda s, m: f"{m}i")
+        ),
+    )
+    async def provincial_documents(self, info: Info[Context, None]) -> list[PolicyDocument]:
+        ctx = info.context
+        tasks = await ctx.loaders.implementations_by_item.load(str(self.national_item.id))
+        doc_ids = list(dict.fromkeys(r["task"]["documentId"] for r in tasks))
+        maps = await ctx.loaders.policy_documents_by_id.load_many(doc_ids)
+        cited = [c["documentId"] for d in maps if d for c in d["citations"]]
+        docs = await load_documents(ctx, list(dict.fromkeys(cited)))
+        return [d for d in docs if d.level is JurisdictionLevel.PROVINCIAL]
+
+
+# The coverage matrix is read from {columns: [jurisdiction], documentId}; a row from its
+# national item, the columns bound; a cell from its column's jurisdiction, the item bound.
+
+
+def _item(s: Scope) -> str:
+    item = s.bound("item", "")
+    if not item:
+        raise ValueError("a coverage cell is read through CoverageRow.cells only")
+    return item
+
+
+def _implementing(item: str, jurisdiction: str, task: str, document: str) -> str:
+    return (
+        f"MATCH ({item})<-[:{pm.IMPLEMENTS}]-({task}:{TASK})-[:{pm.IN_DOCUMENT}]->"
+        f"({document}:{DOC}) WHERE {document}.jurisdictionCode = {jurisdiction}.code"
+    )
+
+
+def _task_ids(s: Scope) -> str:
+    t, d = s.var("t"), s.var("d")
+    return (
+        f"COLLECT {{ {_implementing(_item(s), s.node, t, d)} "
+        f"RETURN {t}.id ORDER BY {d}.seq, {t}.seq }}"
+    )
+
+
+def _implemented(s: Scope) -> str:
+    return f"EXISTS {{ {_implementing(_item(s), s.node, s.var('t'), s.var('d'))} }}"
+
+
+@strawberry.type(
+    description="One jurisdiction's tasks implementing one national item; "
+    "empty: not implemented there."
+)
+class CoverageCell:
+    jurisdiction_code: strawberry.ID = strawberry.field(
+        metadata=meta(Expr(cypher=lambda s: f"{s.node}.code"))
+    )
+    task_ids: list[strawberry.ID] = strawberry.field(metadata=meta(Expr(cypher=_task_ids)))
+
+    @strawberry.field(metadata=meta(Expr(cypher=_implemented)))
+    def implemented(self) -> bool:
+        return bool(self.task_ids)
+
+    @strawberry.field(metadata=meta(Related(match=itself)))
+    async def jurisdiction(self, info: Info[Context, None]) -> Jurisdiction | None:
+        return await load_jurisdiction(info.context, str(self.jurisdiction_code))
+
+    @strawberry.field(
+        metadata=meta(
+            Related(
+                match=lambda s, m: _implementing(_item(s), s.node, m, f"{m}d"),
+                order=lambda s, m: f"{m}d.seq, {m}.seq",
+            )
+        )
+    )
+    async def tasks(self, info: Info[Context, None]) -> list[Task]:
+        ids = [str(t) for t in self.task_ids]
+        maps = await info.context.loaders.policy_tasks_by_id.load_many(ids)
+        return [Task.from_map(m) for m in maps if m]
+
+
+def _implemented_in(s: Scope) -> str:
+    j, t, d = s.var("j"), s.var("t"), s.var("d")
+    columns = s.bound("columns", "[]")
+    return f"size([{j} IN {columns} WHERE EXISTS {{ {_implementing(s.node, j, t, d)} }}])"
+
+
+@strawberry.type
+class CoverageRow:
+    item: PolicyItem = strawberry.field(metadata=meta(Related(match=itself)))
+    cells: list[CoverageCell] = strawberry.field(
+        description="In the matrix's column order.",
+        metadata=meta(
+            listed(lambda s: s.bound("columns", "[]"), binds=(("item", lambda s: s.node),))
+        ),
+    )
+    implemented_in: int = strawberry.field(
+        description="Jurisdictions implementing the item.",
+        metadata=meta(Expr(cypher=_implemented_in)),
+    )
+
+
+def _national_items(s: Scope, m: str) -> str:
+    """National items one level below a section (003 （一）…（二十三）)."""
+    return (
+        f"MATCH ({m}:{pm.POLICY_ITEM})-[:{pm.IN_DOCUMENT}]->"
+        f"({m}d:{DOC} {{level: '{JurisdictionLevel.NATIONAL.value}'}}) "
+        f"WHERE ({s.node}.documentId IS NULL OR {m}d.id = {s.node}.documentId) "
+        f"AND ({m})-[:{pm.PART_OF_ITEM}]->()"
+    )
+
+
+def _codes(s: Scope) -> str:
+    j = s.var("j")
+    return f"[{j} IN {s.node}.columns | {j}.code]"
+
+
+@strawberry.type(
+    description="National items × the municipal and county jurisdictions that issued documents."
+)
+class CoverageMatrix:
+    jurisdiction_codes: list[strawberry.ID] = strawberry.field(
+        description="The columns.", metadata=meta(Expr(cypher=_codes))
+    )
+    rows: list[CoverageRow] = strawberry.field(
+        metadata=meta(
+            Related(
+                match=_national_items,
+                order=lambda s, m: f"{m}d.seq, {m}.seq",
+                binds=(("columns", lambda s: f"{s.node}.columns"),),
+            )
+        )
+    )
+
+    @strawberry.field(metadata=meta(listed(lambda s: f"{s.node}.columns")))
+    async def jurisdictions(self, info: Info[Context, None]) -> list[Jurisdiction]:
+        maps = await info.context.loaders.jurisdictions_by_code.load_many(
+            [str(c) for c in self.jurisdiction_codes]
+        )
+        return [Jurisdiction.from_map(m) for m in maps if m]
+
+
+def coverage(codes: list[str], rows: list[dict[str, Any]]) -> CoverageMatrix:
+    """The matrix from the coverage query: one cell per column, task ids in document order."""
+    out = []
+    for row in rows:
+        by_code: dict[str, list[strawberry.ID]] = {c: [] for c in codes}
+        for t in row["tasks"]:
+            by_code.setdefault(t["jurisdictionCode"], []).append(strawberry.ID(t["taskId"]))
+        cells = [
+            CoverageCell(jurisdiction_code=strawberry.ID(c), task_ids=by_code[c]) for c in codes
+        ]
+        out.append(
+            CoverageRow(
+                item=PolicyItem.from_map(row["item"]),
+                cells=cells,
+                implemented_in=sum(1 for c in cells if c.task_ids),
+            )
+        )
+    return CoverageMatrix(jurisdiction_codes=[strawberry.ID(c) for c in codes], rows=out)
+
+
+# A workload is read from the department; a document's part from the document, the
+# department bound. A task naming the department in two roles counts in each role.
+
+
+def _department(s: Scope) -> str:
+    department = s.bound("department", "")
+    if not department:
+        raise ValueError("a document workload is read through DepartmentWorkload.documents")
+    return department
+
+
+def _in_role(link: str) -> Related:
+    """The document's tasks naming the department through ``link``, in document order."""
+    return Related(
+        match=lambda s, m: f"MATCH ({m}:{TASK})-[:{pm.IN_DOCUMENT}]->({s.node})",
+        where=lambda s, m: f"EXISTS {{ ({m})-[:{link}]->({_department(s)}) }}",
+        order=lambda s, m: f"{m}.seq",
+    )
+
+
+@strawberry.type(description="A department's tasks in one document, by role.")
+class DocumentWorkload:
+    led: list[Task] = strawberry.field(metadata=meta(_in_role(pm.LED_BY)))
+    cooperated: list[Task] = strawberry.field(metadata=meta(_in_role(pm.COOPERATED_BY)))
+    responsible: list[Task] = strawberry.field(metadata=meta(_in_role(pm.RESPONSIBILITY_OF)))
+    document_id: strawberry.Private[str]
+
+    @strawberry.field(metadata=meta(Related(match=itself)))
+    async def document(self, info: Info[Context, None]) -> PolicyDocument | None:
+        return await load_document(info.context, self.document_id)
+
+
+def _count(links: str) -> Expr:
+    """Tasks (each with its document) naming the department through ``links``."""
+
+    def cypher(s: Scope) -> str:
+        t, d = s.var("t"), s.var("d")
+        return (
+            f"COUNT {{ MATCH ({s.node})<-[:{links}]-({t}:{TASK})-[:{pm.IN_DOCUMENT}]->"
+            f"({d}:{DOC}) RETURN DISTINCT {t}, {d} }}"
+        )
+
+    return Expr(cypher=cypher)
+
+
+@strawberry.type(
+    description="Tasks a department leads (牵头), supports (配合) or is "
+    "responsible for (责任单位), in total and per document. A task naming the "
+    "department in two roles counts once in taskCount."
+)
+class DepartmentWorkload:  # read from the department
+    department: Department = strawberry.field(metadata=meta(Related(match=itself)))
+    led_count: int = strawberry.field(metadata=meta(_count(pm.LED_BY)))
+    cooperated_count: int = strawberry.field(metadata=meta(_count(pm.COOPERATED_BY)))
+    responsible_count: int = strawberry.field(metadata=meta(_count(pm.RESPONSIBILITY_OF)))
+    task_count: int = strawberry.field(metadata=meta(_count(pm.UNIT_LINKS)))
+    documents: list[DocumentWorkload] = strawberry.field(
+        metadata=meta(
+            Related(
+                match=lambda s, m: f"MATCH ({m}:{DOC})",
+                where=lambda s, m: (
+                    f"EXISTS {{ ({s.node})<-[:{pm.UNIT_LINKS}]-(:{TASK})"
+                    f"-[:{pm.IN_DOCUMENT}]->({m}) }}"
+                ),
+                order=lambda s, m: f"{m}.seq",
+                binds=(("department", lambda s: s.node),),
+            )
+        )
+    )
+
+
+def workload(department: dict[str, Any], documents: list[dict[str, Any]]) -> DepartmentWorkload:
+    """Split each document's task links by role and count them."""
+    per_doc = []
+    for d in documents:
+        split: dict[str, list[Task]] = {t: [] for t in pm.ROLE_TYPES.values()}
+        for row in d["tasks"]:
+            for link_type in row["types"]:
+                split[link_type].append(Task.from_map(row["task"]))
+        per_doc.append(
+            DocumentWorkload(
+                document_id=d["documentId"],
+                led=split[pm.LED_BY],
+                cooperated=split[pm.COOPERATED_BY],
+                responsible=split[pm.RESPONSIBILITY_OF],
+            )
+        )
+    return DepartmentWorkload(
+        department=Department.from_map(department),
+        led_count=sum(len(d.led) for d in per_doc),
+        cooperated_count=sum(len(d.cooperated) for d in per_doc),
+        responsible_count=sum(len(d.responsible) for d in per_doc),
+        task_count=sum(len(d["tasks"]) for d in documents),
+        documents=per_doc,
+    )
