@@ -13,12 +13,12 @@ from typing import Any
 from loaders.selection import NotCompiled, compiled
 
 
-def legacy(info: Any, template: str) -> bool:
+def legacy(info: Any, template: str, at: tuple[str, ...] = ()) -> bool:
     """Answer field by field? (The compiled plan is cached for the fetch that follows.)"""
     if info.context.settings.read_path == "legacy":
         return True
     try:
-        compiled(info).plan(template, "n")
+        compiled(info, at).plan(template, "n")
     except NotCompiled:
         return True
     return False

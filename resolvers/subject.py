@@ -20,28 +20,14 @@ from loaders.search import (
     search_by_code,
     search_subjects,
 )
-from loaders.selection import NotCompiled, compiled
+from loaders.selection import compiled
+from resolvers.reads import legacy, one
 
 # The root objects of the compiled reads: one query per root field.
 BY_USCC = "MATCH (n:Organization {uscc: $key}) RETURN {value} AS value"
 BY_ID_NUMBER = "MATCH (n:Person {idNumber: $key}) RETURN {value} AS value"
 BY_ID = "MATCH (n:Subject {id: $key}) RETURN {value} AS value"
 PERSON_BY_ID = "MATCH (n:Person {id: $key}) RETURN {value} AS value"
-
-
-def _legacy(info: Any, at: tuple[str, ...] = ()) -> bool:
-    if info.context.settings.read_path == "legacy":
-        return True
-    try:  # a selection reaching a field not yet compiled is answered field by field
-        compiled(info, at).plan(BY_ID, "n")
-    except NotCompiled:
-        return True
-    return False
-
-
-async def _one(info: Any, template: str, key: str) -> Any:
-    selection = compiled(info)
-    return selection.shape(await selection.fetch(template, {"key": key}))
 
 
 def _template(ref: SubjectRef) -> tuple[str, str]:
@@ -145,7 +131,7 @@ async def search(
     limit = page_size(first, maximum)
     offset = decode_offset(after)
     text = name.strip()
-    if info is not None and not _legacy(info, ("edges", "node")):
+    if info is not None and not legacy(info, BY_ID, ("edges", "node")):
         return await _search_compiled(info, text, kind, offset, limit)
     # A code typed into the search box finds its subject exactly.
     exact = None
@@ -184,15 +170,16 @@ async def search(
 class SubjectQuery:
     @strawberry.field(description="A subject by USCC, citizen ID number or internal id.")
     async def subject(self, info: Info[Context, None], ref: SubjectRef) -> Subject | None:
-        if not _legacy(info):
-            return await _one(info, *_template(ref))
+        if not legacy(info, BY_ID):
+            template, key = _template(ref)
+            return await one(info, template, key=key)
         m = await load_subject(info.context, ref)
         return subject_from_map(m) if m else None
 
     @strawberry.field(description="An organisation by its unified social credit code.")
     async def organization(self, info: Info[Context, None], uscc: str) -> Organization | None:
-        if not _legacy(info):
-            return await _one(info, BY_USCC, normalise_uscc(uscc))
+        if not legacy(info, BY_ID):
+            return await one(info, BY_USCC, key=normalise_uscc(uscc))
         m = await info.context.loaders.organizations_by_uscc.load(normalise_uscc(uscc))
         return subject_from_map(m) if m else None  # type: ignore[return-value]
 
@@ -206,10 +193,10 @@ class SubjectQuery:
         if (id_number is None) == (id is None):
             raise InvalidInput("give exactly one of idNumber or id")
         ref = SubjectRef(id_number=id_number) if id_number else SubjectRef(id=id)
-        if not _legacy(info):
+        if not legacy(info, BY_ID):
             if id_number:
-                return await _one(info, BY_ID_NUMBER, normalise_id_number(id_number))
-            return await _one(info, PERSON_BY_ID, str(id))
+                return await one(info, BY_ID_NUMBER, key=normalise_id_number(id_number))
+            return await one(info, PERSON_BY_ID, key=str(id))
         m = await load_subject(info.context, ref)
         return Person.from_map(m) if m and m.get("idNumber") else None
 
