@@ -94,15 +94,21 @@ class Breaker:
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         """Probe Neo4j until cancelled (a task of the app's lifespan): every ``interval_s``
-        while it answers, twice as often while it does not. A probe that fails or takes
-        longer than ``timeout_s`` opens the breaker; one that succeeds closes it."""
+        while it answers, twice as often while it does not. A probe that fails opens the
+        breaker; so do two in a row that take longer than ``timeout_s`` (one slow answer
+        is a busy machine, not an outage: in-flight queries are left to finish). A probe
+        that succeeds closes it."""
+        slow = 0
         while True:
             try:
                 await asyncio.wait_for(probe(), timeout_s)
             except TimeoutError:
-                self.open(f"no answer within {timeout_s:g} s")
+                slow += 1
+                if slow >= 2:
+                    self.open(f"no answer within {timeout_s:g} s, twice")
             except Exception as exc:  # noqa: BLE001 - whatever failed, Neo4j cannot be used
                 self.open(str(exc) or type(exc).__name__)
             else:
+                slow = 0
                 self.close()
             await sleep(interval_s / 2 if self.is_open else interval_s)
