@@ -296,7 +296,7 @@ class _Compiler:
             return None  # enums are stored by name
         if named.name in ("String", "ID", "Int", "Float", "Boolean", "Date"):
             return None
-        serialize = named.serialize
+        serialize = _natively(named.serialize)
         if isinstance(_unwrap(type_), GraphQLList):
             return lambda raw, run, path: None if raw is None else [serialize(v) for v in raw]
         return lambda raw, run, path: None if raw is None else serialize(raw)
@@ -345,6 +345,21 @@ class _Compiler:
         cypher = (f"[CASE WHEN {guard} THEN {read.value(scope)} END, {guard}, {node}.id, "
                   f"{self.grants(node)}]")
         return cypher, _guarded(read, selected_names(group, self.fragments))
+
+
+class Rules(_Compiler):
+    """The audience's rules as Cypher over a subject variable (``visible``, ``history``,
+    ``id_number_visible``, ``grants``), for the parts of a root field's query that no
+    declaration writes: its anchor, its gates, a fixed-structure answer. The same text the
+    compiled fields get, over the parameters ``request_params`` gives; it uses nothing of
+    a compiler but the audience."""
+
+    def __init__(self, audience: Audience) -> None:  # no selection: nothing else is needed
+        self.audience = audience
+
+    @classmethod
+    def of(cls, ctx: Context) -> Rules:
+        return cls(Audience.of(ctx))
 
 
 class _FieldScope:
@@ -397,6 +412,17 @@ class _FieldScope:
                                      self._details.fragment_variable_values)
         for arg, param in pairs:
             self._c.constants[param] = plain(values.get(arg))
+
+
+def _natively(serialize: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A scalar's serializer fed Python values: neo4j.time values (a ``DateTime``'s
+    nanoseconds, its ``Z``) print as the Python ones the per-field resolvers return."""
+
+    def convert(value: Any) -> Any:
+        to_native = getattr(value, "to_native", None)
+        return serialize(to_native() if to_native is not None else value)
+
+    return convert
 
 
 def declaration_of(type_: GraphQLObjectType, name: str) -> Read | None:
@@ -587,13 +613,24 @@ def _conditional_key(info: GraphQLResolveInfo) -> tuple[Any, ...]:
 
 
 class Selection:
-    """The root field being answered, with the selection below ``at`` compiled."""
+    """The root field being answered, with the selection below ``at`` compiled.
 
-    def __init__(self, info: GraphQLResolveInfo, at: tuple[str, ...] = ()) -> None:
+    ``bound``: values the root field binds for the objects it finds, as an enclosing
+    field does (``Scope.bound``), as (name, Cypher over parameters) pairs, e.g.
+    ``(("asOf", "$asOf"),)``."""
+
+    def __init__(self, info: GraphQLResolveInfo, at: tuple[str, ...] = (),
+                 bound: tuple[tuple[str, str], ...] = ()) -> None:
         self.info = info
         self.ctx: Context = info.context
         self.at = at
+        self.bound = bound
         self.audience = Audience.of(self.ctx)
+
+    @property
+    def rules(self) -> Rules:
+        """The audience's rules for the root field's own Cypher (anchor, gates)."""
+        return Rules(self.audience)
 
     def _details(self, compiler: _Compiler) -> tuple[GraphQLOutputType, list[FieldDetails]]:
         """The field type and field details at ``at`` below the root field."""
@@ -611,12 +648,13 @@ class Selection:
 
     def plan(self, template: str, var: str) -> Plan:
         info = self.info
-        key = (template, var, self.at, self.audience, *(id(n) for n in info.field_nodes),
-               *_conditional_key(info))
+        key = (template, var, self.at, self.bound, self.audience,
+               *(id(n) for n in info.field_nodes), *_conditional_key(info))
         known = _PLANS.get(key)
         if known is not None:
             return known[1]
         compiler = _Compiler(info, self.audience)
+        compiler.bound.append(dict(self.bound))
         type_, details = self._details(compiler)
         if details:
             value, convert = compiler.project(type_, details, var)
@@ -630,12 +668,14 @@ class Selection:
         return plan
 
     async def fetch(self, template: str, params: dict[str, Any], *, var: str = "n",
-                    op: str | None = None) -> Any:
-        """Run the compiled query: the first column of its one record (None for none)."""
+                    op: str | None = None, timeout: float | None = None) -> Any:
+        """Run the compiled query (``timeout``: its transaction's, in seconds, when not the
+        default): the first column of its one record (None for none)."""
         plan = self._plan = self.plan(template, var)
         values = {**request_params(self.ctx, self.audience),
                   **plan.params(variables_of(self.info)), **params}
-        records = await self.ctx.db.read(plan.cypher, values, op=op or self.info.field_name)
+        records = await self.ctx.db.read(plan.cypher, values, op=op or self.info.field_name,
+                                         timeout=timeout)
         return records[0][0] if records else None
 
     def shape(self, raw: Any, *below: Any) -> Shaped | None:
@@ -650,11 +690,12 @@ class Selection:
             return Shaped(None, null.error)
 
 
-def compiled(info: Any, at: tuple[str, ...] = ()) -> Selection:
+def compiled(info: Any, at: tuple[str, ...] = (),
+             bound: tuple[tuple[str, str], ...] = ()) -> Selection:
     """The selection of the root field being resolved (strawberry's ``Info`` or
     graphql-core's)."""
-    return Selection(getattr(info, "_raw_info", info), at)
+    return Selection(getattr(info, "_raw_info", info), at, bound)
 
 
-__all__ = ["AUTHORISED", "ID_NUMBER", "Audience", "NotCompiled", "Plan", "Selection", "Shaped",
-           "compiled", "plain"]
+__all__ = ["AUTHORISED", "ID_NUMBER", "Audience", "NotCompiled", "Plan", "Rules", "Selection",
+           "Shaped", "compiled", "plain", "request_params"]
