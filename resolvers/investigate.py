@@ -6,7 +6,12 @@ its Cypher under the time budget inside Neo4j and the size caps in the Cypher
 (``loaders/investigate.py``), and writes the query register (个人诚信 opinion 四(一)): one
 event for the subject(s) the exploration starts from, whatever it found, and one for every
 other subject whose non-public entries (or a black-listed mark resting on them) it shows.
-Entries are filtered by ``ctx.visible_classes_many`` (管理办法 第十八条/第二十一条).
+
+Each field is answered by one Cypher query (``resolvers/investigate_reads.py``), the
+entries each subject may be shown chosen inside Neo4j (管理办法 第十八条/第二十一条).
+The per-field path below (``CREDIT_GRAPH_READ_PATH=legacy``: the subjects, the walk and
+the marks in separate queries, entries filtered by ``ctx.visible_classes_many``) stays
+until the two have been compared.
 """
 
 from __future__ import annotations
@@ -35,18 +40,14 @@ from graph_schema.investigate import (
     TenureConnection,
     TenureEdge,
 )
-from graph_schema.investigate_plain import (
-    build_graph,
-    entry_plain,
-    page_plain,
-    path_plain,
-    subject_plain,
-)
+from graph_schema.investigate_plain import build_graph, page_plain, path_plain, risk_hits
 from graph_schema.rules.disclosure import CLASSES
 from graph_schema.scalars import Date
 from graph_schema.subject import Person, Role, organization_from_map
 from loaders import cursors
 from loaders import investigate as q
+from loaders.selection import NotCompiled
+from resolvers import investigate_reads as reads
 from resolvers.exploration import (
     MAX_NODES,
     MAX_PAGE,
@@ -60,6 +61,7 @@ from resolvers.exploration import (
     role_filter,
     too_big,
 )
+from resolvers.reads import legacy
 from resolvers.subject import PageInfo, SubjectRef, load_subject, page_size
 
 From = Annotated[SubjectRef, strawberry.argument(name="from")]
@@ -94,7 +96,13 @@ async def _marks(ctx: Context, ids: Iterable[str], list_kinds: list[str], day: A
 
 async def _tenures(info: Info[Context, None], operation: str, ref: SubjectRef, kind: str,
                    argument: str, tenure: Tenure | None, kinds: list[RoleKind] | None,
-                   on: Any, first: int, after: str | None) -> TenureConnection:
+                   on: Any, first: int, after: str | None) -> TenureConnection | dict[str, Any]:
+    if not legacy(info):
+        try:
+            return await reads.tenures(info, operation, ref, kind, argument, tenure, kinds, on,
+                                       first, after)
+        except NotCompiled:  # a field not yet compiled: answered field by field
+            pass
     ctx = info.context
     key = cursors.decode(after, "t", dt.date, str)
     found = await _start(info, operation, ref)
@@ -125,6 +133,9 @@ class InvestigateQuery:
                             depth: int = 2, roles: RoleFilter | None = None,
                             list_kinds: list[ListKind] | None = None, departments: bool = True,
                             max_nodes: int = 200) -> SubjectGraph | None:
+        if not legacy(info):
+            return await reads.neighbourhood(  # type: ignore[return-value]  # plain data
+                info, subject, depth, roles, list_kinds, departments, max_nodes)
         ctx = info.context
         found = await _start(info, "neighbourhood", subject)
         in_range("depth", depth, 1, q.MAX_DEPTH)
@@ -152,6 +163,9 @@ class InvestigateQuery:
     async def shortest_paths(self, info: Info[Context, None], from_: From, to: SubjectRef,
                              max_hops: int = 4, roles: RoleFilter | None = None,
                              first: int = 10, after: str | None = None) -> PathConnection:
+        if not legacy(info):
+            return await reads.shortest_paths(  # type: ignore[return-value]  # plain data
+                info, from_, to, max_hops, roles, first, after)
         ctx = info.context
         found = await _start(info, "shortestPaths", from_, to)
         in_range("maxHops", max_hops, 1, q.MAX_PATH_HOPS)
@@ -184,6 +198,9 @@ class InvestigateQuery:
     async def risk_around(self, info: Info[Context, None], subject: SubjectRef,
                           max_hops: int = 2, roles: RoleFilter | None = None, first: int = 20,
                           after: str | None = None) -> RiskConnection:
+        if not legacy(info):
+            return await reads.risk_around(  # type: ignore[return-value]  # plain data
+                info, subject, max_hops, roles, first, after)
         ctx = info.context
         found = await _start(info, "riskAround", subject)
         in_range("maxHops", max_hops, 1, q.MAX_DEPTH)
@@ -211,20 +228,9 @@ class InvestigateQuery:
         on_paths = [n["id"] for p in paths.values() for n in p["nodes"]]
         marks = await _marks(ctx, [h["id"] for h in page] + on_paths, [ListKind.BLACK.value],
                              day, budget)
-        black = {sid for sid, m in marks.items() if m["blackClasses"]}
-        shown: dict[str, set[str]] = {}
-        edges = []
-        for h in page:
-            m = marks.get(h["id"], {"entries": [], "blackClasses": []})
-            path = paths.get(h["id"])
-            entries = [entry_plain(e, h["name"] if h["kind"] == "PERSON" else None)
-                       for e in m["entries"]]
-            shown.setdefault(h["id"], set()).update(e["disclosure"] for e in entries)
-            edges.append({"cursor": cursors.encode("r", h["hops"], h["id"]), "node": {
-                "subject": subject_plain(h, h["id"] in black), "hops": h["hops"],
-                "entries": entries, "path": path_plain(path, black) if path else None}})
-        for sid in set(on_paths) & black:
-            shown.setdefault(sid, set()).update(marks[sid]["blackClasses"])
+        nodes, shown = risk_hits(page, paths, marks)
+        edges = [{"cursor": cursors.encode("r", h["hops"], h["id"]), "node": node}
+                 for h, node in zip(page, nodes, strict=True)]
         register(info, "riskAround", [root["id"]], shown)
         return page_plain(edges, len(rest) > limit, totalCount=len(hits),  # type: ignore[return-value]
                           walked=scan["walked"])
@@ -237,7 +243,7 @@ class InvestigateQuery:
                                       first: int = 20, after: str | None = None
                                       ) -> TenureConnection:
         return await _tenures(info, "organizationsOfPerson", person, "PERSON", "person", tenure,
-                              kinds, on, first, after)
+                              kinds, on, first, after)  # type: ignore[return-value]
 
     @strawberry.field(description="An organisation's officers over time, newest start first; "
                       "`tenure` CURRENT or PAST on `on` (default today).")
@@ -246,14 +252,20 @@ class InvestigateQuery:
                                        kinds: list[RoleKind] | None = None,
                                        on: Date | None = None, first: int = 20,
                                        after: str | None = None) -> TenureConnection:
-        return await _tenures(info, "officersOfOrganization", organization, "ORGANIZATION",
-                              "organization", tenure, kinds, on, first, after)
+        return await _tenures(info, "officersOfOrganization", organization,  # type: ignore[return-value]
+                              "ORGANIZATION", "organization", tenure, kinds, on, first, after)
 
     @strawberry.field(description="Organisations that share an officer with this one (roles "
                       "filtered on both sides), most shared officers first.")
     async def shared_officers(self, info: Info[Context, None], organization: SubjectRef,
                               roles: RoleFilter | None = None, first: int = 20,
                               after: str | None = None) -> SharedOfficerConnection:
+        if not legacy(info):
+            try:
+                return await reads.shared_officers(  # type: ignore[return-value]
+                    info, organization, roles, first, after)
+            except NotCompiled:  # a field not yet compiled: answered field by field
+                pass
         ctx = info.context
         found = await _start(info, "sharedOfficers", organization)
         limit = page_size(first, MAX_PAGE)
