@@ -55,17 +55,27 @@ async def bounded(work: Awaitable[T], budget: q.Budget) -> T:
             what, limit = "the transaction memory limit of Neo4j", None
         raise QueryBudgetExceeded(
             f"the exploration exceeded {what}; narrow it: fewer hops, role kinds, a date",
-            budget="memory" if limit is None else "time", limit=limit, **exc.details) from exc
+            budget="memory" if limit is None else "time",
+            limit=limit,
+            **exc.details,
+        ) from exc
 
 
 def too_big(what: str, budget: q.Budget) -> QueryBudgetExceeded:
-    return QueryBudgetExceeded(f"{what} more than {budget.max_scan:,}, the size budget; narrow "
-                               "it: fewer hops, role kinds, a date", budget="size",
-                               limit=budget.max_scan)
+    return QueryBudgetExceeded(
+        f"{what} more than {budget.max_scan:,}, the size budget; narrow "
+        "it: fewer hops, role kinds, a date",
+        budget="size",
+        limit=budget.max_scan,
+    )
 
 
-def register(info: Info[Context, None], operation: str, anchors: Iterable[str],
-              shown: Mapping[str, Iterable[str]]) -> None:
+def register(
+    info: Info[Context, None],
+    operation: str,
+    anchors: Iterable[str],
+    shown: Mapping[str, Iterable[str]],
+) -> None:
     """One register entry per anchor, and per other subject shown non-public classes."""
     ctx, fields = info.context, selected_fields(info)
     anchors = list(dict.fromkeys(anchors))
@@ -85,5 +95,3 @@ def require_kind(m: Mapping[str, Any], kind: str, argument: str) -> None:
     if m["kind"] != kind:
         wanted = "a person" if kind == "PERSON" else "an organisation"
         raise InvalidInput(f"{argument} must be {wanted}", field=argument)
-
-
