@@ -144,3 +144,19 @@ async def test_generated_explorations_answer_alike_on_both_paths(
         db, legacy, compiled, roots, _audiences(settings), range(SEEDS), depth=4
     )
     assert answered > SEEDS // 4
+
+
+async def test_a_selection_reaching_a_field_not_yet_compiled_is_answered_field_by_field(
+    w: dict[str, Any], settings: Settings, legacy: LiveServer, compiled: LiveServer
+) -> None:
+    query = """query($o: SubjectRef!) { officersOfOrganization(organization: $o) { edges {
+      node { kind organization { name creditCheck(matter: FISCAL_FUNDS) { hits { kind } } } }
+    } } sharedOfficers(organization: $o) { edges { node { organization {
+      creditCheck(matter: FISCAL_FUNDS) { hits { kind } } } } } } }"""
+    variables = {"o": {"uscc": w["uscc"]["A"]}}
+    answers = [
+        count_queries(server, bearer(settings), query, variables)[0]
+        for server in (legacy, compiled)
+    ]
+    assert "errors" not in answers[1], answers[1]
+    assert answers[0] == answers[1] and answers[1]["data"]["officersOfOrganization"]["edges"]

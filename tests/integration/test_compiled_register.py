@@ -144,3 +144,24 @@ async def test_generated_register_reads_answer_alike_on_both_paths(
     roots += ["myAccessLog", "myAccessLog(first: 1)", f'myAccessLog(from: "{w["middle"]}")']
     answered = await compare(db, legacy, compiled, roots, _audiences(settings, w), range(SEEDS))
     assert answered > SEEDS // 4
+
+
+async def test_a_selection_reaching_a_field_not_yet_compiled_is_answered_field_by_field(
+    world: dict[str, Any], settings: Settings, legacy: LiveServer, compiled: LiveServer
+) -> None:
+    check = "creditCheck(matter: FISCAL_FUNDS) { hits { kind } }"
+    reads = [
+        (
+            bearer(settings),
+            f'{{ consents(subject: {{id: "{world["rep_id"]}"}}) {{ id subject {{ {check} }} }} }}',
+        ),
+        (
+            bearer(settings, roles=["supervisor", "approval"]),
+            f'{{ auditEvents(caller: "{world["probe"]}") '
+            f"{{ edges {{ node {{ id subject {{ {check} }} }} }} }} }}",
+        ),
+    ]
+    for headers, query in reads:
+        answers = [count_queries(server, headers, query)[0] for server in (legacy, compiled)]
+        assert "errors" not in answers[1], answers[1]
+        assert answers[0] == answers[1]
