@@ -11,6 +11,7 @@ from strawberry import Info
 from gateway.context import Context
 from graph_schema.consent import native
 from graph_schema.enums import Disclosure
+from graph_schema.fields import Related, meta, node, prop
 
 if TYPE_CHECKING:
     from graph_schema.subject import Subject
@@ -18,24 +19,27 @@ if TYPE_CHECKING:
 SubjectRef = Annotated["Subject", strawberry.lazy("graph_schema.subject")]
 
 
+@node("AuditEvent")
 @strawberry.type(description="One access to a subject's non-public information, in one "
                  "request. Immutable: no operation changes or deletes it.")
 class AuditEvent:
-    id: strawberry.ID
-    at: dt.datetime
-    request_id: strawberry.ID = strawberry.field(description="Events of one request share it.")
-    caller: str | None = strawberry.field(description="The token subject (`sub`).")
-    department: str | None
-    jurisdiction: str | None
-    roles: list[str]
-    purpose: str | None = strawberry.field(description="As stated (管理办法 第三十三条).")
-    subject_id: strawberry.ID
-    operation_name: str | None = strawberry.field(description="The GraphQL operation name.")
-    operations: list[str] = strawberry.field(description="The fields that disclosed it.")
-    fields: list[str]
-    classes: list[Disclosure]
-    consent_ids: list[strawberry.ID]
-    outcome: str = strawberry.field(description="OK, or the code of the refusal.")
+    id: strawberry.ID = prop("id")
+    at: dt.datetime = prop("at")
+    request_id: strawberry.ID = prop("requestId", description="Events of one request share it.")
+    caller: str | None = prop("sub", description="The token subject (`sub`).")
+    department: str | None = prop("dept")
+    jurisdiction: str | None = prop("jur")
+    roles: list[str] = prop("roles", default="[]")
+    purpose: str | None = prop("purpose", description="As stated (管理办法 第三十三条).")
+    subject_id: strawberry.ID = prop("subjectId")
+    operation_name: str | None = prop("operationName",
+                                      description="The GraphQL operation name.")
+    operations: list[str] = prop("operations", default="[]",
+                                 description="The fields that disclosed it.")
+    fields: list[str] = prop("fields", default="[]")
+    classes: list[Disclosure] = prop("classes", default="[]")
+    consent_ids: list[strawberry.ID] = prop("consentIds", default="[]")
+    outcome: str = prop("outcome", description="OK, or the code of the refusal.")
 
     @classmethod
     def from_map(cls, m: dict[str, Any]) -> AuditEvent:
@@ -47,7 +51,8 @@ class AuditEvent:
                    classes=[Disclosure(c) for c in m.get("classes") or ()],
                    consent_ids=m.get("consentIds") or [], outcome=m["outcome"])
 
-    @strawberry.field
+    @strawberry.field(metadata=meta(Related(
+        match=lambda s, m: f"MATCH ({m}:Subject {{id: {s.node}.subjectId}})")))
     async def subject(self, info: Info[Context, None]) -> SubjectRef | None:
         from graph_schema.subject import subject_from_map
 
@@ -55,17 +60,18 @@ class AuditEvent:
         return subject_from_map(m) if m else None
 
 
+@node("AuditEvent")
 @strawberry.type(description="What a subject sees of the register about itself: which "
                  "department looked, when, why and at what; not the individual officer.")
 class AccessLogEntry:
-    at: dt.datetime
-    department: str | None
-    purpose: str | None
-    operations: list[str]
-    fields: list[str]
-    classes: list[Disclosure]
-    consent_ids: list[strawberry.ID]
-    outcome: str
+    at: dt.datetime = prop("at")
+    department: str | None = prop("dept")
+    purpose: str | None = prop("purpose")
+    operations: list[str] = prop("operations", default="[]")
+    fields: list[str] = prop("fields", default="[]")
+    classes: list[Disclosure] = prop("classes", default="[]")
+    consent_ids: list[strawberry.ID] = prop("consentIds", default="[]")
+    outcome: str = prop("outcome")
 
     @classmethod
     def from_map(cls, m: dict[str, Any]) -> AccessLogEntry:

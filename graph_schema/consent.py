@@ -10,6 +10,7 @@ from strawberry import Info
 
 from gateway.context import Context
 from graph_schema import model
+from graph_schema.fields import Expr, Related, Scope, computed, meta, node, prop
 from graph_schema.rules.disclosure import Grant, in_force
 
 if TYPE_CHECKING:
@@ -30,29 +31,40 @@ def native(value: Any) -> Any:
 
 @strawberry.type(description="Who a consent is given to.")
 class ConsentGrantee:
-    kind: GranteeKind
-    id: strawberry.ID = strawberry.field(description="Department id, or the organisation's "
-                                         "internal id.")
-    name: str
-    uscc: str | None
+    kind: GranteeKind = computed(
+        lambda s: f"CASE WHEN {s.node}:Department THEN 'DEPARTMENT' ELSE 'ORGANIZATION' END")
+    id: strawberry.ID = prop("id", description="Department id, or the organisation's "
+                             "internal id.")
+    name: str = prop("name", default="''")
+    uscc: str | None = prop("uscc")
 
 
+def _in_force(s: Scope) -> str:
+    """管理办法 第二十一条: inside its window [from, until) and not revoked, now (the same
+    rule as ``in_force``)."""
+    c = s.node
+    return (f"({c}.validFrom <= $now AND $now < {c}.validUntil "
+            f"AND ({c}.revokedAt IS NULL OR $now < {c}.revokedAt))")
+
+
+@node("Consent")
 @strawberry.type(description="A subject's consent to be queried by a grantee, within a scope "
                  "and a time window; revocation ends it, nothing deletes it.")
 class Consent:
-    id: strawberry.ID
-    purpose: str
-    scope: list[ConsentScope]
-    valid_from: dt.datetime
-    valid_until: dt.datetime = strawberry.field(description="End of the window, exclusive.")
-    revoked_at: dt.datetime | None
-    revoked_by: str | None
-    revocation_reason: str | None
-    created_at: dt.datetime
-    created_by: str = strawberry.field(description="The token subject that recorded it.")
-    created_by_department: str | None
-    document_ref: str | None = strawberry.field(description="The written consent on file.")
-    grantee: ConsentGrantee
+    id: strawberry.ID = prop("id")
+    purpose: str = prop("purpose")
+    scope: list[ConsentScope] = prop("scope", default="[]")
+    valid_from: dt.datetime = prop("validFrom")
+    valid_until: dt.datetime = prop("validUntil", description="End of the window, exclusive.")
+    revoked_at: dt.datetime | None = prop("revokedAt")
+    revoked_by: str | None = prop("revokedBy")
+    revocation_reason: str | None = prop("revocationReason")
+    created_at: dt.datetime = prop("createdAt")
+    created_by: str = prop("createdBy", description="The token subject that recorded it.")
+    created_by_department: str | None = prop("createdByDept")
+    document_ref: str | None = prop("documentRef", description="The written consent on file.")
+    grantee: ConsentGrantee = strawberry.field(metadata=meta(Related(
+        match=lambda s, m: f"MATCH ({s.node})-[:TO]->({m})")))
     subject_id: strawberry.Private[str]
     grant: strawberry.Private[Grant]
 
@@ -71,11 +83,13 @@ class Consent:
             subject_id=m["subjectId"], grant=Grant.from_map(m),
         )
 
-    @strawberry.field(description="In force now: inside its window and not revoked.")
+    @strawberry.field(description="In force now: inside its window and not revoked.",
+                      metadata=meta(Expr(cypher=_in_force)))
     def in_force(self, info: Info[Context, None]) -> bool:
         return in_force(self.grant, info.context.now)
 
-    @strawberry.field(description="The subject that gave it.")
+    @strawberry.field(description="The subject that gave it.", metadata=meta(Related(
+        match=lambda s, m: f"MATCH ({s.node})<-[:GRANTED]-({m}:Subject)")))
     async def subject(self, info: Info[Context, None]) -> SubjectRef | None:
         from graph_schema.subject import subject_from_map
 

@@ -4,7 +4,9 @@ Graph-shaped answers (``SubjectGraph``, paths, risk hits) are pure data: resolve
 return them as plain dicts keyed by GraphQL field names (``gateway/executor.py``
 projects them without a resolver per field), built by ``graph_schema.investigate_plain``
 from the loaders' maps. Lists of roles and shared officers carry the schema's own
-``Role``, ``Person`` and ``Organization``, so their nested fields keep their own rules.
+``Role``, ``Person`` and ``Organization``, so their nested fields keep their own rules;
+they are projected from the selection in the root field's one query (the link and
+officer types declare how they are read from the query's rows).
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from graph_schema.enums import (
     Severity,
     SubjectKind,
 )
+from graph_schema.fields import Related, computed, meta
+from graph_schema.paging import PageInfo
 from graph_schema.scalars import Date
 from graph_schema.subject import Organization, Person, Role
-from resolvers.subject import PageInfo
 
 
 @strawberry.enum(description="What a node of a drawn graph stands for.")
@@ -204,18 +207,29 @@ class TenureConnection:
     page_info: PageInfo
 
 
+# A shared-officer link is read from the rows ``loaders/investigate_reads.shared_officers``
+# yields (a map, not a node): ``organization``, ``shared`` and ``officers``, each officer
+# with its ``person`` and the posts ``here`` and ``there``, sorted.
+
+
+def _member(key: str) -> Related:
+    """The node the row holds under ``key``."""
+    return Related(match=lambda s, m: f"WITH {s.node}.{key} AS {m}")
+
+
 @strawberry.type(description="An officer two organisations share, and the posts held.")
 class SharedOfficer:
-    person: Person
-    roles_here: list[RoleKind]
-    roles_there: list[RoleKind]
+    person: Person = strawberry.field(metadata=meta(_member("person")))
+    roles_here: list[RoleKind] = computed(lambda s: f"{s.node}.here")
+    roles_there: list[RoleKind] = computed(lambda s: f"{s.node}.there")
 
 
 @strawberry.type
 class SharedOfficerLink:
-    organization: Organization
-    shared_count: int
-    officers: list[SharedOfficer]
+    organization: Organization = strawberry.field(metadata=meta(_member("organization")))
+    shared_count: int = computed(lambda s: f"{s.node}.shared")
+    officers: list[SharedOfficer] = strawberry.field(metadata=meta(Related(
+        match=lambda s, m: f"UNWIND {s.node}.officers AS {m}")))
 
 
 @strawberry.type

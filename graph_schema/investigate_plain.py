@@ -76,6 +76,28 @@ def path_plain(m: Mapping[str, Any], black: Iterable[str]) -> Plain:
             "nodes": [subject_plain(n, n["id"] in marked) for n in nodes]}
 
 
+def risk_hits(page: Sequence[Mapping[str, Any]], paths: Mapping[str, Mapping[str, Any]],
+              marks: Mapping[str, Mapping[str, Any]]) -> tuple[list[Plain], dict[str, set[str]]]:
+    """A page of risk hits, each with its black entries in force and one path to it, and
+    the classes shown per subject: each hit's entries, and the mark of every black-listed
+    subject on a path."""
+    on_paths = [n["id"] for p in paths.values() for n in p["nodes"]]
+    black = {sid for sid, m in marks.items() if m["blackClasses"]}
+    shown: dict[str, set[str]] = {}
+    hits = []
+    for h in page:
+        m = marks.get(h["id"], {"entries": [], "blackClasses": []})
+        path = paths.get(h["id"])
+        entries = [entry_plain(e, h["name"] if h["kind"] == "PERSON" else None)
+                   for e in m["entries"]]
+        shown.setdefault(h["id"], set()).update(e["disclosure"] for e in entries)
+        hits.append({"subject": subject_plain(h, h["id"] in black), "hops": h["hops"],
+                     "entries": entries, "path": path_plain(path, black) if path else None})
+    for sid in set(on_paths) & black:
+        shown.setdefault(sid, set()).update(marks[sid]["blackClasses"])
+    return hits, shown
+
+
 def page_plain(edges: list[Plain], has_next: bool, **extra: Any) -> Plain:
     return {"edges": edges, "pageInfo": {"hasNextPage": has_next,
                                          "endCursor": edges[-1]["cursor"] if edges else None},

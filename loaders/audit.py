@@ -60,6 +60,42 @@ AUDIT_EVENTS = {
     for anchor, match in _ANCHORS.items()
 }
 
+# The same read as one compiled query (the ``auditEvents`` and ``myAccessLog`` root fields):
+# after ``anchor`` (a MATCH binding ``a``, the events of one subject, caller or department,
+# or all), the filters and the page, each event as ``[at, id, {value}]``: its sort key and
+# its projection of the selection.
+_FILTERS_COMPILED = """
+WHERE ($sub IS NULL OR a.sub = $sub) AND ($dept IS NULL OR a.dept = $dept)
+  AND ($from IS NULL OR a.at >= $from) AND ($to IS NULL OR a.at < $to)
+  AND ($afterAt IS NULL OR a.at < $afterAt OR (a.at = $afterAt AND a.id > $afterId))
+WITH a ORDER BY a.at DESC, a.id LIMIT $limit
+RETURN collect([a.at, a.id, {value}]) AS value
+"""
+EVENTS_OF_SUBJECT_ID = "MATCH (a:AuditEvent {subjectId: $subjectId})"
+
+
+def events_page(anchor: str) -> str:
+    return anchor + _FILTERS_COMPILED
+
+
+def events_anchor(subject: str | None, sub: str | None, dept: str | None) -> str:
+    """The anchor an index serves: the subject (a node pattern binding ``s``), the caller,
+    the department, or all events."""
+    if subject is not None:
+        return f"MATCH {subject} MATCH (a:AuditEvent {{subjectId: s.id}})"
+    if sub is not None:
+        return _ANCHORS["sub"]
+    return _ANCHORS["dept"] if dept is not None else _ANCHORS["all"]
+
+
+def page_params(*, sub: str | None = None, dept: str | None = None,
+                start: dt.datetime | None = None, end: dt.datetime | None = None,
+                after: tuple[Any, ...] | None = None, limit: int) -> dict[str, Any]:
+    after_at, after_id = after if after else (None, None)
+    return {"sub": sub, "dept": dept, "from": start, "to": end, "afterAt": after_at,
+            "afterId": after_id, "limit": limit}
+
+
 async def insert_events(db: Database, events: list[dict[str, Any]]) -> int:
     records = await db.write(INSERT_AUDIT_EVENTS, {"events": events}, op="audit")
     return int(records[0]["written"]) if records else 0

@@ -57,6 +57,24 @@ RETURN c {CONSENT_MAP} AS consent
 """
 
 
+def consents_of(subject: str) -> str:
+    """The ``consents`` root field in one query: the subject ``subject`` (a node pattern
+    binding ``s``) and its consents, newest first, projected from the selection
+    (``{value}``): all of them for the subject itself (``$self``) and for ``$everyone``
+    (credit administrators, supervisors), else those to ``$granteeIds``; revoked ones
+    only with ``$includeRevoked``."""
+    return f"""
+MATCH {subject}
+RETURN [s.id, COLLECT {{
+  MATCH (s)-[:GRANTED]->(n:Consent)-[:TO]->(g)
+  WHERE (g:Department OR g:Organization)
+    AND (s.id = $self OR $everyone OR g.id IN $granteeIds)
+    AND ($includeRevoked OR n.revokedAt IS NULL)
+  WITH n ORDER BY n.createdAt DESC, n.id
+  RETURN {{value}} }}] AS value
+"""
+
+
 class ConsentKey(NamedTuple):
     subject_id: str
     grantees: tuple[str, ...] | None  # None: every grantee

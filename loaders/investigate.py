@@ -92,12 +92,13 @@ NEIGHBOURHOOD = {d: _neighbourhood(d) for d in range(1, MAX_DEPTH + 1)}
 # The entries of many subjects, each under its own classes: ``$subjects`` = [{id, classes}].
 # blackClasses: the classes of the black entries in force (what a black-listed mark rests
 # on); entries: up to ``$perSubject`` entries of ``$listKinds`` in force, black first.
-SUBJECT_MARKS = f"""
-UNWIND $subjects AS s
-MATCH (x:{SUBJECT} {{id: s.id}})
-CALL (x, s) {{
-  UNWIND [(x)<-[:{CONCERNS}]-(e:{LIST_ENTRY})
-          WHERE e.disclosure IN s.classes AND {in_force_cypher('e', '$day')} | e] AS e
+def _marks(x: str, classes: str) -> str:
+    """The marks of subject ``x`` under ``classes``: a CALL yielding ``black``, ``more``
+    and ``entries``."""
+    return f"""
+CALL ({x}, {classes}) {{
+  UNWIND [({x})<-[:{CONCERNS}]-(e:{LIST_ENTRY})
+          WHERE e.disclosure IN {classes} AND {in_force_cypher('e', '$day')} | e] AS e
   WITH e ORDER BY e.kind, e.recognisedOn DESC, e.id
   WITH collect(e) AS inForce
   WITH [e IN inForce WHERE e.kind = $black | e.disclosure] AS black,
@@ -105,9 +106,17 @@ CALL (x, s) {{
   UNWIND drawn[..$perSubject] + [null] AS e
   RETURN black, size(drawn) > $perSubject AS more,
          collect(e {ENTRY_MAP}) AS entries
-}}
-RETURN collect({{id: s.id, entries: entries, more: more,
-                blackClasses: reduce(c = [], d IN black | CASE WHEN d IN c THEN c ELSE c + d END)}})
+}}"""
+
+
+_BLACK_CLASSES = "reduce(c = [], d IN black | CASE WHEN d IN c THEN c ELSE c + d END)"
+
+SUBJECT_MARKS = f"""
+UNWIND $subjects AS s
+MATCH (x:{SUBJECT} {{id: s.id}})
+WITH x, s, s.classes AS classes
+{_marks('x', 'classes')}
+RETURN collect({{id: s.id, entries: entries, more: more, blackClasses: {_BLACK_CLASSES}}})
   AS marks
 """
 

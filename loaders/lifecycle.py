@@ -11,7 +11,9 @@ from typing import Any
 
 from gateway.db import Database
 from graph_schema.rules import repair as repair_rule
+from graph_schema.rules.procedure_reading import may_read_cypher
 from graph_schema.rules.working_days import WorkingCalendar
+from loaders.selection import Rules
 
 CALENDAR = """
 MATCH (d:CalendarDay) WITH collect([d.date, d.working]) AS days
@@ -29,19 +31,20 @@ RETURN e {.*, subjectId: s.id, subjectKind: s.kind, subjectStatus: s.status,
 
 OBJECTION = """
 MATCH (o:Objection {id: $id})-[:AGAINST]->(e:ListEntry)-[:CONCERNS]->(s:Subject)
-RETURN o {.*, entryId: e.id, subjectId: s.id,
+RETURN o {.*, entryId: e.id, subjectId: s.id, disclosure: e.disclosure,
           departmentId: [(e)-[:RECOGNISED_BY]->(d:Department) | d.id][0],
           steps: [(o)-[:HAS_STEP]->(st:ObjectionStep) | st {.*}]} AS objection
 """
 
 OPEN_OBJECTIONS = """
-MATCH (o:Objection)-[:AGAINST]->(e:ListEntry)
+MATCH (o:Objection)-[:AGAINST]->(e:ListEntry)-[:CONCERNS]->(s:Subject)
 WHERE o.closedOn IS NULL
 OPTIONAL MATCH (o)-[:HAS_STEP]->(st:ObjectionStep) WHERE st.closedOn IS NULL
-WITH o, e, st
+WITH o, e, s, st
 WHERE NOT $overdueOnly OR (st.dueOn IS NOT NULL AND st.dueOn < $asOf)
-WITH o, e, st ORDER BY o.filedOn, o.id
-RETURN collect(o {.*, entryId: e.id, currentStep: st {.*},
+WITH o, e, s, st ORDER BY o.filedOn, o.id
+RETURN collect(o {.*, entryId: e.id, subjectId: s.id, disclosure: e.disclosure,
+                  currentStep: st {.*},
                   steps: [(o)-[:HAS_STEP]->(x:ObjectionStep) | x {.*}]}) AS objections
 """
 
@@ -64,8 +67,91 @@ RETURN e {.*} AS entry, s {.id, .kind, .status} AS subject,
 
 REPAIR_APPLICATION = """
 MATCH (a:RepairApplication {id: $id})-[:FOR_ENTRY]->(e:ListEntry)-[:CONCERNS]->(s:Subject)
-RETURN a {.*, entryId: e.id, subjectId: s.id,
+RETURN a {.*, entryId: e.id, subjectId: s.id, disclosure: e.disclosure,
           departmentId: [(e)-[:RECOGNISED_BY]->(d:Department) | d.id][0]} AS application
+"""
+
+
+# The read root fields, one query each (``resolvers/lifecycle_reads.py``). Each returns, with
+# what it found, the facts its gates decide on: the subject, the entry's disclosure class,
+# whether the caller may be shown it, and the consents the request relies on (for the
+# register). ``{value}`` is the compiled projection of the selection; a template takes the
+# audience's rules, so what the caller may not be shown never leaves Neo4j.
+
+
+def entry_history(rules: Rules) -> str:
+    """An entry's versions, oldest first, for the subject itself and government callers
+    that may see the entry's class (管理办法 第二十一条)."""
+    return f"""
+MATCH (e:ListEntry {{id: $id}})-[:CONCERNS]->(s:Subject)
+WITH e, s, e.disclosure IN {rules.visible("s")} AS visible
+RETURN [s.id, e.disclosure, visible, {rules.grants("s")},
+        CASE WHEN visible AND {rules.history("s")} THEN COLLECT {{
+          MATCH (e)-[:HAS_VERSION]->(n:Version) WITH n ORDER BY n.version, n.versionAt
+          RETURN {{value}} }} END] AS value
+"""
+
+
+def _procedure_reader(rules: Rules) -> str:
+    return may_read_cypher(
+        subject="s", entry="e", department="department", visible=rules.visible("s")
+    )
+
+
+def objection(rules: Rules) -> str:
+    return f"""
+MATCH (n:Objection {{id: $id}})-[:AGAINST]->(e:ListEntry)-[:CONCERNS]->(s:Subject)
+WITH n, e, s, [(e)-[:RECOGNISED_BY]->(d:Department) | d.id][0] AS department
+WITH n, e, s, {_procedure_reader(rules)} AS allowed
+RETURN [s.id, e.disclosure, allowed, {rules.grants("s")},
+        CASE WHEN allowed THEN {{value}} END] AS value
+"""
+
+
+def open_objections(rules: Rules) -> str:
+    """Open objections (only those whose open step is overdue on ``$asOf``), oldest first."""
+    return f"""
+MATCH (n:Objection)-[:AGAINST]->(e:ListEntry)-[:CONCERNS]->(s:Subject)
+WHERE n.closedOn IS NULL AND (NOT $overdueOnly OR EXISTS {{
+  MATCH (n)-[:HAS_STEP]->(st:ObjectionStep)
+  WHERE st.closedOn IS NULL AND st.dueOn IS NOT NULL AND st.dueOn < $asOf }})
+WITH n, e, s ORDER BY n.filedOn, n.id
+RETURN collect([s.id, e.disclosure, {rules.grants("s")}, {{value}}]) AS value
+"""
+
+
+def repair_case_read(rules: Rules) -> str:
+    """``REPAIR_CASE`` with the subject's consents, the entry's fields the rules weigh."""
+    return f"""
+MATCH (e:ListEntry {{id: $id}})-[:CONCERNS]->(s:Subject)
+RETURN e {{.id, .kind, .severity, .category, .recognisedOn, .validUntil, .endedOn,
+          .disclosure}} AS entry,
+  s {{.id, .kind, .status}} AS subject,
+  [(s)<-[:CONCERNS]-(x:ListEntry) WHERE x.id <> e.id | x {{.id, .kind, .severity, .category,
+                                                         .recognisedOn, .disclosure}}] AS others,
+  [(s)<-[:CONCERNS]-(x:ListEntry)<-[:FOR_ENTRY]-(a:RepairApplication {{status: 'ACCEPTED'}})
+   | {{entryId: x.id, category: x.category, repairedOn: a.acceptedOn}}] AS repairs,
+  [(s)<-[:AGAINST]-(r:RepairExclusion) | r {{.kind, .reason, .recordedOn}}] AS exclusions,
+  {rules.grants("s")} AS grants
+"""
+
+
+# The fields of ``RepairApplication``: its verdicts are stored as JSON, which Cypher cannot
+# read, so the answer is this fixed map, not a compiled projection.
+APPLICATION_FIELDS = (
+    ".id, .status, .appliedOn, .correctedOn, .committed, .opinion, .opinionOn, "
+    ".publicityEndsOn, .publicityProvisional, .publicityObjection, "
+    ".acceptedOn, .rules"
+)
+
+
+def repair_application(rules: Rules) -> str:
+    return f"""
+MATCH (a:RepairApplication {{id: $id}})-[:FOR_ENTRY]->(e:ListEntry)-[:CONCERNS]->(s:Subject)
+WITH a, e, s, [(e)-[:RECOGNISED_BY]->(d:Department) | d.id][0] AS department
+WITH a, e, s, {_procedure_reader(rules)} AS allowed
+RETURN s.id AS subjectId, e.disclosure AS disclosure, allowed, {rules.grants("s")} AS grants,
+       CASE WHEN allowed THEN a {{{APPLICATION_FIELDS}, entryId: e.id}} END AS application
 """
 
 

@@ -342,7 +342,7 @@ class _Compiler:
             return None  # enums are stored by name
         if named.name in ("String", "ID", "Int", "Float", "Boolean", "Date"):
             return None
-        serialize = named.serialize
+        serialize = _natively(named.serialize)
         if isinstance(_unwrap(type_), GraphQLList):
             return lambda raw, run, path: None if raw is None else [serialize(v) for v in raw]
         return lambda raw, run, path: None if raw is None else serialize(raw)
@@ -428,6 +428,21 @@ class _Compiler:
         return cypher, _guarded(read, selected_names(group, self.fragments))
 
 
+class Rules(_Compiler):
+    """The audience's rules as Cypher over a subject variable (``visible``, ``history``,
+    ``id_number_visible``, ``grants``), for the parts of a root field's query that no
+    declaration writes: its anchor, its gates, a fixed-structure answer. The same text the
+    compiled fields get, over the parameters ``request_params`` gives; it uses nothing of
+    a compiler but the audience."""
+
+    def __init__(self, audience: Audience) -> None:  # no selection: nothing else is needed
+        self.audience = audience
+
+    @classmethod
+    def of(cls, ctx: Context) -> Rules:
+        return cls(Audience.of(ctx))
+
+
 class _FieldScope:
     """The ``Scope`` a declaration writes one field's Cypher in."""
 
@@ -503,6 +518,17 @@ class _FieldScope:
                                      self._details.fragment_variable_values)
         for arg, param in pairs:
             self._c.constants[param] = plain(values.get(arg))
+
+
+def _natively(serialize: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A scalar's serializer fed Python values: neo4j.time values (a ``DateTime``'s
+    nanoseconds, its ``Z``) print as the Python ones the per-field resolvers return."""
+
+    def convert(value: Any) -> Any:
+        to_native = getattr(value, "to_native", None)
+        return serialize(to_native() if to_native is not None else value)
+
+    return convert
 
 
 def declaration_of(type_: GraphQLObjectType, name: str) -> Read | None:
@@ -703,15 +729,26 @@ def _conditional_key(info: GraphQLResolveInfo) -> tuple[Any, ...]:
 
 
 class Selection:
-    """The root field being answered, with the selection below ``at`` compiled."""
+    """The root field being answered, with the selection below ``at`` compiled.
+
+    ``bound``: values the root field binds for the objects it finds, as an enclosing
+    field does (``Scope.bound``), as (name, Cypher over parameters) pairs, e.g.
+    ``(("asOf", "$asOf"),)``. ``runtime``: the object type to read when the field's type
+    is abstract (an entity type of ``_entities``)."""
 
     def __init__(self, info: GraphQLResolveInfo, at: tuple[str, ...] = (),
-                 runtime: str | None = None) -> None:
+                 bound: tuple[tuple[str, str], ...] = (), runtime: str | None = None) -> None:
         self.info = info
         self.ctx: Context = info.context
         self.at = at
-        self.runtime = runtime  # the object type to read when the field's type is abstract
+        self.bound = bound
+        self.runtime = runtime
         self.audience = Audience.of(self.ctx)
+
+    @property
+    def rules(self) -> Rules:
+        """The audience's rules for the root field's own Cypher (anchor, gates)."""
+        return Rules(self.audience)
 
     def _details(self, compiler: _Compiler) -> tuple[GraphQLOutputType, list[FieldDetails]]:
         """The field type and field details at ``at`` below the root field."""
@@ -731,12 +768,13 @@ class Selection:
 
     def plan(self, template: str, var: str) -> Plan:
         info = self.info
-        key = (template, var, self.at, self.runtime, self.audience,
+        key = (template, var, self.at, self.bound, self.runtime, self.audience,
                *(id(n) for n in info.field_nodes), *_conditional_key(info))
         known = _PLANS.get(key)
         if known is not None:
             return known[1]
         compiler = _Compiler(info, self.audience)
+        compiler.bound.append(dict(self.bound))
         type_, details = self._details(compiler)
         if details:
             value, convert = compiler.project(type_, details, var)
@@ -755,13 +793,15 @@ class Selection:
         return plan
 
     async def fetch(self, template: str, params: dict[str, Any], *, var: str = "n",
-                    op: str | None = None) -> Any:
-        """Run the compiled query: the first column of its one record (None for none)."""
+                    op: str | None = None, timeout: float | None = None) -> Any:
+        """Run the compiled query (``timeout``: its transaction's, in seconds, when not the
+        default): the first column of its one record (None for none)."""
         plan = self._plan = self.plan(template, var)
         plan.check(variables_of(self.info), self.ctx)
         values = {**request_params(self.ctx, self.audience),
                   **plan.params(variables_of(self.info)), **params}
-        records = await self.ctx.db.read(plan.cypher, values, op=op or self.info.field_name)
+        records = await self.ctx.db.read(plan.cypher, values, op=op or self.info.field_name,
+                                         timeout=timeout)
         return records[0][0] if records else None
 
     def shape(self, raw: Any, *below: Any) -> Shaped | None:
@@ -787,11 +827,13 @@ class Selection:
         return None
 
 
-def compiled(info: Any, at: tuple[str, ...] = (), runtime: str | None = None) -> Selection:
+def compiled(info: Any, at: tuple[str, ...] = (), bound: tuple[tuple[str, str], ...] = (),
+             runtime: str | None = None) -> Selection:
     """The selection of the root field being resolved (strawberry's ``Info`` or
-    graphql-core's); ``runtime``: the object type read when the field is abstract."""
-    return Selection(getattr(info, "_raw_info", info), at, runtime)
+    graphql-core's)."""
+    return Selection(getattr(info, "_raw_info", info), at, bound, runtime)
 
 
-__all__ = ["AUTHORISED", "ID_NUMBER", "Audience", "NotCompiled", "Plan", "Selection", "Shaped",
-           "compiled", "grants_cypher", "history_cypher", "plain", "visible_cypher"]
+__all__ = ["AUTHORISED", "ID_NUMBER", "Audience", "NotCompiled", "Plan", "Rules", "Selection",
+           "Shaped", "compiled", "grants_cypher", "history_cypher", "plain", "request_params",
+           "visible_cypher"]

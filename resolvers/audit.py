@@ -16,9 +16,18 @@ from gateway.context import Context
 from gateway.errors import InvalidInput
 from graph_schema.audit import AccessLogEntry, AuditEvent
 from graph_schema.consent import native
+from graph_schema.paging import PageInfo, SubjectRef
 from loaders import cursors
-from loaders.audit import audit_events
-from resolvers.subject import PageInfo, SubjectRef, load_subject, page_size
+from loaders.audit import (
+    EVENTS_OF_SUBJECT_ID,
+    audit_events,
+    events_anchor,
+    events_page,
+    page_params,
+)
+from loaders.selection import compiled
+from resolvers.reads import anchor, legacy
+from resolvers.subject import load_subject, page_size
 
 MAX_PAGE = 200
 From = Annotated[dt.datetime | None, strawberry.argument(name="from",
@@ -57,6 +66,23 @@ def _window(start: dt.datetime | None, end: dt.datetime | None
     return start, end
 
 
+def _cursor(after: str | None) -> tuple[Any, ...] | None:
+    return cursors.decode(after, "a", dt.datetime, str)
+
+
+async def _compiled(info: Info[Context, None], template: str, limit: int,
+                    params: dict[str, Any]) -> dict[str, Any]:
+    """One page in one query: events projected from the selection below ``edges.node``."""
+    selection = compiled(info, at=("edges", "node"))
+    rows = await selection.fetch(template, {**params, "limit": limit + 1}, var="a",
+                                 op="audit_events") or []
+    edges = [{"cursor": cursors.encode("a", native(at), id_),
+              "node": selection.shape(node, "edges", i, "node")}
+             for i, (at, id_, node) in enumerate(rows[:limit])]
+    return {"edges": edges, "pageInfo": {"hasNextPage": len(rows) > limit,
+                                         "endCursor": edges[-1]["cursor"] if edges else None}}
+
+
 async def _page(ctx: Context, first: int, after: str | None,
                 **filters: Any) -> tuple[list[tuple[str, dict[str, Any]]], PageInfo]:
     limit = page_size(first, MAX_PAGE)
@@ -78,6 +104,15 @@ class AuditQuery:
                            after: str | None = None) -> AuditEventConnection:
         ctx = info.context
         ctx.require(SUPERVISOR)
+        found = anchor(subject, "s") if subject is not None else None
+        start, end = _window(from_, to)  # every argument checked before anything is read
+        limit, key = page_size(first, MAX_PAGE), _cursor(after)
+        dept = str(department) if department else None
+        template = events_page(events_anchor(found[0] if found else None, caller, dept))
+        if not legacy(info, template, "a", ("edges", "node")):
+            return await _compiled(info, template, limit, {  # type: ignore[return-value]
+                "key": found[1] if found else None, **page_params(
+                    sub=caller, dept=dept, start=start, end=end, after=key, limit=limit)})
         subject_id = None
         if subject is not None:
             m = await load_subject(ctx, subject)
@@ -85,10 +120,8 @@ class AuditQuery:
                 return AuditEventConnection(edges=[], page_info=PageInfo(
                     has_next_page=False, end_cursor=None))
             subject_id = m["id"]
-        start, end = _window(from_, to)
         page, info_ = await _page(ctx, first, after, subject_id=subject_id, sub=caller,
-                                  dept=str(department) if department else None,
-                                  start=start, end=end)
+                                  dept=dept, start=start, end=end)
         return AuditEventConnection(
             edges=[AuditEventEdge(cursor=c, node=AuditEvent.from_map(m)) for c, m in page],
             page_info=info_)
@@ -102,6 +135,12 @@ class AuditQuery:
         ctx = info.context
         viewer = ctx.require(SUBJECT)
         start, end = _window(from_, to)
+        template = events_page(EVENTS_OF_SUBJECT_ID)
+        if not legacy(info, template, "a", ("edges", "node")):
+            limit, key = page_size(first, MAX_PAGE), _cursor(after)
+            return await _compiled(info, template, limit, {  # type: ignore[return-value]
+                "subjectId": viewer.subject_id,
+                **page_params(start=start, end=end, after=key, limit=limit)})
         page, info_ = await _page(ctx, first, after, subject_id=viewer.subject_id,
                                   start=start, end=end)
         return AccessLogConnection(

@@ -12,13 +12,16 @@ import datetime as dt
 import strawberry
 from strawberry import Info
 
-from gateway.auth import CREDIT_ADMIN, SUBJECT, SUPERVISOR
+from gateway.auth import CREDIT_ADMIN, SUBJECT, SUPERVISOR, Viewer
 from gateway.context import Context
 from gateway.errors import Forbidden, InvalidInput, NotFound
 from graph_schema.consent import Consent, ConsentScope
 from graph_schema.identifiers import normalise_uscc
-from loaders.consent import ConsentKey, grant_consent, revoke_consent
-from resolvers.subject import SubjectRef, load_subject
+from graph_schema.paging import SubjectRef
+from loaders.consent import ConsentKey, consents_of, grant_consent, revoke_consent
+from loaders.selection import compiled
+from resolvers.reads import anchor, legacy
+from resolvers.subject import load_subject
 
 MAX_TEXT = 500
 
@@ -117,6 +120,15 @@ class ConsentMutation:
         return Consent.from_map(m)
 
 
+def _visible_to(viewer: Viewer, subject_id: str) -> bool:
+    """Whether the caller sees all of a subject's consents (else only those given to it);
+    ``Forbidden`` when it can see none."""
+    everyone = viewer.acts_for(subject_id) or viewer.has_any(CREDIT_ADMIN, SUPERVISOR)
+    if not everyone and not viewer.grantee_ids:
+        raise Forbidden("no consents are visible to this caller")
+    return everyone
+
+
 @strawberry.type
 class ConsentQuery:
     @strawberry.field(description="A subject's consents, newest first: all of them for the "
@@ -126,12 +138,21 @@ class ConsentQuery:
                        include_revoked: bool = True) -> list[Consent]:
         ctx = info.context
         viewer = ctx.require()
+        pattern, key = anchor(subject, "s")
+        template = consents_of(pattern)
+        if not legacy(info, template):
+            selection = compiled(info)
+            answer = await selection.fetch(template, {
+                "key": key, "everyone": viewer.has_any(CREDIT_ADMIN, SUPERVISOR),
+                "granteeIds": list(viewer.grantee_ids), "includeRevoked": include_revoked})
+            if answer is None:
+                return []
+            _visible_to(viewer, answer[0])
+            return [selection.shape(c, i) for i, c in enumerate(answer[1])]  # type: ignore[misc]
         m = await load_subject(ctx, subject)
         if m is None:
             return []
-        everyone = viewer.acts_for(m["id"]) or viewer.has_any(CREDIT_ADMIN, SUPERVISOR)
-        if not everyone and not viewer.grantee_ids:
-            raise Forbidden("no consents are visible to this caller")
+        everyone = _visible_to(viewer, m["id"])
         grantees = None if everyone else viewer.grantee_ids
         maps = await ctx.loaders.consents_by_subject.load(ConsentKey(m["id"], grantees))
         found = [Consent.from_map(c) for c in maps or ()]

@@ -31,13 +31,13 @@ from graph_schema.credit_check import (
 )
 from graph_schema.enums import MatterType
 from graph_schema.identifiers import normalise_id_number, normalise_uscc
+from graph_schema.paging import SubjectRef
 from graph_schema.rules.decision import Measure
 from graph_schema.rules.disclosure import Grant
 from graph_schema.scalars import Date
 from loaders.credit_check import MEASURES, CheckKey, credit_check, measure_catalogue
 from loaders.selection import Audience, request_params
 from resolvers.reads import legacy, many
-from resolvers.subject import SubjectRef
 
 
 def _key(ref: Mapping[str, Any]) -> dict[str, str | None]:

@@ -6,22 +6,26 @@ its Cypher under the time budget inside Neo4j and the size caps in the Cypher
 (``loaders/investigate.py``), and writes the query register (个人诚信 opinion 四(一)): one
 event for the subject(s) the exploration starts from, whatever it found, and one for every
 other subject whose non-public entries (or a black-listed mark resting on them) it shows.
-Entries are filtered by ``ctx.visible_classes_many`` (管理办法 第十八条/第二十一条).
+
+Each field is answered by one Cypher query (``resolvers/investigate_reads.py``), the
+entries each subject may be shown chosen inside Neo4j (管理办法 第十八条/第二十一条).
+The per-field path below (``CREDIT_GRAPH_READ_PATH=legacy``: the subjects, the walk and
+the marks in separate queries, entries filtered by ``ctx.visible_classes_many``) stays
+until the two have been compared.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Iterable, Mapping
-from typing import Annotated, Any, TypeVar
+from collections.abc import Iterable
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import Info
 
-from gateway.auth import CREDIT_ADMIN, INVESTIGATOR
 from gateway.context import Context, selected_fields
-from gateway.errors import InvalidInput, PurposeRequired, QueryBudgetExceeded
+from gateway.errors import InvalidInput, PurposeRequired
 from graph_schema.enums import ListKind, RoleKind
 from graph_schema.investigate import (
     PathConnection,
@@ -36,61 +40,32 @@ from graph_schema.investigate import (
     TenureConnection,
     TenureEdge,
 )
-from graph_schema.investigate_plain import (
-    build_graph,
-    entry_plain,
-    page_plain,
-    path_plain,
-    subject_plain,
-)
-from graph_schema.rules.disclosure import CLASSES, PUBLIC
+from graph_schema.investigate_plain import build_graph, page_plain, path_plain, risk_hits
+from graph_schema.paging import PageInfo, SubjectRef
+from graph_schema.rules.disclosure import CLASSES
 from graph_schema.scalars import Date
 from graph_schema.subject import Person, Role, organization_from_map
 from loaders import cursors
 from loaders import investigate as q
-from resolvers.subject import PageInfo, SubjectRef, load_subject, page_size
+from loaders.selection import NotCompiled
+from resolvers import investigate_reads as reads
+from resolvers.exploration import (
+    MAX_NODES,
+    MAX_PAGE,
+    ROLES,
+    bounded,
+    budget_of,
+    empty_page,
+    in_range,
+    register,
+    require_kind,
+    role_filter,
+    too_big,
+)
+from resolvers.reads import legacy
+from resolvers.subject import load_subject, page_size
 
-T = TypeVar("T")
 From = Annotated[SubjectRef, strawberry.argument(name="from")]
-ROLES = (INVESTIGATOR, CREDIT_ADMIN)  # investigators: market regulators, credit administrators
-MAX_NODES = 1000
-MAX_PAGE = 100
-
-
-def _in_range(name: str, value: int, low: int, high: int) -> int:
-    if not low <= value <= high:
-        raise InvalidInput(f"{name} must be between {low} and {high}", value=value)
-    return value
-
-
-def _roles(f: RoleFilter | None) -> q.RoleFilter:
-    if f is None:
-        return q.RoleFilter()
-    return q.RoleFilter(tuple(k.value for k in f.kinds) if f.kinds else None, f.as_of)
-
-
-def _budget(ctx: Context) -> q.Budget:
-    return q.Budget(ctx.settings.investigate_timeout_s, ctx.settings.investigate_max_scan)
-
-
-async def _bounded(work: Awaitable[T], budget: q.Budget) -> T:
-    """The loaders' result; a terminated transaction becomes a clear budget error."""
-    try:
-        return await work
-    except QueryBudgetExceeded as exc:
-        limit: float | None = budget.timeout_s
-        what = f"its time budget of {budget.timeout_s:g} s inside Neo4j"
-        if "Memory" in str(exc.details.get("neo4j_code")):
-            what, limit = "the transaction memory limit of Neo4j", None
-        raise QueryBudgetExceeded(
-            f"the exploration exceeded {what}; narrow it: fewer hops, role kinds, a date",
-            budget="memory" if limit is None else "time", limit=limit, **exc.details) from exc
-
-
-def _too_big(what: str, budget: q.Budget) -> QueryBudgetExceeded:
-    return QueryBudgetExceeded(f"{what} more than {budget.max_scan:,}, the size budget; narrow "
-                               "it: fewer hops, role kinds, a date", budget="size",
-                               limit=budget.max_scan)
 
 
 async def _start(info: Info[Context, None], operation: str,
@@ -111,49 +86,32 @@ async def _start(info: Info[Context, None], operation: str,
     return [m for m in found if m is not None]
 
 
-def _register(info: Info[Context, None], operation: str, anchors: Iterable[str],
-              shown: Mapping[str, Iterable[str]]) -> None:
-    """One register entry per anchor, and per other subject shown non-public classes."""
-    ctx, fields = info.context, selected_fields(info)
-    anchors = list(dict.fromkeys(anchors))
-    for sid in anchors:
-        ctx.audit.record(sid, operation, fields, sorted(set(shown.get(sid, ())) - {PUBLIC}))
-    for sid, classes in shown.items():
-        restricted = sorted(set(classes) - {PUBLIC})
-        if restricted and sid not in anchors:
-            ctx.audit.record(sid, operation, fields, restricted)
-
-
 async def _marks(ctx: Context, ids: Iterable[str], list_kinds: list[str], day: Any,
                  budget: q.Budget, per_subject: int = q.ENTRIES_PER_SUBJECT
                  ) -> dict[str, dict[str, Any]]:
     ids = list(dict.fromkeys(ids))
     classes = await ctx.visible_classes_many(ids)
-    return await _bounded(q.subject_marks(ctx.db, list(zip(ids, classes, strict=True)),
+    return await bounded(q.subject_marks(ctx.db, list(zip(ids, classes, strict=True)),
                                           list_kinds, day, budget, per_subject), budget)
-
-
-def _empty_page() -> PageInfo:
-    return PageInfo(has_next_page=False, end_cursor=None)
-
-
-def _kind(m: Mapping[str, Any], kind: str, argument: str) -> None:
-    if m["kind"] != kind:
-        wanted = "a person" if kind == "PERSON" else "an organisation"
-        raise InvalidInput(f"{argument} must be {wanted}", field=argument)
 
 
 async def _tenures(info: Info[Context, None], operation: str, ref: SubjectRef, kind: str,
                    argument: str, tenure: Tenure | None, kinds: list[RoleKind] | None,
-                   on: Any, first: int, after: str | None) -> TenureConnection:
+                   on: Any, first: int, after: str | None) -> TenureConnection | dict[str, Any]:
+    if not legacy(info):
+        try:
+            return await reads.tenures(info, operation, ref, kind, argument, tenure, kinds, on,
+                                       first, after)
+        except NotCompiled:  # a field not yet compiled: answered field by field
+            pass
     ctx = info.context
     key = cursors.decode(after, "t", dt.date, str)
     found = await _start(info, operation, ref)
     if found is None:
-        return TenureConnection(edges=[], page_info=_empty_page())
-    _kind(found[0], kind, argument)
-    limit, budget, day = page_size(first, MAX_PAGE), _budget(ctx), on or ctx.today
-    rows = await _bounded(q.roles_page(
+        return TenureConnection(edges=[], page_info=empty_page())
+    require_kind(found[0], kind, argument)
+    limit, budget, day = page_size(first, MAX_PAGE), budget_of(ctx), on or ctx.today
+    rows = await bounded(q.roles_page(
         ctx.db, found[0]["id"], tuple(k.value for k in kinds) if kinds else None,
         None if tenure is None else tenure is Tenure.CURRENT, day, key, limit + 1, budget),
         budget)
@@ -161,7 +119,7 @@ async def _tenures(info: Info[Context, None], operation: str, ref: SubjectRef, k
                         node=Role.from_map(r),
                         current=r["start"] <= day and (r.get("end") is None or day <= r["end"]))
              for r in rows[:limit]]
-    _register(info, operation, [found[0]["id"]], {})
+    register(info, operation, [found[0]["id"]], {})
     return TenureConnection(edges=edges, page_info=PageInfo(
         has_next_page=len(rows) > limit, end_cursor=edges[-1].cursor if edges else None))
 
@@ -176,24 +134,27 @@ class InvestigateQuery:
                             depth: int = 2, roles: RoleFilter | None = None,
                             list_kinds: list[ListKind] | None = None, departments: bool = True,
                             max_nodes: int = 200) -> SubjectGraph | None:
+        if not legacy(info):
+            return await reads.neighbourhood(  # type: ignore[return-value]  # plain data
+                info, subject, depth, roles, list_kinds, departments, max_nodes)
         ctx = info.context
         found = await _start(info, "neighbourhood", subject)
-        _in_range("depth", depth, 1, q.MAX_DEPTH)
-        _in_range("maxNodes", max_nodes, 1, MAX_NODES)
+        in_range("depth", depth, 1, q.MAX_DEPTH)
+        in_range("maxNodes", max_nodes, 1, MAX_NODES)
         if found is None:
             return None
-        root, rf, budget = found[0], _roles(roles), _budget(ctx)
+        root, rf, budget = found[0], role_filter(roles), budget_of(ctx)
         kinds = [k.value for k in list_kinds] if list_kinds is not None else [
             ListKind.BLACK.value, ListKind.RED.value]
         day = rf.as_of or ctx.today
-        walked = await _bounded(q.neighbourhood(ctx.db, root["id"], depth, rf, max_nodes,
+        walked = await bounded(q.neighbourhood(ctx.db, root["id"], depth, rf, max_nodes,
                                                 budget), budget)
         assert walked is not None  # the root exists
         marks = await _marks(ctx, [s["id"] for s in walked["subjects"]], kinds, day, budget)
         graph, shown = build_graph(walked, marks, root_id=root["id"], depth=depth,
                                    as_of=rf.as_of, cap=max_nodes, list_kinds=kinds,
                                    departments=departments)
-        _register(info, "neighbourhood", [root["id"]], shown)
+        register(info, "neighbourhood", [root["id"]], shown)
         return graph  # type: ignore[return-value]  # plain data, see gateway/executor.py
 
     @strawberry.field(description="All shortest paths between two subjects up to `maxHops` "
@@ -203,9 +164,12 @@ class InvestigateQuery:
     async def shortest_paths(self, info: Info[Context, None], from_: From, to: SubjectRef,
                              max_hops: int = 4, roles: RoleFilter | None = None,
                              first: int = 10, after: str | None = None) -> PathConnection:
+        if not legacy(info):
+            return await reads.shortest_paths(  # type: ignore[return-value]  # plain data
+                info, from_, to, max_hops, roles, first, after)
         ctx = info.context
         found = await _start(info, "shortestPaths", from_, to)
-        _in_range("maxHops", max_hops, 1, q.MAX_PATH_HOPS)
+        in_range("maxHops", max_hops, 1, q.MAX_PATH_HOPS)
         limit = page_size(first, MAX_PAGE)
         key = cursors.decode(after, "p", str)
         if found is None:
@@ -213,19 +177,19 @@ class InvestigateQuery:
         a, b = found
         if a["id"] == b["id"]:
             raise InvalidInput("from and to are the same subject", field="to")
-        rf, budget = _roles(roles), _budget(ctx)
-        result = await _bounded(q.shortest_paths(ctx.db, a["id"], b["id"], max_hops, rf,
+        rf, budget = role_filter(roles), budget_of(ctx)
+        result = await bounded(q.shortest_paths(ctx.db, a["id"], b["id"], max_hops, rf,
                                                  key[0] if key else None, limit + 1, budget),
                                 budget)
         if result["over"]:
-            raise _too_big("the shortest paths are", budget)
+            raise too_big("the shortest paths are", budget)
         page = result["page"][:limit]
         marks = await _marks(ctx, [n["id"] for p in page for n in p["nodes"]], [],
                              rf.as_of or ctx.today, budget, per_subject=0)
         black = {sid: m["blackClasses"] for sid, m in marks.items() if m["blackClasses"]}
         edges = [{"cursor": cursors.encode("p", p["key"]), "node": path_plain(p, black)}
                  for p in page]
-        _register(info, "shortestPaths", [a["id"], b["id"]], black)
+        register(info, "shortestPaths", [a["id"], b["id"]], black)
         return page_plain(edges, len(result["page"]) > limit,  # type: ignore[return-value]
                           totalCount=result["total"])
 
@@ -235,21 +199,24 @@ class InvestigateQuery:
     async def risk_around(self, info: Info[Context, None], subject: SubjectRef,
                           max_hops: int = 2, roles: RoleFilter | None = None, first: int = 20,
                           after: str | None = None) -> RiskConnection:
+        if not legacy(info):
+            return await reads.risk_around(  # type: ignore[return-value]  # plain data
+                info, subject, max_hops, roles, first, after)
         ctx = info.context
         found = await _start(info, "riskAround", subject)
-        _in_range("maxHops", max_hops, 1, q.MAX_DEPTH)
+        in_range("maxHops", max_hops, 1, q.MAX_DEPTH)
         limit = page_size(first, MAX_PAGE)
         key = cursors.decode(after, "r", int, str)
         if found is None:
             return page_plain([], False, totalCount=0, walked=0)  # type: ignore[return-value]
-        root, rf, budget = found[0], _roles(roles), _budget(ctx)
+        root, rf, budget = found[0], role_filter(roles), budget_of(ctx)
         day = rf.as_of or ctx.today
         # Classes anyone could open: what needs no consent, or all when consents are relied on.
         possible = CLASSES if ctx.consents else await ctx.visible_classes(root["id"])
-        scan = await _bounded(q.risk_scan(ctx.db, root["id"], max_hops, rf, possible, day,
+        scan = await bounded(q.risk_scan(ctx.db, root["id"], max_hops, rf, possible, day,
                                           budget), budget)
         if scan["over"]:
-            raise _too_big(f"the subjects within {max_hops} hops are", budget)
+            raise too_big(f"the subjects within {max_hops} hops are", budget)
         candidates = scan["hits"]
         visible = await ctx.visible_classes_many([h["id"] for h in candidates])
         hits = sorted((h for h, v in zip(candidates, visible, strict=True)
@@ -257,26 +224,15 @@ class InvestigateQuery:
         after_key = (key[0], key[1]) if key else None
         rest = [h for h in hits if after_key is None or (h["hops"], h["id"]) > after_key]
         page = rest[:limit]
-        paths = await _bounded(q.one_path_each(ctx.db, root["id"], [h["id"] for h in page],
+        paths = await bounded(q.one_path_each(ctx.db, root["id"], [h["id"] for h in page],
                                                max_hops, rf, budget), budget)
         on_paths = [n["id"] for p in paths.values() for n in p["nodes"]]
         marks = await _marks(ctx, [h["id"] for h in page] + on_paths, [ListKind.BLACK.value],
                              day, budget)
-        black = {sid for sid, m in marks.items() if m["blackClasses"]}
-        shown: dict[str, set[str]] = {}
-        edges = []
-        for h in page:
-            m = marks.get(h["id"], {"entries": [], "blackClasses": []})
-            path = paths.get(h["id"])
-            entries = [entry_plain(e, h["name"] if h["kind"] == "PERSON" else None)
-                       for e in m["entries"]]
-            shown.setdefault(h["id"], set()).update(e["disclosure"] for e in entries)
-            edges.append({"cursor": cursors.encode("r", h["hops"], h["id"]), "node": {
-                "subject": subject_plain(h, h["id"] in black), "hops": h["hops"],
-                "entries": entries, "path": path_plain(path, black) if path else None}})
-        for sid in set(on_paths) & black:
-            shown.setdefault(sid, set()).update(marks[sid]["blackClasses"])
-        _register(info, "riskAround", [root["id"]], shown)
+        nodes, shown = risk_hits(page, paths, marks)
+        edges = [{"cursor": cursors.encode("r", h["hops"], h["id"]), "node": node}
+                 for h, node in zip(page, nodes, strict=True)]
+        register(info, "riskAround", [root["id"]], shown)
         return page_plain(edges, len(rest) > limit, totalCount=len(hits),  # type: ignore[return-value]
                           walked=scan["walked"])
 
@@ -288,7 +244,7 @@ class InvestigateQuery:
                                       first: int = 20, after: str | None = None
                                       ) -> TenureConnection:
         return await _tenures(info, "organizationsOfPerson", person, "PERSON", "person", tenure,
-                              kinds, on, first, after)
+                              kinds, on, first, after)  # type: ignore[return-value]
 
     @strawberry.field(description="An organisation's officers over time, newest start first; "
                       "`tenure` CURRENT or PAST on `on` (default today).")
@@ -297,26 +253,32 @@ class InvestigateQuery:
                                        kinds: list[RoleKind] | None = None,
                                        on: Date | None = None, first: int = 20,
                                        after: str | None = None) -> TenureConnection:
-        return await _tenures(info, "officersOfOrganization", organization, "ORGANIZATION",
-                              "organization", tenure, kinds, on, first, after)
+        return await _tenures(info, "officersOfOrganization", organization,  # type: ignore[return-value]
+                              "ORGANIZATION", "organization", tenure, kinds, on, first, after)
 
     @strawberry.field(description="Organisations that share an officer with this one (roles "
                       "filtered on both sides), most shared officers first.")
     async def shared_officers(self, info: Info[Context, None], organization: SubjectRef,
                               roles: RoleFilter | None = None, first: int = 20,
                               after: str | None = None) -> SharedOfficerConnection:
+        if not legacy(info):
+            try:
+                return await reads.shared_officers(  # type: ignore[return-value]
+                    info, organization, roles, first, after)
+            except NotCompiled:  # a field not yet compiled: answered field by field
+                pass
         ctx = info.context
         found = await _start(info, "sharedOfficers", organization)
         limit = page_size(first, MAX_PAGE)
         key = cursors.decode(after, "s", int, str)
         if found is None:
-            return SharedOfficerConnection(edges=[], page_info=_empty_page())
-        _kind(found[0], "ORGANIZATION", "organization")
-        budget = _budget(ctx)
-        result = await _bounded(q.shared_officers(ctx.db, found[0]["id"], _roles(roles), key,
+            return SharedOfficerConnection(edges=[], page_info=empty_page())
+        require_kind(found[0], "ORGANIZATION", "organization")
+        budget = budget_of(ctx)
+        result = await bounded(q.shared_officers(ctx.db, found[0]["id"], role_filter(roles), key,
                                                   limit + 1, budget), budget)
         if result["over"]:
-            raise _too_big("the officers' other posts are", budget)
+            raise too_big("the officers' other posts are", budget)
         edges = [SharedOfficerEdge(
             cursor=cursors.encode("s", row["shared"], row["organization"]["id"]),
             node=SharedOfficerLink(
@@ -327,7 +289,7 @@ class InvestigateQuery:
                                         roles_there=[RoleKind(k) for k in sorted(o["there"])])
                           for o in row["officers"]]))
             for row in result["page"][:limit]]
-        _register(info, "sharedOfficers", [found[0]["id"]], {})
+        register(info, "sharedOfficers", [found[0]["id"]], {})
         return SharedOfficerConnection(edges=edges, page_info=PageInfo(
             has_next_page=len(result["page"]) > limit,
             end_cursor=edges[-1].cursor if edges else None))

@@ -33,13 +33,17 @@ from graph_schema.lifecycle import (
     ReviewOutcome,
 )
 from graph_schema.model import Severity
+from graph_schema.paging import SubjectRef
+from graph_schema.rules import procedure_reading
 from graph_schema.rules import repair as repair_rule
 from graph_schema.scalars import Date
 from loaders import lifecycle as cypher
 from procedures import entry as entry_steps
 from procedures import objection as objection_steps
 from procedures import repair as repair_steps
-from resolvers.subject import SubjectRef, load_subject
+from resolvers import lifecycle_reads as reads
+from resolvers.reads import legacy
+from resolvers.subject import load_subject
 
 GOVERNMENT = ("approval", "investigator", "credit_admin", "supervisor")
 
@@ -90,6 +94,26 @@ async def _objection(ctx: Context, objection_id: str) -> dict[str, Any]:
     if found is None:
         raise NotFound("no such objection", id=objection_id)
     return dict(found)
+
+
+async def _procedure_read(
+    ctx: Context, info: Info[Context, None], operation: str, found: dict[str, Any]
+) -> None:
+    """Who may read an objection or a repair application, and its register entry
+    (graph_schema/rules/procedure_reading.py)."""
+    viewer = ctx.require()
+    subject = found["subjectId"]
+    access = await ctx.access(subject)
+    classes, fields = procedure_reading.disclosed(found["disclosure"]), selected_fields(info)
+    if not procedure_reading.may_read(
+        self_query=access.self_query,
+        government=viewer.government,
+        handler=viewer.has_any(*procedure_reading.HANDLERS),
+        providing=viewer.dept is not None and viewer.dept == found["departmentId"],
+        entry_visible=found["disclosure"] in access.classes,
+    ):
+        raise reads.withheld(ctx, subject, operation, fields, classes, reads.PROCEDURE_WITHHELD)
+    ctx.disclose(subject, operation, fields, classes)
 
 
 def _step(step: dict[str, Any] | None, today: dt.date) -> dict[str, Any] | None:
@@ -163,12 +187,23 @@ class LifecycleQuery:
     async def entry_history(
         self, info: Info[Context, None], entry_id: strawberry.ID
     ) -> list[EntryVersion]:
+        if not legacy(info):
+            return await reads.entry_history(info, str(entry_id))
         ctx = info.context
         viewer = ctx.require()
         entry = await _entry(ctx, str(entry_id))
         if not (viewer.government or viewer.acts_for(entry["subjectId"])):
-            raise Forbidden("an entry's history is for government and the subject itself")
-        await ctx.access(entry["subjectId"])
+            raise Forbidden(reads.HISTORY_FOR)
+        access = await ctx.access(entry["subjectId"])
+        if entry["disclosure"] not in access.classes:  # 管理办法 第二十一条, as listEntries
+            raise reads.withheld(
+                ctx,
+                entry["subjectId"],
+                "entryHistory",
+                ["entryHistory"],
+                [entry["disclosure"]],
+                reads.ENTRY_WITHHELD,
+            )
         ctx.disclose(entry["subjectId"], "entryHistory", ["entryHistory"], [entry["disclosure"]])
         versions = (
             await cypher.single(ctx.db, cypher.ENTRY_HISTORY, {"id": str(entry_id)}, "versions")
@@ -197,21 +232,34 @@ class LifecycleQuery:
     async def objections(
         self, info: Info[Context, None], overdue_only: bool = False, as_of: Date | None = None
     ) -> list[Objection]:
+        if not legacy(info):
+            return await reads.objections(info, overdue_only, as_of)
         ctx = info.context
         ctx.require("supervisor", "credit_admin")
         day = as_of or ctx.today
         found = await cypher.single(
             ctx.db, cypher.OPEN_OBJECTIONS, {"overdueOnly": overdue_only, "asOf": day}, "objections"
         )
+        for o in found or []:
+            await ctx.access(o["subjectId"])
+            ctx.disclose(
+                o["subjectId"],
+                "objections",
+                selected_fields(info),
+                procedure_reading.disclosed(o["disclosure"]),
+            )
         return [objection_plain(o, day) for o in found or []]  # type: ignore[misc]
 
     @strawberry.field
     async def objection(self, info: Info[Context, None], id: strawberry.ID) -> Objection:
+        if not legacy(info):
+            return await reads.objection(info, str(id))  # type: ignore[no-any-return]
         ctx = info.context
         o = await _objection(ctx, str(id))
         viewer = ctx.require()
         if not (viewer.government or viewer.acts_for(o["subjectId"])):
-            raise Forbidden("an objection is for government and the subject itself")
+            raise Forbidden(reads.OBJECTION_FOR)
+        await _procedure_read(ctx, info, "objection", o)
         return objection_plain(o, ctx.today)  # type: ignore[return-value]
 
     @strawberry.field(description="Could this entry be repaired now? Yes or no, with every rule.")
@@ -223,11 +271,15 @@ class LifecycleQuery:
         committed: bool = True,
         as_of: Date | None = None,
     ) -> RepairEligibility:
+        if not legacy(info):
+            return await reads.repair_eligibility(  # type: ignore[return-value]
+                info, str(entry_id), corrected_on, committed, as_of
+            )
         ctx = info.context
         entry = await _entry(ctx, str(entry_id))
         viewer = ctx.require()
         if not (viewer.government or viewer.acts_for(entry["subjectId"])):
-            raise Forbidden("repair eligibility is for government and the subject itself")
+            raise Forbidden(reads.ELIGIBILITY_FOR)
         day = as_of or ctx.today
         result = await _eligibility(ctx, info, entry, corrected_on, committed, day)
         return {
@@ -240,11 +292,14 @@ class LifecycleQuery:
     async def repair_application(
         self, info: Info[Context, None], id: strawberry.ID
     ) -> RepairApplication:
+        if not legacy(info):
+            return await reads.repair_application(info, str(id))  # type: ignore[return-value]
         ctx = info.context
         application = await _application(ctx, str(id))
         viewer = ctx.require()
         if not (viewer.government or viewer.acts_for(application["subjectId"])):
-            raise Forbidden("a repair application is for government and the subject itself")
+            raise Forbidden(reads.APPLICATION_FOR)
+        await _procedure_read(ctx, info, "repairApplication", application)
         return application  # type: ignore[return-value]
 
 

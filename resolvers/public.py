@@ -18,6 +18,7 @@ from gateway.errors import InvalidInput
 from gateway.limits import check_page
 from graph_schema.identifiers import normalise_uscc
 from graph_schema.model import SUBJECT_NAME_INDEX
+from graph_schema.paging import PageInfo
 from graph_schema.public import PublicOrganization, PublicPerson, PublicSubject
 from graph_schema.scalars import schema_config
 from loaders.cursors import decode_offset, encode_offset
@@ -26,7 +27,6 @@ from loaders.search import lucene_text
 from loaders.selection import compiled
 from resolvers.jurisdiction import JurisdictionQuery
 from resolvers.policy import PolicyQuery
-from resolvers.subject import PageInfo
 
 
 @strawberry.type(name="PublicSubjectEdge")

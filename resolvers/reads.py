@@ -1,24 +1,47 @@
-"""Root fields answered by ONE compiled query (``loaders/selection.py``).
+"""What the read root fields share to answer with one Cypher query each.
 
 A root field gives the template that finds its objects (``n``, with a ``{value}``
-placeholder) and returns what these helpers shape. The per-field resolvers stay behind
-``CREDIT_GRAPH_READ_PATH=legacy`` while the two paths are compared, and answer a
-selection that reaches a field without a declaration.
+placeholder; see ``loaders/selection.py``) and returns what these helpers shape:
+
+- ``one`` / ``many``: the object(s) the template finds, shaped;
+- ``legacy(info, ...)``: whether a root field answers through its per-field resolvers
+  (``CREDIT_GRAPH_READ_PATH=legacy``, or a selection reaching a field that declares no
+  Cypher yet) instead of one compiled query;
+- ``anchor(ref, var)``: a ``SubjectRef`` as the pattern that finds its subject inside
+  that query (validated first, like every code), and ``subject_ids``, the one query a
+  refusal needs to know whom it concerns;
+- ``known_access``: the consents a query brought along, handed to the context so that
+  the register names them exactly as ``ctx.access`` would have.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from gateway.context import Context
+from gateway.errors import InvalidInput
+from graph_schema.identifiers import normalise_id_number, normalise_uscc
+from graph_schema.paging import SubjectRef
+from graph_schema.rules.disclosure import Grant
 from loaders.selection import NotCompiled, compiled
 
 
-def legacy(info: Any, template: str, at: tuple[str, ...] = ()) -> bool:
-    """Answer field by field? (The compiled plan is cached for the fetch that follows.)"""
+def legacy(
+    info: Any,
+    template: str | None = None,
+    var: str = "n",
+    at: tuple[str, ...] = (),
+    bound: tuple[tuple[str, str], ...] = (),
+) -> bool:
+    """Answer field by field? Always on the legacy read path; otherwise when ``template``
+    is given and the selection below ``at`` reaches a field not yet compiled."""
     if info.context.settings.read_path == "legacy":
         return True
+    if template is None:
+        return False
     try:
-        compiled(info, at).plan(template, "n")
+        compiled(info, at, bound).plan(template, var)
     except NotCompiled:
         return True
     return False
@@ -35,3 +58,39 @@ async def many(info: Any, template: str, **params: Any) -> Any:
     selection = compiled(info)
     rows = await selection.fetch(template, params) or []
     return [selection.shape(row, i) for i, row in enumerate(rows)]
+
+
+def anchor(ref: SubjectRef, var: str, param: str = "key") -> tuple[str, str]:
+    """``(pattern, key)``: the node pattern binding ``var`` to the subject ``ref`` names
+    (by ``$param``), and the normalised key to pass as that parameter."""
+    if ref.uscc:
+        return f"({var}:Organization {{uscc: ${param}}})", normalise_uscc(ref.uscc)
+    if ref.id_number:
+        return f"({var}:Person {{idNumber: ${param}}})", normalise_id_number(ref.id_number)
+    if ref.id:
+        return f"({var}:Subject {{id: ${param}}})", str(ref.id)
+    raise InvalidInput("give exactly one of uscc, idNumber or id")
+
+
+def anchors(refs: Sequence[SubjectRef]) -> tuple[list[str], dict[str, str]]:
+    """Patterns ``s0``, ``s1``, … for several refs (keys ``$k0``, ``$k1``, …), validated
+    in order."""
+    patterns, keys = [], {}
+    for i, ref in enumerate(refs):
+        pattern, keys[f"k{i}"] = anchor(ref, f"s{i}", f"k{i}")
+        patterns.append(pattern)
+    return patterns, keys
+
+
+async def subject_ids(ctx: Context, refs: Sequence[SubjectRef], op: str) -> list[str | None]:
+    """The ids of the subjects ``refs`` name (None for none), in one query."""
+    patterns, keys = anchors(refs)
+    cypher = " ".join(f"OPTIONAL MATCH {p}" for p in patterns)
+    columns = ", ".join(f"s{i}.id" for i in range(len(patterns)))
+    records = await ctx.db.read(f"{cypher} RETURN [{columns}] AS ids", keys, op=op)
+    return list(records[0]["ids"])
+
+
+def known_access(ctx: Context, subject_id: str, maps: Iterable[Mapping[str, Any]] | None) -> None:
+    """The caller's access to a subject, from the consents the query brought along."""
+    ctx.known_access(subject_id, [Grant.from_map(m) for m in maps or ()])

@@ -12,6 +12,7 @@ from gateway.errors import InvalidInput
 from graph_schema.enums import SubjectKind
 from graph_schema.identifiers import normalise_id_number, normalise_uscc
 from graph_schema.model import SUBJECT_NAME_INDEX
+from graph_schema.paging import PageInfo, SubjectRef
 from graph_schema.subject import Organization, Person, Subject, subject_from_map
 from loaders.cursors import decode_offset, encode_offset
 from loaders.search import (
@@ -40,17 +41,6 @@ def _template(ref: SubjectRef) -> tuple[str, str]:
     raise InvalidInput("give exactly one of uscc, idNumber or id")
 
 
-@strawberry.input(
-    one_of=True,
-    description="A subject by exactly one of its keys. Never by "
-    "name: same-name subjects are common.",
-)
-class SubjectRef:
-    uscc: str | None = strawberry.UNSET
-    id_number: str | None = strawberry.UNSET
-    id: strawberry.ID | None = strawberry.UNSET
-
-
 async def load_subject(ctx: Context, ref: SubjectRef) -> dict[str, Any] | None:
     """Resolve a SubjectRef through the request's loaders; validates codes first."""
     if ref.uscc:
@@ -60,12 +50,6 @@ async def load_subject(ctx: Context, ref: SubjectRef) -> dict[str, Any] | None:
     if ref.id:
         return await ctx.loaders.subjects_by_id.load(str(ref.id))
     raise InvalidInput("give exactly one of uscc, idNumber or id")
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
 
 
 @strawberry.type
