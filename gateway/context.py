@@ -127,6 +127,7 @@ class Context:
         # Errors met while shaping a compiled answer (loaders/selection.py), each with
         # its path; the endpoint reports them with graphql-core's own.
         self.errors: list[Any] = []
+        self.sidecars: dict[str, Any] = {}  # values a compiled answer's converters share
 
     @cached_property
     def loaders(self) -> Loaders:

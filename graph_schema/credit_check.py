@@ -312,11 +312,11 @@ def check_cypher(s: str, as_of: str, visible: str, grants: str, *, related: bool
 
 
 def measures_cypher(matter: str, var: str) -> str:
-    """The measures that apply to a matter, once per query."""
-    return ("CALL () { OPTIONAL MATCH (m:Measure)-[a:APPLIES_TO]->"
+    """The measures that apply to a matter (a query of its own, once per check query)."""
+    return ("OPTIONAL MATCH (m:Measure)-[a:APPLIES_TO]->"
             f"(:MatterType {{code: {matter}}}) WITH m, a ORDER BY m.id "
             "RETURN collect(m {.id, .name, .kind, .list, .targets, .subjectKinds, .minSeverity, "
-            f".basis, effect: a.effect}}) AS {var} }}")
+            f".basis, effect: a.effect}}) AS {var}")
 
 
 def record_of(raw: Sequence[Any]) -> dict[str, Any]:
@@ -334,11 +334,11 @@ def subject_check_cypher(s: Any) -> str:
     """``creditCheck(matter, asOf)`` on a subject of a compiled answer: the same check as
     the root field, only for callers who may check (a checking role and a purpose)."""
     matter = s.arg("matter")
-    measures = s.preamble(("measures", matter), lambda var: measures_cypher(matter, var))
+    measures = s.once(("measures", matter), lambda name: measures_cypher(matter, name))
     day = f"coalesce({s.arg('asOf')}, $today)"
     check = check_cypher(s.node, day, s.visible(s.node), s.grants(s.node),
                          related=s.selects("relatedParties"))
-    return f"CASE WHEN $checks THEN [{check}, {measures}, {matter}, {day}] END"
+    return f"CASE WHEN $checks THEN [{check}, '{measures}', {matter}, {day}] END"
 
 
 def assemble_subject_check(raw: Any, ctx: Any) -> Plain:
@@ -346,6 +346,7 @@ def assemble_subject_check(raw: Any, ctx: Any) -> Plain:
         ctx.require(*CHECK_ROLES)
         ctx.require_purpose()
     check, measures, matter, day = raw
+    measures = ctx.sidecars[measures]
     record = record_of(check)
     if record["hits"]:
         subject = record["subject"]["id"]

@@ -71,10 +71,10 @@ class Scope(Protocol):
     def selects(self, name: str) -> bool:
         """Does the request select field ``name`` anywhere below this field?"""
 
-    def preamble(self, key: tuple[Any, ...], build: Callable[[str], str]) -> str:
-        """A variable bound once for the whole query by ``build(var)``, a ``CALL () { ...
-        RETURN ... AS var }`` (e.g. the measures of a matter, shared by every check);
-        one per ``key``."""
+    def once(self, key: tuple[Any, ...], build: Callable[[str], str]) -> str:
+        """A value read once per query, beside the answer, by ``build(name)`` (a query of
+        its own returning one column ``name``; e.g. the measures of a matter, shared by
+        every check); one per ``key``. Python finds it as ``ctx.sidecars[name]``."""
 
 
 Cypher = Callable[[Scope], str]

@@ -38,7 +38,7 @@ def check_query(audience: Audience, related: bool) -> str:
     (when asked for) related parties. One query, one record."""
     check = check_cypher("s", "$asOf", visible_cypher(audience, "s"),
                          grants_cypher(audience, "s"), related=related)
-    return (f"{measures_cypher('$matter', 'measures')}\n{_SUBJECTS}\n"
+    return (f"CALL () {{ {measures_cypher('$matter', 'measures')} }}\n{_SUBJECTS}\n"
             f"RETURN measures, collect([i, {check}]) AS subjects")
 
 

@@ -34,14 +34,14 @@ RETURN node {SUBJECT_MAP} AS subject, score
 """
 
 
-# The same, compiled (loaders/selection.py fills in {value} and {carry}): one record.
+# The same, compiled (loaders/selection.py fills in {value}): one record.
 PUBLIC_SEARCH_COMPILED = f"""
 CALL db.index.fulltext.queryNodes($index, $query, {{limit: $window}})
 YIELD node, score
 WHERE node:Organization OR EXISTS {{
   MATCH (node)<-[:CONCERNS]-(e:ListEntry) WHERE {PUBLISHED_ENTRY}
 }}
-WITH node AS n, score{{carry}} ORDER BY score DESC, n.id
+WITH node AS n, score ORDER BY score DESC, n.id
 SKIP $skip LIMIT $limit
 RETURN collect({{value}}) AS value
 """
@@ -49,7 +49,7 @@ RETURN collect({{value}}) AS value
 # An organisation by its code, as a page of one (organisations are public by registration).
 PUBLIC_BY_USCC = """
 OPTIONAL MATCH (n:Organization {uscc: $uscc})
-WITH n{carry} WHERE n IS NOT NULL AND $skip = 0
+WITH n WHERE n IS NOT NULL AND $skip = 0
 RETURN collect({value}) AS value
 """
 

@@ -16,12 +16,11 @@ WHERE $kind IS NULL OR node.kind = $kind
 RETURN collect([node {SUBJECT_MAP}, score]) AS subjects
 """
 
-# The compiled searches (loaders/selection.py fills in {value}, and {carry} with what the
-# query binds before them): one record, one column.
+# The compiled searches (loaders/selection.py fills in {value}): one record, one column.
 SEARCH_SUBJECTS_COMPILED = """
 CALL db.index.fulltext.queryNodes($index, $query, {skip: $skip, limit: $limit})
 YIELD node, score
-WITH node AS n, score{carry} WHERE $kind IS NULL OR n.kind = $kind
+WITH node AS n, score WHERE $kind IS NULL OR n.kind = $kind
 RETURN [false, collect([score, {value}])] AS value
 """
 

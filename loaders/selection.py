@@ -1,10 +1,9 @@
 """A root field's selection set compiled into ONE Cypher query, and its answer shaped.
 
-The root resolver gives the Cypher that finds the root objects (a template with a
-``{value}`` placeholder, and ``{carry}`` at the end of every ``WITH`` it has, where the
-variables the query binds first are carried); the compiler fills the placeholder with a
-projection of the request's selection set, written from the declarations of the selected fields
-(``graph_schema/fields.py``): only the selected properties, related objects as
+The root resolver gives the Cypher that finds the root objects (a whole query returning
+one column ``value``, with a ``{value}`` placeholder); the compiler fills the
+placeholder with a projection of the request's selection set, written from the
+declarations of the selected fields (``graph_schema/fields.py``): only the selected properties, related objects as
 ``COLLECT { }`` subqueries, arguments as parameters, and the audience's rules as
 predicates, so that nothing the caller may not see leaves Neo4j.
 
@@ -186,6 +185,7 @@ class Plan:
     names: tuple[str, ...]  # the selected field and its subfields, for the register
     checks: tuple[tuple[GraphQLField, FieldDetails, Callable[[dict[str, Any], Any], None]],
                   ...] = ()
+    sidecars: tuple[str, ...] = ()  # values read once beside the answer (``Scope.once``)
 
     def check(self, variables: Any, ctx: Any) -> None:
         """Validate the arguments declarations check (e.g. a page size) before running."""
@@ -241,7 +241,7 @@ class _Compiler:
         self.constants: dict[str, Any] = {}
         self.arguments: list[_Arguments] = []
         self.bound: list[dict[str, str]] = []  # values enclosing fields bound, innermost last
-        self.preambles: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self.sidecars: dict[tuple[Any, ...], tuple[str, str]] = {}
         self.checks: list[tuple[GraphQLField, FieldDetails, Any]] = []
         self._n = 0
 
@@ -263,13 +263,14 @@ class _Compiler:
     def grants(self, subject: str) -> str:
         return grants_cypher(self.audience, subject)
 
-    def preamble(self, key: tuple[Any, ...], build: Callable[[str], str]) -> str:
-        """A variable bound once, before the root objects are found, by ``build(var)`` (a
-        ``CALL () { ... RETURN ... AS var }``): what many objects of the answer share."""
-        known = self.preambles.get(key)
+    def once(self, key: tuple[Any, ...], build: Callable[[str], str]) -> str:
+        """A value read once per query, beside the answer, by ``build(name)`` (a query of
+        its own returning one column ``name``): what many objects of the answer share. Its
+        converters find it as ``ctx.sidecars[name]``."""
+        known = self.sidecars.get(key)
         if known is None:
-            var = self.var("p")
-            self.preambles[key] = known = (var, build(var))
+            name = self.var("side")
+            self.sidecars[key] = known = (name, build(name))
         return known[0]
 
     # Projection
@@ -479,8 +480,8 @@ class _FieldScope:
     def grants(self, subject: str) -> str:
         return self._c.grants(subject)
 
-    def preamble(self, key: tuple[Any, ...], build: Callable[[str], str]) -> str:
-        return self._c.preamble(key, build)
+    def once(self, key: tuple[Any, ...], build: Callable[[str], str]) -> str:
+        return self._c.once(key, build)
 
     def selects(self, name: str) -> bool:
         fragments = self._c.fragments
@@ -743,6 +744,7 @@ class Selection:
         self.at = at
         self.bound = bound
         self.runtime = runtime
+        self._sidecars: dict[str, Any] = {}
         self.audience = Audience.of(self.ctx)
 
     @property
@@ -780,13 +782,16 @@ class Selection:
             value, convert = compiler.project(type_, details, var)
         else:  # nothing selected below `at`
             value, convert = "null", (lambda raw, run, path: None)
-        preambles = list(compiler.preambles.values())
-        cypher = template.replace("{value}", value).replace(
-            "{carry}", "".join(f", {var}" for var, _ in preambles))
-        cypher = "\n".join([*(text for _, text in preambles), cypher])
+        cypher = template.replace("{value}", value)
+        sidecars = tuple(name for name, _ in compiler.sidecars.values())
+        if sidecars:  # the answer and what it shares, side by side in one record
+            cypher = "\n".join([f"CALL () {{ {cypher} }}",
+                                 *(f"CALL () {{ {text} }}" for _, text in
+                                   compiler.sidecars.values()),
+                                 f"RETURN [value, {', '.join(sidecars)}] AS value"])
         plan = Plan(cypher, compiler.constants, tuple(compiler.arguments), convert,
                     selected_names(details, compiler.fragments) if details else (),
-                    tuple(compiler.checks))
+                    tuple(compiler.checks), sidecars)
         if len(_PLANS) >= _MAX_PLANS:
             _PLANS.clear()
         _PLANS[key] = (list(info.field_nodes), plan)  # keeps the nodes (and their ids) alive
@@ -802,7 +807,13 @@ class Selection:
                   **plan.params(variables_of(self.info)), **params}
         records = await self.ctx.db.read(plan.cypher, values, op=op or self.info.field_name,
                                          timeout=timeout)
-        return records[0][0] if records else None
+        if not records:
+            return None
+        value = records[0][0]
+        if plan.sidecars:
+            value, *sides = value
+            self._sidecars = dict(zip(plan.sidecars, sides, strict=True))
+        return value
 
     def shape(self, raw: Any, *below: Any) -> Shaped | None:
         """One projected object of the fetched answer, ``below`` the root field's path to
@@ -810,6 +821,7 @@ class Selection:
         if raw is None:
             return None
         run = Run(self.ctx, [*self.info.path.as_list(), *below])
+        self.ctx.sidecars = self._sidecars  # what the answer's converters share
         try:
             return Shaped(self._plan.convert(raw, run, None))
         except _Null as null:  # the executor raises it where the object sits

@@ -53,7 +53,7 @@ def _entry_template(selection: Selection) -> str:
         f"WHERE n.disclosure IN {visible_cypher(audience, 's')} "
         f"AND ({history_cypher('s')} OR coalesce({status_on_cypher('n', '$today')}, "
         "'ACTIVE') = 'ACTIVE') "
-        f"WITH k, n, s{{carry}} RETURN collect([k[0], {{value}}, n.disclosure, s.id, "
+        f"WITH k, n, s RETURN collect([k[0], {{value}}, n.disclosure, s.id, "
         f"{grants_cypher(audience, 's')}]) AS value"
     )
 

@@ -115,7 +115,7 @@ async def search(
     limit = page_size(first, maximum)
     offset = decode_offset(after)
     text = name.strip()
-    if info is not None and not legacy(info, BY_ID, ("edges", "node")):
+    if info is not None and not legacy(info, BY_ID, at=("edges", "node")):
         return await _search_compiled(info, text, kind, offset, limit)
     # A code typed into the search box finds its subject exactly.
     exact = None

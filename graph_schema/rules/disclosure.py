@@ -115,10 +115,10 @@ PUBLIC_ONLY = Access((PUBLIC,))
 # the list is empty), in force at ``now`` (第二十一条). Kept beside ``access``; tests
 # check that both agree.
 def _consents(subject: str, grantees: str, ids: str, now: str) -> str:
-    return (f"MATCH ({subject})-[:GRANTED]->(c:Consent)-[:TO]->(g) "
-            f"WHERE g.id IN {grantees} AND (size({ids}) = 0 OR c.id IN {ids}) "
-            f"AND c.validFrom <= {now} AND {now} < c.validUntil "
-            f"AND (c.revokedAt IS NULL OR {now} < c.revokedAt)")
+    return (f"MATCH ({subject})-[:GRANTED]->(consent_:Consent)-[:TO]->(grantee_) "
+            f"WHERE grantee_.id IN {grantees} AND (size({ids}) = 0 OR consent_.id IN {ids}) "
+            f"AND consent_.validFrom <= {now} AND {now} < consent_.validUntil "
+            f"AND (consent_.revokedAt IS NULL OR {now} < consent_.revokedAt)")
 
 
 def consent_cypher(subject: str, what: str, grantees: str, ids: str, now: str,
@@ -128,13 +128,13 @@ def consent_cypher(subject: str, what: str, grantees: str, ids: str, now: str,
     the consents as ``Grant.from_map`` reads them."""
     match = _consents(subject, grantees, ids, now)
     if what == "classes":
-        return (f"COLLECT {{ {match} UNWIND c.scope AS item WITH DISTINCT item "
-                f"WHERE item IN ['{GOVERNMENT}', '{AUTHORISED}'] AND NOT item IN {base} "
-                "RETURN item }")
+        return (f"COLLECT {{ {match} UNWIND consent_.scope AS item_ WITH DISTINCT item_ "
+                f"WHERE item_ IN ['{GOVERNMENT}', '{AUTHORISED}'] AND NOT item_ IN {base} "
+                "RETURN item_ }")
     if what == "id_number":
-        return (f"EXISTS {{ {match} AND ('{GOVERNMENT}' IN c.scope "
-                f"OR '{ID_NUMBER}' IN c.scope) }}")
+        return (f"EXISTS {{ {match} AND ('{GOVERNMENT}' IN consent_.scope "
+                f"OR '{ID_NUMBER}' IN consent_.scope) }}")
     if what == "grants":
-        return (f"COLLECT {{ {match} RETURN c {{.id, .scope, .validFrom, .validUntil, "
-                ".revokedAt, granteeId: g.id} }")
+        return (f"COLLECT {{ {match} RETURN consent_ {{.id, .scope, .validFrom, .validUntil, "
+                ".revokedAt, granteeId: grantee_.id} }")
     raise ValueError(what)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import urllib.parse
 from typing import Any
 
@@ -21,9 +22,15 @@ JOINED = f"""{{ applications {{ id matter applicant {{ uscc name
 
 
 async def _registered(db: Database, subject: str) -> int:
-    rows = await db.read("MATCH (:Subject {id: $s})<-[:ABOUT]-(a:AuditEvent) RETURN count(a) AS n",
-                         {"s": subject})
-    return int(rows[0]["n"])
+    """The register's events about a subject, once the background writer has written what
+    earlier requests left (the count holds still for half a second)."""
+    query = "MATCH (:Subject {id: $s})<-[:ABOUT]-(a:AuditEvent) RETURN count(a) AS n"
+    counts: list[int] = []
+    while len(counts) < 2 or counts[-1] != counts[-2]:
+        if counts:
+            await asyncio.sleep(0.5)
+        counts.append(int((await db.read(query, {"s": subject}))[0]["n"]))
+    return counts[-1]
 
 
 def _data(response: Any) -> dict[str, Any]:

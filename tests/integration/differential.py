@@ -9,6 +9,7 @@ declarations, so the generator here selects from every field of a type.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -37,10 +38,13 @@ from tests.integration.test_compiled_reads import (
 __all__ = ["compare", "compiled", "count_queries", "legacy", "request"]
 
 
+RUN = uuid.uuid4().hex[:8]  # names this run's operations apart from every other's
+
+
 class AnyFields(Generator):
     """Random selections over every field of a type (declared or not)."""
 
-    def fields(self, type_: Any, depth: int) -> str:
+    def fields(self, type_: Any, depth: int, plain: bool = False) -> str:
         names = [n for n in type_.fields if n not in SKIP_FIELDS]
         chosen = self.rng.sample(names, min(len(names), self.rng.randint(1, 5)))
         out = []
@@ -83,7 +87,7 @@ def request(seed: int, roots: list[str], depth: int = 3) -> tuple[str, dict[str,
     else:
         body = call
     definitions = ", ".join(f"${n}: {t}" for n, (t, _) in g.variables.items())
-    head = f"query Q{seed}({definitions})" if definitions else f"query Q{seed}"
+    head = f"query OPERATION({definitions})" if definitions else "query OPERATION"
     query = f"{head} {{ {body} }} {' '.join(g.fragments)}"
     return query, {n: _literal(v) for n, (_, v) in g.variables.items()}
 
@@ -108,15 +112,15 @@ async def compare(
             audience = names[seed % len(names)]
             bodies = []
             for server, tag in ((legacy, "L"), (compiled, "C")):
-                op = f"Q{seed}"
+                op = f"Q{RUN}x{seed}{tag}"  # the register is searched by it: unique
                 response = client.post(
                     f"{server.url}/graphql",
                     headers=audiences[audience],
-                    json={"query": query.replace(op, f"{op}{tag}", 1), "variables": variables},
+                    json={"query": query.replace("OPERATION", op, 1), "variables": variables},
                 )
                 assert response.status_code == 200, response.text
                 bodies.append(_normalised(response.json()))
-            registers = [await _register(db, f"Q{seed}{tag}") for tag in "LC"]
+            registers = [await _register(db, f"Q{RUN}x{seed}{tag}") for tag in "LC"]
             if not _alike(bodies, registers):
                 print("AUDIENCE", audience, "\nQUERY", query, "\nVARIABLES", variables)
                 print("LEGACY", bodies[0], registers[0], "\nCOMPILED", bodies[1], registers[1])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,6 +45,9 @@ SCHEMA: GraphQLSchema = government_schema()._schema
 SKIP_FIELDS: set[str] = set()
 SEEDS = int(os.environ.get("CREDIT_GRAPH_DIFFERENTIAL_SEEDS", "240"))
 DATES = ["2019-06-01", "2026-03-15", "2026-10-15", "2030-01-01"]
+
+
+RUN = uuid.uuid4().hex[:8]  # names this run's operations apart from every other's
 
 
 class Generator:
@@ -146,7 +150,7 @@ def request(seed: int, roots: list[str]) -> tuple[str, dict[str, Any]]:
     else:
         body = f"{root} {{ {g.selection(field.type, 3)} }}"
     definitions = ", ".join(f"${name}: {t}" for name, (t, _) in g.variables.items())
-    head = f"query Q{seed}({definitions})" if definitions else f"query Q{seed}"
+    head = f"query OPERATION({definitions})" if definitions else "query OPERATION"
     query = f"{head} {{ {body} }} {' '.join(g.fragments)}"
     return query, {name: _literal(v) for name, (_, v) in g.variables.items()}
 
@@ -250,13 +254,13 @@ async def test_generated_selections_answer_alike_on_both_paths(
             headers = audiences[name]
             bodies = []
             for server, tag in ((legacy, "L"), (compiled, "C")):
-                op = f"Q{seed}"
+                op = f"Q{RUN}x{seed}{tag}"  # the register is searched by it: unique
                 response = client.post(f"{server.url}/graphql", headers=headers,
-                                       json={"query": query.replace(op, f"{op}{tag}", 1),
+                                       json={"query": query.replace("OPERATION", op, 1),
                                              "variables": variables})
                 assert response.status_code == 200, response.text
                 bodies.append(_normalised(response.json()))
-            registers = [await _register(db, f"Q{seed}{tag}") for tag in "LC"]
+            registers = [await _register(db, f"Q{RUN}x{seed}{tag}") for tag in "LC"]
             compared += 1
             if not _alike(bodies, registers):
                 differing += 1
