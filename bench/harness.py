@@ -168,9 +168,12 @@ def bench_headers(settings: Settings) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", "X-Credit-Purpose": "benchmark: licensing"}
 
 
-def start_gateway(settings: Settings, port: int = GATEWAY_PORT) -> subprocess.Popen[bytes]:
+def start_gateway(
+    settings: Settings, port: int = GATEWAY_PORT, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
+        **(extra_env or {}),
         "NEO4J_URI": settings.bolt_uri,
         "NEO4J_PASSWORD": settings.password(),
         "CREDIT_GRAPH_HOME": str(settings.home),
