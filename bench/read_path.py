@@ -29,9 +29,12 @@ then reused), starts the gateway as its own uvicorn process and, unless
    runs, ``loaders.credit_check.CREDIT_CHECK_WITHOUT_RELATED``).
 
 Each measured phase stops after ``--requests`` requests or ``--seconds`` seconds, whichever
-comes first; ``--rounds`` rounds alternate the contestants' order. The targets below are
-checked here and printed as PASS/FAIL (``--check-targets`` exits 1 on a FAIL); they are
-never test assertions. Results go to stdout and ``bench/results/read_path-<subjects>.json``.
+comes first; ``--rounds`` rounds alternate the contestants' order, after ``--warmup``
+unmeasured seconds for each; ``--batch-runs`` times the thousand-at-once requests,
+interleaved (medians reported). Answers are as of today, the gateway's clock. The targets
+(``TARGETS``) are checked here and printed as PASS/FAIL (``--check-targets`` exits 1 on a
+FAIL); they are never test assertions. Results go to stdout and
+``bench/results/read_path-<subjects>.json``.
 """
 
 from __future__ import annotations
@@ -408,8 +411,11 @@ async def run_phase(
 async def compare(
     contestants: list[Contestant], items: list[Any], args: argparse.Namespace, neo4j_pid: int
 ) -> dict[str, dict[str, dict[str, float]]]:
-    """Concurrency 1, then 16; in each, ``--rounds`` rounds in alternating order."""
+    """Concurrency 1, then 16; in each, ``--rounds`` rounds in alternating order. First each
+    contestant runs ``--warmup`` seconds unmeasured (plan caches, JIT, connection pools)."""
     out: dict[str, dict[str, dict[str, float]]] = {}
+    for c in contestants:
+        await run_phase(c, items, 16, args.requests, args.warmup, neo4j_pid, 0)
     start = 0
     for concurrency in (1, 16):
         totals = {c.name: Phase() for c in contestants}
@@ -488,6 +494,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "today": today.isoformat(),
         "sample": len(orgs),
         "rounds": args.rounds,
+        "warmup_s": args.warmup,
         "requests_cap": args.requests,
         "seconds_cap": args.seconds,
         "batch_runs": args.batch_runs,
@@ -746,6 +753,12 @@ def main() -> None:
         type=float,
         default=15.0,
         help="time cap of each measured phase (--requests caps its count)",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=3.0,
+        help="unmeasured seconds at concurrency 16 for each contestant before measuring",
     )
     parser.add_argument(
         "--rounds",
