@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import random
 import secrets
+import shutil
 import subprocess
 import sys
 import time
@@ -48,20 +49,40 @@ def bench_settings(subjects: int) -> Settings:
 
 
 async def ensure_dataset(settings: Settings, subjects: int, seed: int, today: dt.date) -> Path:
-    """Start the bench instance and load the dataset unless this size is loaded already."""
+    """Start the bench instance holding the dataset of this size, loading it if need be.
+
+    The instance holds one dataset at a time. Each one loaded is also dumped (offline, by
+    ``neo4j-admin``) beside its files, so switching back to it later is a restore of a few
+    minutes rather than a wipe and a load of many.
+    """
     from gateway.cli import load_dataset
 
+    bench_dir = settings.home / "bench"
+    folder = bench_dir / f"synthetic-{subjects}-{seed}"
+    marker = bench_dir / f"loaded-{subjects}-{seed}"
+    dump = bench_dir / f"dump-{subjects}-{seed}"
     neo4j_server.start(settings)
-    folder = settings.home / "bench" / f"synthetic-{subjects}-{seed}"
-    marker = settings.home / "bench" / f"loaded-{subjects}-{seed}"
+    if not marker.exists() and (dump / f"{settings.neo4j_database}.dump").exists():
+        _forget_loaded(bench_dir)
+        started = time.perf_counter()
+        neo4j_server.stop(settings)
+        neo4j_admin(
+            settings,
+            "database",
+            "load",
+            f"--from-path={dump}",
+            "--overwrite-destination=true",
+            settings.neo4j_database,
+        )
+        neo4j_server.start(settings)
+        print(f"restored from {dump} in {time.perf_counter() - started:,.0f} s", flush=True)
+        marker.write_text(dt.datetime.now().isoformat())
     db = Database.connect(settings)
     try:
         await migrate(db)
         await load_all(db)
         if not marker.exists():
-            if marker.parent.exists():
-                for old in marker.parent.glob("loaded-*"):
-                    old.unlink()  # one dataset at a time: wipe before loading another
+            _forget_loaded(bench_dir)
             async with db.driver.session(database=settings.neo4j_database) as session:
                 await session.run(
                     "MATCH (n) WHERE n:Subject OR n:ListEntry OR n:CreditRecord OR n:Version "
@@ -77,7 +98,46 @@ async def ensure_dataset(settings: Settings, subjects: int, seed: int, today: dt
             marker.write_text(dt.datetime.now().isoformat())
     finally:
         await db.close()
+    if not (dump / f"{settings.neo4j_database}.dump").exists():
+        started = time.perf_counter()
+        partial = dump.with_name(dump.name + ".partial")  # renamed once complete
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        neo4j_server.stop(settings)
+        try:
+            neo4j_admin(
+                settings, "database", "dump", f"--to-path={partial}", settings.neo4j_database
+            )
+        finally:
+            neo4j_server.start(settings)
+        shutil.rmtree(dump, ignore_errors=True)
+        partial.rename(dump)
+        print(f"dumped to {dump} in {time.perf_counter() - started:,.0f} s", flush=True)
     return folder
+
+
+def _forget_loaded(bench_dir: Path) -> None:
+    for old in bench_dir.glob("loaded-*"):
+        old.unlink()  # one dataset at a time
+
+
+def neo4j_admin(settings: Settings, *args: str) -> None:
+    """``neo4j-admin`` of the shared distribution on this instance (offline commands)."""
+    home = settings.instance_dir.resolve()
+    done = subprocess.run(
+        [
+            neo4j_server.java_executable(),
+            "-cp",
+            str(neo4j_server.dist_dir(settings).resolve() / "lib" / "*"),
+            "org.neo4j.server.startup.Neo4jAdminCommand",
+            *args,
+        ],
+        env={**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"neo4j-admin {' '.join(args)} failed:\n{done.stderr[-2000:]}")
 
 
 def sample_refs(folder: Path, n: int, seed: int) -> list[dict[str, str]]:
