@@ -757,7 +757,7 @@ def main() -> None:
     parser.add_argument(
         "--warmup",
         type=float,
-        default=3.0,
+        default=5.0,
         help="unmeasured seconds at concurrency 16 for each contestant before measuring",
     )
     parser.add_argument(
