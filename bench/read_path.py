@@ -306,7 +306,7 @@ def raw_contestant(
     params: Callable[[Any], dict[str, Any]],
     answer: Callable[[Any], Any],
 ) -> Contestant:
-    """The driver's pool is shared; ``execute_query`` is one auto-committed read."""
+    """Workers share the driver's pool; each call is one read transaction (``execute_query``)."""
 
     async def make_worker() -> Call:
         async def call(item: Any) -> Any:
