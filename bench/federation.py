@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.credit_check import (
+from bench.harness import (
     JWT_SECRET,
     ROOT,
     arguments,

@@ -35,7 +35,7 @@ import orjson
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from bench.credit_check import bench_settings, paired_latencies, percentile
+from bench.harness import bench_settings, paired_latencies, percentile
 from gateway import neo4j_server
 from gateway.auth import INVESTIGATOR, Viewer
 from gateway.context import Context

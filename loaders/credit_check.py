@@ -42,6 +42,13 @@ def check_query(audience: Audience, related: bool) -> str:
             f"RETURN measures, collect([i, {check}]) AS subjects")
 
 
+def officer_request(today: dt.date, now: dt.datetime) -> dict[str, Any]:
+    """The caller parameters of a government officer relying on no consent: what a raw
+    check (a benchmark's floor) runs with."""
+    return {"today": today, "now": now, "self": None, "government": True,
+            "base": ["PUBLIC", "GOVERNMENT"], "checks": True}
+
+
 def check_params(refs: list[dict[str, str | None]], matter: str, as_of: dt.date) -> dict[str, Any]:
     """The check's parameters: references split by key, each with its position."""
     by: dict[str, list[list[Any]]] = {"uscc": [], "idNumber": [], "id": []}
