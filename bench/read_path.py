@@ -79,10 +79,10 @@ from gateway import neo4j_server
 from graph_schema.rules.disclosure import GOVERNMENT, PUBLIC
 from loaders.credit_check import check_params, check_query, officer_request
 from loaders.selection import Audience
+from seeds.generator import INDUSTRIES, TRADE_NAMES
 
 # The very query the gateway runs for a check without related parties, as an officer.
 RAW_CHECK = check_query(Audience(), False)
-from seeds.generator import INDUSTRIES, TRADE_NAMES
 
 NEO4J_GRAPHQL_DIR = ROOT / "bench" / "neo4j-graphql"
 NEO4J_GRAPHQL_PORT = 8766
