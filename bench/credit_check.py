@@ -27,7 +27,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from neo4j import AsyncGraphDatabase, RoutingControl
+from neo4j import AsyncGraphDatabase
 
 from bench.harness import (
     GATEWAY_PORT,
@@ -38,6 +38,7 @@ from bench.harness import (
     ensure_dataset,
     paired_latencies,
     percentile,
+    raw_read,
     sample_refs,
     start_gateway,
     throughput,
@@ -82,13 +83,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         matter = args.matter
 
         async def raw(refs_: list[dict[str, str]]) -> Any:
-            return await driver.execute_query(
-                RAW_CHECK,
+            return await raw_read(
+                driver, RAW_CHECK,
                 {**officer_request(today, dt.datetime.now(dt.UTC)),
                  **check_params([raw_ref(r) for r in refs_], matter, today)},
-                routing_=RoutingControl.READ,
-                database_=settings.neo4j_database,
-            )
+                settings.neo4j_database)
 
         async def gateway_connection() -> Connection:
             return await Connection("127.0.0.1", GATEWAY_PORT, "/graphql", headers).open()

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import neo4j
 import orjson
 
 from gateway import neo4j_server
@@ -157,6 +158,14 @@ def sample_refs(folder: Path, n: int, seed: int) -> list[dict[str, str]]:
 
 
 Call = Callable[[dict[str, str]], Awaitable[Any]]  # one request for one reference
+
+
+async def raw_read(driver: Any, query: str, params: dict[str, Any], database: str) -> list[Any]:
+    """One read query through the Python driver, as the gateway runs its own: an
+    auto-commit transaction on a read session (one round trip)."""
+    async with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as s:
+        result = await s.run(query, params)
+        return [record async for record in result]
 
 
 def percentile(values: list[float], q: float) -> float:

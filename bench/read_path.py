@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from neo4j import AsyncDriver, AsyncGraphDatabase, RoutingControl
+from neo4j import AsyncDriver, AsyncGraphDatabase
 
 from bench.credit_check import BATCH as CHECK_BATCH
 from bench.harness import (
@@ -70,6 +70,7 @@ from bench.harness import (
     ensure_dataset,
     memory_mb,
     percentile,
+    raw_read,
     sample_refs,
     start_gateway,
     wait_ready,
@@ -310,14 +311,12 @@ def raw_contestant(
     params: Callable[[Any], dict[str, Any]],
     answer: Callable[[Any], Any],
 ) -> Contestant:
-    """Workers share the driver's pool; each call is one read transaction (``execute_query``)."""
+    """Workers share the driver's pool; each call is one auto-commit read (``raw_read``),
+    the way the gateway runs its own queries."""
 
     async def make_worker() -> Call:
         async def call(item: Any) -> Any:
-            records, _, _ = await driver.execute_query(
-                query, params(item), routing_=RoutingControl.READ, database_=database
-            )
-            return answer(records)
+            return answer(await raw_read(driver, query, params(item), database))
 
         return call
 
@@ -608,7 +607,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             return body["data"]["creditCheckBatch"]  # type: ignore[index]
 
         async def raw_check_batch(_: Any) -> Any:
-            records, _, _ = await driver.execute_query(
+            records = await raw_read(
+                driver,
                 RAW_CHECK,
                 {**officer_request(today, dt.datetime.now(dt.UTC)), **check_params(
                     [
@@ -618,8 +618,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     matter,
                     today,
                 )},
-                routing_=RoutingControl.READ,
-                database_=database,
+                database,
             )
             return records
 

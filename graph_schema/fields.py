@@ -123,8 +123,13 @@ class Related(Read):
     """Other objects reached from this one. ``match`` binds the target variable (given
     as ``target``) from ``s.node``; ``where`` and ``order`` may use the arguments.
 
-    ``check`` validates the field's arguments before the query runs (it raises the
-    project's errors). ``audit`` names the register operation when what is returned is a subject's
+    ``binds`` name values computed from the enclosing object (e.g. the date entries are
+    read on), ``locals`` values computed per target (e.g. an entry's status on that
+    date), once: ``where``, ``order`` and the target's own fields read both through
+    ``Scope.bound``. ``check`` validates the field's arguments before the query runs (it
+    raises the project's errors).
+
+    ``audit`` names the register operation when what is returned is a subject's
     information of mixed disclosure classes (each item's ``disclosure``): the items
     are filtered to the classes the caller may see inside Neo4j, and every sight of a
     non-public one is registered (个人诚信 opinion 四(一)). ``subject`` then names the
@@ -138,6 +143,7 @@ class Related(Read):
     audit: str | None = None
     subject: Callable[[Scope, str], str] | None = None
     binds: tuple[tuple[str, Cypher], ...] = ()
+    locals: tuple[tuple[str, Callable[[Scope, str], str]], ...] = ()
     check: Callable[[dict[str, Any], Any], None] | None = None  # (arguments, context)
 
 

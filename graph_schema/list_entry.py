@@ -30,7 +30,8 @@ SubjectRef = Annotated["Subject", strawberry.lazy("graph_schema.subject")]
 def _status(s: Scope) -> str:
     """The status on the date the entry was asked about (today unless the field that
     reached it bound another)."""
-    return f"coalesce({status_on_cypher(s.node, s.bound('asOf', '$today'))}, 'ACTIVE')"
+    on = s.bound("status", status_on_cypher(s.node, s.bound("asOf", "$today")))
+    return f"coalesce({on}, 'ACTIVE')"
 
 
 DISPUTED = Expr(public=True, cypher=lambda s: (

@@ -45,8 +45,8 @@ def _day(s: Scope) -> str:
 def _entries_where(s: Scope, m: str) -> str:
     """管理办法 第二十七条, 实施办法 第十九条: outside government (and the subject itself)
     only what is in force today."""
-    day, status, kind = _day(s), s.arg("status"), s.arg("kind")
-    on = status_on_cypher(m, day)
+    day, on = s.bound("asOf", _day(s)), s.bound("status", "null")
+    status, kind = s.arg("status"), s.arg("kind")
     return (f"{on} IS NOT NULL AND ({kind} IS NULL OR {m}.kind = {kind}) "
             f"AND ({status} IS NULL OR {on} = {status}) "
             f"AND ({s.history(s.node)} OR ({day} = $today AND coalesce({status}, 'ACTIVE') "
@@ -56,7 +56,8 @@ def _entries_where(s: Scope, m: str) -> str:
 LIST_ENTRIES = Related(
     match=lambda s, m: f"MATCH ({s.node})<-[:CONCERNS]-({m}:ListEntry)",
     where=_entries_where, order=lambda s, m: f"{m}.recognisedOn DESC, {m}.id",
-    audit="listEntries", binds=(("asOf", _day),))
+    audit="listEntries", binds=(("asOf", _day),),
+    locals=(("status", lambda s, m: status_on_cypher(m, s.bound("asOf", _day(s)))),))
 
 
 def _records_where(s: Scope, m: str) -> str:

@@ -3,9 +3,9 @@
 The root resolver gives the Cypher that finds the root objects (a whole query returning
 one column ``value``, with a ``{value}`` placeholder); the compiler fills the
 placeholder with a projection of the request's selection set, written from the
-declarations of the selected fields (``graph_schema/fields.py``): only the selected properties, related objects as
-``COLLECT { }`` subqueries, arguments as parameters, and the audience's rules as
-predicates, so that nothing the caller may not see leaves Neo4j.
+declarations of the selected fields (``graph_schema/fields.py``): only the selected
+properties, related objects as ``COLLECT { }`` subqueries, arguments as parameters, and
+the audience's rules as predicates, so that nothing the caller may not see leaves Neo4j.
 
 Each object comes back as a list in selection order (an abstract type's starts with
 its type name); a converter compiled with the query turns those lists into the
@@ -387,25 +387,37 @@ class _Compiler:
         if read.check is not None:
             self.checks.append((definition, group[0], read.check))
         clauses = [read.match(scope, target)]
-        where = [read.where(scope, target)] if read.where else []
-        audited = read.audit is not None
-        if audited:
-            subject = read.subject(scope, target) if read.subject else scope.node
-            where.append(f"{target}.disclosure IN {self.visible(subject)}")
-        if where:
-            clauses.append("WHERE " + " AND ".join(f"({w})" for w in where))
-        binds = {name: self.var("b") for name, _ in read.binds}
-        clauses.append("WITH *" + "".join(f", {cypher(scope)} AS {binds[name]}"
-                                          for name, cypher in read.binds))
-        if read.order:
-            clauses.append("ORDER BY " + read.order(scope, target))
-        many = isinstance(_unwrap(definition.type), GraphQLList)
-        if read.limit:
-            clauses.append("LIMIT " + read.limit(scope))
-        elif not many:
-            clauses.append("LIMIT 1")
-        self.bound.append(binds)
+        # What the field binds for what it reaches: first from the enclosing object (binds),
+        # then from each target (locals); where, order and the target's fields read them.
+        frame = {name: self.var("b") for name, _ in read.binds}
+        if read.binds:
+            clauses.append("WITH *" + "".join(f", {cypher(scope)} AS {frame[name]}"
+                                              for name, cypher in read.binds))
+        # The field's own clauses see what the enclosing object was bound too; the
+        # target's fields see only what this field binds for them.
+        outer = self.bound[-1] if self.bound else {}
+        self.bound.append({**outer, **frame})
         try:
+            for name, cypher in read.locals:
+                var = self.var("b")
+                clauses.append(f"WITH *, {cypher(scope, target)} AS {var}")
+                frame[name] = self.bound[-1][name] = var
+            where = [read.where(scope, target)] if read.where else []
+            audited = read.audit is not None
+            if audited:
+                subject = read.subject(scope, target) if read.subject else scope.node
+                where.append(f"{target}.disclosure IN {self.visible(subject)}")
+            if where:
+                clauses.append("WHERE " + " AND ".join(f"({w})" for w in where))
+            many = isinstance(_unwrap(definition.type), GraphQLList)
+            limit = read.limit(scope) if read.limit else None if many else "1"
+            if read.order or limit:
+                clauses.append("WITH *")
+            if read.order:
+                clauses.append("ORDER BY " + read.order(scope, target))
+            if limit:
+                clauses.append("LIMIT " + limit)
+            self.bound[-1] = frame
             inner, convert = self.project(definition.type, group, target)
         finally:
             self.bound.pop()
@@ -712,21 +724,33 @@ def variables_of(info: GraphQLResolveInfo) -> VariableValues:
     return values if isinstance(values, VariableValues) else VariableValues({}, values or {})
 
 
+_CONDITIONS: dict[int, tuple[Any, tuple[str, ...]]] = {}
+
+
 def _conditional_key(info: GraphQLResolveInfo) -> tuple[Any, ...]:
-    """The values of the variables @skip/@include read: plans depend on them."""
-    names: list[str] = []
+    """The values of the variables @skip/@include read: plans depend on them. Which
+    variables those are is found once per (cached) operation."""
+    operation = info.operation
+    known = _CONDITIONS.get(id(operation))
+    if known is None or known[0] is not operation:
+        names: list[str] = []
 
-    class Finder(Visitor):
-        def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
-            if node.name.value in ("skip", "include"):
-                names.extend(a.value.name.value for a in node.arguments
-                             if isinstance(a.value, VariableNode))
+        class Finder(Visitor):
+            def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
+                if node.name.value in ("skip", "include"):
+                    names.extend(a.value.name.value for a in node.arguments
+                                 if isinstance(a.value, VariableNode))
 
-    visit(info.operation, Finder())
-    for fragment in info.fragments.values():
-        visit(fragment, Finder())
+        visit(operation, Finder())
+        for fragment in info.fragments.values():
+            visit(fragment, Finder())
+        if len(_CONDITIONS) >= _MAX_PLANS:
+            _CONDITIONS.clear()
+        known = _CONDITIONS[id(operation)] = (operation, tuple(sorted(set(names))))
+    if not known[1]:
+        return ()
     coerced = variables_of(info).coerced
-    return tuple((n, coerced.get(n)) for n in sorted(set(names)))
+    return tuple((n, coerced.get(n)) for n in known[1])
 
 
 class Selection:
