@@ -89,14 +89,15 @@ ROLES = Related(
 
 
 def _legal_representative_where(s: Scope, m: str) -> str:
-    day = _day(s)
+    day = s.bound("asOf", _day(s))
     return (f"{m}r.kind = 'LEGAL_REPRESENTATIVE' AND {m}r.start <= {day} "
             f"AND ({m}r.end IS NULL OR {day} <= {m}r.end)")
 
 
 LEGAL_REPRESENTATIVE = Related(
     match=lambda s, m: f"MATCH ({s.node})<-[{m}r:HOLDS_ROLE]-({m}:Person)",
-    where=_legal_representative_where, order=lambda s, m: f"{m}r.start DESC, {m}.id")
+    where=_legal_representative_where, order=lambda s, m: f"{m}r.start DESC, {m}.id",
+    binds=(("asOf", _day),))
 
 
 def _constant(value: str) -> Expr:
