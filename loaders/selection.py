@@ -21,6 +21,7 @@ audience shape) and cached; a request pays for its parameters and its conversion
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Any
@@ -146,6 +147,10 @@ def grants_cypher(audience: Audience, subject: str) -> str:
     return consent_cypher(subject, "grants", "$grantees", "$consentIds", "$now", "$base")
 
 
+REQUEST_PARAMS = ("today", "now", "self", "government", "base", "checks", "grantees",
+                  "consentIds")
+
+
 def request_params(ctx: Context, audience: Audience) -> dict[str, Any]:
     viewer = ctx.viewer
     government = bool(viewer and viewer.government)
@@ -186,6 +191,7 @@ class Plan:
     checks: tuple[tuple[GraphQLField, FieldDetails, Callable[[dict[str, Any], Any], None]],
                   ...] = ()
     sidecars: tuple[str, ...] = ()  # values read once beside the answer (``Scope.once``)
+    uses: tuple[str, ...] = ()  # the request's parameters the query reads (only those are sent)
 
     def check(self, variables: Any, ctx: Any) -> None:
         """Validate the arguments declarations check (e.g. a page size) before running."""
@@ -833,7 +839,8 @@ class Selection:
                                  f"RETURN [value, {', '.join(sidecars)}] AS value"])
         plan = Plan(cypher, compiler.constants, tuple(compiler.arguments), convert,
                     selected_names(details, compiler.fragments) if details else (),
-                    tuple(compiler.checks), sidecars)
+                    tuple(compiler.checks), sidecars,
+                    tuple(n for n in REQUEST_PARAMS if re.search(rf"\${n}\b", cypher)))
         if len(_PLANS) >= _MAX_PLANS:
             _PLANS.clear()
         _PLANS[key] = (list(info.field_nodes), plan)  # keeps the nodes (and their ids) alive
@@ -845,8 +852,9 @@ class Selection:
         default): the first column of its one record (None for none)."""
         plan = self._plan = self.plan(template, var)
         plan.check(variables_of(self.info), self.ctx)
-        values = {**request_params(self.ctx, self.audience),
-                  **plan.params(variables_of(self.info)), **params}
+        request = request_params(self.ctx, self.audience)
+        values = {**{k: request[k] for k in plan.uses}, **plan.params(variables_of(self.info)),
+                  **params}
         records = await self.ctx.db.read(plan.cypher, values, op=op or self.info.field_name,
                                          timeout=timeout)
         if not records:
