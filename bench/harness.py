@@ -261,6 +261,7 @@ def start_gateway(
             "--port",
             str(port),
             "--no-access-log",
+            "--no-proxy-headers",  # as `credit-graph serve` runs it (gateway.app.SERVER_OPTIONS)
             "--log-level",
             "warning",
         ],
