@@ -44,8 +44,15 @@ async def test_a_thousand_references_cost_a_fixed_few_queries(
     assert [e["creditCheck"]["decision"] for e in many[:100]] == ["BLOCK"] * 100
     assert {e["creditCheck"]["decision"] for e in many[100:]} == {"CLEAR"}
     assert all(len(e["listEntries"]) == 1 for e in many[:100])
-    # organisations, their entries, their checks: one query each, whatever the count
-    assert many_queries == few_queries <= 4, (few_queries, many_queries)
+    # organisations with their entries and checks: one query, whatever the count
+    assert many_queries == few_queries == 1, (few_queries, many_queries)
+    mixed = [{"__typename": "Organization", "uscc": codes[0]},
+             {"__typename": "Department", "id": "320800/淮安市市场监督管理局"},
+             {"__typename": "Organization", "uscc": codes[1]}]
+    answers, queries = run(mixed)
+    assert [a.get("uscc") or a.get("name") for a in answers] == [
+        codes[0], "淮安市市场监督管理局", codes[1]]
+    assert queries == 2  # one per entity type
 
 
 async def test_references_resolve_only_what_the_caller_may_see(
