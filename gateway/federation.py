@@ -74,18 +74,44 @@ class Subgraph:
     mutation_fields: frozenset[str] | None = None
 
 
-POLICY = Subgraph(
-    "policy",
-    entities=frozenset({"Jurisdiction", "Department", "PolicyDocument"}),
-    query_fields=frozenset({
-        "jurisdictionTree", "jurisdiction", "department", "policyDocuments", "policyDocument",
-        "policyItem", "tasks", "implementationChain", "coverageMatrix", "departmentWorkload",
-        "measures",
-    }),
-    mutation_fields=frozenset(),
-)
-CREDIT = Subgraph("credit", entities=frozenset({"Organization", "Person", "ListEntry"}))
-SUBGRAPHS = {s.name: s for s in (CREDIT, POLICY)}
+def _declared() -> dict[str, Subgraph]:
+    """What each subgraph owns, as the types and root fields declare it
+    (``graph_schema.fields.owned_by``): entities by their type, root fields by their own
+    declaration or their group's."""
+    from strawberry.federation.schema_directives import Key
+    from strawberry.types.base import StrawberryObjectDefinition
+
+    from graph_schema.fields import subgraph_of
+    from resolvers.schema import government_schema
+
+    converter = government_schema().schema_converter
+    entities: dict[str, set[str]] = {n: set() for n in SUBGRAPH_NAMES}
+    roots: dict[str, dict[str, set[str]]] = {n: {"Query": set(), "Mutation": set()}
+                                            for n in SUBGRAPH_NAMES}
+    for name, concrete in converter.type_map.items():
+        definition = concrete.definition
+        if not isinstance(definition, StrawberryObjectDefinition):
+            continue
+        if name in roots[CREDIT_NAME]:
+            for f in definition.fields:
+                field = f.graphql_name or _camel(f.python_name)
+                if field not in _FEDERATION_FIELDS:
+                    roots[subgraph_of(f.origin, f)][name].add(field)
+        elif any(isinstance(d, Key) for d in definition.directives or ()):
+            entities[subgraph_of(definition.origin)].add(name)
+    return {n: Subgraph(n, entities=frozenset(entities[n]),
+                        query_fields=frozenset(roots[n]["Query"]),
+                        mutation_fields=frozenset(roots[n]["Mutation"]))
+            for n in SUBGRAPH_NAMES}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+CREDIT_NAME = "credit"
+
 
 _FEDERATION_TYPES = {"_Any", "_Entity", "_Service"}
 _FEDERATION_FIELDS = {"_entities", "_service"}
@@ -134,16 +160,16 @@ class _Monolith:
             if isinstance(d, ObjectTypeDefinitionNode):
                 for i in d.interfaces or ():
                     self.implementations.setdefault(i.name.value, []).append(name)
-        self.owner = {e: s.name for s in SUBGRAPHS.values() for e in s.entities}
+        self.owner = {e: s.name for s in _subgraphs().values() for e in s.entities}
         for entity in self.owner:
             if not _keys(self.types[entity]):
                 raise ValueError(f"{entity} is owned by a subgraph but has no @key")
 
     def plan(self, subgraph: Subgraph) -> Plan:
         plan = Plan(subgraph)
-        others = {f for s in SUBGRAPHS.values() if s is not subgraph
+        others = {f for s in _subgraphs().values() if s is not subgraph
                   for f in (s.query_fields or ())}
-        other_mutations = {f for s in SUBGRAPHS.values() if s is not subgraph
+        other_mutations = {f for s in _subgraphs().values() if s is not subgraph
                            for f in (s.mutation_fields or ())}
         todo: list[str] = []
         for root, own, taken in (("Query", subgraph.query_fields, others),
@@ -271,13 +297,18 @@ class Cut:
 
 
 @cache
+def _subgraphs() -> dict[str, Subgraph]:
+    return _declared()
+
+
+@cache
 def subgraphs() -> dict[str, Cut]:
     """Every subgraph of the government schema, and ``all``, the whole of it."""
     from resolvers.schema import government_schema
 
     whole = government_schema()
     monolith = _Monolith(whole.as_str())
-    plans = {name: monolith.plan(s) for name, s in SUBGRAPHS.items()}
+    plans = {name: monolith.plan(s) for name, s in _subgraphs().items()}
     # A value type both subgraphs resolve must say so (federation's @shareable).
     seen: dict[str, int] = {}
     for plan in plans.values():

@@ -30,6 +30,8 @@ from gateway.errors import Forbidden
 from graph_schema.model import Disclosure
 
 READ = "credit_graph.read"  # the metadata key a field's declaration sits under
+SUBGRAPH = "credit_graph.subgraph"  # the metadata key of a root field's own subgraph
+CREDIT = "credit"  # the subgraph of whatever declares none
 
 PUBLIC = Disclosure.PUBLIC.value
 
@@ -293,3 +295,22 @@ def label_of(type_: Any) -> str:
 def meta(read: Read) -> dict[str, Read]:
     """The metadata of a strawberry field declared by ``read``."""
     return {READ: read}
+
+
+def owned_by(subgraph: str) -> Callable[[type], type]:
+    """The Federation subgraph that owns a type (an entity: the subgraph that resolves
+    it, every other one keeps a key stub) or a group of root fields (``gateway/
+    federation.py`` reads it). Undeclared: ``credit``."""
+
+    def mark(cls: type) -> type:
+        cls.__subgraph__ = subgraph  # type: ignore[attr-defined]
+        return cls
+
+    return mark
+
+
+def subgraph_of(owner: Any, field: Any = None) -> str:
+    """The subgraph of a type, or of a root field (its own declaration first, then its
+    group's)."""
+    metadata = getattr(field, "metadata", None) or {}
+    return str(metadata.get(SUBGRAPH) or getattr(owner, "__subgraph__", None) or CREDIT)

@@ -10,7 +10,7 @@ from strawberry import Info
 from gateway.context import Context
 from graph_schema import policy_model as pm
 from graph_schema.enums import JurisdictionLevel
-from graph_schema.fields import Related, meta, prop
+from graph_schema.fields import Related, meta, owned_by, prop
 
 if TYPE_CHECKING:
     from graph_schema.policy import DepartmentRole, Task
@@ -27,6 +27,7 @@ UNIT_TASKS = Related(
     order=lambda s, m: f"{m}d.seq, {m}.seq")
 
 
+@owned_by("policy")
 @strawberry.federation.type(keys=["code"],
                             description="An administrative level, keyed by its GB/T 2260 code.")
 class Jurisdiction:
@@ -70,6 +71,7 @@ class Jurisdiction:
         return [Department.from_map(m) for m in rows]
 
 
+@owned_by("policy")
 @strawberry.federation.type(keys=["id"],
                             description="A recognising or providing unit (认定单位/信息提供单位) "
                             "of one jurisdiction, with every name it is written under.")

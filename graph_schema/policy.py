@@ -17,7 +17,7 @@ from strawberry import Info
 from gateway.context import Context
 from graph_schema import policy_model as pm
 from graph_schema.enums import JurisdictionLevel
-from graph_schema.fields import Expr, Related, Scope, meta, prop
+from graph_schema.fields import Expr, Related, Scope, meta, owned_by, prop
 from graph_schema.jurisdiction import Department, Jurisdiction
 from graph_schema.scalars import Date
 from loaders.policy import TaskFilter
@@ -112,6 +112,7 @@ class Citation:
         return await load_document(info.context, self.document_id)
 
 
+@owned_by("policy")
 @strawberry.federation.type(keys=["id"],
                             description="A policy document (national, provincial, municipal or "
                             "county), with its items and, for implementations, its task rows.")

@@ -30,6 +30,7 @@ from graph_schema.credit_check import (
     record_of,
 )
 from graph_schema.enums import MatterType
+from graph_schema.fields import SUBGRAPH
 from graph_schema.identifiers import normalise_id_number, normalise_uscc
 from graph_schema.paging import SubjectRef
 from graph_schema.rules.decision import Measure
@@ -199,7 +200,8 @@ class CreditCheckQuery:
 
     @strawberry.field(
         description="The measure catalogue (实施办法 第十三条、第十四条, 003 "
-        "（十八）（十九）): effects per matter, legal basis, implementing departments."
+        "（十八）（十九）): effects per matter, legal basis, implementing departments.",
+        metadata={SUBGRAPH: "policy"},
     )
     async def measures(
         self, info: Info[Context, None], matter: MatterType | None = None

@@ -6,6 +6,7 @@ import strawberry
 from strawberry import Info
 
 from gateway.context import Context
+from graph_schema.fields import owned_by
 from graph_schema.jurisdiction import Department, Jurisdiction
 from loaders.policy_reads import DEPARTMENT_BY_ID, JURISDICTION_BY_CODE
 from resolvers.reads import legacy, one
@@ -13,6 +14,7 @@ from resolvers.reads import legacy, one
 NATIONAL_CODE = "100000"  # GB/T 2260: the root of the tree
 
 
+@owned_by("policy")
 @strawberry.type
 class JurisdictionQuery:
     @strawberry.field(description="The national jurisdiction, root of the tree.")

@@ -17,6 +17,7 @@ from strawberry import Info
 from gateway.context import Context
 from gateway.errors import InvalidInput
 from graph_schema.enums import JurisdictionLevel
+from graph_schema.fields import owned_by
 from graph_schema.policy import (
     DepartmentRole,
     PolicyDocument,
@@ -63,6 +64,7 @@ def _unit_filter(jurisdiction_code: str | None, department_id: strawberry.ID | N
                            field="departmentName")
 
 
+@owned_by("policy")
 @strawberry.type
 class PolicyQuery:
     @strawberry.field(description="Policy documents, national to county, in curated order; "
