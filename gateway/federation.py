@@ -301,6 +301,11 @@ def _subgraphs() -> dict[str, Subgraph]:
     return _declared()
 
 
+def subgraph_plan(name: str) -> Subgraph:
+    """What subgraph ``name`` owns, as declared."""
+    return _subgraphs()[name]
+
+
 @cache
 def subgraphs() -> dict[str, Cut]:
     """Every subgraph of the government schema, and ``all``, the whole of it."""

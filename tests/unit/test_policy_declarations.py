@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
 
-from gateway.federation import POLICY
+from gateway.federation import subgraph_plan
 from loaders.selection import declaration_of
 from resolvers.public import public_schema
 from resolvers.schema import government_schema
@@ -37,9 +37,9 @@ def _undeclared(schema: GraphQLSchema, names: set[str]) -> list[str]:
 
 def test_every_field_the_policy_subgraph_reaches_is_declared() -> None:
     schema = government_schema()._schema
-    assert POLICY.query_fields is not None
-    reached = _reached(schema, sorted(POLICY.query_fields))
-    assert POLICY.entities <= reached
+    assert subgraph_plan("policy").query_fields is not None
+    reached = _reached(schema, sorted(subgraph_plan("policy").query_fields))
+    assert subgraph_plan("policy").entities <= reached
     assert {
         "Task",
         "TaskUnit",
@@ -53,5 +53,5 @@ def test_every_field_the_policy_subgraph_reaches_is_declared() -> None:
 
 def test_every_policy_field_of_the_public_portal_is_declared() -> None:
     schema = public_schema()._schema
-    roots = [r for r in POLICY.query_fields or () if r != "measures"]
+    roots = [r for r in subgraph_plan("policy").query_fields or () if r != "measures"]
     assert _undeclared(schema, _reached(schema, roots)) == []
