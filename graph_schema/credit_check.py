@@ -275,6 +275,8 @@ def _hit_map(e: str, visible: str) -> str:
         read = declaration(field)
         if isinstance(read, Prop):
             value = f"{e}.`{read.name}`"
+            if _is_date(field):  # as its ISO text: no temporal objects to build in Python
+                value = f"toString({value})"
             if read.detail:
                 value = f"CASE WHEN {e}.disclosure IN {visible} THEN {value} END"
             parts.append(f"`{read.name}`: {value}")
@@ -285,6 +287,12 @@ def _hit_map(e: str, visible: str) -> str:
         f"disputed: EXISTS {{ MATCH ({e})<-[:AGAINST]-(o:Objection) WHERE o.closedOn IS NULL }}",
     ]
     return "{" + ", ".join(parts) + "}"
+
+
+def _is_date(field: Any) -> bool:
+    type_ = getattr(field, "type", None)
+    type_ = getattr(type_, "of_type", type_)  # Date | None
+    return type_ is Date
 
 
 def hits_cypher(s: str, as_of: str, visible: str) -> str:
