@@ -128,7 +128,7 @@ def recompute() -> None:
     """Re-run propagation (管理办法 第二十六条) over the whole graph; idempotent."""
     from loaders.ingest import recompute as run
 
-    counts = _with_db(lambda db: run(db, now=dt.datetime.now(dt.UTC), actor="recompute"))
+    counts = _with_db(lambda db: run(db, now=_settings().now(), actor="recompute"))
     console.print(f"derived entries recorded: {counts['RECORDED']}, updated: "
                   f"{counts['UPDATED']}, voided: {counts['VOIDED']}")
 
@@ -142,8 +142,8 @@ def expire(as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD, default t
     """
     from procedures.entry import expire as run
 
-    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    n = _with_db(lambda db: run(db, as_of=day, now=dt.datetime.now(dt.UTC), actor="expire"))
+    day = _day(as_of)
+    n = _with_db(lambda db: run(db, as_of=day, now=_settings().now(), actor="expire"))
     console.print(f"entries marked expired: {n}")
 
 
@@ -192,9 +192,9 @@ def import_(
 
 
 def _day(text: str | None) -> dt.date:
-    """A YYYY-MM-DD option; without one, the machine's date (the one clock a command reads)."""
+    """A YYYY-MM-DD option; without one, today by the application's clock (settings)."""
     if text is None:
-        return dt.date.today()
+        return _settings().today_()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -240,7 +240,7 @@ def generate(
     from seeds.generator import generate as run
     from seeds.generator import sizes_dict
 
-    on = dt.date.fromisoformat(today) if today else dt.date.today()
+    on = _day(today)
     sizes = run(subjects, seed_value, out, on)
     console.print_json(json.dumps(sizes_dict(sizes)))
 

@@ -116,8 +116,8 @@ class Context:
         self.settings = settings
         self.request = request
         self.viewer = viewer
-        self.today = today or dt.date.today()
-        self.now = now or dt.datetime.now(dt.UTC)
+        self.today = today or settings.today_()  # the one clock (gateway/settings.py)
+        self.now = now or settings.now()
         self.purpose = purpose
         self.consents = consents
         self.operation_name = operation_name

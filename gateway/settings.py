@@ -11,10 +11,12 @@ Everything else is ``CREDIT_GRAPH_*``. Secrets never appear in ``repr``.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from gateway.errors import ConfigurationError
 
@@ -35,6 +37,23 @@ def _bool(value: str, name: str) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ConfigurationError(f"{name} must be true or false, not {value!r}")
+
+
+def _zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError(f"CREDIT_GRAPH_TIMEZONE is not a time zone: {value!r}") from None
+    return value
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a date YYYY-MM-DD, not {value!r}") from None
 
 
 def _int(value: str, name: str) -> int:
@@ -77,6 +96,10 @@ class Settings:
     http_port: int = 7474
     neo4j_heap: str = "1g"
     neo4j_pagecache: str = "1g"
+    # the one clock: the day is read in this time zone (a credit decision's "today" is the
+    # date in China whatever the server's zone); ``today`` pins it (tests, demos)
+    timezone: str = "Asia/Shanghai"
+    today: dt.date | None = None
     # the gateway
     host: str = "127.0.0.1"
     port: int = 8000
@@ -147,6 +170,22 @@ class Settings:
                 f"no password at {path}: start the local Neo4j first (credit-graph neo4j start)"
             ) from None
 
+    def now(self) -> dt.datetime:
+        """The application's clock (UTC): the system's, or on the pinned day at the time of
+        day the system reads, so that what happens in a run stays in order."""
+        real = dt.datetime.now(dt.UTC)
+        if self.today is None:
+            return real
+        zone = ZoneInfo(self.timezone)
+        local = real.astimezone(zone)
+        return dt.datetime.combine(self.today, local.timetz()).astimezone(dt.UTC)
+
+    def today_(self) -> dt.date:
+        """The date in ``timezone``: what "today" means for every rule."""
+        if self.today is not None:
+            return self.today
+        return dt.datetime.now(ZoneInfo(self.timezone)).date()
+
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
@@ -200,6 +239,8 @@ class Settings:
             ),
             neo4j_heap=get("CREDIT_GRAPH_NEO4J_HEAP", "1g"),
             neo4j_pagecache=get("CREDIT_GRAPH_NEO4J_PAGECACHE", "1g"),
+            timezone=_zone(get("CREDIT_GRAPH_TIMEZONE", "Asia/Shanghai")),
+            today=_date(get("CREDIT_GRAPH_TODAY") or None, "CREDIT_GRAPH_TODAY"),
             host=get("CREDIT_GRAPH_HOST", "127.0.0.1"),
             port=_int(get("CREDIT_GRAPH_PORT", "8000"), "CREDIT_GRAPH_PORT"),
             environment=get("CREDIT_GRAPH_ENV", "development"),
