@@ -318,7 +318,8 @@ class _Compiler:
             definition = type_.fields[name]
             read = declaration_of(type_, name)
             if read is None:
-                raise NotCompiled(f"{type_.name}.{name} has no declaration")
+                raise NotCompiled(f"{type_.name}.{name} has no declaration of how it is read "
+                                  "(graph_schema/fields.py)")
             cypher, convert = self._field(read, definition, group, var)
             plan.append((response, len(items), convert, is_nullable(definition.type)))
             items.append(cypher)

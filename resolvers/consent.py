@@ -18,9 +18,9 @@ from gateway.errors import Forbidden, InvalidInput, NotFound
 from graph_schema.consent import Consent, ConsentScope
 from graph_schema.identifiers import normalise_uscc
 from graph_schema.paging import SubjectRef
-from loaders.consent import ConsentKey, consents_of, grant_consent, revoke_consent
+from loaders.consent import consents_of, grant_consent, revoke_consent
 from loaders.selection import compiled
-from resolvers.reads import anchor, legacy
+from resolvers.reads import anchor
 from resolvers.subject import load_subject
 
 MAX_TEXT = 500
@@ -139,21 +139,11 @@ class ConsentQuery:
         ctx = info.context
         viewer = ctx.require()
         pattern, key = anchor(subject, "s")
-        template = consents_of(pattern)
-        if not legacy(info, template):
-            selection = compiled(info)
-            answer = await selection.fetch(template, {
-                "key": key, "everyone": viewer.has_any(CREDIT_ADMIN, SUPERVISOR),
-                "granteeIds": list(viewer.grantee_ids), "includeRevoked": include_revoked})
-            if answer is None:
-                return []
-            _visible_to(viewer, answer[0])
-            return [selection.shape(c, i) for i, c in enumerate(answer[1])]  # type: ignore[misc]
-        m = await load_subject(ctx, subject)
-        if m is None:
+        selection = compiled(info)
+        answer = await selection.fetch(consents_of(pattern), {
+            "key": key, "everyone": viewer.has_any(CREDIT_ADMIN, SUPERVISOR),
+            "granteeIds": list(viewer.grantee_ids), "includeRevoked": include_revoked})
+        if answer is None:
             return []
-        everyone = _visible_to(viewer, m["id"])
-        grantees = None if everyone else viewer.grantee_ids
-        maps = await ctx.loaders.consents_by_subject.load(ConsentKey(m["id"], grantees))
-        found = [Consent.from_map(c) for c in maps or ()]
-        return [c for c in found if include_revoked or c.revoked_at is None]
+        _visible_to(viewer, answer[0])
+        return [selection.shape(c, i) for i, c in enumerate(answer[1])]  # type: ignore[misc]
