@@ -36,25 +36,30 @@ OPTIONAL MATCH (s:Subject)-[:GRANTED]->(c:Consent {{id: $keys[i]}})-[:TO]->(g)
 RETURN i, CASE WHEN c IS NULL THEN null ELSE c {CONSENT_MAP} END AS value
 """
 
-GRANT_CONSENT = f"""
-MATCH (s:Subject {{id: $subjectId}})
-OPTIONAL MATCH (d:Department {{id: $departmentId}})
-OPTIONAL MATCH (o:Organization {{uscc: $granteeUscc}})
+GRANT_CONSENT = """
+MATCH (s:Subject {id: $subjectId})
+OPTIONAL MATCH (d:Department {id: $departmentId})
+OPTIONAL MATCH (o:Organization {uscc: $granteeUscc})
 WITH s, coalesce(d, o) AS g
 WHERE g IS NOT NULL AND g <> s
-CREATE (s)-[:GRANTED]->(c:Consent {{id: randomUUID(), purpose: $purpose, scope: $scope,
+CREATE (s)-[:GRANTED]->(c:Consent {id: randomUUID(), purpose: $purpose, scope: $scope,
   validFrom: $validFrom, validUntil: $validUntil, createdAt: $now, createdBy: $by,
-  createdByDept: $byDept, documentRef: $documentRef}})-[:TO]->(g)
-RETURN c {CONSENT_MAP} AS consent
+  createdByDept: $byDept, documentRef: $documentRef})-[:TO]->(g)
+RETURN c.id AS consent
 """
 
 # Revocation is recorded once; a second revocation changes nothing.
-REVOKE_CONSENT = f"""
-MATCH (s:Subject)-[:GRANTED]->(c:Consent {{id: $id}})-[:TO]->(g)
+REVOKE_CONSENT = """
+MATCH (s:Subject)-[:GRANTED]->(c:Consent {id: $id})-[:TO]->(g)
 SET c.revokedAt = coalesce(c.revokedAt, $now), c.revokedBy = coalesce(c.revokedBy, $by),
     c.revocationReason = coalesce(c.revocationReason, $reason)
-RETURN c {CONSENT_MAP} AS consent
+RETURN c.id AS consent
 """
+
+
+# A consent as a compiled read's root object (``loaders/selection.py``): what a mutation
+# answers with after its write.
+CONSENT_BY_ID = "MATCH (n:Consent {id: $key}) RETURN {value} AS value"
 
 
 def consents_of(subject: str) -> str:
@@ -97,14 +102,15 @@ class ConsentsById(CypherLoader[str, dict[str, Any]]):
     query = CONSENTS_BY_ID
 
 
-async def grant_consent(db: Database, params: dict[str, Any]) -> dict[str, Any] | None:
-    """Record a consent; None when the subject or the grantee is unknown."""
+async def grant_consent(db: Database, params: dict[str, Any]) -> str | None:
+    """Record a consent: its id; None when the subject or the grantee is unknown."""
     records = await db.write(GRANT_CONSENT, params, op="grant_consent")
     return records[0]["consent"] if records else None
 
 
 async def revoke_consent(db: Database, consent_id: str, *, now: Any, by: str,
-                         reason: str | None) -> dict[str, Any] | None:
+                         reason: str | None) -> str | None:
+    """Revoke a consent: its id; None when there is none."""
     records = await db.write(REVOKE_CONSENT, {"id": consent_id, "now": now, "by": by,
                                               "reason": reason}, op="revoke_consent")
     return records[0]["consent"] if records else None
