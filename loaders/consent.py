@@ -1,4 +1,4 @@
-"""Consents (管理办法 第二十一条): loading them per subject, granting and revoking.
+"""Consents (管理办法 第二十一条): reading, granting and revoking them.
 
 A consent is ``(:Subject)-[:GRANTED]->(:Consent)-[:TO]->(:Department|:Organization)``.
 It is never deleted: revocation sets ``revokedAt`` and the node stays on file.
@@ -6,7 +6,7 @@ It is never deleted: revocation sets ``revokedAt`` and the node stays on file.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from gateway.db import Database
 from loaders.base import CypherLoader
@@ -17,18 +17,6 @@ CONSENT_MAP = (
     "subjectId: s.id, granteeId: g.id, granteeName: g.name, granteeUscc: g.uscc, "
     "granteeKind: CASE WHEN g:Department THEN 'DEPARTMENT' ELSE 'ORGANIZATION' END}"
 )
-
-CONSENTS_BY_SUBJECT = f"""
-UNWIND range(0, size($keys) - 1) AS i
-WITH i, $keys[i] AS k
-CALL (k) {{
-  MATCH (s:Subject {{id: k.id}})-[:GRANTED]->(c:Consent)-[:TO]->(g)
-  WHERE (g:Department OR g:Organization) AND (k.grantees IS NULL OR g.id IN k.grantees)
-  WITH s, c, g ORDER BY c.createdAt DESC, c.id
-  RETURN collect(c {CONSENT_MAP}) AS consents
-}}
-RETURN i, consents AS value
-"""
 
 CONSENTS_BY_ID = f"""
 UNWIND range(0, size($keys) - 1) AS i
@@ -78,22 +66,6 @@ RETURN [s.id, COLLECT {{
   WITH n ORDER BY n.createdAt DESC, n.id
   RETURN {{value}} }}] AS value
 """
-
-
-class ConsentKey(NamedTuple):
-    subject_id: str
-    grantees: tuple[str, ...] | None  # None: every grantee
-
-
-class ConsentsBySubject(CypherLoader[ConsentKey, list[dict[str, Any]]]):
-    """Key: (subject id, grantee ids or None for all). Value: the subject's consents to
-    those grantees in any state (the rule decides which count), newest first."""
-
-    query = CONSENTS_BY_SUBJECT
-
-    def param(self, key: ConsentKey) -> dict[str, Any]:
-        return {"id": key.subject_id,
-                "grantees": list(key.grantees) if key.grantees is not None else None}
 
 
 class ConsentsById(CypherLoader[str, dict[str, Any]]):
