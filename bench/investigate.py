@@ -8,7 +8,7 @@ the gateway here writes no query register (its context has no audit writer). For
 ``--requests`` random subjects (default 200, drawn from the dataset's subjects.jsonl with
 ``--seed``) it times, alternating which goes first:
 
-- raw: the two statements the resolver runs (``NEIGHBOURHOOD[depth]``, then
+- raw: the neighbourhood in two statements (``NEIGHBOURHOOD[depth]``, then
   ``SUBJECT_MARKS`` for the subjects found), through the driver in this process;
 - graphql: ``neighbourhood(subject, depth, maxNodes: 200)`` with the /explore page's
   selection, POSTed in-process to the same ``GraphQLEndpoint`` /graphql uses (parsing,

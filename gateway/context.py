@@ -1,7 +1,7 @@
 """The per-request context every resolver sees as ``info.context``.
 
-Besides the database, settings and DataLoaders it carries the caller and the small
-API resolvers use before returning non-public information:
+Besides the database, settings and DataLoaders (the mutations' look-ups) it carries the
+caller and the small API resolvers use before returning non-public information:
 
 - ``ctx.viewer``: the authenticated ``Viewer``, or None on the public portal;
 - ``ctx.require(*roles)``: the viewer if it holds one of the roles, else ``Forbidden``;

@@ -549,7 +549,7 @@ class _FieldScope:
 
 def _natively(serialize: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """A scalar's serializer fed Python values: neo4j.time values (a ``DateTime``'s
-    nanoseconds, its ``Z``) print as the Python ones the per-field resolvers return."""
+    nanoseconds, its ``Z``) print as the Python values they stand for."""
 
     def convert(value: Any) -> Any:
         to_native = getattr(value, "to_native", None)

@@ -44,7 +44,7 @@ def budget_of(ctx: Context) -> q.Budget:
 
 
 async def bounded(work: Awaitable[T], budget: q.Budget) -> T:
-    """The loaders' result; a terminated transaction becomes a clear budget error."""
+    """The query's result; a terminated transaction becomes a clear budget error."""
     try:
         return await work
     except QueryBudgetExceeded as exc:
