@@ -20,27 +20,73 @@ from loaders.selection import compiled, declaration_of
 from resolvers.public import public_schema
 from resolvers.schema import government_schema
 
-CHECK = ("a credit check's answer: one query reads the hits, the decision rules "
-         "(graph_schema/rules/decision.py) assemble it in Python")
+CHECK = (
+    "a credit check's answer: one query reads the hits, the decision rules "
+    "(graph_schema/rules/decision.py) assemble it in Python"
+)
 PAGE = "a page envelope its root resolver builds around the compiled nodes"
-DRAWN = ("an investigator's graph, path or risk hit: one query reads it, "
-         "graph_schema/investigate_plain.py builds it")
-REPAIR = ("the repair rules' verdicts: computed in Python (eligibility) or stored as JSON "
-          "(applications), which Cypher cannot read field by field")
+DRAWN = (
+    "an investigator's graph, path or risk hit: one query reads it, "
+    "graph_schema/investigate_plain.py builds it"
+)
+REPAIR = (
+    "the repair rules' verdicts: computed in Python (eligibility) or stored as JSON "
+    "(applications), which Cypher cannot read field by field"
+)
 
 PLAIN: dict[str, str] = {
-    **dict.fromkeys(["CreditCheck", "CheckedSubject", "CheckError", "CreditHit", "HitDepartment",
-                     "DerivationChain", "AppliedMeasure", "RelatedPartyFlag"], CHECK),
+    **dict.fromkeys(
+        [
+            "CreditCheck",
+            "CheckedSubject",
+            "CheckError",
+            "CreditHit",
+            "HitDepartment",
+            "DerivationChain",
+            "AppliedMeasure",
+            "RelatedPartyFlag",
+        ],
+        CHECK,
+    ),
     # also MeasureInfo.legalBasis, read in Cypher and converted (graph_schema/fields.converted)
     "LegalBasis": CHECK + "; the articles are cited from the committed extraction",
-    **dict.fromkeys(["PageInfo", "SubjectConnection", "SubjectEdge", "PublicSubjectConnection",
-                     "PublicSubjectEdge", "AuditEventConnection", "AuditEventEdge",
-                     "AccessLogConnection", "AccessLogEdge", "TenureConnection", "TenureEdge",
-                     "SharedOfficerConnection", "SharedOfficerEdge", "PathConnection",
-                     "PathEdge", "RiskConnection", "RiskEdge"], PAGE),
-    **dict.fromkeys(["SubjectGraph", "GraphNode", "GraphSubject", "GraphEntry",
-                     "GraphDepartment", "GraphEdge", "SubjectPath", "PathStep", "PathRole",
-                     "RiskHit"], DRAWN),
+    **dict.fromkeys(
+        [
+            "PageInfo",
+            "SubjectConnection",
+            "SubjectEdge",
+            "PublicSubjectConnection",
+            "PublicSubjectEdge",
+            "AuditEventConnection",
+            "AuditEventEdge",
+            "AccessLogConnection",
+            "AccessLogEdge",
+            "TenureConnection",
+            "TenureEdge",
+            "SharedOfficerConnection",
+            "SharedOfficerEdge",
+            "PathConnection",
+            "PathEdge",
+            "RiskConnection",
+            "RiskEdge",
+        ],
+        PAGE,
+    ),
+    **dict.fromkeys(
+        [
+            "SubjectGraph",
+            "GraphNode",
+            "GraphSubject",
+            "GraphEntry",
+            "GraphDepartment",
+            "GraphEdge",
+            "SubjectPath",
+            "PathStep",
+            "PathRole",
+            "RiskHit",
+        ],
+        DRAWN,
+    ),
     **dict.fromkeys(["RepairEligibility", "RepairRule", "RepairApplication"], REPAIR),
 }
 
@@ -58,23 +104,36 @@ SCHEMAS = _schemas()
 
 
 def _types(schema: GraphQLSchema) -> list[Any]:
-    return [t for t in schema.type_map.values()
-            if isinstance(t, GraphQLObjectType | GraphQLInterfaceType)
-            and not t.name.startswith("__") and t.name not in ROOTS]
+    return [
+        t
+        for t in schema.type_map.values()
+        if isinstance(t, GraphQLObjectType | GraphQLInterfaceType)
+        and not t.name.startswith("__")
+        and t.name not in ROOTS
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
 def test_every_field_declares_how_it_is_read(name: str) -> None:
-    undeclared = [f"{t.name}.{f}" for t in _types(SCHEMAS[name]) if t.name not in PLAIN
-                  for f in t.fields if declaration_of(t, f) is None]
+    undeclared = [
+        f"{t.name}.{f}"
+        for t in _types(SCHEMAS[name])
+        if t.name not in PLAIN
+        for f in t.fields
+        if declaration_of(t, f) is None
+    ]
     assert undeclared == []
 
 
 def test_the_plain_data_types_are_served_and_declare_nothing() -> None:
     served = {t.name: t for schema in SCHEMAS.values() for t in _types(schema)}
     assert set(PLAIN) <= set(served), sorted(set(PLAIN) - set(served))
-    declared = [f"{n}.{f}" for n in PLAIN for f in served[n].fields
-                if declaration_of(served[n], f) is not None]
+    declared = [
+        f"{n}.{f}"
+        for n in PLAIN
+        for f in served[n].fields
+        if declaration_of(served[n], f) is not None
+    ]
     assert declared == []
 
 
