@@ -8,7 +8,7 @@ the gateway here writes no query register (its context has no audit writer). For
 ``--requests`` random subjects (default 200, drawn from the dataset's subjects.jsonl with
 ``--seed``) it times, alternating which goes first:
 
-- raw: the two statements the resolver runs (``NEIGHBOURHOOD[depth]``, then
+- raw: the neighbourhood in two statements (``NEIGHBOURHOOD[depth]``, then
   ``SUBJECT_MARKS`` for the subjects found), through the driver in this process;
 - graphql: ``neighbourhood(subject, depth, maxNodes: 200)`` with the /explore page's
   selection, POSTed in-process to the same ``GraphQLEndpoint`` /graphql uses (parsing,
@@ -41,6 +41,7 @@ from gateway.auth import INVESTIGATOR, Viewer
 from gateway.context import Context
 from gateway.db import Database
 from gateway.graphql_http import GraphQLEndpoint
+from gateway.limits import DocumentLimits
 from gateway.settings import Settings
 from graph_schema.rules.disclosure import GOVERNMENT, PUBLIC
 from loaders import investigate as q
@@ -78,10 +79,13 @@ async def subject_ids(db: Database, refs: list[dict[str, str]]) -> list[str]:
 def endpoint(db: Database, settings: Settings) -> httpx.AsyncClient:
     """/graphql in-process: the government endpoint with an investigator, no register writes."""
 
-    async def context(request: Any, document: Any, operation: str | None) -> Context:
+    async def context(request: Any, _: Any, document: Any, operation: str | None) -> Context:
         return Context(db, settings, request, VIEWER, purpose="benchmark", operation_name=operation)
 
-    graphql = GraphQLEndpoint(government_schema()._schema, context)
+    limits = DocumentLimits(max_tokens=settings.max_tokens, max_source=settings.max_request_bytes,
+                            max_depth=settings.max_depth, max_fields=settings.max_fields,
+                            max_page=settings.max_batch)
+    graphql = GraphQLEndpoint(government_schema()._schema, context, limits=limits)
     app = Starlette(routes=[Route("/graphql", graphql.handle, methods=["POST"])])
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
 

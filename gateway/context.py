@@ -1,21 +1,21 @@
 """The per-request context every resolver sees as ``info.context``.
 
-Besides the database, settings and DataLoaders it carries the caller and the small
-API resolvers use before returning non-public information:
+Besides the database, settings and DataLoaders (the mutations' look-ups) it carries the
+caller and the small API resolvers use before returning non-public information:
 
 - ``ctx.viewer``: the authenticated ``Viewer``, or None on the public portal;
 - ``ctx.require(*roles)``: the viewer if it holds one of the roles, else ``Forbidden``;
 - ``ctx.require_purpose()``: the stated purpose (管理办法 第三十三条), else ``PurposeRequired``;
-- ``await ctx.visible_classes(subject_id)`` (and ``visible_classes_many``): the disclosure
-  classes the caller may see of a subject (管理办法 第十八条/第二十一条). A consent counts
-  only when the request relies on it: ``X-Credit-Consent: <id>[,<id>…]`` or ``*``;
+- ``ctx.known_access(subject_id, grants)``: what the caller may see of a subject
+  (管理办法 第十八条/第二十一条), from the consents a compiled query brought along. A
+  consent counts only when the request relies on it: ``X-Credit-Consent: <id>[,<id>…]``
+  or ``*`` (the queries read ``ctx.consents``);
 - ``ctx.audit.record(...)``: note an access for the query register;
 - ``ctx.disclose(...)``: all of it at once for a resolver about to return some classes.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import re
@@ -33,7 +33,6 @@ from gateway.settings import Settings
 from graph_schema.rules import disclosure
 from graph_schema.rules.disclosure import Access, Grant
 from loaders import Loaders
-from loaders.consent import ConsentKey
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -131,7 +130,7 @@ class Context:
 
     @cached_property
     def loaders(self) -> Loaders:
-        return Loaders(self.db, self)
+        return Loaders(self.db)
 
     def require(self, *roles: str) -> Viewer:
         """The viewer when it holds any of ``roles``; ``Forbidden`` naming them otherwise."""
@@ -150,27 +149,9 @@ class Context:
                 "(管理办法 第三十三条)")
         return self.purpose
 
-    async def access(self, subject_id: str) -> Access:
-        """What the caller may see of one subject; consents load through one DataLoader."""
-        subject_id = str(subject_id)
-        known = self._access.get(subject_id)
-        if known is not None:
-            return known
-        viewer = self.viewer
-        if viewer is None:
-            result = disclosure.PUBLIC_ONLY
-        else:
-            self_query = viewer.acts_for(subject_id)
-            grants = await self._grants(subject_id) if viewer.grantee_ids and not self_query else []
-            result = disclosure.access(government=viewer.government, self_query=self_query,
-                                       grantee_ids=viewer.grantee_ids, grants=grants,
-                                       now=self.now)
-        self._access[subject_id] = result
-        return result
-
     def known_access(self, subject_id: str, grants: list[Grant]) -> Access:
         """What the caller may see of a subject whose consents a compiled query brought
-        along (the same rule as ``access``, with no query of its own)."""
+        along (``graph_schema.rules.disclosure.access``), remembered for the request."""
         subject_id = str(subject_id)
         known = self._access.get(subject_id)
         if known is None:
@@ -187,29 +168,6 @@ class Context:
 
     def known_access_of(self, subject_id: str) -> Access:
         return self._access[str(subject_id)]
-
-    async def _grants(self, subject_id: str) -> list[Grant]:
-        """The consents this request relies on for a subject: those it names, or with ``*``
-        every consent of the subject to the caller's grantees; one query for all subjects."""
-        assert self.viewer is not None
-        if not self.consents:
-            return []
-        if self.consents == (ANY_CONSENT,):
-            maps = await self.loaders.consents_by_subject.load(
-                ConsentKey(subject_id, self.viewer.grantee_ids)) or []
-        else:
-            maps = [m for m in await self.loaders.consents_by_id.load_many(list(self.consents))
-                    if m is not None and m["subjectId"] == subject_id]
-        return [Grant.from_map(m) for m in maps]
-
-    async def visible_classes(self, subject_id: str) -> tuple[str, ...]:
-        """管理办法 第十八条/第二十一条: the disclosure classes the caller may see of a subject."""
-        return (await self.access(subject_id)).classes
-
-    async def visible_classes_many(self, subject_ids: Iterable[str]) -> list[tuple[str, ...]]:
-        """The same for many subjects, in order; their consents load in one query."""
-        found = await asyncio.gather(*(self.access(s) for s in subject_ids))
-        return [a.classes for a in found]
 
     def _consents_used(self, subject_id: str, items: Iterable[str]) -> list[str]:
         known = self._access.get(subject_id)

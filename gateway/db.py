@@ -6,7 +6,7 @@ every transaction carries metadata naming the service and operation, and Neo4j
 errors become the project's errors. Every view of one driver shares its ``Breaker``
 (gateway/breaker.py): while Neo4j is unreachable a query fails at once instead of
 waiting out the driver's retries. It also counts queries, which the tests use to prove
-that DataLoaders batch.
+that a request's root field costs one.
 """
 
 from __future__ import annotations

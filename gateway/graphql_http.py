@@ -35,7 +35,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.exceptions import StrawberryInputCoercionError
 
-from gateway.errors import CreditGraphError, DatabaseUnavailable, InvalidInput, RequestTooLarge
+from gateway.errors import (
+    ConfigurationError,
+    CreditGraphError,
+    DatabaseUnavailable,
+    InvalidInput,
+    RequestTooLarge,
+)
 from gateway.executor import Executor
 from gateway.limits import DocumentLimits, measure_document, too_complex
 from gateway.responses import bad_request, error_payload, json_response, refusal
@@ -54,6 +60,8 @@ def format_error(error: GraphQLError, default_code: str = "BAD_USER_INPUT") -> d
         original = original.original_error
     if isinstance(original, CreditGraphError):
         message, extensions = original.message, original.extensions()
+        if isinstance(original, ConfigurationError):  # the server's defect, not the caller's
+            log.error("configuration error at %s: %s", error.path, message)
     elif isinstance(original, StrawberryInputCoercionError):
         message, extensions = str(original), {"code": "BAD_USER_INPUT"}
     elif isinstance(original, GraphQLError):  # a value graphql-core refused to coerce

@@ -107,9 +107,6 @@ class Settings:
     graphiql: bool = True
     introspection: bool = True
     max_batch: int = 1000
-    # "legacy": answer reads through the per-field resolvers instead of compiled queries
-    # (kept while the two are compared)
-    read_path: str = "compiled"
     document_cache_size: int = 512
     # what one request to /graphql may hold (gateway/limits.py)
     max_request_bytes: int = 1 << 20
@@ -249,7 +246,6 @@ class Settings:
                 get("CREDIT_GRAPH_INTROSPECTION", "true"), "CREDIT_GRAPH_INTROSPECTION"
             ),
             max_batch=_int(get("CREDIT_GRAPH_MAX_BATCH", "1000"), "CREDIT_GRAPH_MAX_BATCH"),
-            read_path=get("CREDIT_GRAPH_READ_PATH", "compiled"),
             subgraph=subgraph,
             max_request_bytes=_int(get("CREDIT_GRAPH_MAX_REQUEST_BYTES", str(1 << 20)),
                                    "CREDIT_GRAPH_MAX_REQUEST_BYTES"),

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry import Info
 
-from gateway.context import Context
-from graph_schema.consent import native
 from graph_schema.enums import Disclosure
-from graph_schema.fields import Related, meta, node, prop
+from graph_schema.fields import node, prop, related
 
 if TYPE_CHECKING:
     from graph_schema.subject import Subject
@@ -41,23 +38,8 @@ class AuditEvent:
     consent_ids: list[strawberry.ID] = prop("consentIds", default="[]")
     outcome: str = prop("outcome", description="OK, or the code of the refusal.")
 
-    @classmethod
-    def from_map(cls, m: dict[str, Any]) -> AuditEvent:
-        return cls(id=m["id"], at=native(m["at"]), request_id=m["requestId"], caller=m.get("sub"),
-                   department=m.get("dept"), jurisdiction=m.get("jur"),
-                   roles=m.get("roles") or [], purpose=m.get("purpose"),
-                   subject_id=m["subjectId"], operation_name=m.get("operationName"),
-                   operations=m.get("operations") or [], fields=m.get("fields") or [],
-                   classes=[Disclosure(c) for c in m.get("classes") or ()],
-                   consent_ids=m.get("consentIds") or [], outcome=m["outcome"])
-
-    @strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({m}:Subject {{id: {s.node}.subjectId}})")))
-    async def subject(self, info: Info[Context, None]) -> SubjectRef | None:
-        from graph_schema.subject import subject_from_map
-
-        m = await info.context.loaders.subjects_by_id.load(str(self.subject_id))
-        return subject_from_map(m) if m else None
+    subject: SubjectRef | None = related(
+        lambda s, m: f"MATCH ({m}:Subject {{id: {s.node}.subjectId}})")
 
 
 @node("AuditEvent")
@@ -72,10 +54,3 @@ class AccessLogEntry:
     classes: list[Disclosure] = prop("classes", default="[]")
     consent_ids: list[strawberry.ID] = prop("consentIds", default="[]")
     outcome: str = prop("outcome")
-
-    @classmethod
-    def from_map(cls, m: dict[str, Any]) -> AccessLogEntry:
-        return cls(at=native(m["at"]), department=m.get("dept"), purpose=m.get("purpose"),
-                   operations=m.get("operations") or [], fields=m.get("fields") or [],
-                   classes=[Disclosure(c) for c in m.get("classes") or ()],
-                   consent_ids=m.get("consentIds") or [], outcome=m["outcome"])

@@ -6,12 +6,9 @@ import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from strawberry import Info
 
-from gateway.context import Context
 from graph_schema import model
-from graph_schema.fields import Expr, Related, Scope, computed, meta, node, prop
-from graph_schema.rules.disclosure import Grant, in_force
+from graph_schema.fields import Expr, Scope, computed, meta, node, prop, related
 
 if TYPE_CHECKING:
     from graph_schema.subject import Subject
@@ -41,7 +38,7 @@ class ConsentGrantee:
 
 def _in_force(s: Scope) -> str:
     """管理办法 第二十一条: inside its window [from, until) and not revoked, now (the same
-    rule as ``in_force``)."""
+    rule as ``graph_schema.rules.disclosure.in_force``)."""
     c = s.node
     return (f"({c}.validFrom <= $now AND $now < {c}.validUntil "
             f"AND ({c}.revokedAt IS NULL OR $now < {c}.revokedAt))")
@@ -63,35 +60,9 @@ class Consent:
     created_by: str = prop("createdBy", description="The token subject that recorded it.")
     created_by_department: str | None = prop("createdByDept")
     document_ref: str | None = prop("documentRef", description="The written consent on file.")
-    grantee: ConsentGrantee = strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({s.node})-[:TO]->({m})")))
-    subject_id: strawberry.Private[str]
-    grant: strawberry.Private[Grant]
-
-    @classmethod
-    def from_map(cls, m: dict[str, Any]) -> Consent:
-        return cls(
-            id=m["id"], purpose=m["purpose"],
-            scope=[model.ConsentScope(s) for s in m.get("scope") or ()],
-            valid_from=native(m["validFrom"]), valid_until=native(m["validUntil"]),
-            revoked_at=native(m.get("revokedAt")), revoked_by=m.get("revokedBy"),
-            revocation_reason=m.get("revocationReason"), created_at=native(m["createdAt"]),
-            created_by=m["createdBy"], created_by_department=m.get("createdByDept"),
-            document_ref=m.get("documentRef"),
-            grantee=ConsentGrantee(kind=model.GranteeKind(m["granteeKind"]), id=m["granteeId"],
-                                   name=m.get("granteeName") or "", uscc=m.get("granteeUscc")),
-            subject_id=m["subjectId"], grant=Grant.from_map(m),
-        )
-
-    @strawberry.field(description="In force now: inside its window and not revoked.",
-                      metadata=meta(Expr(cypher=_in_force)))
-    def in_force(self, info: Info[Context, None]) -> bool:
-        return in_force(self.grant, info.context.now)
-
-    @strawberry.field(description="The subject that gave it.", metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({s.node})<-[:GRANTED]-({m}:Subject)")))
-    async def subject(self, info: Info[Context, None]) -> SubjectRef | None:
-        from graph_schema.subject import subject_from_map
-
-        m = await info.context.loaders.subjects_by_id.load(self.subject_id)
-        return subject_from_map(m) if m else None
+    grantee: ConsentGrantee = related(lambda s, m: f"MATCH ({s.node})-[:TO]->({m})")
+    in_force: bool = strawberry.field(description="In force now: inside its window and not "
+                                      "revoked.", metadata=meta(Expr(cypher=_in_force)))
+    subject: SubjectRef | None = related(
+        lambda s, m: f"MATCH ({s.node})<-[:GRANTED]-({m}:Subject)",
+        description="The subject that gave it.")

@@ -152,10 +152,6 @@ class MeasureInfo:
     departments: list[ImplementingDepartment] = strawberry.field(metadata=meta(DEPARTMENTS))
 
 
-def measure_info(m: Mapping[str, Any]) -> Plain:
-    return {**m, "legalBasis": _basis(tuple(m["basis"]))}
-
-
 @strawberry.type(description="Why a subject could not be checked (e.g. an invalid code).")
 class CheckError:
     code: str

@@ -3,10 +3,10 @@
 Graph-shaped answers (``SubjectGraph``, paths, risk hits) are pure data: resolvers
 return them as plain dicts keyed by GraphQL field names (``gateway/executor.py``
 projects them without a resolver per field), built by ``graph_schema.investigate_plain``
-from the loaders' maps. Lists of roles and shared officers carry the schema's own
-``Role``, ``Person`` and ``Organization``, so their nested fields keep their own rules;
-they are projected from the selection in the root field's one query (the link and
-officer types declare how they are read from the query's rows).
+from the maps the root field's one query returns. Lists of roles and shared officers
+carry the schema's own ``Role``, ``Person`` and ``Organization``, so their nested fields
+keep their own rules; they are projected from the selection in the root field's one
+query (the link and officer types declare how they are read from the query's rows).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Graph answers as plain data: dicts keyed by GraphQL field names, from the loaders' maps.
+"""Graph answers as plain data: dicts keyed by GraphQL field names, from the queries' maps.
 
 ``gateway/executor.py`` projects such dicts straight onto the selection, which matters for
 a graph of a thousand nodes. Every function here is pure; ``build_graph`` also reports

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry import Info
 
-from gateway.context import Context
 from graph_schema import policy_model as pm
 from graph_schema.enums import JurisdictionLevel
-from graph_schema.fields import Related, meta, owned_by, prop
+from graph_schema.fields import Related, owned_by, prop, reads, related
 
 if TYPE_CHECKING:
     from graph_schema.policy import DepartmentRole, Task
@@ -35,40 +33,14 @@ class Jurisdiction:
     name: str = prop("name")
     full_name: str | None = prop("fullName")
     level: JurisdictionLevel = prop("level")
-    parent_code: strawberry.Private[str | None]
-
-    @classmethod
-    def from_map(cls, m: dict[str, Any]) -> Jurisdiction:
-        return cls(code=m["code"], name=m["name"], full_name=m.get("fullName"),
-                   level=JurisdictionLevel(m["level"]), parent_code=m.get("parentCode"))
-
-    @classmethod
-    async def resolve_reference(cls, info: Info[Context, None],
-                                code: strawberry.ID) -> Jurisdiction | None:
-        m = await info.context.loaders.jurisdictions_by_code.load(str(code))
-        return Jurisdiction.from_map(m) if m else None
-
-    @strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({s.node})-[:PART_OF]->({m}:Jurisdiction)")))
-    async def parent(self, info: Info[Context, None]) -> Jurisdiction | None:
-        if not self.parent_code:
-            return None
-        m = await info.context.loaders.jurisdictions_by_code.load(self.parent_code)
-        return Jurisdiction.from_map(m) if m else None
-
-    @strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({m}:Jurisdiction)-[:PART_OF]->({s.node})",
-        order=lambda s, m: f"{m}.code")))
-    async def children(self, info: Info[Context, None]) -> list[Jurisdiction]:
-        rows = await info.context.loaders.jurisdiction_children.load(str(self.code))
-        return [Jurisdiction.from_map(m) for m in rows]
-
-    @strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({m}:Department)-[:BELONGS_TO]->({s.node})",
-        order=lambda s, m: f"{m}.name")))
-    async def departments(self, info: Info[Context, None]) -> list[Department]:
-        rows = await info.context.loaders.departments_by_jurisdiction.load(str(self.code))
-        return [Department.from_map(m) for m in rows]
+    parent: Jurisdiction | None = related(
+        lambda s, m: f"MATCH ({s.node})-[:PART_OF]->({m}:Jurisdiction)")
+    children: list[Jurisdiction] = related(
+        lambda s, m: f"MATCH ({m}:Jurisdiction)-[:PART_OF]->({s.node})",
+        order=lambda s, m: f"{m}.code")
+    departments: list[Department] = related(
+        lambda s, m: f"MATCH ({m}:Department)-[:BELONGS_TO]->({s.node})",
+        order=lambda s, m: f"{m}.name")
 
 
 @owned_by("policy")
@@ -80,33 +52,9 @@ class Department:
     name: str = prop("name")
     aliases: list[str] = prop("aliases", default="[]")
     level: JurisdictionLevel | None = prop("level")
-    jurisdiction_code: strawberry.Private[str | None]
+    jurisdiction: Jurisdiction | None = related(
+        lambda s, m: f"MATCH ({m}:Jurisdiction {{code: {s.node}.jurisdictionCode}})")
 
-    @classmethod
-    def from_map(cls, m: dict[str, Any]) -> Department:
-        level = m.get("level")
-        return cls(id=m["id"], name=m["name"], aliases=m.get("aliases") or [],
-                   level=JurisdictionLevel(level) if level else None,
-                   jurisdiction_code=m.get("jurisdictionCode"))
-
-    @classmethod
-    async def resolve_reference(cls, info: Info[Context, None],
-                                id: strawberry.ID) -> Department | None:
-        m = await info.context.loaders.departments_by_id.load(str(id))
-        return Department.from_map(m) if m else None
-
-    @strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({m}:Jurisdiction {{code: {s.node}.jurisdictionCode}})")))
-    async def jurisdiction(self, info: Info[Context, None]) -> Jurisdiction | None:
-        if not self.jurisdiction_code:
-            return None
-        m = await info.context.loaders.jurisdictions_by_code.load(self.jurisdiction_code)
-        return Jurisdiction.from_map(m) if m else None
-
-    @strawberry.field(description="Task rows of the policy graph naming this department, in "
-                      "document order; `role` null: any role.", metadata=meta(UNIT_TASKS))
-    async def tasks(self, info: Info[Context, None],
-                    role: DepartmentRoleRef | None = None) -> list[TaskRef]:
-        from graph_schema.policy import tasks_of_unit
-
-        return await tasks_of_unit(info.context, str(self.id), role)
+    @reads(UNIT_TASKS, description="Task rows of the policy graph naming this department, in "
+           "document order; `role` null: any role.")
+    def tasks(self, role: DepartmentRoleRef | None = None) -> list[TaskRef]: ...

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry import Info
 
-from gateway.context import Context, selected_fields
 from graph_schema.enums import (
     Disclosure,
     EntryStatus,
@@ -16,7 +14,7 @@ from graph_schema.enums import (
     RoleKind,
     Severity,
 )
-from graph_schema.fields import Expr, Related, Scope, meta, node, prop
+from graph_schema.fields import Expr, Related, Scope, meta, node, prop, related
 from graph_schema.jurisdiction import Department
 from graph_schema.rules.validity import status_on_cypher
 from graph_schema.scalars import Date
@@ -85,83 +83,16 @@ class ListEntry:
     derived_roles: list[RoleKind] = prop(
         "derivedRoles", detail=False, default="[]",
         description="For a derived entry: the posts the person held on the date of the act.")
-    subject_id: strawberry.Private[str]
-    source_entry_id: strawberry.Private[str | None]
-    through_organization_id: strawberry.Private[str | None]
-
-    @classmethod
-    def from_map(cls, m: dict[str, Any]) -> ListEntry:
-        dept = m.get("department")
-        return cls(
-            id=m["id"], kind=ListKind(m["kind"]), domain=m.get("domain"),
-            category=m.get("category"), facts=m.get("facts"), basis=m.get("basis"),
-            decision_document=m.get("decisionDocument"), document_number=m.get("documentNumber"),
-            severity=Severity(m.get("severity") or "UNSTATED"),
-            disclosure=Disclosure(m["disclosure"]), recognised_on=m["recognisedOn"],
-            act_on=m.get("actOn"), valid_until=m.get("validUntil"),
-            status=EntryStatus(m["statusOn"]), ended_on=m.get("endedOn"),
-            end_reason=m.get("endReason"), source_system=m.get("sourceSystem"),
-            source_ref=m.get("sourceRef"), derived=bool(m.get("derived")),
-            recognising_department=Department.from_map(dept) if dept else None,
-            disputed=bool(m.get("disputed")),
-            derived_roles=[RoleKind(r) for r in m.get("derivedRoles") or ()],
-            subject_id=m["subjectId"], source_entry_id=m.get("sourceEntryId"),
-            through_organization_id=m.get("throughOrganizationId"),
-        )
-
-    @strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({s.node})-[:CONCERNS]->({m}:Subject)")))
-    async def subject(self, info: Info[Context, None]) -> SubjectRef | None:
-        from graph_schema.subject import subject_from_map
-
-        m = await info.context.loaders.subjects_by_id.load(self.subject_id)
-        return subject_from_map(m) if m else None
-
-    @strawberry.field(description="For a derived entry: the organisation's entry it follows.",
-                      metadata=meta(Related(
-                          match=lambda s, m: (
-                              f"MATCH ({m}:ListEntry {{id: {s.node}.sourceEntryId}})"
-                              f"-[:CONCERNS]->({m}s:Subject)"),
-                          where=_published_source, audit="ListEntry.source",
-                          subject=lambda s, m: f"{m}s")))
-    async def source(self, info: Info[Context, None]) -> ListEntry | None:
-        if not self.source_entry_id:
-            return None
-        # The source belongs to the organisation: its disclosure rules apply, not the person's.
-        return await visible_entry(info, self.source_entry_id, "ListEntry.source")
-
-    @classmethod
-    async def resolve_reference(cls, info: Info[Context, None],
-                                id: strawberry.ID) -> ListEntry | None:
-        """An entry named by another subgraph: only if the caller may see it (batched)."""
-        return await visible_entry(info, str(id), "ListEntry")
-
-    @strawberry.field(description="For a derived entry: the organisation it came through.",
-                      metadata=meta(Related(match=lambda s, m: (
-                          f"MATCH ({m}:Subject {{id: {s.node}.throughOrganizationId}})"))))
-    async def through_organization(self, info: Info[Context, None]) -> SubjectRef | None:
-        from graph_schema.subject import subject_from_map
-
-        if not self.through_organization_id:
-            return None
-        m = await info.context.loaders.subjects_by_id.load(self.through_organization_id)
-        return subject_from_map(m) if m else None
-
-
-async def visible_entry(info: Info[Context, None], entry_id: str,
-                        operation: str) -> ListEntry | None:
-    """An entry by id, as its subject's disclosure rules let the caller see it today
-    (管理办法 第十八条, 第二十七条); every non-public sight is registered."""
-    ctx = info.context
-    m = await ctx.loaders.list_entries_by_id.load((entry_id, ctx.today))
-    if not m:
-        return None
-    access = await ctx.access(m["subjectId"])
-    if m["disclosure"] not in access.classes or (
-            not access.history and m["statusOn"] != "ACTIVE"):
-        return None
-    ctx.disclose(m["subjectId"], operation, selected_fields(info), [m["disclosure"]])
-    return ListEntry.from_map(m)
+    subject: SubjectRef | None = related(
+        lambda s, m: f"MATCH ({s.node})-[:CONCERNS]->({m}:Subject)")
+    source: ListEntry | None = related(
+        lambda s, m: (f"MATCH ({m}:ListEntry {{id: {s.node}.sourceEntryId}})"
+                      f"-[:CONCERNS]->({m}s:Subject)"),
+        where=_published_source, audit="ListEntry.source", subject=lambda s, m: f"{m}s",
+        description="For a derived entry: the organisation's entry it follows.")
+    through_organization: SubjectRef | None = related(
+        lambda s, m: f"MATCH ({m}:Subject {{id: {s.node}.throughOrganizationId}})",
+        description="For a derived entry: the organisation it came through.")
 
 
 @strawberry.type(description="A credit record: basic, positive, negative or other information "
@@ -177,17 +108,5 @@ class CreditRecord:
     recorded_on: Date = prop("recordedOn")
     valid_until: Date | None = prop("validUntil")
     source_system: str | None = prop("sourceSystem")
-    provider: Department | None = strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({s.node})-[:PROVIDED_BY]->({m}:Department)")))
-
-    @classmethod
-    def from_map(cls, m: dict[str, Any]) -> CreditRecord:
-        dept = m.get("department")
-        return cls(
-            id=m["id"], category=RecordCategory(m["category"]), type=m["type"],
-            title=m.get("title"), content=m.get("content"),
-            severity=Severity(m.get("severity") or "UNSTATED"),
-            disclosure=Disclosure(m["disclosure"]), recorded_on=m["recordedOn"],
-            valid_until=m.get("validUntil"), source_system=m.get("sourceSystem"),
-            provider=Department.from_map(dept) if dept else None,
-        )
+    provider: Department | None = related(
+        lambda s, m: f"MATCH ({s.node})-[:PROVIDED_BY]->({m}:Department)")

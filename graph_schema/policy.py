@@ -2,25 +2,20 @@
 
 Everything here is public information (the documents are published), so no field asks
 for a role or a purpose. Each field declares how it is read (``graph_schema/fields.py``):
-a root field's selection is answered by one compiled query. The bodies below are the
-per-field resolvers (``CREDIT_GRAPH_READ_PATH=legacy``), built from loader maps.
+a root field's selection is answered by one compiled query.
 """
 
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
 
 import strawberry
-from strawberry import Info
 
-from gateway.context import Context
 from graph_schema import policy_model as pm
 from graph_schema.enums import JurisdictionLevel
-from graph_schema.fields import Expr, Related, Scope, meta, owned_by, prop
+from graph_schema.fields import Expr, Related, Scope, meta, owned_by, prop, reads, related
 from graph_schema.jurisdiction import Department, Jurisdiction
 from graph_schema.scalars import Date
-from loaders.policy import TaskFilter
 
 TaskRole = strawberry.enum(pm.TaskRole, description="How a task row names a unit: 牵头单位 "
                            "(LEAD), 配合单位 (COOPERATING) or 责任单位 (RESPONSIBLE).")
@@ -41,44 +36,6 @@ def link_types(role: DepartmentRole | None) -> tuple[str, ...]:
     if role is None or role is DepartmentRole.ANY:
         return tuple(pm.ROLE_TYPES.values())
     return (pm.ROLE_TYPES[pm.TaskRole(role.value)],)
-
-
-async def find_tasks(ctx: Context, key: TaskFilter) -> list[Task]:
-    return [Task.from_map(m) for m in await ctx.loaders.policy_tasks_where.load(key)]
-
-
-async def tasks_of_unit(ctx: Context, unit_id: str, role: DepartmentRole | None) -> list[Task]:
-    """Tasks naming a department or collective unit (by id) in the role, in document order."""
-    return await find_tasks(ctx, TaskFilter(unit_ids=(unit_id,), types=link_types(role)))
-
-
-async def task_units(ctx: Context, task_id: str, role: DepartmentRole | None) -> list[TaskUnit]:
-    """A task's units in the role: lead, cooperating, responsible, each in written order."""
-    types = link_types(role)
-    order = list(pm.ROLE_TYPES.values())
-    rows = sorted((r for r in await ctx.loaders.task_units.load(task_id) if r["type"] in types),
-                  key=lambda r: (order.index(r["type"]), r["position"]))
-    return [TaskUnit.from_map(r) for r in rows]
-
-
-async def implementations(ctx: Context, item_id: str) -> list[Implementation]:
-    rows = await ctx.loaders.implementations_by_item.load(item_id)
-    return [Implementation(evidence=r["evidence"], task=Task.from_map(r["task"])) for r in rows]
-
-
-async def load_document(ctx: Context, doc_id: str | None) -> PolicyDocument | None:
-    m = await ctx.loaders.policy_documents_by_id.load(doc_id) if doc_id else None
-    return PolicyDocument.from_map(m) if m else None
-
-
-async def load_documents(ctx: Context, ids: list[str]) -> list[PolicyDocument]:
-    maps = await ctx.loaders.policy_documents_by_id.load_many(ids)
-    return [PolicyDocument.from_map(m) for m in maps if m]
-
-
-async def load_jurisdiction(ctx: Context, code: str) -> Jurisdiction | None:
-    m = await ctx.loaders.jurisdictions_by_code.load(code)
-    return Jurisdiction.from_map(m) if m else None
 
 
 # How the fields below are read. `{m}d`, `{m}t` … name variables of one subquery apart.
@@ -105,11 +62,7 @@ IMPLEMENTATIONS = Related(
 @strawberry.type(description="A citation of one document by another, as written.")
 class Citation:
     as_written: str = prop("asWritten")
-    document_id: strawberry.Private[str]
-
-    @strawberry.field(metadata=meta(Related(match=lambda s, m: f"WITH endNode({s.node}) AS {m}")))
-    async def document(self, info: Info[Context, None]) -> PolicyDocument | None:
-        return await load_document(info.context, self.document_id)
+    document: PolicyDocument | None = related(lambda s, m: f"WITH endNode({s.node}) AS {m}")
 
 
 @owned_by("policy")
@@ -133,80 +86,32 @@ class PolicyDocument:
     note: str | None = prop("note")
     sources: list[str] = prop("sources", default="[]", description="Where metadata not in the "
                               "text comes from, as `field: source`.")
-    jurisdiction_code: strawberry.Private[str]
-    raw: strawberry.Private[dict[str, Any]]
-
-    @classmethod
-    def from_map(cls, m: dict[str, Any]) -> PolicyDocument:
-        return cls(id=m["id"], title=m["title"], issuer=m.get("issuer"), number=m.get("number"),
-                   date=m.get("date"), level=JurisdictionLevel(m["level"]),
-                   source_file=m.get("sourceFile"), title_supplied=bool(m.get("titleSupplied")),
-                   also_cited_as=m.get("alsoCitedAs") or [],
-                   issued_under_number=m.get("issuedUnderNumber"),
-                   issued_under_title=m.get("issuedUnderTitle"), note=m.get("note"),
-                   sources=m.get("sources") or [], jurisdiction_code=m["jurisdictionCode"], raw=m)
-
-    @classmethod
-    async def resolve_reference(cls, info: Info[Context, None],
-                                id: strawberry.ID) -> PolicyDocument | None:
-        return await load_document(info.context, str(id))
-
-    @strawberry.field(metadata=meta(JURISDICTION))
-    async def jurisdiction(self, info: Info[Context, None]) -> Jurisdiction | None:
-        return await load_jurisdiction(info.context, self.jurisdiction_code)
-
-    @strawberry.field(description="The notice that issued this document with others.",
-                      metadata=meta(Related(
-                          match=lambda s, m: (f"MATCH ({s.node})-[:{pm.PART_OF_DOCUMENT}]->"
-                                             f"({m}:{DOC})"))))
-    async def parent(self, info: Info[Context, None]) -> PolicyDocument | None:
-        return await load_document(info.context, self.raw.get("parentId"))
-
-    @strawberry.field(description="The documents this notice issued.", metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({m}:{DOC})-[:{pm.PART_OF_DOCUMENT}]->({s.node})",
-        order=lambda s, m: f"{m}.seq")))
-    async def parts(self, info: Info[Context, None]) -> list[PolicyDocument]:
-        return await load_documents(info.context, self.raw.get("partIds") or [])
-
-    @strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({s.node})-[{m}:{pm.CITES}]->({m}d:{DOC})",
-        order=lambda s, m: f"{m}d.seq")))
-    def cites(self) -> list[Citation]:
-        return [Citation(as_written=c["asWritten"], document_id=c["documentId"])
-                for c in self.raw.get("citations") or []]
-
-    @strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({m}:{DOC})-[:{pm.CITES}]->({s.node})",
-        order=lambda s, m: f"{m}.seq")))
-    async def cited_by(self, info: Info[Context, None]) -> list[PolicyDocument]:
-        return await load_documents(info.context, self.raw.get("citedByIds") or [])
-
-    @strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({s.node})-[:{pm.REPEALS}]->({m}:{DOC})",
-        order=lambda s, m: f"{m}.seq")))
-    async def repeals(self, info: Info[Context, None]) -> list[PolicyDocument]:
-        return await load_documents(info.context, self.raw.get("repealsIds") or [])
-
-    @strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({m}:{DOC})-[:{pm.REPEALS}]->({s.node})")))
-    async def repealed_by(self, info: Info[Context, None]) -> PolicyDocument | None:
-        return await load_document(info.context, self.raw.get("repealedById"))
-
-    @strawberry.field(description="The top items (sections, chapters, articles), in order; "
-                      "each has its children.", metadata=meta(Related(
-                          match=lambda s, m: (f"MATCH ({m}:{ITEM})-[:{pm.IN_DOCUMENT}]->"
-                                             f"({s.node})"),
-                          where=lambda s, m: f"NOT ({m})-[:{pm.PART_OF_ITEM}]->()",
-                          order=lambda s, m: f"{m}.seq")))
-    async def items(self, info: Info[Context, None]) -> list[PolicyItem]:
-        rows = await info.context.loaders.policy_document_items.load(str(self.id))
-        return [PolicyItem.from_map(m) for m in rows]
-
-    @strawberry.field(description="Task rows, in document order.", metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({m}:{TASK})-[:{pm.IN_DOCUMENT}]->({s.node})",
-        order=lambda s, m: f"{m}.seq")))
-    async def tasks(self, info: Info[Context, None]) -> list[Task]:
-        return await find_tasks(info.context, TaskFilter(document_id=str(self.id)))
+    jurisdiction: Jurisdiction | None = strawberry.field(metadata=meta(JURISDICTION))
+    parent: PolicyDocument | None = related(
+        lambda s, m: f"MATCH ({s.node})-[:{pm.PART_OF_DOCUMENT}]->({m}:{DOC})",
+        description="The notice that issued this document with others.")
+    parts: list[PolicyDocument] = related(
+        lambda s, m: f"MATCH ({m}:{DOC})-[:{pm.PART_OF_DOCUMENT}]->({s.node})",
+        order=lambda s, m: f"{m}.seq", description="The documents this notice issued.")
+    cites: list[Citation] = related(
+        lambda s, m: f"MATCH ({s.node})-[{m}:{pm.CITES}]->({m}d:{DOC})",
+        order=lambda s, m: f"{m}d.seq")
+    cited_by: list[PolicyDocument] = related(
+        lambda s, m: f"MATCH ({m}:{DOC})-[:{pm.CITES}]->({s.node})",
+        order=lambda s, m: f"{m}.seq")
+    repeals: list[PolicyDocument] = related(
+        lambda s, m: f"MATCH ({s.node})-[:{pm.REPEALS}]->({m}:{DOC})",
+        order=lambda s, m: f"{m}.seq")
+    repealed_by: PolicyDocument | None = related(
+        lambda s, m: f"MATCH ({m}:{DOC})-[:{pm.REPEALS}]->({s.node})")
+    items: list[PolicyItem] = related(
+        lambda s, m: f"MATCH ({m}:{ITEM})-[:{pm.IN_DOCUMENT}]->({s.node})",
+        where=lambda s, m: f"NOT ({m})-[:{pm.PART_OF_ITEM}]->()", order=lambda s, m: f"{m}.seq",
+        description="The top items (sections, chapters, articles), in order; each has its "
+        "children.")
+    tasks: list[Task] = related(
+        lambda s, m: f"MATCH ({m}:{TASK})-[:{pm.IN_DOCUMENT}]->({s.node})",
+        order=lambda s, m: f"{m}.seq", description="Task rows, in document order.")
 
 
 @strawberry.type(description="A section, chapter, article or numbered item of a document. "
@@ -217,44 +122,19 @@ class PolicyItem:
     ordinal: int = prop("ordinal")
     title: str | None = prop("title")
     text: str = prop("text")
-    document_id: strawberry.Private[str]
-    parent_id: strawberry.Private[str | None]
-
-    @classmethod
-    def from_map(cls, m: dict[str, Any]) -> PolicyItem:
-        return cls(id=m["id"], marker=m.get("marker"), ordinal=m["ordinal"], title=m.get("title"),
-                   text=m["text"], document_id=m["documentId"], parent_id=m.get("parentId"))
-
-    @strawberry.field(metadata=meta(IN_DOCUMENT))
-    async def document(self, info: Info[Context, None]) -> PolicyDocument | None:
-        return await load_document(info.context, self.document_id)
-
-    @strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({s.node})-[:{pm.PART_OF_ITEM}]->({m}:{ITEM})")))
-    async def parent(self, info: Info[Context, None]) -> PolicyItem | None:
-        m = await info.context.loaders.policy_items_by_id.load(self.parent_id) if self.parent_id \
-            else None
-        return PolicyItem.from_map(m) if m else None
-
-    @strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"MATCH ({m}:{ITEM})-[:{pm.PART_OF_ITEM}]->({s.node})",
-        order=lambda s, m: f"{m}.seq")))
-    async def children(self, info: Info[Context, None]) -> list[PolicyItem]:
-        rows = await info.context.loaders.policy_item_children.load(str(self.id))
-        return [PolicyItem.from_map(m) for m in rows]
-
-    @strawberry.field(description="Task rows written under this item.", metadata=meta(Related(
-        match=lambda s, m: (f"MATCH ({s.node})<-[:{pm.UNDER_ITEM}]-({m}:{TASK})"
-                            f"-[:{pm.IN_DOCUMENT}]->({m}d:{DOC})"),
-        order=lambda s, m: f"{m}d.seq, {m}.seq")))
-    async def tasks(self, info: Info[Context, None]) -> list[Task]:
-        return await find_tasks(info.context, TaskFilter(item_id=str(self.id)))
-
-    @strawberry.field(description="Municipal and county tasks implementing this item "
-                      "(seeds/policy/alignment.csv), by jurisdiction.",
-                      metadata=meta(IMPLEMENTATIONS))
-    async def implemented_by(self, info: Info[Context, None]) -> list[Implementation]:
-        return await implementations(info.context, str(self.id))
+    document: PolicyDocument | None = strawberry.field(metadata=meta(IN_DOCUMENT))
+    parent: PolicyItem | None = related(
+        lambda s, m: f"MATCH ({s.node})-[:{pm.PART_OF_ITEM}]->({m}:{ITEM})")
+    children: list[PolicyItem] = related(
+        lambda s, m: f"MATCH ({m}:{ITEM})-[:{pm.PART_OF_ITEM}]->({s.node})",
+        order=lambda s, m: f"{m}.seq")
+    tasks: list[Task] = related(
+        lambda s, m: (f"MATCH ({s.node})<-[:{pm.UNDER_ITEM}]-({m}:{TASK})"
+                      f"-[:{pm.IN_DOCUMENT}]->({m}d:{DOC})"),
+        order=lambda s, m: f"{m}d.seq, {m}.seq", description="Task rows written under this item.")
+    implemented_by: list[Implementation] = strawberry.field(
+        description="Municipal and county tasks implementing this item "
+        "(seeds/policy/alignment.csv), by jurisdiction.", metadata=meta(IMPLEMENTATIONS))
 
 
 @strawberry.type(description="A group of units written as one (各镇街园区, 市有关部门 …); "
@@ -262,11 +142,7 @@ class PolicyItem:
 class CollectiveUnit:
     id: strawberry.ID = prop("id")
     name: str = prop("name")
-    jurisdiction_code: strawberry.Private[str]
-
-    @strawberry.field(metadata=meta(JURISDICTION))
-    async def jurisdiction(self, info: Info[Context, None]) -> Jurisdiction | None:
-        return await load_jurisdiction(info.context, self.jurisdiction_code)
+    jurisdiction: Jurisdiction | None = strawberry.field(metadata=meta(JURISDICTION))
 
 
 @strawberry.type(description="A unit as a task row names it: the wording kept as written, "
@@ -285,17 +161,6 @@ class TaskUnit:  # read from the link between the task and the unit
         match=lambda s, m: f"WITH endNode({s.node}) AS {m}",
         where=lambda s, m: collective(m, True))))
 
-    @classmethod
-    def from_map(cls, m: dict[str, Any]) -> TaskUnit:
-        unit = m["unit"]
-        collective = unit.get("kind") == pm.UNIT_KIND_COLLECTIVE
-        return cls(as_written=m["asWritten"], role=pm.TYPE_ROLES[m["type"]],
-                   position=m["position"], kind=pm.UnitKind(unit["kind"]),
-                   department=None if collective else Department.from_map(unit),
-                   collective=CollectiveUnit(id=unit["id"], name=unit["name"],
-                                             jurisdiction_code=unit["jurisdictionCode"])
-                   if collective else None)
-
 
 def _open_ended(s: Scope) -> str:
     """Stored by the extraction's keys (``lead`` …), answered as ``TaskRole``s."""
@@ -313,50 +178,23 @@ class Task:
     lead_as_written: str | None = prop("leadAsWritten")
     cooperating_as_written: str | None = prop("cooperatingAsWritten")
     responsible_as_written: str | None = prop("responsibleAsWritten")
-    document_id: strawberry.Private[str]
-    item_id: strawberry.Private[str | None]
+    document: PolicyDocument | None = strawberry.field(metadata=meta(IN_DOCUMENT))
+    item: PolicyItem | None = related(
+        lambda s, m: f"MATCH ({s.node})-[:{pm.UNDER_ITEM}]->({m}:{ITEM})",
+        description="The item the row is written under (none in a bare table).")
 
-    @classmethod
-    def from_map(cls, m: dict[str, Any]) -> Task:
-        return cls(id=m["id"], number=m["number"], text=m["text"],
-                   open_ended=[pm.TaskRole[r.upper()] for r in m.get("openEnded") or []],
-                   lead_as_written=m.get("leadAsWritten"),
-                   cooperating_as_written=m.get("cooperatingAsWritten"),
-                   responsible_as_written=m.get("responsibleAsWritten"),
-                   document_id=m["documentId"], item_id=m.get("itemId"))
+    @reads(Related(match=lambda s, m: f"MATCH ({s.node})-[{m}:{pm.UNIT_LINKS}]->()",
+                   where=lambda s, m: f"type({m}) IN {pm.role_types_cypher(s.arg('role'))}",
+                   order=lambda s, m: f"{pm.role_rank_cypher(m)}, {m}.position"),
+           description="The units named, lead first, each list in written order.")
+    def units(self, role: DepartmentRole = DepartmentRole.ANY) -> list[TaskUnit]: ...
 
-    @strawberry.field(metadata=meta(IN_DOCUMENT))
-    async def document(self, info: Info[Context, None]) -> PolicyDocument | None:
-        return await load_document(info.context, self.document_id)
-
-    @strawberry.field(description="The item the row is written under (none in a bare table).",
-                      metadata=meta(Related(
-                          match=lambda s, m: (f"MATCH ({s.node})-[:{pm.UNDER_ITEM}]->"
-                                              f"({m}:{ITEM})"))))
-    async def item(self, info: Info[Context, None]) -> PolicyItem | None:
-        m = await info.context.loaders.policy_items_by_id.load(self.item_id) if self.item_id \
-            else None
-        return PolicyItem.from_map(m) if m else None
-
-    @strawberry.field(description="The units named, lead first, each list in written order.",
-                      metadata=meta(Related(
-                          match=lambda s, m: f"MATCH ({s.node})-[{m}:{pm.UNIT_LINKS}]->()",
-                          where=lambda s, m: (f"type({m}) IN "
-                                              f"{pm.role_types_cypher(s.arg('role'))}"),
-                          order=lambda s, m: f"{pm.role_rank_cypher(m)}, {m}.position")))
-    async def units(self, info: Info[Context, None],
-                    role: DepartmentRole = DepartmentRole.ANY) -> list[TaskUnit]:
-        return await task_units(info.context, str(self.id), role)
-
-    @strawberry.field(description="National items this task implements, with the evidence.",
-                      metadata=meta(Related(
-                          match=lambda s, m: (f"MATCH ({s.node})-[{m}:{pm.IMPLEMENTS}]->"
-                                              f"({m}i:{ITEM})"),
-                          order=lambda s, m: f"{m}i.seq")))
-    async def implements(self, info: Info[Context, None]) -> list[ImplementedItem]:
-        rows = await info.context.loaders.implementations_by_task.load(str(self.id))
-        return [ImplementedItem(evidence=r["evidence"], item=PolicyItem.from_map(r["item"]))
-                for r in rows]
+    # A stub like `units`, only to keep its place after `units` in the printed schema
+    # (strawberry lists a type's fields with resolvers after its plain attributes).
+    @reads(Related(match=lambda s, m: f"MATCH ({s.node})-[{m}:{pm.IMPLEMENTS}]->({m}i:{ITEM})",
+                   order=lambda s, m: f"{m}i.seq"),
+           description="National items this task implements, with the evidence.")
+    def implements(self) -> list[ImplementedItem]: ...
 
 
 @strawberry.type(description="An item a task implements; evidence is a phrase found in both.")
@@ -378,29 +216,14 @@ class Implementation:  # read from the IMPLEMENTS link
     evidence: str = prop("evidence")
     task: Task = strawberry.field(metadata=meta(Related(
         match=lambda s, m: f"WITH startNode({s.node}) AS {m}")))
-
-    @strawberry.field(metadata=meta(Related(match=lambda s, m: (
-        f"WITH startNode({s.node}) AS {m}t MATCH ({m}t)-[:{pm.IN_DOCUMENT}]->({m}:{DOC})"))))
-    async def document(self, info: Info[Context, None]) -> PolicyDocument | None:
-        return await load_document(info.context, self.task.document_id)
-
-    @strawberry.field(metadata=meta(Related(match=lambda s, m: (
+    document: PolicyDocument | None = related(lambda s, m: (
+        f"WITH startNode({s.node}) AS {m}t MATCH ({m}t)-[:{pm.IN_DOCUMENT}]->({m}:{DOC})"))
+    jurisdiction: Jurisdiction | None = related(lambda s, m: (
         f"WITH startNode({s.node}) AS {m}t MATCH ({m}t)-[:{pm.IN_DOCUMENT}]->({m}d:{DOC}) "
-        f"MATCH ({m}:Jurisdiction {{code: {m}d.jurisdictionCode}})"))))
-    async def jurisdiction(self, info: Info[Context, None]) -> Jurisdiction | None:
-        doc = await info.context.loaders.policy_documents_by_id.load(self.task.document_id)
-        return await load_jurisdiction(info.context, doc["jurisdictionCode"]) if doc else None
-
-    @strawberry.field(description="The lead departments (牵头单位); for rows that name "
-                      "责任单位 only (Huai'an), the responsible departments. No collectives.",
-                      metadata=meta(Related(
-                          match=lambda s, m: (
-                              f"WITH startNode({s.node}) AS {m}t "
-                              f"MATCH ({m}t)-[{m}:{pm.LED_BY}|{pm.RESPONSIBILITY_OF}]->({m}u)"),
-                          where=_lead_departments, order=lambda s, m: f"{m}.position")))
-    async def lead_departments(self, info: Info[Context, None]) -> list[TaskUnit]:
-        task_id = str(self.task.id)
-        units = await task_units(info.context, task_id, DepartmentRole.LEAD)
-        if not units:
-            units = await task_units(info.context, task_id, DepartmentRole.RESPONSIBLE)
-        return [u for u in units if u.department is not None]
+        f"MATCH ({m}:Jurisdiction {{code: {m}d.jurisdictionCode}})"))
+    lead_departments: list[TaskUnit] = related(
+        lambda s, m: (f"WITH startNode({s.node}) AS {m}t "
+                      f"MATCH ({m}t)-[{m}:{pm.LED_BY}|{pm.RESPONSIBILITY_OF}]->({m}u)"),
+        where=_lead_departments, order=lambda s, m: f"{m}.position",
+        description="The lead departments (牵头单位); for rows that name 责任单位 only "
+        "(Huai'an), the responsible departments. No collectives.")

@@ -48,10 +48,9 @@ class UnitKind(Enum):
     COLLECTIVE = UNIT_KIND_COLLECTIVE  # a group of units written as one (各县区人民政府)
 
 
-# Role <-> relationship type, and the extraction's key for each role.
+# Role -> relationship type, and the extraction's key for each role.
 ROLE_TYPES = {TaskRole.LEAD: LED_BY, TaskRole.COOPERATING: COOPERATED_BY,
               TaskRole.RESPONSIBLE: RESPONSIBILITY_OF}
-TYPE_ROLES = {t: r for r, t in ROLE_TYPES.items()}
 ROLE_KEYS = {TaskRole.LEAD: "lead", TaskRole.COOPERATING: "cooperating",
              TaskRole.RESPONSIBLE: "responsible"}
 UNIT_LINKS = "|".join(ROLE_TYPES.values())  # LED_BY|COOPERATED_BY|RESPONSIBILITY_OF

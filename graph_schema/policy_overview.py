@@ -4,7 +4,7 @@ coverage matrix, a department's workload.
 Each view is read from one node (the national item, the department) or, for the matrix,
 from a map its root query builds (``loaders/policy_reads.py``); what a view computes
 across many nodes (first citations, cells, counts per role) is Cypher in its fields'
-declarations. The bodies are the per-field resolvers (``CREDIT_GRAPH_READ_PATH=legacy``).
+declarations.
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import strawberry
-from strawberry import Info
 
-from gateway.context import Context
 from graph_schema import policy_model as pm
 from graph_schema.enums import JurisdictionLevel
 from graph_schema.fields import Expr, Related, Scope, meta
@@ -29,10 +27,6 @@ from graph_schema.policy import (
     PolicyDocument,
     PolicyItem,
     Task,
-    implementations,
-    load_document,
-    load_documents,
-    load_jurisdiction,
 )
 
 
@@ -76,29 +70,14 @@ def _first_provincial(s: Scope, m: str) -> str:
 )
 class ImplementationChain:  # read from the national item
     national_item: PolicyItem = strawberry.field(metadata=meta(Related(match=itself)))
-
-    @strawberry.field(metadata=meta(IN_DOCUMENT))
-    async def national_document(self, info: Info[Context, None]) -> PolicyDocument | None:
-        return await load_document(info.context, self.national_item.document_id)
-
-    @strawberry.field(metadata=meta(IMPLEMENTATIONS))
-    async def implementations(self, info: Info[Context, None]) -> list[Implementation]:
-        return await implementations(info.context, str(self.national_item.id))
-
-    @strawberry.field(
+    national_document: PolicyDocument | None = strawberry.field(metadata=meta(IN_DOCUMENT))
+    implementations: list[Implementation] = strawberry.field(metadata=meta(IMPLEMENTATIONS))
+    provincial_documents: list[PolicyDocument] = strawberry.field(
         description="Provincial documents cited by the implementing documents.",
         metadata=meta(
             Related(match=_citations, where=_first_provincial, order=lambda s, m: f"{m}i")
         ),
     )
-    async def provincial_documents(self, info: Info[Context, None]) -> list[PolicyDocument]:
-        ctx = info.context
-        tasks = await ctx.loaders.implementations_by_item.load(str(self.national_item.id))
-        doc_ids = list(dict.fromkeys(r["task"]["documentId"] for r in tasks))
-        maps = await ctx.loaders.policy_documents_by_id.load_many(doc_ids)
-        cited = [c["documentId"] for d in maps if d for c in d["citations"]]
-        docs = await load_documents(ctx, list(dict.fromkeys(cited)))
-        return [d for d in docs if d.level is JurisdictionLevel.PROVINCIAL]
 
 
 # The coverage matrix is read from {columns: [jurisdiction], documentId}; a row from its
@@ -140,16 +119,9 @@ class CoverageCell:
         metadata=meta(Expr(cypher=lambda s: f"{s.node}.code"))
     )
     task_ids: list[strawberry.ID] = strawberry.field(metadata=meta(Expr(cypher=_task_ids)))
-
-    @strawberry.field(metadata=meta(Expr(cypher=_implemented)))
-    def implemented(self) -> bool:
-        return bool(self.task_ids)
-
-    @strawberry.field(metadata=meta(Related(match=itself)))
-    async def jurisdiction(self, info: Info[Context, None]) -> Jurisdiction | None:
-        return await load_jurisdiction(info.context, str(self.jurisdiction_code))
-
-    @strawberry.field(
+    implemented: bool = strawberry.field(metadata=meta(Expr(cypher=_implemented)))
+    jurisdiction: Jurisdiction | None = strawberry.field(metadata=meta(Related(match=itself)))
+    tasks: list[Task] = strawberry.field(
         metadata=meta(
             Related(
                 match=lambda s, m: _implementing(_item(s), s.node, m, f"{m}d"),
@@ -157,10 +129,6 @@ class CoverageCell:
             )
         )
     )
-    async def tasks(self, info: Info[Context, None]) -> list[Task]:
-        ids = [str(t) for t in self.task_ids]
-        maps = await info.context.loaders.policy_tasks_by_id.load_many(ids)
-        return [Task.from_map(m) for m in maps if m]
 
 
 def _implemented_in(s: Scope) -> str:
@@ -215,33 +183,9 @@ class CoverageMatrix:
             )
         )
     )
-
-    @strawberry.field(metadata=meta(listed(lambda s: f"{s.node}.columns")))
-    async def jurisdictions(self, info: Info[Context, None]) -> list[Jurisdiction]:
-        maps = await info.context.loaders.jurisdictions_by_code.load_many(
-            [str(c) for c in self.jurisdiction_codes]
-        )
-        return [Jurisdiction.from_map(m) for m in maps if m]
-
-
-def coverage(codes: list[str], rows: list[dict[str, Any]]) -> CoverageMatrix:
-    """The matrix from the coverage query: one cell per column, task ids in document order."""
-    out = []
-    for row in rows:
-        by_code: dict[str, list[strawberry.ID]] = {c: [] for c in codes}
-        for t in row["tasks"]:
-            by_code.setdefault(t["jurisdictionCode"], []).append(strawberry.ID(t["taskId"]))
-        cells = [
-            CoverageCell(jurisdiction_code=strawberry.ID(c), task_ids=by_code[c]) for c in codes
-        ]
-        out.append(
-            CoverageRow(
-                item=PolicyItem.from_map(row["item"]),
-                cells=cells,
-                implemented_in=sum(1 for c in cells if c.task_ids),
-            )
-        )
-    return CoverageMatrix(jurisdiction_codes=[strawberry.ID(c) for c in codes], rows=out)
+    jurisdictions: list[Jurisdiction] = strawberry.field(
+        metadata=meta(listed(lambda s: f"{s.node}.columns"))
+    )
 
 
 # A workload is read from the department; a document's part from the document, the
@@ -269,11 +213,7 @@ class DocumentWorkload:
     led: list[Task] = strawberry.field(metadata=meta(_in_role(pm.LED_BY)))
     cooperated: list[Task] = strawberry.field(metadata=meta(_in_role(pm.COOPERATED_BY)))
     responsible: list[Task] = strawberry.field(metadata=meta(_in_role(pm.RESPONSIBILITY_OF)))
-    document_id: strawberry.Private[str]
-
-    @strawberry.field(metadata=meta(Related(match=itself)))
-    async def document(self, info: Info[Context, None]) -> PolicyDocument | None:
-        return await load_document(info.context, self.document_id)
+    document: PolicyDocument | None = strawberry.field(metadata=meta(Related(match=itself)))
 
 
 def _count(links: str) -> Expr:
@@ -312,30 +252,4 @@ class DepartmentWorkload:  # read from the department
                 binds=(("department", lambda s: s.node),),
             )
         )
-    )
-
-
-def workload(department: dict[str, Any], documents: list[dict[str, Any]]) -> DepartmentWorkload:
-    """Split each document's task links by role and count them."""
-    per_doc = []
-    for d in documents:
-        split: dict[str, list[Task]] = {t: [] for t in pm.ROLE_TYPES.values()}
-        for row in d["tasks"]:
-            for link_type in row["types"]:
-                split[link_type].append(Task.from_map(row["task"]))
-        per_doc.append(
-            DocumentWorkload(
-                document_id=d["documentId"],
-                led=split[pm.LED_BY],
-                cooperated=split[pm.COOPERATED_BY],
-                responsible=split[pm.RESPONSIBILITY_OF],
-            )
-        )
-    return DepartmentWorkload(
-        department=Department.from_map(department),
-        led_count=sum(len(d.led) for d in per_doc),
-        cooperated_count=sum(len(d.cooperated) for d in per_doc),
-        responsible_count=sum(len(d.responsible) for d in per_doc),
-        task_count=sum(len(d["tasks"]) for d in documents),
-        documents=per_doc,
     )

@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from gateway.db import Database
-from loaders import cursors
 
 # One statement per request (or per background batch): events with their links. A batch
 # whose commit went through but whose answer was lost (Neo4j crashed) is sent again; the
@@ -36,46 +35,28 @@ CALL (a, ev) {
 RETURN count(a) AS written
 """
 
-AUDIT_EVENT_MAP = (
-    "{.id, .at, .requestId, .sub, .dept, .jur, .roles, .purpose, .subjectId, .operationName, "
-    ".operations, .fields, .classes, .consentIds, .outcome}"
-)
-
-# The register read newest first. Each filter has its own anchor so an index serves it.
+# The register read newest first, in one compiled query (the ``auditEvents`` and
+# ``myAccessLog`` root fields). Each filter has its own anchor so an index serves it (a
+# MATCH binding ``a``: the events of one subject, caller or department, or all); then the
+# other filters and the page, each event as ``[at, id, {value}]``: its sort key and its
+# projection of the selection.
+EVENTS_OF_SUBJECT_ID = "MATCH (a:AuditEvent {subjectId: $subjectId})"
 _ANCHORS = {
-    "subject": "MATCH (a:AuditEvent {subjectId: $subjectId})",
     "sub": "MATCH (a:AuditEvent {sub: $sub})",
     "dept": "MATCH (a:AuditEvent {dept: $dept})",
     "all": "MATCH (a:AuditEvent)",
 }
 _FILTERS = """
-WHERE ($subjectId IS NULL OR a.subjectId = $subjectId)
-  AND ($sub IS NULL OR a.sub = $sub) AND ($dept IS NULL OR a.dept = $dept)
-  AND ($from IS NULL OR a.at >= $from) AND ($to IS NULL OR a.at < $to)
-  AND ($afterAt IS NULL OR a.at < $afterAt OR (a.at = $afterAt AND a.id > $afterId))
-WITH a ORDER BY a.at DESC, a.id LIMIT $limit
-"""
-AUDIT_EVENTS = {
-    anchor: f"{match}{_FILTERS}RETURN a {AUDIT_EVENT_MAP} AS event"
-    for anchor, match in _ANCHORS.items()
-}
-
-# The same read as one compiled query (the ``auditEvents`` and ``myAccessLog`` root fields):
-# after ``anchor`` (a MATCH binding ``a``, the events of one subject, caller or department,
-# or all), the filters and the page, each event as ``[at, id, {value}]``: its sort key and
-# its projection of the selection.
-_FILTERS_COMPILED = """
 WHERE ($sub IS NULL OR a.sub = $sub) AND ($dept IS NULL OR a.dept = $dept)
   AND ($from IS NULL OR a.at >= $from) AND ($to IS NULL OR a.at < $to)
   AND ($afterAt IS NULL OR a.at < $afterAt OR (a.at = $afterAt AND a.id > $afterId))
 WITH a ORDER BY a.at DESC, a.id LIMIT $limit
 RETURN collect([a.at, a.id, {value}]) AS value
 """
-EVENTS_OF_SUBJECT_ID = "MATCH (a:AuditEvent {subjectId: $subjectId})"
 
 
 def events_page(anchor: str) -> str:
-    return anchor + _FILTERS_COMPILED
+    return anchor + _FILTERS
 
 
 def events_anchor(subject: str | None, sub: str | None, dept: str | None) -> str:
@@ -99,20 +80,3 @@ def page_params(*, sub: str | None = None, dept: str | None = None,
 async def insert_events(db: Database, events: list[dict[str, Any]]) -> int:
     records = await db.write(INSERT_AUDIT_EVENTS, {"events": events}, op="audit")
     return int(records[0]["written"]) if records else 0
-
-
-async def audit_events(db: Database, *, subject_id: str | None = None, sub: str | None = None,
-                       dept: str | None = None, start: dt.datetime | None = None,
-                       end: dt.datetime | None = None, after: str | None = None,
-                       limit: int = 50) -> list[dict[str, Any]]:
-    """Events matching every given filter, newest first, ``limit`` at most."""
-    anchor = "subject" if subject_id else "sub" if sub else "dept" if dept else "all"
-    key = cursors.decode(after, "a", dt.datetime, str)
-    after_at, after_id = key if key else (None, None)
-    records = await db.read(
-        AUDIT_EVENTS[anchor],
-        {"subjectId": subject_id, "sub": sub, "dept": dept, "from": start, "to": end,
-         "afterAt": after_at, "afterId": after_id, "limit": limit},
-        op="audit_events",
-    )
-    return [r["event"] for r in records]

@@ -1,4 +1,4 @@
-"""Consents (管理办法 第二十一条): loading them per subject, granting and revoking.
+"""Consents (管理办法 第二十一条): reading, granting and revoking them.
 
 A consent is ``(:Subject)-[:GRANTED]->(:Consent)-[:TO]->(:Department|:Organization)``.
 It is never deleted: revocation sets ``revokedAt`` and the node stays on file.
@@ -6,7 +6,7 @@ It is never deleted: revocation sets ``revokedAt`` and the node stays on file.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from gateway.db import Database
 from loaders.base import CypherLoader
@@ -18,43 +18,36 @@ CONSENT_MAP = (
     "granteeKind: CASE WHEN g:Department THEN 'DEPARTMENT' ELSE 'ORGANIZATION' END}"
 )
 
-CONSENTS_BY_SUBJECT = f"""
-UNWIND range(0, size($keys) - 1) AS i
-WITH i, $keys[i] AS k
-CALL (k) {{
-  MATCH (s:Subject {{id: k.id}})-[:GRANTED]->(c:Consent)-[:TO]->(g)
-  WHERE (g:Department OR g:Organization) AND (k.grantees IS NULL OR g.id IN k.grantees)
-  WITH s, c, g ORDER BY c.createdAt DESC, c.id
-  RETURN collect(c {CONSENT_MAP}) AS consents
-}}
-RETURN i, consents AS value
-"""
-
 CONSENTS_BY_ID = f"""
 UNWIND range(0, size($keys) - 1) AS i
 OPTIONAL MATCH (s:Subject)-[:GRANTED]->(c:Consent {{id: $keys[i]}})-[:TO]->(g)
 RETURN i, CASE WHEN c IS NULL THEN null ELSE c {CONSENT_MAP} END AS value
 """
 
-GRANT_CONSENT = f"""
-MATCH (s:Subject {{id: $subjectId}})
-OPTIONAL MATCH (d:Department {{id: $departmentId}})
-OPTIONAL MATCH (o:Organization {{uscc: $granteeUscc}})
+GRANT_CONSENT = """
+MATCH (s:Subject {id: $subjectId})
+OPTIONAL MATCH (d:Department {id: $departmentId})
+OPTIONAL MATCH (o:Organization {uscc: $granteeUscc})
 WITH s, coalesce(d, o) AS g
 WHERE g IS NOT NULL AND g <> s
-CREATE (s)-[:GRANTED]->(c:Consent {{id: randomUUID(), purpose: $purpose, scope: $scope,
+CREATE (s)-[:GRANTED]->(c:Consent {id: randomUUID(), purpose: $purpose, scope: $scope,
   validFrom: $validFrom, validUntil: $validUntil, createdAt: $now, createdBy: $by,
-  createdByDept: $byDept, documentRef: $documentRef}})-[:TO]->(g)
-RETURN c {CONSENT_MAP} AS consent
+  createdByDept: $byDept, documentRef: $documentRef})-[:TO]->(g)
+RETURN c.id AS consent
 """
 
 # Revocation is recorded once; a second revocation changes nothing.
-REVOKE_CONSENT = f"""
-MATCH (s:Subject)-[:GRANTED]->(c:Consent {{id: $id}})-[:TO]->(g)
+REVOKE_CONSENT = """
+MATCH (s:Subject)-[:GRANTED]->(c:Consent {id: $id})-[:TO]->(g)
 SET c.revokedAt = coalesce(c.revokedAt, $now), c.revokedBy = coalesce(c.revokedBy, $by),
     c.revocationReason = coalesce(c.revocationReason, $reason)
-RETURN c {CONSENT_MAP} AS consent
+RETURN c.id AS consent
 """
+
+
+# A consent as a compiled read's root object (``loaders/selection.py``): what a mutation
+# answers with after its write.
+CONSENT_BY_ID = "MATCH (n:Consent {id: $key}) RETURN {value} AS value"
 
 
 def consents_of(subject: str) -> str:
@@ -75,36 +68,21 @@ RETURN [s.id, COLLECT {{
 """
 
 
-class ConsentKey(NamedTuple):
-    subject_id: str
-    grantees: tuple[str, ...] | None  # None: every grantee
-
-
-class ConsentsBySubject(CypherLoader[ConsentKey, list[dict[str, Any]]]):
-    """Key: (subject id, grantee ids or None for all). Value: the subject's consents to
-    those grantees in any state (the rule decides which count), newest first."""
-
-    query = CONSENTS_BY_SUBJECT
-
-    def param(self, key: ConsentKey) -> dict[str, Any]:
-        return {"id": key.subject_id,
-                "grantees": list(key.grantees) if key.grantees is not None else None}
-
-
 class ConsentsById(CypherLoader[str, dict[str, Any]]):
     """Key: consent id. Value: the consent with its subject and grantee; None when unknown."""
 
     query = CONSENTS_BY_ID
 
 
-async def grant_consent(db: Database, params: dict[str, Any]) -> dict[str, Any] | None:
-    """Record a consent; None when the subject or the grantee is unknown."""
+async def grant_consent(db: Database, params: dict[str, Any]) -> str | None:
+    """Record a consent: its id; None when the subject or the grantee is unknown."""
     records = await db.write(GRANT_CONSENT, params, op="grant_consent")
     return records[0]["consent"] if records else None
 
 
 async def revoke_consent(db: Database, consent_id: str, *, now: Any, by: str,
-                         reason: str | None) -> dict[str, Any] | None:
+                         reason: str | None) -> str | None:
+    """Revoke a consent: its id; None when there is none."""
     records = await db.write(REVOKE_CONSENT, {"id": consent_id, "now": now, "by": by,
                                               "reason": reason}, op="revoke_consent")
     return records[0]["consent"] if records else None

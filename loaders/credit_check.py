@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-from typing import Any, NamedTuple
-
-from aiodataloader import DataLoader
+from typing import Any
 
 from gateway.db import Database
 from graph_schema.credit_check import check_cypher, measures_cypher
-from graph_schema.rules.decision import Measure
 from loaders.selection import Audience, grants_cypher, visible_cypher
 
 # One index probe per reference: the caller splits them by key ([position, key] pairs).
@@ -80,65 +77,11 @@ async def credit_check(db: Database, refs: list[dict[str, str | None]], matter: 
     return answers, records[0]["measures"]
 
 
-# The catalogue itself, for people reading it: every measure with its matters and effects
-# (by matter code), its legal basis and the departments the policy documents make
-# responsible for it (by id).
-MEASURE_CATALOGUE = """
-MATCH (m:Measure)
-WHERE $matter IS NULL OR EXISTS { (m)-[:APPLIES_TO]->(:MatterType {code: $matter}) }
-WITH m ORDER BY m.id
-RETURN collect(m {.id, .name, .kind, .list, .targets, .basis,
-  matters: COLLECT { MATCH (m)-[a:APPLIES_TO]->(t:MatterType)
-                     RETURN {matter: t.code, effect: a.effect} ORDER BY t.code },
-  departments: COLLECT { MATCH (m)-[r:IMPLEMENTED_BY]->(d:Department)
-                         RETURN {id: d.id, name: d.name, asWritten: r.asWritten}
-                         ORDER BY d.id }}) AS measures
-"""
-
-# The same catalogue as a compiled read's root objects (loaders/selection.py).
+# The measure catalogue as a compiled read's root objects (loaders/selection.py): every
+# measure (those that apply to ``$matter`` when given), by id.
 MEASURES = """
 MATCH (n:Measure)
 WHERE $matter IS NULL OR EXISTS { (n)-[:APPLIES_TO]->(:MatterType {code: $matter}) }
 WITH n ORDER BY n.id
 RETURN collect({value}) AS value
 """
-
-
-async def measure_catalogue(db: Database, matter: str | None) -> list[dict[str, Any]]:
-    [record] = await db.read(MEASURE_CATALOGUE, {"matter": matter}, op="measures")
-    return list(record["measures"])
-
-
-class CheckKey(NamedTuple):
-    subject_id: str
-    matter: str
-    as_of: dt.date
-    related: bool
-
-
-class CreditChecksBySubject(DataLoader[CheckKey, tuple[list[Any] | None, list[Measure]]]):
-    """Key: (subject id, matter, date, with related parties?). Value: the raw check (None
-    when unknown) and the matter's measures. One query per matter, date and shape."""
-
-    def __init__(self, db: Database, audience: Audience, request: dict[str, Any]) -> None:
-        super().__init__()
-        self.db = db
-        self.audience = audience
-        self.request = request
-
-    async def batch_load_fn(  # type: ignore[override]
-        self, keys: list[CheckKey]
-    ) -> list[tuple[list[Any] | None, list[Measure]]]:
-        groups: dict[tuple[str, dt.date, bool], list[int]] = {}
-        for n, key in enumerate(keys):
-            groups.setdefault((key.matter, key.as_of, key.related), []).append(n)
-        out: list[tuple[list[Any] | None, list[Measure]]] = [(None, [])] * len(keys)
-        for (matter, as_of, related), positions in groups.items():
-            refs = [{"uscc": None, "idNumber": None, "id": keys[n].subject_id} for n in positions]
-            records, measure_maps = await credit_check(
-                self.db, refs, matter, as_of, audience=self.audience, request=self.request,
-                related=related)
-            measures = [Measure.from_map(m) for m in measure_maps]
-            for n, record in zip(positions, records, strict=True):
-                out[n] = (record, measures)
-        return out

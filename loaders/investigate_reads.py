@@ -1,8 +1,8 @@
 """The investigators' root fields, one Cypher query each.
 
 Each query finds the subject(s) it starts from by their ``SubjectRef`` (a node pattern
-binding ``root``, or ``src`` and ``dst``), walks as ``loaders/investigate.py`` does under
-the same size caps, and brings the marks of the subjects it shows in the same query: the
+binding ``root``, or ``src`` and ``dst``), walks the roles under the size caps of
+``loaders/investigate.py``, and brings the marks of the subjects it shows in the same query: the
 entries in force each may be shown (the audience's ``visible`` rule inside the Cypher,
 管理办法 第十八条/第二十一条) and the consents relied on, for the register. Role pages
 and shared officers are projected from the selection (``{value}``); neighbourhoods, paths
@@ -41,7 +41,9 @@ CALL ({nodes}) {{
 
 
 def neighbourhood(root: str, depth: int, rules: Rules) -> str:
-    """``NEIGHBOURHOOD`` from the subject ``root`` names, with every drawn subject's marks."""
+    """Subjects within ``depth`` role hops of the subject ``root`` names (nearest first, at
+    most ``$cap`` with the root) and the roles among them, with every drawn subject's
+    marks."""
     return f"""
 MATCH {root}
 CALL (root) {{
@@ -65,9 +67,11 @@ RETURN {{rootId: root.id, subjects: maps, roles: roles, truncated: truncated, ma
 
 
 def shortest_paths(src: str, dst: str, hops: int, rules: Rules) -> str:
-    """``PATHS`` between the subjects ``src`` and ``dst`` name (``from``/``to``: null when
-    one is unknown, and no walk when they are one), with the marks of the subjects on the
-    ``$shown`` paths of the page that are shown."""
+    """All shortest paths between the subjects ``src`` and ``dst`` name (``from``/``to``:
+    null when one is unknown, and no walk when they are one), ordered by the ids of their
+    roles (a unique key: the same roles in the same order are the same path), one page
+    after ``$after``, with the marks of the subjects on the ``$shown`` paths of the page
+    that are shown."""
     return f"""
 OPTIONAL MATCH {src}
 OPTIONAL MATCH {dst}
@@ -93,11 +97,12 @@ RETURN {{from: src.id, to: dst.id, same: src = dst, total: total, over: total > 
 
 
 def risk_around(root: str, hops: int, rules: Rules) -> str:
-    """``RISK_SCAN``, the page of hits the caller may be shown (nearest first, after the
-    ``($afterHops, $afterId)`` cursor), one shortest path to each, and the marks of the
-    hits and of the subjects on those paths. A hit has a black entry in force whose class
-    is among ``$possible`` (null: those the caller may see of the root) and those it may
-    see of the hit."""
+    """The subjects within ``hops`` of the subject ``root`` names that carry a black entry
+    in force on ``$day``: the page of those hits the caller may be shown (nearest first,
+    after the ``($afterHops, $afterId)`` cursor), one shortest path to each, and the marks
+    of the hits and of the subjects on those paths. A hit has a black entry in force whose
+    class is among ``$possible`` (null: those the caller may see of the root) and those it
+    may see of the hit."""
     return f"""
 MATCH {root}
 WITH root, {rules.visible("root")} AS rootClasses
@@ -143,9 +148,11 @@ RETURN {{rootId: root.id, walked: size(walked), over: over, total: size(hits),
 
 
 def roles_page(subject: str) -> str:
-    """``ROLES_PAGE`` from the subject ``subject`` names (``s``), each role projected from
-    the selection (``{value}``, read from the relationship ``r``) after its cursor key and
-    whether it is held on ``$on``; with the subject's id and kind."""
+    """The roles of the subject ``subject`` names (``s``), newest first, keyset-paged on
+    (start, role id); with ``$held``, only those held on ``$on`` (true) or ended before it
+    (false). Each role is projected from the selection (``{value}``, read from the
+    relationship ``r``) after its cursor key and whether it is held on ``$on``; with the
+    subject's id and kind."""
     return f"""
 MATCH {subject}
 CALL (s) {{
@@ -164,10 +171,12 @@ RETURN [s.id, s.kind, rows] AS value
 
 
 def shared_officers(subject: str) -> str:
-    """``SHARED_OFFICERS`` from the subject ``subject`` names (``s``; nothing is walked
-    unless it is an organisation). Each link is the map ``n`` (``organization``, ``shared``,
-    ``officers``: ``person``, ``here``, ``there``, the posts sorted) projected from the
-    selection (``{value}``) after its cursor key."""
+    """Organisations sharing an officer with the subject ``subject`` names (``s``; nothing
+    is walked unless it is an organisation), most shared officers first, keyset-paged on
+    (shared count, organisation id); ``walked`` counts the role pairs, the size budget.
+    Each link is the map ``n`` (``organization``, ``shared``, ``officers``: ``person``,
+    ``here``, ``there``, the posts sorted) projected from the selection (``{value}``)
+    after its cursor key."""
     return f"""
 MATCH {subject}
 WITH s, CASE WHEN s:{ORGANIZATION} THEN COUNT {{

@@ -36,24 +36,6 @@ RETURN o {.*, entryId: e.id, subjectId: s.id, disclosure: e.disclosure,
           steps: [(o)-[:HAS_STEP]->(st:ObjectionStep) | st {.*}]} AS objection
 """
 
-OPEN_OBJECTIONS = """
-MATCH (o:Objection)-[:AGAINST]->(e:ListEntry)-[:CONCERNS]->(s:Subject)
-WHERE o.closedOn IS NULL
-OPTIONAL MATCH (o)-[:HAS_STEP]->(st:ObjectionStep) WHERE st.closedOn IS NULL
-WITH o, e, s, st
-WHERE NOT $overdueOnly OR (st.dueOn IS NOT NULL AND st.dueOn < $asOf)
-WITH o, e, s, st ORDER BY o.filedOn, o.id
-RETURN collect(o {.*, entryId: e.id, subjectId: s.id, disclosure: e.disclosure,
-                  currentStep: st {.*},
-                  steps: [(o)-[:HAS_STEP]->(x:ObjectionStep) | x {.*}]}) AS objections
-"""
-
-ENTRY_HISTORY = """
-MATCH (e:ListEntry {id: $id})-[:HAS_VERSION]->(v:Version)
-WITH v ORDER BY v.version, v.versionAt
-RETURN collect(v {.*}) AS versions
-"""
-
 # The facts the repair rules weigh (管理办法 第三十一条), gathered in one query.
 REPAIR_CASE = """
 MATCH (e:ListEntry {id: $id})-[:CONCERNS]->(s:Subject)

@@ -9,32 +9,13 @@ bounded: only the best ``WINDOW`` matches of the full-text index are considered.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
-from gateway.db import Database
-from graph_schema.model import SUBJECT_NAME_INDEX
 from graph_schema.rules.validity import in_force_cypher
-from loaders.search import lucene_text
-from loaders.subject import SUBJECT_MAP
 
 WINDOW = 1000
 
 PUBLISHED_ENTRY = f"e.disclosure = 'PUBLIC' AND {in_force_cypher('e', '$today')}"
 
-PUBLIC_SEARCH = f"""
-CALL db.index.fulltext.queryNodes($index, $query, {{limit: $window}})
-YIELD node, score
-WHERE node:Organization OR EXISTS {{
-  MATCH (node)<-[:CONCERNS]-(e:ListEntry) WHERE {PUBLISHED_ENTRY}
-}}
-WITH node, score ORDER BY score DESC, node.id
-SKIP $skip LIMIT $limit
-RETURN node {SUBJECT_MAP} AS subject, score
-"""
-
-
-# The same, compiled (loaders/selection.py fills in {value}): one record.
+# Compiled (loaders/selection.py fills in {value}): one record.
 PUBLIC_SEARCH_COMPILED = f"""
 CALL db.index.fulltext.queryNodes($index, $query, {{limit: $window}})
 YIELD node, score
@@ -52,18 +33,3 @@ OPTIONAL MATCH (n:Organization {uscc: $uscc})
 WITH n WHERE n IS NOT NULL AND $skip = 0
 RETURN collect({value}) AS value
 """
-
-
-async def public_search(db: Database, text: str, today: dt.date, skip: int,
-                        limit: int) -> list[dict[str, Any]]:
-    """Published subjects whose name matches ``text``, best first; ``limit`` rows at most."""
-    query = lucene_text(text)
-    if not query:
-        return []
-    records = await db.read(
-        PUBLIC_SEARCH,
-        {"index": SUBJECT_NAME_INDEX, "query": query, "window": WINDOW, "skip": skip,
-         "limit": limit, "today": today},
-        op="public_search",
-    )
-    return [{**r["subject"], "score": r["score"]} for r in records]

@@ -1,20 +1,8 @@
-"""Name search over the CJK full-text index, and paging helpers."""
+"""Name search over the CJK full-text index."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
-
-from gateway.db import Database
-from graph_schema.model import SUBJECT_NAME_INDEX
-from loaders.subject import SUBJECT_MAP
-
-SEARCH_SUBJECTS = f"""
-CALL db.index.fulltext.queryNodes($index, $query, {{skip: $skip, limit: $limit}})
-YIELD node, score
-WHERE $kind IS NULL OR node.kind = $kind
-RETURN collect([node {SUBJECT_MAP}, score]) AS subjects
-"""
 
 # The compiled searches (loaders/selection.py fills in {value}): one record, one column.
 SEARCH_SUBJECTS_COMPILED = """
@@ -57,18 +45,3 @@ def lucene_text(text: str) -> str:
     """
     words = [_PHRASE_SPECIAL.sub(r"\\\1", w) for w in text.split()]
     return " AND ".join(f'"{w}"' for w in words)
-
-
-async def search_subjects(db: Database, text: str, kind: str | None, skip: int,
-                          limit: int) -> list[dict[str, Any]]:
-    """Subjects whose name matches ``text``, best match first; ``limit`` rows at most."""
-    query = lucene_text(text)
-    if not query:
-        return []
-    records = await db.read(
-        SEARCH_SUBJECTS,
-        {"index": SUBJECT_NAME_INDEX, "query": query, "skip": skip, "limit": limit,
-         "kind": kind},
-        op="search_subjects",
-    )
-    return [{**subject, "score": score} for subject, score in records[0]["subjects"]]

@@ -318,7 +318,8 @@ class _Compiler:
             definition = type_.fields[name]
             read = declaration_of(type_, name)
             if read is None:
-                raise NotCompiled(f"{type_.name}.{name} has no declaration")
+                raise NotCompiled(f"{type_.name}.{name} has no declaration of how it is read "
+                                  "(graph_schema/fields.py)")
             cypher, convert = self._field(read, definition, group, var)
             plan.append((response, len(items), convert, is_nullable(definition.type)))
             items.append(cypher)
@@ -548,7 +549,7 @@ class _FieldScope:
 
 def _natively(serialize: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """A scalar's serializer fed Python values: neo4j.time values (a ``DateTime``'s
-    nanoseconds, its ``Z``) print as the Python ones the per-field resolvers return."""
+    nanoseconds, its ``Z``) print as the Python values they stand for."""
 
     def convert(value: Any) -> Any:
         to_native = getattr(value, "to_native", None)

@@ -18,16 +18,10 @@ from graph_schema.audit import AccessLogEntry, AuditEvent
 from graph_schema.consent import native
 from graph_schema.paging import PageInfo, SubjectRef
 from loaders import cursors
-from loaders.audit import (
-    EVENTS_OF_SUBJECT_ID,
-    audit_events,
-    events_anchor,
-    events_page,
-    page_params,
-)
+from loaders.audit import EVENTS_OF_SUBJECT_ID, events_anchor, events_page, page_params
 from loaders.selection import compiled
-from resolvers.reads import anchor, legacy
-from resolvers.subject import load_subject, page_size
+from resolvers.reads import anchor
+from resolvers.subject import page_size
 
 MAX_PAGE = 200
 From = Annotated[dt.datetime | None, strawberry.argument(name="from",
@@ -70,8 +64,8 @@ def _cursor(after: str | None) -> tuple[Any, ...] | None:
     return cursors.decode(after, "a", dt.datetime, str)
 
 
-async def _compiled(info: Info[Context, None], template: str, limit: int,
-                    params: dict[str, Any]) -> dict[str, Any]:
+async def _page(info: Info[Context, None], template: str, limit: int,
+                params: dict[str, Any]) -> dict[str, Any]:
     """One page in one query: events projected from the selection below ``edges.node``."""
     selection = compiled(info, at=("edges", "node"))
     rows = await selection.fetch(template, {**params, "limit": limit + 1}, var="a",
@@ -81,15 +75,6 @@ async def _compiled(info: Info[Context, None], template: str, limit: int,
              for i, (at, id_, node) in enumerate(rows[:limit])]
     return {"edges": edges, "pageInfo": {"hasNextPage": len(rows) > limit,
                                          "endCursor": edges[-1]["cursor"] if edges else None}}
-
-
-async def _page(ctx: Context, first: int, after: str | None,
-                **filters: Any) -> tuple[list[tuple[str, dict[str, Any]]], PageInfo]:
-    limit = page_size(first, MAX_PAGE)
-    rows = await audit_events(ctx.db, after=after, limit=limit + 1, **filters)
-    page = [(cursors.encode("a", native(m["at"]), m["id"]), m) for m in rows[:limit]]
-    return page, PageInfo(has_next_page=len(rows) > limit,
-                          end_cursor=page[-1][0] if page else None)
 
 
 @strawberry.type
@@ -109,22 +94,9 @@ class AuditQuery:
         limit, key = page_size(first, MAX_PAGE), _cursor(after)
         dept = str(department) if department else None
         template = events_page(events_anchor(found[0] if found else None, caller, dept))
-        if not legacy(info, template, "a", ("edges", "node")):
-            return await _compiled(info, template, limit, {  # type: ignore[return-value]
-                "key": found[1] if found else None, **page_params(
-                    sub=caller, dept=dept, start=start, end=end, after=key, limit=limit)})
-        subject_id = None
-        if subject is not None:
-            m = await load_subject(ctx, subject)
-            if m is None:
-                return AuditEventConnection(edges=[], page_info=PageInfo(
-                    has_next_page=False, end_cursor=None))
-            subject_id = m["id"]
-        page, info_ = await _page(ctx, first, after, subject_id=subject_id, sub=caller,
-                                  dept=dept, start=start, end=end)
-        return AuditEventConnection(
-            edges=[AuditEventEdge(cursor=c, node=AuditEvent.from_map(m)) for c, m in page],
-            page_info=info_)
+        return await _page(info, template, limit, {  # type: ignore[return-value]
+            "key": found[1] if found else None, **page_params(
+                sub=caller, dept=dept, start=start, end=end, after=key, limit=limit)})
 
     @strawberry.field(description="For a subject acting for itself: who looked at its "
                       "non-public information, newest first (个人诚信 opinion 四(一)).")
@@ -135,14 +107,8 @@ class AuditQuery:
         ctx = info.context
         viewer = ctx.require(SUBJECT)
         start, end = _window(from_, to)
+        limit, key = page_size(first, MAX_PAGE), _cursor(after)
         template = events_page(EVENTS_OF_SUBJECT_ID)
-        if not legacy(info, template, "a", ("edges", "node")):
-            limit, key = page_size(first, MAX_PAGE), _cursor(after)
-            return await _compiled(info, template, limit, {  # type: ignore[return-value]
-                "subjectId": viewer.subject_id,
-                **page_params(start=start, end=end, after=key, limit=limit)})
-        page, info_ = await _page(ctx, first, after, subject_id=viewer.subject_id,
-                                  start=start, end=end)
-        return AccessLogConnection(
-            edges=[AccessLogEdge(cursor=c, node=AccessLogEntry.from_map(m)) for c, m in page],
-            page_info=info_)
+        return await _page(info, template, limit, {  # type: ignore[return-value]
+            "subjectId": viewer.subject_id,
+            **page_params(start=start, end=end, after=key, limit=limit)})

@@ -2,7 +2,8 @@
 
 A subject grants consent for itself (a ``subject`` token); a credit administrator
 records a written consent received on paper, citing the document. Either may
-revoke; nothing deletes a consent.
+revoke; nothing deletes a consent. A mutation answers with the consent as it stands
+after the write, read like any consent (one compiled query).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from gateway.errors import Forbidden, InvalidInput, NotFound
 from graph_schema.consent import Consent, ConsentScope
 from graph_schema.identifiers import normalise_uscc
 from graph_schema.paging import SubjectRef
-from loaders.consent import ConsentKey, consents_of, grant_consent, revoke_consent
+from loaders.consent import CONSENT_BY_ID, consents_of, grant_consent, revoke_consent
 from loaders.selection import compiled
-from resolvers.reads import anchor, legacy
+from resolvers.reads import anchor, one
 from resolvers.subject import load_subject
 
 MAX_TEXT = 500
@@ -88,7 +89,7 @@ class ConsentMutation:
             raise InvalidInput("validUntil must be after validFrom and in the future",
                                field="validUntil")
         grantee = input.grantee
-        m = await grant_consent(ctx.db, {
+        granted = await grant_consent(ctx.db, {
             "subjectId": subject["id"],
             "departmentId": str(grantee.department_id) if grantee.department_id else None,
             "granteeUscc": normalise_uscc(grantee.uscc) if grantee.uscc else None,
@@ -98,9 +99,9 @@ class ConsentMutation:
             "by": viewer.sub, "byDept": viewer.dept,
             "documentRef": _text(input.document_ref, "documentRef", False),
         })
-        if m is None:
+        if granted is None:
             raise NotFound("no such grantee (or the subject named itself)")
-        return Consent.from_map(m)
+        return await one(info, CONSENT_BY_ID, key=granted)
 
     @strawberry.mutation(description="Revoke a consent from now on; it stays on file.")
     async def revoke_consent(self, info: Info[Context, None], id: strawberry.ID,
@@ -113,11 +114,11 @@ class ConsentMutation:
         if not (viewer.acts_for(known["subjectId"]) or viewer.has_any(CREDIT_ADMIN)):
             raise Forbidden("only the subject that gave a consent, or a credit "
                             "administrator, may revoke it")
-        m = await revoke_consent(ctx.db, str(id), now=ctx.now, by=viewer.sub,
-                                 reason=_text(reason, "reason", False))
-        if m is None:
+        revoked = await revoke_consent(ctx.db, str(id), now=ctx.now, by=viewer.sub,
+                                       reason=_text(reason, "reason", False))
+        if revoked is None:
             raise NotFound("no such consent", id=str(id))
-        return Consent.from_map(m)
+        return await one(info, CONSENT_BY_ID, key=revoked)
 
 
 def _visible_to(viewer: Viewer, subject_id: str) -> bool:
@@ -139,21 +140,11 @@ class ConsentQuery:
         ctx = info.context
         viewer = ctx.require()
         pattern, key = anchor(subject, "s")
-        template = consents_of(pattern)
-        if not legacy(info, template):
-            selection = compiled(info)
-            answer = await selection.fetch(template, {
-                "key": key, "everyone": viewer.has_any(CREDIT_ADMIN, SUPERVISOR),
-                "granteeIds": list(viewer.grantee_ids), "includeRevoked": include_revoked})
-            if answer is None:
-                return []
-            _visible_to(viewer, answer[0])
-            return [selection.shape(c, i) for i, c in enumerate(answer[1])]  # type: ignore[misc]
-        m = await load_subject(ctx, subject)
-        if m is None:
+        selection = compiled(info)
+        answer = await selection.fetch(consents_of(pattern), {
+            "key": key, "everyone": viewer.has_any(CREDIT_ADMIN, SUPERVISOR),
+            "granteeIds": list(viewer.grantee_ids), "includeRevoked": include_revoked})
+        if answer is None:
             return []
-        everyone = _visible_to(viewer, m["id"])
-        grantees = None if everyone else viewer.grantee_ids
-        maps = await ctx.loaders.consents_by_subject.load(ConsentKey(m["id"], grantees))
-        found = [Consent.from_map(c) for c in maps or ()]
-        return [c for c in found if include_revoked or c.revoked_at is None]
+        _visible_to(viewer, answer[0])
+        return [selection.shape(c, i) for i, c in enumerate(answer[1])]  # type: ignore[misc]

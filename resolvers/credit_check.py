@@ -25,7 +25,6 @@ from graph_schema.credit_check import (
     MeasureInfo,
     Plain,
     answer,
-    measure_info,
     not_found,
     record_of,
 )
@@ -36,9 +35,9 @@ from graph_schema.paging import SubjectRef
 from graph_schema.rules.decision import Measure
 from graph_schema.rules.disclosure import Grant
 from graph_schema.scalars import Date
-from loaders.credit_check import MEASURES, CheckKey, credit_check, measure_catalogue
+from loaders.credit_check import MEASURES, credit_check
 from loaders.selection import Audience, request_params
-from resolvers.reads import legacy, many
+from resolvers.reads import many
 
 
 def _key(ref: Mapping[str, Any]) -> dict[str, str | None]:
@@ -156,20 +155,6 @@ def _disclose(raw: list[Any], ctx: Context) -> dict[str, Any]:
     return record
 
 
-async def check_subject(ctx: Context, subject_id: str, matter: MatterType,
-                        as_of: dt.date | None, *, related: bool) -> Plain:
-    """One known subject's check through the request's loader: the same rules and answer
-    as ``run_checks``; checks of many subjects in one request share one query."""
-    ctx.require(*CHECK_ROLES)
-    ctx.require_purpose()
-    day = as_of or ctx.today
-    raw, measures = await ctx.loaders.credit_checks_by_subject.load(
-        CheckKey(subject_id, matter.value, day, related))
-    if raw is None:
-        return not_found(matter.value, day)
-    return answer(_disclose(raw, ctx), measures, matter.value, day)
-
-
 def _as_mapping(ref: SubjectRef) -> dict[str, Any]:
     return {"uscc": ref.uscc or None, "idNumber": ref.id_number or None, "id": ref.id or None}
 
@@ -206,11 +191,7 @@ class CreditCheckQuery:
     async def measures(
         self, info: Info[Context, None], matter: MatterType | None = None
     ) -> list[MeasureInfo]:
-        code = matter.value if matter else None
-        if not legacy(info, MEASURES):
-            return await many(info, MEASURES, matter=code)
-        found = await measure_catalogue(info.context.db, code)
-        return [measure_info(m) for m in found]  # type: ignore[misc]
+        return await many(info, MEASURES, matter=matter.value if matter else None)
 
     @strawberry.field(
         description="Screen up to 1,000 applicants in one call; one answer per "
@@ -268,24 +249,9 @@ async def _credit_check_batch(
     )
 
 
-async def subject_credit_check(
-    subject: Any, info: GraphQLResolveInfo, matter: MatterType,
-    asOf: dt.date | None = None,  # noqa: N803
-) -> Plain:
-    """``Organization.creditCheck`` / ``Person.creditCheck``: a router resolving 1,000
-    applicants calls this 1,000 times in one request."""
-    return await check_subject(info.context, str(subject.id), matter, asOf,
-                               related=selects(info, "relatedParties"))
-
-
 def install_fast_resolvers(schema: strawberry.Schema) -> None:
     """Serve the credit checks through the resolvers above."""
-    core = schema._schema
-    fields = core.query_type.fields  # type: ignore[union-attr]
+    fields = schema._schema.query_type.fields  # type: ignore[union-attr]
     if "creditCheck" in fields:
         fields["creditCheck"].resolve = _credit_check
         fields["creditCheckBatch"].resolve = _credit_check_batch
-    for name in ("Organization", "Person"):
-        subject = core.type_map.get(name)
-        if subject is not None and "creditCheck" in subject.fields:  # type: ignore[union-attr]
-            subject.fields["creditCheck"].resolve = subject_credit_check  # type: ignore[union-attr]

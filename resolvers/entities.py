@@ -19,7 +19,6 @@ from gateway.errors import CreditGraphError, InvalidInput
 from graph_schema.identifiers import normalise_uscc
 from graph_schema.rules.validity import status_on_cypher
 from loaders.selection import (
-    NotCompiled,
     Selection,
     compiled,
     grants_cypher,
@@ -64,25 +63,8 @@ def _key(type_name: str, key: str, value: Any) -> Any:
     return str(value)
 
 
-def entities_resolver(fallback: Any) -> Any:
-    """``_entities`` answered by compiled queries; ``fallback`` (strawberry's own, through
-    each type's ``resolve_reference``) answers the old read path and types not compiled."""
-
-    async def resolve(root: Any, info: GraphQLResolveInfo,
-                      representations: list[Mapping[str, Any]]) -> list[Any]:
-        if info.context.settings.read_path == "legacy":
-            return await _awaited(fallback(root, info, representations=representations))
-        return await resolve_entities(info, representations, fallback, root)
-
-    return resolve
-
-
-async def _awaited(results: list[Any]) -> list[Any]:
-    return [await r if hasattr(r, "__await__") else r for r in results]
-
-
-async def resolve_entities(info: GraphQLResolveInfo, representations: list[Mapping[str, Any]],
-                           fallback: Any = None, root: Any = None) -> list[Any]:
+async def resolve_entities(_: Any, info: GraphQLResolveInfo,
+                           representations: list[Mapping[str, Any]]) -> list[Any]:
     """``_entities(representations)``: answers in the order asked, null for a reference
     that names nothing (or nothing the caller may see)."""
     out: list[Any] = [None] * len(representations)
@@ -106,15 +88,6 @@ async def resolve_entities(info: GraphQLResolveInfo, representations: list[Mappi
             out[n] = InvalidInput(f"a {type_name} reference needs one of {', '.join(keys)}")
     for type_name, by_key in groups.items():
         selection = compiled(info, runtime=type_name)
-        try:
-            selection.plan(_template(*KEYS[type_name]), "n")
-        except NotCompiled:  # a type whose fields are not all declared yet
-            positions = [i for refs in by_key.values() for i, _ in refs]
-            done = await _awaited(fallback(root, info, representations=[
-                dict(representations[i]) for i in positions]))
-            for i, value in zip(positions, done, strict=True):
-                out[i] = value
-            continue
         if type_name == "ListEntry":
             rows = await selection.fetch(_entry_template(selection), dict(by_key))
             for i, value, disclosure, subject, grants in rows or ():

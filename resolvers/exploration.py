@@ -18,7 +18,6 @@ from gateway.auth import CREDIT_ADMIN, INVESTIGATOR
 from gateway.context import Context, selected_fields
 from gateway.errors import InvalidInput, QueryBudgetExceeded
 from graph_schema.investigate import RoleFilter
-from graph_schema.paging import PageInfo
 from graph_schema.rules.disclosure import PUBLIC
 from loaders import investigate as q
 
@@ -45,7 +44,7 @@ def budget_of(ctx: Context) -> q.Budget:
 
 
 async def bounded(work: Awaitable[T], budget: q.Budget) -> T:
-    """The loaders' result; a terminated transaction becomes a clear budget error."""
+    """The query's result; a terminated transaction becomes a clear budget error."""
     try:
         return await work
     except QueryBudgetExceeded as exc:
@@ -85,10 +84,6 @@ def register(
         restricted = sorted(set(classes) - {PUBLIC})
         if restricted and sid not in anchors:
             ctx.audit.record(sid, operation, fields, restricted)
-
-
-def empty_page() -> PageInfo:
-    return PageInfo(has_next_page=False, end_cursor=None)
 
 
 def require_kind(m: Mapping[str, Any], kind: str, argument: str) -> None:

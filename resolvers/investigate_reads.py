@@ -2,10 +2,10 @@
 (``loaders/investigate_reads.py``): the subjects it starts from, the walk, and the marks of
 what it shows, with the entries each subject may be shown chosen inside Neo4j.
 
-The checks, the budgets and the register are those of the per-field path
-(``resolvers/investigate.py``), in the same order, so that both give the same answers,
-errors and register entries. Only a refusal for want of a purpose reads something else:
-the subjects it concerns, to register it against them.
+Each checks the caller's role, the subjects' codes and the purpose first, runs under the
+exploration budgets (``resolvers/exploration.py``) and writes the register. Only a
+refusal for want of a purpose reads something else: the subjects it concerns, to
+register it against them.
 """
 
 from __future__ import annotations
@@ -250,9 +250,7 @@ async def tenures(
     first: int,
     after: str | None,
 ) -> dict[str, Any]:
-    """A subject's roles, each projected from the selection below ``edges.node``.
-    ``NotCompiled`` (before anything is read) when the selection reaches a field not yet
-    compiled."""
+    """A subject's roles, each projected from the selection below ``edges.node``."""
     ctx = info.context
     key = cursors.decode(after, "t", dt.date, str)
     await _begin(info, operation, ref)
@@ -302,7 +300,7 @@ async def shared_officers(
     after: str | None,
 ) -> dict[str, Any]:
     """Organisations sharing an officer, each link projected from the selection below
-    ``edges.node``; ``NotCompiled`` as for ``tenures``."""
+    ``edges.node``."""
     ctx = info.context
     await _begin(info, "sharedOfficers", organization)
     limit = page_size(first, MAX_PAGE)

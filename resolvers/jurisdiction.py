@@ -9,7 +9,7 @@ from gateway.context import Context
 from graph_schema.fields import owned_by
 from graph_schema.jurisdiction import Department, Jurisdiction
 from loaders.policy_reads import DEPARTMENT_BY_ID, JURISDICTION_BY_CODE
-from resolvers.reads import legacy, one
+from resolvers.reads import one
 
 NATIONAL_CODE = "100000"  # GB/T 2260: the root of the tree
 
@@ -19,21 +19,12 @@ NATIONAL_CODE = "100000"  # GB/T 2260: the root of the tree
 class JurisdictionQuery:
     @strawberry.field(description="The national jurisdiction, root of the tree.")
     async def jurisdiction_tree(self, info: Info[Context, None]) -> Jurisdiction | None:
-        if not legacy(info, JURISDICTION_BY_CODE):
-            return await one(info, JURISDICTION_BY_CODE, key=NATIONAL_CODE)
-        m = await info.context.loaders.jurisdictions_by_code.load(NATIONAL_CODE)
-        return Jurisdiction.from_map(m) if m else None
+        return await one(info, JURISDICTION_BY_CODE, key=NATIONAL_CODE)
 
     @strawberry.field(description="A jurisdiction by GB/T 2260 code.")
     async def jurisdiction(self, info: Info[Context, None], code: str) -> Jurisdiction | None:
-        if not legacy(info, JURISDICTION_BY_CODE):
-            return await one(info, JURISDICTION_BY_CODE, key=code)
-        m = await info.context.loaders.jurisdictions_by_code.load(code)
-        return Jurisdiction.from_map(m) if m else None
+        return await one(info, JURISDICTION_BY_CODE, key=code)
 
     @strawberry.field(description="A department by id (`<jurisdiction code>/<name>`).")
     async def department(self, info: Info[Context, None], id: strawberry.ID) -> Department | None:
-        if not legacy(info, DEPARTMENT_BY_ID):
-            return await one(info, DEPARTMENT_BY_ID, key=str(id))
-        m = await info.context.loaders.departments_by_id.load(str(id))
-        return Department.from_map(m) if m else None
+        return await one(info, DEPARTMENT_BY_ID, key=str(id))

@@ -11,7 +11,6 @@ procedures that happened on paper, and never in the future.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -20,7 +19,7 @@ import strawberry
 from strawberry import Info
 
 from gateway.auth import Viewer
-from gateway.context import Context, selected_fields
+from gateway.context import Context
 from gateway.errors import Forbidden, InvalidInput, NotFound
 from graph_schema.lifecycle import (
     EntryCorrection,
@@ -34,15 +33,12 @@ from graph_schema.lifecycle import (
 )
 from graph_schema.model import Severity
 from graph_schema.paging import SubjectRef
-from graph_schema.rules import procedure_reading
-from graph_schema.rules import repair as repair_rule
 from graph_schema.scalars import Date
 from loaders import lifecycle as cypher
 from procedures import entry as entry_steps
 from procedures import objection as objection_steps
 from procedures import repair as repair_steps
 from resolvers import lifecycle_reads as reads
-from resolvers.reads import legacy
 from resolvers.subject import load_subject
 
 GOVERNMENT = ("approval", "investigator", "credit_admin", "supervisor")
@@ -96,26 +92,6 @@ async def _objection(ctx: Context, objection_id: str) -> dict[str, Any]:
     return dict(found)
 
 
-async def _procedure_read(
-    ctx: Context, info: Info[Context, None], operation: str, found: dict[str, Any]
-) -> None:
-    """Who may read an objection or a repair application, and its register entry
-    (graph_schema/rules/procedure_reading.py)."""
-    viewer = ctx.require()
-    subject = found["subjectId"]
-    access = await ctx.access(subject)
-    classes, fields = procedure_reading.disclosed(found["disclosure"]), selected_fields(info)
-    if not procedure_reading.may_read(
-        self_query=access.self_query,
-        government=viewer.government,
-        handler=viewer.has_any(*procedure_reading.HANDLERS),
-        providing=viewer.dept is not None and viewer.dept == found["departmentId"],
-        entry_visible=found["disclosure"] in access.classes,
-    ):
-        raise reads.withheld(ctx, subject, operation, fields, classes, reads.PROCEDURE_WITHHELD)
-    ctx.disclose(subject, operation, fields, classes)
-
-
 def _step(step: dict[str, Any] | None, today: dt.date) -> dict[str, Any] | None:
     if step is None:
         return None
@@ -145,30 +121,6 @@ async def _advance(
     return objection_plain(await _objection(ctx, o["id"]), ctx.today)
 
 
-async def _eligibility(
-    ctx: Context,
-    info: Info[Context, None],
-    entry: dict[str, Any],
-    corrected_on: dt.date | None,
-    committed: bool,
-    on: dt.date,
-) -> repair_rule.Eligibility:
-    """Eligibility is a read like any other: its classes (管理办法 第十八条) need a purpose
-    (第三十三条) unless the subject reads itself, and go to the register. The rules weigh
-    the subject's other entries too (exclusion 1 counts them, the clean period names
-    them), so the answer discloses their classes as well as the entry's."""
-    [record] = await ctx.db.read(cypher.REPAIR_CASE, {"id": entry["id"]}, op="repair_case") or [
-        None
-    ]
-    if record is None:
-        raise NotFound("no such list entry", id=entry["id"])
-    classes = {record["entry"]["disclosure"], *(x["disclosure"] for x in record["others"])}
-    await ctx.access(entry["subjectId"])
-    ctx.disclose(entry["subjectId"], "repairEligibility", selected_fields(info), classes)
-    case = cypher.repair_case(record, applied_on=on, corrected_on=corrected_on, committed=committed)
-    return repair_rule.eligibility(case)
-
-
 async def _application(ctx: Context, application_id: str) -> dict[str, Any]:
     found = await cypher.single(
         ctx.db, cypher.REPAIR_APPLICATION, {"id": application_id}, "application"
@@ -187,43 +139,7 @@ class LifecycleQuery:
     async def entry_history(
         self, info: Info[Context, None], entry_id: strawberry.ID
     ) -> list[EntryVersion]:
-        if not legacy(info):
-            return await reads.entry_history(info, str(entry_id))
-        ctx = info.context
-        viewer = ctx.require()
-        entry = await _entry(ctx, str(entry_id))
-        if not (viewer.government or viewer.acts_for(entry["subjectId"])):
-            raise Forbidden(reads.HISTORY_FOR)
-        access = await ctx.access(entry["subjectId"])
-        if entry["disclosure"] not in access.classes:  # 管理办法 第二十一条, as listEntries
-            raise reads.withheld(
-                ctx,
-                entry["subjectId"],
-                "entryHistory",
-                ["entryHistory"],
-                [entry["disclosure"]],
-                reads.ENTRY_WITHHELD,
-            )
-        ctx.disclose(entry["subjectId"], "entryHistory", ["entryHistory"], [entry["disclosure"]])
-        versions = (
-            await cypher.single(ctx.db, cypher.ENTRY_HISTORY, {"id": str(entry_id)}, "versions")
-            or []
-        )
-        return [
-            {
-                "version": v.get("version"),
-                "change": v.get("versionChange"),  # type: ignore[misc]
-                "at": v["versionAt"].iso_format() if v.get("versionAt") else "",
-                "actor": v.get("versionActor"),
-                "reason": v.get("versionReason"),
-                "status": v.get("status"),
-                "severity": v.get("severity"),
-                "facts": v.get("facts"),
-                "validUntil": v.get("validUntil"),
-                "endedOn": v.get("endedOn"),
-            }
-            for v in versions
-        ]
+        return await reads.entry_history(info, str(entry_id))
 
     @strawberry.field(
         description="Open objections, or only the overdue ones, for supervisors "
@@ -232,35 +148,11 @@ class LifecycleQuery:
     async def objections(
         self, info: Info[Context, None], overdue_only: bool = False, as_of: Date | None = None
     ) -> list[Objection]:
-        if not legacy(info):
-            return await reads.objections(info, overdue_only, as_of)
-        ctx = info.context
-        ctx.require("supervisor", "credit_admin")
-        day = as_of or ctx.today
-        found = await cypher.single(
-            ctx.db, cypher.OPEN_OBJECTIONS, {"overdueOnly": overdue_only, "asOf": day}, "objections"
-        )
-        for o in found or []:
-            await ctx.access(o["subjectId"])
-            ctx.disclose(
-                o["subjectId"],
-                "objections",
-                selected_fields(info),
-                procedure_reading.disclosed(o["disclosure"]),
-            )
-        return [objection_plain(o, day) for o in found or []]  # type: ignore[misc]
+        return await reads.objections(info, overdue_only, as_of)
 
     @strawberry.field
     async def objection(self, info: Info[Context, None], id: strawberry.ID) -> Objection:
-        if not legacy(info):
-            return await reads.objection(info, str(id))  # type: ignore[no-any-return]
-        ctx = info.context
-        o = await _objection(ctx, str(id))
-        viewer = ctx.require()
-        if not (viewer.government or viewer.acts_for(o["subjectId"])):
-            raise Forbidden(reads.OBJECTION_FOR)
-        await _procedure_read(ctx, info, "objection", o)
-        return objection_plain(o, ctx.today)  # type: ignore[return-value]
+        return await reads.objection(info, str(id))  # type: ignore[no-any-return]
 
     @strawberry.field(description="Could this entry be repaired now? Yes or no, with every rule.")
     async def repair_eligibility(
@@ -271,36 +163,15 @@ class LifecycleQuery:
         committed: bool = True,
         as_of: Date | None = None,
     ) -> RepairEligibility:
-        if not legacy(info):
-            return await reads.repair_eligibility(  # type: ignore[return-value]
-                info, str(entry_id), corrected_on, committed, as_of
-            )
-        ctx = info.context
-        entry = await _entry(ctx, str(entry_id))
-        viewer = ctx.require()
-        if not (viewer.government or viewer.acts_for(entry["subjectId"])):
-            raise Forbidden(reads.ELIGIBILITY_FOR)
-        day = as_of or ctx.today
-        result = await _eligibility(ctx, info, entry, corrected_on, committed, day)
-        return {
-            "entryId": str(entry_id),
-            "eligible": result.eligible,  # type: ignore[return-value]
-            "rules": [dataclasses.asdict(r) for r in result.rules],
-        }
+        return await reads.repair_eligibility(  # type: ignore[return-value]
+            info, str(entry_id), corrected_on, committed, as_of
+        )
 
     @strawberry.field
     async def repair_application(
         self, info: Info[Context, None], id: strawberry.ID
     ) -> RepairApplication:
-        if not legacy(info):
-            return await reads.repair_application(info, str(id))  # type: ignore[return-value]
-        ctx = info.context
-        application = await _application(ctx, str(id))
-        viewer = ctx.require()
-        if not (viewer.government or viewer.acts_for(application["subjectId"])):
-            raise Forbidden(reads.APPLICATION_FOR)
-        await _procedure_read(ctx, info, "repairApplication", application)
-        return application  # type: ignore[return-value]
+        return await reads.repair_application(info, str(id))  # type: ignore[return-value]
 
 
 @strawberry.type

@@ -7,8 +7,8 @@ the facts its gates decide on (the subject, the entry's class, whether the calle
 shown it, the consents relied on), and shows nothing the caller may not see: a gate that
 refuses found the data withheld inside Neo4j.
 
-The gates and the register are those of the per-field path (``resolvers/lifecycle.py``),
-in the same order, so that both give the same answers, errors and register entries.
+Every gate runs before anything is shown, and every refusal is registered like a sight
+(``withheld``).
 """
 
 from __future__ import annotations

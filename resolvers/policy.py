@@ -3,8 +3,7 @@ coverage matrix and department workloads.
 
 All in one mixin, ``PolicyQuery``, so the government and the public schema mount the
 same fields; everything here is public information (published policy documents). Each
-field is answered by one compiled query (``loaders/policy_reads.py``); the per-field
-resolvers answer under ``CREDIT_GRAPH_READ_PATH=legacy``.
+field is answered by one compiled query (``loaders/policy_reads.py``).
 """
 
 from __future__ import annotations
@@ -18,22 +17,8 @@ from gateway.context import Context
 from gateway.errors import InvalidInput
 from graph_schema.enums import JurisdictionLevel
 from graph_schema.fields import owned_by
-from graph_schema.policy import (
-    DepartmentRole,
-    PolicyDocument,
-    PolicyItem,
-    Task,
-    find_tasks,
-    link_types,
-)
-from graph_schema.policy_overview import (
-    CoverageMatrix,
-    DepartmentWorkload,
-    ImplementationChain,
-    coverage,
-    workload,
-)
-from loaders.policy import DocumentFilter, TaskFilter, coverage_matrix
+from graph_schema.policy import DepartmentRole, PolicyDocument, PolicyItem, Task, link_types
+from graph_schema.policy_overview import CoverageMatrix, DepartmentWorkload, ImplementationChain
 from loaders.policy_reads import (
     COVERAGE_MATRIX,
     DEPARTMENT_BY_ID,
@@ -44,7 +29,7 @@ from loaders.policy_reads import (
     TASKS_WHERE,
 )
 from loaders.selection import compiled
-from resolvers.reads import legacy, many, one
+from resolvers.reads import many, one
 
 # The columns of the coverage matrix: the levels that implement national items.
 IMPLEMENTING_LEVELS = [JurisdictionLevel.MUNICIPAL.value, JurisdictionLevel.COUNTY.value]
@@ -72,27 +57,17 @@ class PolicyQuery:
     async def policy_documents(self, info: Info[Context, None],
                                level: JurisdictionLevel | None = None,
                                jurisdiction_code: str | None = None) -> list[PolicyDocument]:
-        if not legacy(info, DOCUMENTS_WHERE):
-            return await many(info, DOCUMENTS_WHERE, level=level.value if level else None,
-                              jurisdictionCode=jurisdiction_code)
-        key = DocumentFilter(level.value if level else None, jurisdiction_code)
-        rows = await info.context.loaders.policy_documents_where.load(key)
-        return [PolicyDocument.from_map(m) for m in rows]
+        return await many(info, DOCUMENTS_WHERE, level=level.value if level else None,
+                          jurisdictionCode=jurisdiction_code)
 
     @strawberry.field(description="A policy document by id (e.g. `nat-ec-2016`, `ha-jlcj`).")
     async def policy_document(self, info: Info[Context, None],
                               id: strawberry.ID) -> PolicyDocument | None:
-        if not legacy(info, DOCUMENT_BY_ID):
-            return await one(info, DOCUMENT_BY_ID, key=str(id))
-        m = await info.context.loaders.policy_documents_by_id.load(str(id))
-        return PolicyDocument.from_map(m) if m else None
+        return await one(info, DOCUMENT_BY_ID, key=str(id))
 
     @strawberry.field(description="A policy item by id (e.g. `nat-ec-2016:（三）`).")
     async def policy_item(self, info: Info[Context, None], id: strawberry.ID) -> PolicyItem | None:
-        if not legacy(info, ITEM_BY_ID):
-            return await one(info, ITEM_BY_ID, key=str(id))
-        m = await info.context.loaders.policy_items_by_id.load(str(id))
-        return PolicyItem.from_map(m) if m else None
+        return await one(info, ITEM_BY_ID, key=str(id))
 
     @strawberry.field(description="Task rows, in document order, filtered by document, by the "
                       "issuing jurisdiction and level, and by a unit in a role: `departmentId`, "
@@ -104,69 +79,32 @@ class PolicyQuery:
                     department_name: str | None = None,
                     department_role: DepartmentRole = DepartmentRole.ANY) -> list[Task]:
         _unit_filter(jurisdiction_code, department_id, department_name)
-        if not legacy(info, TASKS_WHERE):
-            return await many(
-                info, TASKS_WHERE, documentId=str(document_id) if document_id else None,
-                jurisdictionCode=jurisdiction_code, level=level.value if level else None,
-                departmentId=str(department_id) if department_id is not None else None,
-                departmentName=department_name.strip() if department_name is not None else None,
-                types=list(link_types(department_role)))
-        ctx = info.context
-        unit_ids: tuple[str, ...] | None = None
-        if department_id is not None:
-            unit_ids = (str(department_id),)
-        elif department_name is not None:
-            units = await ctx.loaders.units_by_name.load((jurisdiction_code,
-                                                          department_name.strip()))
-            unit_ids = tuple(u["id"] for u in units)
-            if not unit_ids:
-                return []
-        key = TaskFilter(document_id=str(document_id) if document_id else None,
-                         jurisdiction_code=jurisdiction_code,
-                         level=level.value if level else None, unit_ids=unit_ids,
-                         types=link_types(department_role) if unit_ids else ())
-        return await find_tasks(ctx, key)
+        return await many(
+            info, TASKS_WHERE, documentId=str(document_id) if document_id else None,
+            jurisdictionCode=jurisdiction_code, level=level.value if level else None,
+            departmentId=str(department_id) if department_id is not None else None,
+            departmentName=department_name.strip() if department_name is not None else None,
+            types=list(link_types(department_role)))
 
     @strawberry.field(description="A national item, the provincial documents its implementations "
                       "cite, and every municipal and county task implementing it.")
     async def implementation_chain(self, info: Info[Context, None],
                                    national_item_id: strawberry.ID) -> ImplementationChain | None:
-        if not legacy(info, IMPLEMENTATION_CHAIN):
-            return await _chain(info, str(national_item_id))
-        ctx = info.context
-        m = await ctx.loaders.policy_items_by_id.load(str(national_item_id))
-        if m is None:
-            return None
-        doc = await ctx.loaders.policy_documents_by_id.load(m["documentId"])
-        if doc is None or doc["level"] != JurisdictionLevel.NATIONAL.value:
-            raise _not_national(str(national_item_id))
-        return ImplementationChain(national_item=PolicyItem.from_map(m))
+        return await _chain(info, str(national_item_id))
 
     @strawberry.field(description="National items (the numbered items below a section, e.g. "
                       "003 （一）…（二十三）) × the municipal and county jurisdictions that issued "
                       "documents: each cell lists the implementing tasks; empty = not implemented.")
     async def coverage_matrix(self, info: Info[Context, None],
                               document_id: strawberry.ID | None = None) -> CoverageMatrix:
-        if not legacy(info, COVERAGE_MATRIX):
-            return await one(info, COVERAGE_MATRIX, levels=IMPLEMENTING_LEVELS,
-                             documentId=str(document_id) if document_id else None)
-        codes, rows = await coverage_matrix(
-            info.context.db, str(document_id) if document_id else None,
-            JurisdictionLevel.NATIONAL.value, IMPLEMENTING_LEVELS)
-        return coverage(codes, rows)
+        return await one(info, COVERAGE_MATRIX, levels=IMPLEMENTING_LEVELS,
+                         documentId=str(document_id) if document_id else None)
 
     @strawberry.field(description="The tasks a department leads, supports or is responsible "
                       "for, per document; null for an unknown department.")
     async def department_workload(self, info: Info[Context, None],
                                   department_id: strawberry.ID) -> DepartmentWorkload | None:
-        if not legacy(info, DEPARTMENT_BY_ID):
-            return await one(info, DEPARTMENT_BY_ID, key=str(department_id))
-        ctx = info.context
-        department = await ctx.loaders.departments_by_id.load(str(department_id))
-        if department is None:
-            return None
-        documents = await ctx.loaders.workload_by_department.load(str(department_id))
-        return workload(department, documents or [])
+        return await one(info, DEPARTMENT_BY_ID, key=str(department_id))
 
 
 async def _chain(info: Any, item_id: str) -> Any:

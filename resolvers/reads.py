@@ -3,15 +3,14 @@
 A root field gives the template that finds its objects (``n``, with a ``{value}``
 placeholder; see ``loaders/selection.py``) and returns what these helpers shape:
 
-- ``one`` / ``many``: the object(s) the template finds, shaped;
-- ``legacy(info, ...)``: whether a root field answers through its per-field resolvers
-  (``CREDIT_GRAPH_READ_PATH=legacy``, or a selection reaching a field that declares no
-  Cypher yet) instead of one compiled query;
+- ``one`` / ``many``: the object(s) the template finds, shaped (a selection reaching a
+  field that declares no Cypher is a schema defect: ``NotCompiled``, a
+  ``ConfigurationError``, at the first request that selects it);
 - ``anchor(ref, var)``: a ``SubjectRef`` as the pattern that finds its subject inside
   that query (validated first, like every code), and ``subject_ids``, the one query a
   refusal needs to know whom it concerns;
 - ``known_access``: the consents a query brought along, handed to the context so that
-  the register names them exactly as ``ctx.access`` would have.
+  the register names the consents each sight relied on.
 """
 
 from __future__ import annotations
@@ -24,27 +23,7 @@ from gateway.errors import InvalidInput
 from graph_schema.identifiers import normalise_id_number, normalise_uscc
 from graph_schema.paging import SubjectRef
 from graph_schema.rules.disclosure import Grant
-from loaders.selection import NotCompiled, compiled
-
-
-def legacy(
-    info: Any,
-    template: str | None = None,
-    var: str = "n",
-    at: tuple[str, ...] = (),
-    bound: tuple[tuple[str, str], ...] = (),
-) -> bool:
-    """Answer field by field? Always on the legacy read path; otherwise when ``template``
-    is given and the selection below ``at`` reaches a field not yet compiled."""
-    if info.context.settings.read_path == "legacy":
-        return True
-    if template is None:
-        return False
-    try:
-        compiled(info, at, bound).plan(template, var)
-    except NotCompiled:
-        return True
-    return False
+from loaders.selection import compiled
 
 
 async def one(info: Any, template: str, **params: Any) -> Any:

@@ -14,7 +14,7 @@ from graph_schema.subject import Organization, Person
 from resolvers.audit import AuditQuery
 from resolvers.consent import ConsentMutation, ConsentQuery
 from resolvers.credit_check import CreditCheckQuery, install_fast_resolvers
-from resolvers.entities import entities_resolver
+from resolvers.entities import resolve_entities
 from resolvers.investigate import InvestigateQuery
 from resolvers.jurisdiction import JurisdictionQuery
 from resolvers.lifecycle import LifecycleMutation, LifecycleQuery
@@ -46,5 +46,5 @@ def government_schema() -> strawberry.federation.Schema:
                                           federation_version=FEDERATION_VERSION)
     install_fast_resolvers(schema)
     entities = schema._schema.query_type.fields["_entities"]  # type: ignore[union-attr]
-    entities.resolve = entities_resolver(entities.resolve)
+    entities.resolve = resolve_entities
     return schema

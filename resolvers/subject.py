@@ -13,16 +13,11 @@ from graph_schema.enums import SubjectKind
 from graph_schema.identifiers import normalise_id_number, normalise_uscc
 from graph_schema.model import SUBJECT_NAME_INDEX
 from graph_schema.paging import PageInfo, SubjectRef
-from graph_schema.subject import Organization, Person, Subject, subject_from_map
+from graph_schema.subject import Organization, Person, Subject
 from loaders.cursors import decode_offset, encode_offset
-from loaders.search import (
-    SEARCH_SUBJECTS_COMPILED,
-    lucene_text,
-    search_by_code,
-    search_subjects,
-)
+from loaders.search import SEARCH_SUBJECTS_COMPILED, lucene_text, search_by_code
 from loaders.selection import compiled
-from resolvers.reads import legacy, one
+from resolvers.reads import one
 
 # The root objects of the compiled reads: one query per root field.
 BY_USCC = "MATCH (n:Organization {uscc: $key}) RETURN {value} AS value"
@@ -84,8 +79,8 @@ def _code(text: str) -> tuple[str, str, str] | None:
             return None
 
 
-async def _search_compiled(info: Any, text: str, kind: SubjectKind | None, offset: int,
-                           limit: int) -> dict[str, Any]:
+async def _search(info: Any, text: str, kind: SubjectKind | None, offset: int,
+                  limit: int) -> dict[str, Any]:
     code = _code(text)
     if code is None and not lucene_text(text):
         return {"edges": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
@@ -103,69 +98,16 @@ async def _search_compiled(info: Any, text: str, kind: SubjectKind | None, offse
                                          "endCursor": edges[-1]["cursor"] if edges else None}}
 
 
-async def search(
-    ctx: Context,
-    name: str,
-    kind: SubjectKind | None,
-    first: int,
-    after: str | None,
-    maximum: int = 100,
-    info: Any = None,
-) -> SubjectConnection:
-    limit = page_size(first, maximum)
-    offset = decode_offset(after)
-    text = name.strip()
-    if info is not None and not legacy(info, BY_ID, at=("edges", "node")):
-        return await _search_compiled(info, text, kind, offset, limit)
-    # A code typed into the search box finds its subject exactly.
-    exact = None
-    if len(text) == 18 and text[:-1].isalnum():
-        try:
-            exact = await ctx.loaders.organizations_by_uscc.load(normalise_uscc(text))
-        except InvalidInput:
-            try:
-                exact = await ctx.loaders.persons_by_id_number.load(normalise_id_number(text))
-            except InvalidInput:
-                exact = None
-    if exact is not None:
-        rows = (
-            [{**exact, "score": 1.0}]
-            if offset == 0 and (kind is None or exact["kind"] == kind.value)
-            else []
-        )
-        has_next = False
-    else:
-        rows = await search_subjects(ctx.db, text, kind.value if kind else None, offset, limit + 1)
-        has_next = len(rows) > limit
-        rows = rows[:limit]
-    edges = [
-        SubjectEdge(
-            cursor=encode_offset(offset + i + 1), score=r["score"], node=subject_from_map(r)
-        )
-        for i, r in enumerate(rows)
-    ]
-    return SubjectConnection(
-        edges=edges,
-        page_info=PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None),
-    )
-
-
 @strawberry.type
 class SubjectQuery:
     @strawberry.field(description="A subject by USCC, citizen ID number or internal id.")
     async def subject(self, info: Info[Context, None], ref: SubjectRef) -> Subject | None:
-        if not legacy(info, BY_ID):
-            template, key = _template(ref)
-            return await one(info, template, key=key)
-        m = await load_subject(info.context, ref)
-        return subject_from_map(m) if m else None
+        template, key = _template(ref)
+        return await one(info, template, key=key)
 
     @strawberry.field(description="An organisation by its unified social credit code.")
     async def organization(self, info: Info[Context, None], uscc: str) -> Organization | None:
-        if not legacy(info, BY_ID):
-            return await one(info, BY_USCC, key=normalise_uscc(uscc))
-        m = await info.context.loaders.organizations_by_uscc.load(normalise_uscc(uscc))
-        return subject_from_map(m) if m else None  # type: ignore[return-value]
+        return await one(info, BY_USCC, key=normalise_uscc(uscc))
 
     @strawberry.field(description="A natural person by citizen ID number or internal id.")
     async def person(
@@ -176,13 +118,9 @@ class SubjectQuery:
     ) -> Person | None:
         if (id_number is None) == (id is None):
             raise InvalidInput("give exactly one of idNumber or id")
-        ref = SubjectRef(id_number=id_number) if id_number else SubjectRef(id=id)
-        if not legacy(info, BY_ID):
-            if id_number:
-                return await one(info, BY_ID_NUMBER, key=normalise_id_number(id_number))
-            return await one(info, PERSON_BY_ID, key=str(id))
-        m = await load_subject(info.context, ref)
-        return Person.from_map(m) if m and m.get("idNumber") else None
+        if id_number:
+            return await one(info, BY_ID_NUMBER, key=normalise_id_number(id_number))
+        return await one(info, PERSON_BY_ID, key=str(id))
 
     @strawberry.field(
         description="Name search (CJK-aware full text), best match first; a "
@@ -196,4 +134,6 @@ class SubjectQuery:
         first: int = 20,
         after: str | None = None,
     ) -> SubjectConnection:
-        return await search(info.context, name, kind, first, after, info=info)
+        limit = page_size(first, 100)
+        found = await _search(info, name.strip(), kind, decode_offset(after), limit)
+        return found  # type: ignore[return-value]  # plain data, see gateway/executor.py

@@ -128,6 +128,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def count_queries(server: LiveServer, headers: dict[str, str], query: str,
+                  variables: dict[str, Any] | None = None) -> tuple[dict[str, Any], int]:
+    """The answer to one request to /graphql and the Cypher queries the gateway ran for it
+    (the register's writes go through a view of their own and are not counted)."""
+    before = server.queries
+    response = httpx.post(f"{server.url}/graphql", headers=headers, timeout=60,
+                          json={"query": query, "variables": variables or {}})
+    assert response.status_code == 200, response.text
+    return response.json(), server.queries - before
+
+
 @pytest.fixture(scope="session")
 def gateway(settings: Settings, db: Database) -> Iterator[LiveServer]:
     server = LiveServer(create_app(settings), free_port())

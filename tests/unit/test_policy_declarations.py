@@ -1,6 +1,6 @@
 """Every field the policy root fields and the policy subgraph's entities reach declares how
 it is read, so that each root field (and ``_entities``, per entity type) compiles into one
-query and never falls back to the per-field resolvers."""
+query."""
 
 from __future__ import annotations
 
