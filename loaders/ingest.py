@@ -50,13 +50,13 @@ UNWIND $rows AS row
 OPTIONAL CALL (row) {{
   WITH row WHERE row.uscc IS NOT NULL AND NOT EXISTS {{ MATCH (:Person {{idNumber: row.uscc}}) }}
   MERGE (x:Subject:Organization {{uscc: row.uscc}})
-  ON CREATE SET x.id = randomUUID(), x.version = 0, x.createdAt = $now
+  ON CREATE SET x.id = randomUUID(), x.version = 0, x.createdAt = $now, x += row.defaults
   RETURN x
   UNION ALL
   WITH row
   WHERE row.idNumber IS NOT NULL AND NOT EXISTS {{ MATCH (:Organization {{uscc: row.idNumber}}) }}
   MERGE (x:Subject:Person {{idNumber: row.idNumber}})
-  ON CREATE SET x.id = randomUUID(), x.version = 0, x.createdAt = $now
+  ON CREATE SET x.id = randomUUID(), x.version = 0, x.createdAt = $now, x += row.defaults
   RETURN x
 }}
 WITH row, x, coalesce(x IS NOT NULL AND ({_CHANGED}), false) AS changed
@@ -114,12 +114,56 @@ RETURN count(version) AS written, sum(CASE version WHEN 1 THEN 1 ELSE 0 END) AS 
 """
 
 
-def _keyed_upsert(label: str, kind: str, given_by: str, on_create: str, returned: str) -> str:
+# The entry differs from the row, and the row is not the source row imported before.
+_CHANGED_SOURCE = (
+    "coalesce(x.sourceDigest <> row.digest, true) AND "
+    "any(k IN keys(row.props) WHERE x[k] IS NULL OR x[k] <> row.props[k])"
+)
+
+# 实施办法 第二十条: an entry a procedure has ended (revoked, repaired, 第四条) or corrected
+# (管理办法 第二十九条) changes only through procedures.
+_PROCEDURE_TOUCHED = (
+    "(x.endedOn IS NOT NULL OR EXISTS { (x)-[:HAS_VERSION]->(:Version {versionChange: "
+    "'CORRECTED'}) })"
+)
+_LAST_CORRECTION = (
+    "head(COLLECT { MATCH (x)-[:HAS_VERSION]->(c:Version {versionChange: 'CORRECTED'}) "
+    "RETURN c.versionAt ORDER BY c.versionAt DESC })"
+)
+
+
+def _keyed_upsert(
+    label: str, kind: str, given_by: str, on_create: str, returned: str, *, guarded: bool
+) -> str:
     """Entries and records: one key names one subject, kind and department for good.
 
     ``kind`` is the property that says what the fact is (list or category) and
-    ``given_by`` the relationship to the department answerable for it.
+    ``given_by`` the relationship to the department answerable for it. A ``guarded``
+    kind (list entries) remembers the digest of the source row that last wrote it: the
+    same row again changes nothing, and a changed row of an entry a procedure has ended
+    or corrected is refused (``procedure``) instead of undoing what the procedure did.
     """
+    procedure_clash = (
+        f"WHEN x IS NOT NULL AND {_CHANGED_SOURCE} AND {_PROCEDURE_TOUCHED} THEN 'procedure'"
+        if guarded
+        else ""
+    )
+    procedure_details = (
+        f", endStatus: x.endStatus, endedOn: x.endedOn, endReason: x.endReason, "
+        f"correctedAt: CASE clash WHEN 'procedure' THEN {_LAST_CORRECTION} END"
+        if guarded
+        else ""
+    )
+    changed = f"x.version = 0 OR ({_CHANGED_SOURCE})" if guarded else _CHANGED
+    # Equal to the graph but said differently (the source caught up with a correction):
+    # remember the new source row, without a version, since nothing changed.
+    remember = (
+        "FOREACH (_ IN CASE WHEN NOT changed AND coalesce(x.sourceDigest <> row.digest, true) "
+        "THEN [1] ELSE [] END | SET x.sourceDigest = row.digest)\n    WITH x, row, s, d, changed "
+        "WHERE changed\n    SET x.sourceDigest = row.digest"
+        if guarded
+        else "WITH x, row, s, d, changed WHERE changed"
+    )
     return f"""
 UNWIND $rows AS row
 OPTIONAL MATCH (o:Organization {{uscc: row.uscc}})
@@ -140,12 +184,15 @@ CALL (row, s, d) {{
     WHEN d IS NULL THEN 'department'
     WHEN x.{kind} <> row.props.{kind} THEN 'kind'
     WHEN any(g IN givenBy WHERE g <> row.departmentId) THEN 'given_by'
+    {procedure_clash}
   END AS clash
   OPTIONAL CALL (row, s, d, clash) {{
     WITH row, s, d, clash WHERE clash IS NULL
     MERGE (x:{label} {{key: row.key}})
-    ON CREATE SET x.id = randomUUID(), x.version = 0, x.createdAt = $now{on_create}
-    WITH x, row, s, d WHERE {_CHANGED}
+    ON CREATE SET x.id = randomUUID(), x.version = 0, x.createdAt = $now{on_create},
+                  x += row.defaults
+    WITH x, row, s, d, {changed} AS changed
+    {remember}
     SET x += row.props, x.version = x.version + 1, x.updatedAt = $now
     MERGE (x)-[:CONCERNS]->(s)
     MERGE (x)-[:{given_by}]->(d)
@@ -155,7 +202,7 @@ CALL (row, s, d) {{
   RETURN writtenId, version, CASE WHEN clash IS NOT NULL THEN [row.n, clash, {{
     held: [h IN held | h {{.uscc, .idNumber, .name}}][0], rowName: s.name, kind: x.{kind},
     givenBy: givenBy[0],
-    other: CASE clash WHEN 'subject_type' THEN {_OTHER_KIND} END}}] END AS miss
+    other: CASE clash WHEN 'subject_type' THEN {_OTHER_KIND} END{procedure_details}}}] END AS miss
 }}
 RETURN count(version) AS written, sum(CASE version WHEN 1 THEN 1 ELSE 0 END) AS created,
        collect(miss) AS misses, collect(writtenId) AS {returned}
@@ -163,10 +210,17 @@ RETURN count(version) AS written, sum(CASE version WHEN 1 THEN 1 ELSE 0 END) AS 
 
 
 UPSERT_LIST_ENTRIES = _keyed_upsert(
-    "ListEntry", "kind", "RECOGNISED_BY", ", x.derived = false, x.status = row.status", "entryIds"
+    "ListEntry",
+    "kind",
+    "RECOGNISED_BY",
+    ", x.derived = false, x.status = row.status",
+    "entryIds",
+    guarded=True,
 )
 
-UPSERT_CREDIT_RECORDS = _keyed_upsert("CreditRecord", "category", "PROVIDED_BY", "", "recordIds")
+UPSERT_CREDIT_RECORDS = _keyed_upsert(
+    "CreditRecord", "category", "PROVIDED_BY", "", "recordIds", guarded=False
+)
 
 # 实施办法 第四条: a subject put on a black list leaves the red lists it was on before.
 END_RED_ON_BLACK = """
@@ -196,15 +250,28 @@ def version_params(now: Any, actor: str, reason: str | None, version_of: str) ->
     return {"now": now, "actor": actor, "reason": reason, "versionOf": version_of}
 
 
-async def propagate(tx: Transaction, *, now: Any, actor: str, reason: str | None,
-                    source_ids: list[str] | None = None,
-                    org_ids: list[str] | None = None) -> dict[str, int]:
+async def propagate(
+    tx: Transaction,
+    *,
+    now: Any,
+    actor: str,
+    reason: str | None,
+    source_ids: list[str] | None = None,
+    org_ids: list[str] | None = None,
+) -> dict[str, int]:
     """管理办法 第二十六条 for the sources (or organisations) in scope; None means all.
 
     Returns how many derived entries were recorded, updated and voided.
     """
-    params = {"now": now, "actor": actor, "reason": reason, "roles": list(PROPAGATING_ROLES),
-              "sourceIds": source_ids, "orgIds": org_ids, "voidReason": VOID_REASON}
+    params = {
+        "now": now,
+        "actor": actor,
+        "reason": reason,
+        "roles": list(PROPAGATING_ROLES),
+        "sourceIds": source_ids,
+        "orgIds": org_ids,
+        "voidReason": VOID_REASON,
+    }
     counts = {"RECORDED": 0, "UPDATED": 0, "VOIDED": 0}
     for statement in (PROPAGATE, VOID_STALE):
         for record in await tx.run(statement, params):
@@ -212,8 +279,9 @@ async def propagate(tx: Transaction, *, now: Any, actor: str, reason: str | None
     return counts
 
 
-async def write_list_entries(tx: Transaction, rows: list[dict[str, Any]], *, now: Any,
-                             actor: str, reason: str | None) -> Any:
+async def write_list_entries(
+    tx: Transaction, rows: list[dict[str, Any]], *, now: Any, actor: str, reason: str | None
+) -> Any:
     """Upsert entries, then 实施办法 第四条 and 管理办法 第二十六条, in one transaction."""
     [record] = await tx.run(
         UPSERT_LIST_ENTRIES,

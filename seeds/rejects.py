@@ -110,7 +110,27 @@ def graph_reject(
             f"{row['departmentId']} ({rule})"
         )
         return Reject(n, dept_field, "DEPARTMENT_CONFLICT", reason, row["departmentId"], raw)
+    if what == "procedure":
+        return Reject(n, "(row)", "CHANGED_BY_PROCEDURE", _procedure_reason(key, details), key, raw)
     raise ValueError(f"unknown graph reject {what!r}")
+
+
+def _procedure_reason(key: str, details: Mapping[str, Any]) -> str:
+    """实施办法 第二十条: an entry a procedure ended or corrected changes only through one."""
+    if details.get("endedOn") is not None:
+        done = (
+            f"was ended {details.get('endStatus') or 'REVOKED'} on {details['endedOn']} "
+            f"({details.get('endReason') or 'no reason recorded'})"
+        )
+        remedy = "a change to it goes through the procedure that ended it"
+    else:
+        on = str(details.get("correctedAt"))[:10]
+        done = f"was CORRECTED on {on} through an objection (管理办法 第二十九条)"
+        remedy = "correct the source to match, or file an objection"
+    return (
+        f"list entry {key} {done}; this row differs from the entry and from the row imported "
+        f"before, and an import never undoes a procedure (实施办法 第二十条): {remedy}"
+    )
 
 
 def _role_reject(row: Mapping[str, Any], raw: Any, what: str, details: Mapping[str, Any]) -> Reject:
