@@ -203,19 +203,33 @@ def _day(text: str | None) -> dt.date:
 
 async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Path | None,
                         batch_size: int, today: dt.date | None = None) -> list[Any]:
-    from seeds.importer import Importer, count_lines
+    """Import the files in order; each rejects file is written once, after its last file.
+
+    Without ``rejects`` each file has its own ``<file>.rejects.csv``; with it, one file
+    holds the rejects of every file (its ``file`` column says which). A file left
+    without rejects is removed, so no earlier run's rejects stay behind.
+    """
+    from seeds.importer import Importer, count_lines, read_rows
+    from seeds.rejects import write_rejects
 
     importer = Importer(db, batch_size=batch_size, today=today)
     reports = []
+    targets = {path: rejects or path.with_suffix(path.suffix + ".rejects.csv")
+               for path, _ in files}
+    collected: dict[Path, list[Any]] = {target: [] for target in targets.values()}
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         for path, kind in files:
             task = progress.add_task(f"{kind.value} {path.name}", total=count_lines(path))
-            target = rejects or path.with_suffix(path.suffix + ".rejects.csv")
-            report = await importer.run(
-                path, kind, target, on_progress=lambda line, t=task: progress.update(t, completed=line))
+            report, rejected = await importer.load(
+                read_rows(path), kind, str(path),
+                on_progress=lambda line, t=task: progress.update(t, completed=line))
             progress.update(task, completed=count_lines(path))
+            collected[targets[path]].extend(rejected)
+            report.rejects_path = str(targets[path]) if rejected else None
             reports.append(report)
+    for target, rows in collected.items():
+        write_rejects(target, rows)
     table = Table("file", "kind", "read", "created", "updated", "unchanged", "rejected", "rows/s")
     for r in reports:
         table.add_row(Path(r.path).name, r.kind, str(r.read), str(r.created), str(r.updated),

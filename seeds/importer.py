@@ -133,11 +133,11 @@ class Importer:
         rejects_path: Path | None = None,
         on_progress: Callable[[int], None] | None = None,
     ) -> ImportReport:
-        """Import one file; write the rejects file when any row is rejected."""
+        """Import one file; write its rejects file, or remove an earlier one when none."""
         report, rejects = await self.load(read_rows(path), kind, str(path), on_progress)
-        if rejects_path is not None and rejects:
+        if rejects_path is not None:
             write_rejects(rejects_path, rejects)
-            report.rejects_path = str(rejects_path)
+            report.rejects_path = str(rejects_path) if rejects else None
         return report
 
     async def load(
@@ -188,6 +188,7 @@ class Importer:
         report.rejected = len(rejects)
         rejects.sort(key=lambda r: r.line)
         for r in rejects:
+            r.file = name
             report.reject_codes[r.code] = report.reject_codes.get(r.code, 0) + 1
         return report, rejects
 

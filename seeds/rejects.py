@@ -29,6 +29,7 @@ class Reject:
     reason: str
     value: Any
     record: Any
+    file: str = ""  # the file the row came from: one rejects file may serve several
 
 
 def _subject_field(row: Mapping[str, Any]) -> tuple[str, str]:
@@ -161,17 +162,22 @@ def write_rejects(path: Path, rejects: list[Reject]) -> None:
     The rows go to a new file that ``mkstemp`` creates with mode 600 beside ``path``,
     which then replaces ``path``: no moment exists when the file is readable by others,
     an earlier rejects file (whatever its mode) is replaced rather than rewritten, and
-    a reader who opened that earlier file never sees the new rows.
+    a reader who opened that earlier file never sees the new rows. With no rejects an
+    earlier file is removed: it would misreport this run, and it holds ID numbers.
     """
+    if not rejects:
+        path.unlink(missing_ok=True)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with open(fd, "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
-            writer.writerow(["line", "field", "code", "reason", "value", "record"])
+            writer.writerow(["file", "line", "field", "code", "reason", "value", "record"])
             for r in rejects:
                 writer.writerow(
                     [
+                        r.file,
                         r.line,
                         r.field,
                         r.code,
