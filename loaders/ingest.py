@@ -19,7 +19,14 @@ from typing import Any
 
 from gateway.db import Database, Transaction
 from graph_schema.rules.identity import SINGLE_HOLDER_ROLES
-from graph_schema.rules.propagation import PROPAGATE, PROPAGATING_ROLES, VOID_REASON, VOID_STALE
+from graph_schema.rules.propagation import (
+    PROPAGATING_ROLES,
+    SCOPES,
+    VOID_REASON,
+    propagate_statement,
+    void_statement,
+)
+from graph_schema.rules.red_black import END_RED_ON_BLACK
 
 
 def _version(of: str) -> str:
@@ -222,23 +229,6 @@ UPSERT_CREDIT_RECORDS = _keyed_upsert(
     "CreditRecord", "category", "PROVIDED_BY", "", "recordIds", guarded=False
 )
 
-# 实施办法 第四条: a subject put on a black list leaves the red lists it was on before.
-END_RED_ON_BLACK = """
-UNWIND $entryIds AS entryId
-MATCH (b:ListEntry {id: entryId})-[:CONCERNS]->(s:Subject)
-WHERE b.kind = 'BLACK' AND b.endedOn IS NULL
-MATCH (x:ListEntry {kind: 'RED'})-[:CONCERNS]->(s)
-WHERE x.endedOn IS NULL AND x.recognisedOn <= b.recognisedOn
-  AND (x.validUntil IS NULL OR x.validUntil >= b.recognisedOn)
-SET x.endedOn = b.recognisedOn, x.endStatus = 'REVOKED', x.status = 'REVOKED',
-    x.endReason = '实施办法 第四条: listed on black list entry ' + b.id,
-    x.version = x.version + 1, x.updatedAt = $now
-CREATE (x)-[:HAS_VERSION]->(v:Version)
-SET v = properties(x), v.versionOf = 'ListEntry', v.versionAt = $now, v.versionActor = $actor,
-    v.versionChange = 'REVOKED', v.versionReason = x.endReason
-RETURN count(x) AS ended
-"""
-
 DEPARTMENT_DIRECTORY = """
 MATCH (d:Department)
 RETURN d.id AS id, d.name AS name, coalesce(d.aliases, []) AS aliases,
@@ -250,6 +240,9 @@ def version_params(now: Any, actor: str, reason: str | None, version_of: str) ->
     return {"now": now, "actor": actor, "reason": reason, "versionOf": version_of}
 
 
+_PROPAGATION = {scope: (propagate_statement(scope), void_statement(scope)) for scope in SCOPES}
+
+
 async def propagate(
     tx: Transaction,
     *,
@@ -259,21 +252,26 @@ async def propagate(
     source_ids: list[str] | None = None,
     org_ids: list[str] | None = None,
 ) -> dict[str, int]:
-    """管理办法 第二十六条 for the sources (or organisations) in scope; None means all.
+    """管理办法 第二十六条 for the sources (or organisations) in scope; neither means all.
 
     Returns how many derived entries were recorded, updated and voided.
     """
+    if source_ids is not None and org_ids is not None:
+        raise ValueError("scope propagation by sources or by organisations, not both")
+    scope = (
+        "sources" if source_ids is not None else "organizations" if org_ids is not None else "all"
+    )
     params = {
         "now": now,
         "actor": actor,
         "reason": reason,
         "roles": list(PROPAGATING_ROLES),
-        "sourceIds": source_ids,
-        "orgIds": org_ids,
+        "sourceIds": sorted(set(source_ids or [])),
+        "orgIds": sorted(set(org_ids or [])),
         "voidReason": VOID_REASON,
     }
     counts = {"RECORDED": 0, "UPDATED": 0, "VOIDED": 0}
-    for statement in (PROPAGATE, VOID_STALE):
+    for statement in _PROPAGATION[scope]:
         for record in await tx.run(statement, params):
             counts[record["change"]] += record["n"]
     return counts

@@ -29,9 +29,24 @@ PROPAGATING_ROLES = (
 
 # Fields a derived entry copies from its source.
 SYNCED_FIELDS = (
-    "kind", "domain", "category", "facts", "basis", "decisionDocument", "documentNumber",
-    "severity", "disclosure", "recognisedOn", "actOn", "validUntil", "endedOn", "endStatus",
-    "endReason", "status", "sourceSystem", "sourceRef",
+    "kind",
+    "domain",
+    "category",
+    "facts",
+    "basis",
+    "decisionDocument",
+    "documentNumber",
+    "severity",
+    "disclosure",
+    "recognisedOn",
+    "actOn",
+    "validUntil",
+    "endedOn",
+    "endStatus",
+    "endReason",
+    "status",
+    "sourceSystem",
+    "sourceRef",
 )
 
 VOID_REASON = "管理办法 第二十六条 does not apply: no propagating role on the date of the act"
@@ -47,10 +62,6 @@ def held_on(start: dt.date, end: dt.date | None, act_on: dt.date) -> bool:
     return start <= act_on and (end is None or act_on <= end)
 
 
-_SOURCE_SCOPE = (
-    "src.derived = false AND ($sourceIds IS NULL OR src.id IN $sourceIds) "
-    "AND ($orgIds IS NULL OR o.id IN $orgIds)"
-)
 _SYNC_MAP = "{" + ", ".join(f"{f}: src.{f}" for f in SYNCED_FIELDS) + "}"
 _VERSION = """
 CREATE (d)-[:HAS_VERSION]->(v:Version)
@@ -58,10 +69,24 @@ SET v = properties(d), v.versionOf = 'ListEntry', v.versionAt = $now, v.versionA
     v.versionChange = change, v.versionReason = reason
 """
 
-# Create or update the derived entries that should exist for the sources in scope.
-PROPAGATE = f"""
-MATCH (src:ListEntry {{kind: 'BLACK', severity: 'SERIOUS'}})-[:CONCERNS]->(o:Organization)
-WHERE {_SOURCE_SCOPE}
+# Where a statement starts: the sources it is about, found through an index, never by
+# scanning every entry (an import batch or a procedure names a few sources among
+# millions). ``src`` is a source entry, ``o`` the organisation it concerns.
+SCOPES = ("sources", "organizations", "all")
+_SOURCE_HEADS = {
+    "sources": """UNWIND $sourceIds AS sourceId
+MATCH (src:ListEntry {id: sourceId})-[:CONCERNS]->(o:Organization)
+WHERE src.derived = false""",
+    "organizations": """UNWIND $orgIds AS orgId
+MATCH (o:Subject:Organization {id: orgId})<-[:CONCERNS]-(src:ListEntry)
+WHERE src.derived = false""",
+    "all": """MATCH (src:ListEntry)-[:CONCERNS]->(o:Organization)
+WHERE src.derived = false""",
+}
+_SERIOUS_BLACK = "src.kind = 'BLACK' AND src.severity = 'SERIOUS'"
+
+# Create or update the derived entries that should exist for ``src`` and ``o``.
+_PROPAGATE_BODY = f"""
 MATCH (p:Person)-[r:HOLDS_ROLE]->(o)
 WHERE r.kind IN $roles AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
 WITH src, o, p, collect(DISTINCT r.kind) AS roles
@@ -84,24 +109,49 @@ CALL (d, src) {{
   MATCH (src)-[:RECOGNISED_BY]->(dept:Department)
   MERGE (d)-[:RECOGNISED_BY]->(dept)
 }}
-{_VERSION}
-RETURN change, count(*) AS n
-"""
+{_VERSION}"""
 
-# Void derived entries that no longer follow from their source (a role's dates or the
+# Void derived entries of ``src`` that no longer follow from it (a role's dates or the
 # source's severity were corrected): revoked from their recognition date, kept on file.
-VOID_STALE = f"""
-MATCH (d:ListEntry {{derived: true}})-[:DERIVED_FROM]->(src:ListEntry)-[:CONCERNS]->(o:Organization)
-WHERE {_SOURCE_SCOPE}
-  AND coalesce(d.endReason, '') <> $voidReason
+_VOID_BODY = f"""
+MATCH (d:ListEntry)-[:DERIVED_FROM]->(src)
+WHERE d.derived = true AND coalesce(d.endReason, '') <> $voidReason
 MATCH (d)-[:CONCERNS]->(p:Person)
-WHERE NOT (src.kind = 'BLACK' AND src.severity = 'SERIOUS' AND EXISTS {{
+WHERE NOT ({_SERIOUS_BLACK} AND EXISTS {{
   MATCH (p)-[r:HOLDS_ROLE]->(o)
   WHERE r.kind IN $roles AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
 }})
 SET d.endedOn = d.recognisedOn, d.endStatus = 'REVOKED', d.status = 'REVOKED',
     d.endReason = $voidReason, d.version = d.version + 1, d.updatedAt = $now
 WITH d, 'VOIDED' AS change, $voidReason AS reason
-{_VERSION}
+{_VERSION}"""
+
+
+def propagate_statement(scope: str) -> str:
+    """管理办法 第二十六条 for the sources in ``scope``: create or update derived entries."""
+    return (
+        f"{_SOURCE_HEADS[scope]} AND {_SERIOUS_BLACK}\n{_PROPAGATE_BODY}\n"
+        "RETURN change, count(*) AS n"
+    )
+
+
+def void_statement(scope: str) -> str:
+    """Void the derived entries of the sources in ``scope`` that no longer follow."""
+    return f"{_SOURCE_HEADS[scope]}\n{_VOID_BODY}\nRETURN change, count(*) AS n"
+
+
+PROPAGATE = propagate_statement("all")
+VOID_STALE = void_statement("all")
+
+# The whole graph in batches of sources, each its own transaction (an initial load: no
+# derived entry exists yet, and one transaction for all of them would not fit in memory).
+PROPAGATE_IN_TRANSACTIONS = f"""
+MATCH (src:ListEntry)
+WHERE src.derived = false AND {_SERIOUS_BLACK}
+CALL (src) {{
+  MATCH (src)-[:CONCERNS]->(o:Organization)
+  {_PROPAGATE_BODY}
+  RETURN change
+}} IN TRANSACTIONS OF $batch ROWS
 RETURN change, count(*) AS n
 """
