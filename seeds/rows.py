@@ -13,12 +13,13 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
 
 from gateway.errors import CreditGraphError
-from graph_schema.identifiers import normalise_id_number, normalise_uscc, sex_from_id_number
+from graph_schema.identifiers import sex_from_id_number
 from graph_schema.model import (
     Disclosure,
     EntryStatus,
@@ -32,6 +33,8 @@ from graph_schema.model import (
 from graph_schema.rules.forbidden import forbidden_fields
 from graph_schema.rules.identity import RESERVED_SOURCE_SYSTEMS
 from graph_schema.rules.validity import default_valid_until, status_on
+from seeds.codes import id_number as normalise_id_number
+from seeds.codes import uscc as normalise_uscc
 
 
 @dataclass
@@ -156,16 +159,28 @@ def clean(raw: Mapping[str, Any]) -> dict[str, str]:
 
 
 def check_columns(row: Mapping[str, str], allowed: frozenset[str]) -> None:
-    forbidden = forbidden_fields(row)
+    verdict = _columns_verdict(tuple(row), allowed)
+    if verdict is not None:
+        raise RowError(*verdict)
+
+
+@lru_cache(maxsize=1024)
+def _columns_verdict(
+    columns: tuple[str, ...], allowed: frozenset[str]
+) -> tuple[str, str, str] | None:
+    """The first forbidden or unknown column of a row with these columns (rows of one file
+    share them, so the answer is worked out once per file, not once per row)."""
+    forbidden = forbidden_fields(columns)
     if forbidden:
-        raise RowError(
+        return (
             forbidden[0],
             "FORBIDDEN_INFORMATION",
             "管理办法 第十四条 forbids collecting this information",
         )
-    unknown = sorted(set(row) - allowed)
+    unknown = sorted(set(columns) - allowed)
     if unknown:
-        raise RowError(unknown[0], "UNKNOWN_FIELD", "not a column of this import kind")
+        return (unknown[0], "UNKNOWN_FIELD", "not a column of this import kind")
+    return None
 
 
 def required(row: Mapping[str, str], field: str) -> str:
