@@ -191,6 +191,62 @@ def import_(
         raise typer.Exit(3)
 
 
+@app.command("load")
+def load_(
+    folder: Annotated[Path, typer.Argument(help="subjects, roles, entries, records (.jsonl or "
+                                           ".csv)", exists=True, file_okay=False)],
+    rejects: Annotated[Path | None, typer.Option(
+        help="one rejects file for all (default: <file>.rejects.csv)")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        help="the import day, YYYY-MM-DD (default today): dates of past events after it "
+             "are refused")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="processes checking rows (default: one per core; 0: in this process)")] = None,
+    workdir: Annotated[Path | None, typer.Option(
+        help="where the CSV for neo4j-admin go (default: the instance's import folder)")] = None,
+    keep_files: Annotated[bool, typer.Option("--keep-files", help="keep that CSV")] = False,
+) -> None:
+    """Initial load of an empty database through neo4j-admin (the local instance only).
+
+    The same rows, rules and rejects as `import`, the same graph at the end; refuses a
+    database that holds credit data (DATABASE_NOT_EMPTY).
+    """
+    from seeds.load import load as run
+    from seeds.rejects import write_rejects
+
+    settings = _settings()
+    today = _day(as_of)
+    try:
+        report, rejected = asyncio.run(run(
+            settings, folder, today=today, workers=workers, workdir=workdir,
+            keep_files=keep_files, on_phase=lambda line: console.print(line)))
+    except CreditGraphError as exc:
+        _fail(exc)
+    collected: dict[Path, list[Any]] = {}
+    for kind, rows in rejected.items():
+        path = Path(report.kinds[kind].path)
+        target = rejects or path.with_suffix(path.suffix + ".rejects.csv")
+        collected.setdefault(target, []).extend(rows)
+        report.kinds[kind].rejects_path = str(target) if rows else None
+    for target, rows in collected.items():
+        write_rejects(target, rows)
+    table = Table("file", "kind", "read", "offline", "online", "rejected")
+    for k in report.kinds.values():
+        table.add_row(Path(k.path).name, k.kind, str(k.read), str(k.offline), str(k.online),
+                      str(k.rejected))
+    console.print(table)
+    console.print(f"red entries ended (实施办法 第四条): {report.red_entries_ended:,}; derived "
+                  f"entries (管理办法 第二十六条): {report.derived_entries:,}; "
+                  f"{sum(report.phases.values()):,.0f} s in all")
+    for k in report.kinds.values():
+        if k.rejected:
+            codes = ", ".join(f"{c} × {n}" for c, n in sorted(k.reject_codes.items()))
+            console.print(f"[yellow]{k.rejected} rejected[/yellow] from {k.path} ({codes}): "
+                          f"{k.rejects_path}")
+    if any(k.rejected for k in report.kinds.values()):
+        raise typer.Exit(3)
+
+
 def _day(text: str | None) -> dt.date:
     """A YYYY-MM-DD option; without one, the machine's date (the one clock a command reads)."""
     if text is None:
@@ -246,7 +302,7 @@ async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Pa
 @app.command()
 def generate(
     out: Annotated[Path, typer.Option(help="output folder")] = Path("var/synthetic"),
-    subjects: Annotated[int, typer.Option(help="number of subjects (1k to 1M)")] = 10_000,
+    subjects: Annotated[int, typer.Option(help="number of subjects (1k to 10M)")] = 10_000,
     seed_value: Annotated[int, typer.Option("--seed")] = 2018,
     today: Annotated[str | None, typer.Option(help="reference date, YYYY-MM-DD")] = None,
 ) -> None:
