@@ -383,9 +383,16 @@ async def write_subjects(
 
 
 async def write_roles(
-    tx: Transaction, rows: list[dict[str, Any]], *, now: Any, actor: str, reason: str | None
+    tx: Transaction,
+    rows: list[dict[str, Any]],
+    *,
+    now: Any,
+    actor: str,
+    reason: str | None,
+    derived: bool = True,
 ) -> Written:
-    """Upsert roles; derived entries of the organisations touched follow the new dates."""
+    """Upsert roles; derived entries of the organisations touched follow the new dates
+    (unless ``derived`` is False: an initial load propagates once, after every role)."""
     out = Written()
     touched: set[str] = set()
     params = {**_params(now, actor, reason), "singleHolder": list(SINGLE_HOLDER_ROLES)}
@@ -396,7 +403,7 @@ async def write_roles(
         [record] = await tx.run(UPSERT_ROLES, {"rows": run, **params})
         out.add(record)
         touched.update(record["touched"])
-    if touched:
+    if touched and derived:
         await propagate(tx, now=now, actor=actor, reason=reason, org_ids=sorted(touched))
     return out
 

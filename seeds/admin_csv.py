@@ -187,8 +187,18 @@ def field(value: Any) -> str:
     raise TypeError(f"no CSV form for {value!r}")
 
 
+# id(list) → (the list, its property names); holding the list keeps its id from reuse
+_KEYS: dict[int, tuple[list[str], tuple[str, ...]]] = {}
+
+
 def cells(values: dict[str, Any], columns: list[str]) -> str:
-    return ",".join([field(values.get(_plain(c))) for c in columns])
+    """The row's cells for ``columns`` (their property names worked out once per list)."""
+    cached = _KEYS.get(id(columns))
+    if cached is None or cached[0] is not columns:
+        cached = _KEYS[id(columns)] = (columns, tuple(_plain(c) for c in columns))
+    keys = cached[1]
+    get = values.get
+    return ",".join([field(get(k)) for k in keys])
 
 
 class Ids:

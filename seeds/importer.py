@@ -118,10 +118,12 @@ class Importer:
         actor: str = "import",
         today: dt.date | None = None,
         concurrency: int = 2,
+        derived: bool = True,
     ) -> None:
         self.db = db
         self.batch_size = batch_size
         self.concurrency = max(1, concurrency)
+        self.derived = derived  # roles: derived entries follow (an initial load defers it)
         self.actor = actor
         self.today = today or dt.date.today()
         self._departments: DepartmentDirectory | None = None
@@ -241,8 +243,12 @@ class Importer:
         now = dt.datetime.now(dt.UTC)
         write = ingest.WRITERS[kind.value]
 
+        options = {"derived": False} if kind is ImportKind.ROLES and not self.derived else {}
+
         async def work(tx: Transaction) -> ingest.Written:
-            return await write(tx, batch, now=now, actor=self.actor, reason=f"import {kind.value}")
+            return await write(
+                tx, batch, now=now, actor=self.actor, reason=f"import {kind.value}", **options
+            )
 
         written = await self.db.transaction(work, op=f"import:{kind.value}")
         by_n = {row["n"]: row for row in batch}

@@ -46,7 +46,7 @@ from gateway.settings import Settings
 from graph_schema.migrate import migrate
 from graph_schema.rules.identity import SINGLE_HOLDER_ROLES
 from graph_schema.rules.propagation import (
-    PROPAGATE_IN_TRANSACTIONS,
+    PROPAGATE_INITIAL,
     PROPAGATING_ROLES,
 )
 from graph_schema.rules.red_black import END_RED_ON_BLACK_IN_TRANSACTIONS
@@ -471,7 +471,10 @@ async def _online(
                 n, raw = orjson.loads(line)
                 yield n, raw
 
-    importer = Importer(db, batch_size=batch_size, actor="load", today=today)
+    # Roles: derived entries are made once, from every role, after the roles (below).
+    importer = Importer(
+        db, batch_size=batch_size, actor="load", today=today, derived=kind != "roles"
+    )
     online, rejects = await importer.load(rows(), ImportKind(kind), report.path)
     report.created, report.updated = online.created, online.updated
     report.unchanged = online.unchanged
@@ -563,9 +566,12 @@ async def load(
         report.red_entries_ended = ended["ended"]
         phase("实施办法 第四条", t)
         t = time.perf_counter()
+        [existing] = await db.read("MATCH (d:ListEntry {derived: true}) RETURN count(d) AS n")
+        if existing["n"]:  # PROPAGATE_INITIAL creates; it must find nothing to update
+            raise ConfigurationError(f"{existing['n']} derived entries exist before propagation")
         derived = await _in_transactions(
             db,
-            PROPAGATE_IN_TRANSACTIONS,
+            PROPAGATE_INITIAL,
             {**params, "reason": "load entries", "roles": list(PROPAGATING_ROLES)},
         )
         report.derived_entries = sum(r["n"] for r in derived)

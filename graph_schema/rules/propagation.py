@@ -101,14 +101,14 @@ WITH d, src, o, p, props,
 WHERE d.version = 0 OR size(changed) > 0
 WITH d, src, o, p, props, CASE d.version WHEN 0 THEN 'RECORDED' ELSE 'UPDATED' END AS change
 SET d += props, d.version = d.version + 1, d.updatedAt = $now
-MERGE (d)-[:DERIVED_FROM]->(src)
-MERGE (d)-[:CONCERNS]->(p)
-MERGE (d)-[:THROUGH]->(o)
+FOREACH (_ IN CASE change WHEN 'RECORDED' THEN [1] ELSE [] END |
+  CREATE (d)-[:DERIVED_FROM]->(src)
+  CREATE (d)-[:CONCERNS]->(p)
+  CREATE (d)-[:THROUGH]->(o))
+FOREACH (dept IN CASE change WHEN 'RECORDED' THEN [(src)-[:RECOGNISED_BY]->(g:Department) | g]
+                 ELSE [] END |
+  CREATE (d)-[:RECOGNISED_BY]->(dept))
 WITH d, src, change, $reason AS reason
-CALL (d, src) {{
-  MATCH (src)-[:RECOGNISED_BY]->(dept:Department)
-  MERGE (d)-[:RECOGNISED_BY]->(dept)
-}}
 {_VERSION}"""
 
 # Void derived entries of ``src`` that no longer follow from it (a role's dates or the
@@ -143,15 +143,30 @@ def void_statement(scope: str) -> str:
 PROPAGATE = propagate_statement("all")
 VOID_STALE = void_statement("all")
 
-# The whole graph in batches of sources, each its own transaction (an initial load: no
-# derived entry exists yet, and one transaction for all of them would not fit in memory).
-PROPAGATE_IN_TRANSACTIONS = f"""
+# An initial load: the derived entries of every source, for a graph that has none yet,
+# read in one pass and created in batches, each its own transaction (one transaction for
+# them all would not fit in memory). Created as PROPAGATE would create them: the same
+# properties, links and first version.
+PROPAGATE_INITIAL = f"""
 MATCH (src:ListEntry)
 WHERE src.derived = false AND {_SERIOUS_BLACK}
-CALL (src) {{
-  MATCH (src)-[:CONCERNS]->(o:Organization)
-  {_PROPAGATE_BODY}
-  RETURN change
+MATCH (src)-[:CONCERNS]->(o:Organization)<-[r:HOLDS_ROLE]-(p:Person)
+WHERE r.kind IN $roles AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
+WITH src, o, p, collect(DISTINCT r.kind) AS roles
+CALL (src, o, p, roles) {{
+  WITH src, o, p, roles, {_SYNC_MAP} AS synced
+  CREATE (d:ListEntry)
+  SET d = synced, d.derivedRoles = roles, d.throughOrganizationId = o.id,
+      d.sourceEntryId = src.id, d.key = 'derived:' + src.id + ':' + p.id,
+      d.id = randomUUID(), d.derived = true, d.version = 1, d.createdAt = $now,
+      d.updatedAt = $now
+  CREATE (d)-[:DERIVED_FROM]->(src)
+  CREATE (d)-[:CONCERNS]->(p)
+  CREATE (d)-[:THROUGH]->(o)
+  FOREACH (dept IN [(src)-[:RECOGNISED_BY]->(g:Department) | g] |
+    CREATE (d)-[:RECOGNISED_BY]->(dept))
+  WITH d, 'RECORDED' AS change, $reason AS reason
+  {_VERSION}
 }} IN TRANSACTIONS OF $batch ROWS
-RETURN change, count(*) AS n
+RETURN 'RECORDED' AS change, count(*) AS n
 """

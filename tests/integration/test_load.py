@@ -71,6 +71,13 @@ def dataset(folder: Path) -> dict[str, list[str]]:
             {**lr, "id_number": newcomer},  # a second legal representative from the same day
             {"id_number": stranger, "uscc": orgs[2], "role": "DIRECTOR", "start": "2020-01-01"},
             {**lr, "end": "2026-06-30"},  # the holder's term ends
+            {
+                "id_number": newcomer,
+                "uscc": orgs[2],
+                "role": "DIRECTLY_RESPONSIBLE",
+                "start": "2000-01-01",
+                "end": "2024-12-31",
+            },  # ended before the act of orgs[2]'s entry: no derived entry for newcomer
         ],
     )
     black = {
@@ -160,7 +167,7 @@ async def test_the_initial_load_makes_the_graph_the_importer_makes(
         await db.close()
         report, rejected = await load(own, folder, today=TODAY, workers=2, batch_size=50)
         online = {kind: k.online for kind, k in report.kinds.items()}
-        assert online == {"subjects": 2, "roles": 3, "entries": 3, "records": 1}
+        assert online == {"subjects": 2, "roles": 4, "entries": 3, "records": 1}
         assert report.red_entries_ended >= 1 and report.derived_entries > 0
         db = Database.connect(own)
         try:
