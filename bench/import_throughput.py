@@ -133,10 +133,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {
         "subjects": args.subjects,
         "batch_size": args.batch_size,
+        "importer_concurrency": args.concurrency,
         "machine": machine(),
         "kinds": {},
     }
-    importer = Importer(online_db, batch_size=args.batch_size, today=today)
+    importer = Importer(
+        online_db, batch_size=args.batch_size, today=today, concurrency=args.concurrency
+    )
     try:
         for i, kind in enumerate(KINDS):
             path = folder / f"{kind}.jsonl"
@@ -188,11 +191,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--today", default="2026-11-25", help="the dataset's reference date")
     parser.add_argument("--folder", help="generated files (default var/synthetic-prov-<n>-<seed>)")
-    parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument("--batch-size", type=int, default=2000, help="both paths")
+    parser.add_argument("--concurrency", type=int, default=2, help="the importer's")
     parser.add_argument("--keep", action="store_true", help="leave both instances running")
+    parser.add_argument("--out", help="results file (default bench/results/import-<n>.json)")
     args = parser.parse_args()
     results = asyncio.run(run(args))
     out = ROOT / "bench" / "results" / f"import-{args.subjects}.json"
+    if args.out:
+        out = Path(args.out)
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
 

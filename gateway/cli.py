@@ -175,6 +175,8 @@ def import_(
     as_of: Annotated[str | None, typer.Option(
         help="the import day, YYYY-MM-DD (default today): dates of past events after it "
              "are refused")] = None,
+    concurrency: Annotated[int, typer.Option(
+        help="batches written at once when they touch different keys")] = 2,
 ) -> None:
     """Bulk import; bad rows go to a rejects file with line, field and reason."""
     from seeds.importer import ImportKind
@@ -186,7 +188,7 @@ def import_(
         raise typer.Exit(2) from None
     today = _day(as_of)
     reports = _with_db(lambda db: _import_files(db, [(p, import_kind) for p in paths], rejects,
-                                                batch_size, today))
+                                                batch_size, today, concurrency))
     if any(r.rejected for r in reports):
         raise typer.Exit(3)
 
@@ -258,7 +260,8 @@ def _day(text: str | None) -> dt.date:
 
 
 async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Path | None,
-                        batch_size: int, today: dt.date | None = None) -> list[Any]:
+                        batch_size: int, today: dt.date | None = None,
+                        concurrency: int = 2) -> list[Any]:
     """Import the files in order; each rejects file is written once, after its last file.
 
     Without ``rejects`` each file has its own ``<file>.rejects.csv``; with it, one file
@@ -268,7 +271,7 @@ async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Pa
     from seeds.importer import Importer, count_lines, read_rows
     from seeds.rejects import write_rejects
 
-    importer = Importer(db, batch_size=batch_size, today=today)
+    importer = Importer(db, batch_size=batch_size, today=today, concurrency=concurrency)
     reports = []
     targets = {path: rejects or path.with_suffix(path.suffix + ".rejects.csv")
                for path, _ in files}
