@@ -160,8 +160,9 @@ def calendar_(
     from procedures.calendar import record
 
     with open(path, newline="", encoding="utf-8-sig") as f:
-        days = [{"date": dt.date.fromisoformat(r["date"]), "working": r["working"].strip() in
-                 {"1", "true", "yes", "班"}, "name": r.get("name") or None} for r in csv.DictReader(f)]
+        days = [{"date": dt.date.fromisoformat(r["date"]),
+                 "working": r["working"].strip() in {"1", "true", "yes", "班"},
+                 "name": r.get("name") or None} for r in csv.DictReader(f)]
     _with_db(lambda db: record(db, days, years=announce or [], source=source))
     console.print(f"recorded {len(days)} days; announced years: {announce or []}")
 
@@ -170,11 +171,14 @@ def calendar_(
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="CSV or JSON-lines files", exists=True)],
     kind: Annotated[str, typer.Option(help="subjects | roles | entries | records")],
-    rejects: Annotated[Path | None, typer.Option(help="rejects file (default: <file>.rejects.csv)")] = None,
+    rejects: Annotated[Path | None, typer.Option(
+        help="rejects file (default: <file>.rejects.csv)")] = None,
     batch_size: Annotated[int, typer.Option()] = 2000,
     as_of: Annotated[str | None, typer.Option(
         help="the import day, YYYY-MM-DD (default today): dates of past events after it "
              "are refused")] = None,
+    concurrency: Annotated[int, typer.Option(
+        help="batches written at once when they touch different keys")] = 2,
 ) -> None:
     """Bulk import; bad rows go to a rejects file with line, field and reason."""
     from seeds.importer import ImportKind
@@ -186,8 +190,64 @@ def import_(
         raise typer.Exit(2) from None
     today = _day(as_of)
     reports = _with_db(lambda db: _import_files(db, [(p, import_kind) for p in paths], rejects,
-                                                batch_size, today))
+                                                batch_size, today, concurrency))
     if any(r.rejected for r in reports):
+        raise typer.Exit(3)
+
+
+@app.command("load")
+def load_(
+    folder: Annotated[Path, typer.Argument(help="subjects, roles, entries, records (.jsonl or "
+                                           ".csv)", exists=True, file_okay=False)],
+    rejects: Annotated[Path | None, typer.Option(
+        help="one rejects file for all (default: <file>.rejects.csv)")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        help="the import day, YYYY-MM-DD (default today): dates of past events after it "
+             "are refused")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="processes checking rows (default: one per core; 0: in this process)")] = None,
+    workdir: Annotated[Path | None, typer.Option(
+        help="where the CSV for neo4j-admin go (default: the instance's import folder)")] = None,
+    keep_files: Annotated[bool, typer.Option("--keep-files", help="keep that CSV")] = False,
+) -> None:
+    """Initial load of an empty database through neo4j-admin (the local instance only).
+
+    The same rows, rules and rejects as `import`, the same graph at the end; refuses a
+    database that holds credit data (DATABASE_NOT_EMPTY).
+    """
+    from seeds.load import load as run
+    from seeds.rejects import write_rejects
+
+    settings = _settings()
+    today = _day(as_of)
+    try:
+        report, rejected = asyncio.run(run(
+            settings, folder, today=today, workers=workers, workdir=workdir,
+            keep_files=keep_files, on_phase=lambda line: console.print(line)))
+    except CreditGraphError as exc:
+        _fail(exc)
+    collected: dict[Path, list[Any]] = {}
+    for kind, rows in rejected.items():
+        path = Path(report.kinds[kind].path)
+        target = rejects or path.with_suffix(path.suffix + ".rejects.csv")
+        collected.setdefault(target, []).extend(rows)
+        report.kinds[kind].rejects_path = str(target) if rows else None
+    for target, rows in collected.items():
+        write_rejects(target, rows)
+    table = Table("file", "kind", "read", "offline", "online", "rejected")
+    for k in report.kinds.values():
+        table.add_row(Path(k.path).name, k.kind, str(k.read), str(k.offline), str(k.online),
+                      str(k.rejected))
+    console.print(table)
+    console.print(f"red entries ended (实施办法 第四条): {report.red_entries_ended:,}; derived "
+                  f"entries (管理办法 第二十六条): {report.derived_entries:,}; "
+                  f"{sum(report.phases.values()):,.0f} s in all")
+    for k in report.kinds.values():
+        if k.rejected:
+            codes = ", ".join(f"{c} × {n}" for c, n in sorted(k.reject_codes.items()))
+            console.print(f"[yellow]{k.rejected} rejected[/yellow] from {k.path} ({codes}): "
+                          f"{k.rejects_path}")
+    if any(k.rejected for k in report.kinds.values()):
         raise typer.Exit(3)
 
 
@@ -202,20 +262,35 @@ def _day(text: str | None) -> dt.date:
 
 
 async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Path | None,
-                        batch_size: int, today: dt.date | None = None) -> list[Any]:
-    from seeds.importer import Importer, count_lines
+                        batch_size: int, today: dt.date | None = None,
+                        concurrency: int = 2) -> list[Any]:
+    """Import the files in order; each rejects file is written once, after its last file.
 
-    importer = Importer(db, batch_size=batch_size, today=today)
+    Without ``rejects`` each file has its own ``<file>.rejects.csv``; with it, one file
+    holds the rejects of every file (its ``file`` column says which). A file left
+    without rejects is removed, so no earlier run's rejects stay behind.
+    """
+    from seeds.importer import Importer, count_lines, read_rows
+    from seeds.rejects import write_rejects
+
+    importer = Importer(db, batch_size=batch_size, today=today, concurrency=concurrency)
     reports = []
+    targets = {path: rejects or path.with_suffix(path.suffix + ".rejects.csv")
+               for path, _ in files}
+    collected: dict[Path, list[Any]] = {target: [] for target in targets.values()}
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         for path, kind in files:
             task = progress.add_task(f"{kind.value} {path.name}", total=count_lines(path))
-            target = rejects or path.with_suffix(path.suffix + ".rejects.csv")
-            report = await importer.run(
-                path, kind, target, on_progress=lambda line, t=task: progress.update(t, completed=line))
+            report, rejected = await importer.load(
+                read_rows(path), kind, str(path),
+                on_progress=lambda line, t=task: progress.update(t, completed=line))
             progress.update(task, completed=count_lines(path))
+            collected[targets[path]].extend(rejected)
+            report.rejects_path = str(targets[path]) if rejected else None
             reports.append(report)
+    for target, rows in collected.items():
+        write_rejects(target, rows)
     table = Table("file", "kind", "read", "created", "updated", "unchanged", "rejected", "rows/s")
     for r in reports:
         table.add_row(Path(r.path).name, r.kind, str(r.read), str(r.created), str(r.updated),
@@ -232,7 +307,7 @@ async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Pa
 @app.command()
 def generate(
     out: Annotated[Path, typer.Option(help="output folder")] = Path("var/synthetic"),
-    subjects: Annotated[int, typer.Option(help="number of subjects (1k to 1M)")] = 10_000,
+    subjects: Annotated[int, typer.Option(help="number of subjects (1k to 10M)")] = 10_000,
     seed_value: Annotated[int, typer.Option("--seed")] = 2018,
     today: Annotated[str | None, typer.Option(help="reference date, YYYY-MM-DD")] = None,
 ) -> None:

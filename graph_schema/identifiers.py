@@ -47,7 +47,7 @@ def normalise_id_number(value: str) -> str:
     """
     number = str(ric.compact(value))
     try:
-        if (len(number) == 18 and number[:-1].isdigit()
+        if (len(number) == 18 and number[:-1].isascii() and number[:-1].isdigit()
                 and number[-1] == ric.calc_check_digit(number)
                 and _region_existed(number[:6], ric.get_birth_date(number).year)):
             return number

@@ -1,40 +1,109 @@
 """Set-based writes: subjects, roles, list entries and credit records.
 
-Each statement takes a batch of already validated rows (``$rows``) and writes
-them with one ``UNWIND``. Writes are idempotent on natural keys (USCC, citizen
-ID number, role kind + start, entry key): a row equal to what the graph holds
-changes nothing; a changed row updates the node and adds a ``Version`` holding
-the new state, so every earlier state stays readable. Every row returns its
-number ``n`` so the caller can report the ones that could not be linked.
+Each statement takes a run of already validated rows (``$rows``) whose keys are all
+different (``runs`` splits a batch so), and writes them with one ``UNWIND``: with no
+two rows of a run touching the same node, no row's outcome depends on another's, and
+the rows of a batch are still judged in file order, run after run, like rows of
+successive imports. Writes are idempotent on natural keys (USCC, citizen ID number,
+role kind + start, entry key): a row equal to what the graph holds changes nothing.
 
-A row that would change what a key identifies (graph_schema/rules/identity.py) is
-not written: it comes back as a miss naming what it clashes with. Each row is
-checked (and its key merged) in its own ``CALL``, which sees the writes of the rows
-before it, so rows of one batch are judged in order, like rows of successive imports.
+A row that would change what a key identifies (graph_schema/rules/identity.py) is not
+written: it comes back as a miss ``[n, what, details]`` naming what it clashes with.
+
+History: a changed list entry keeps every state as a ``(:Version)`` from its creation
+on (its life goes on through procedures/, which add versions of their own). Subjects,
+roles and credit records change only through imports; their current properties are
+their latest state, and their first change keeps the state before it as a ``RECORDED``
+version before the ``UPDATED`` one, so a changed node has its whole history while the
+millions never changed carry none (half the writes of an import).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.db import Database, Transaction
 from graph_schema.rules.identity import SINGLE_HOLDER_ROLES
-from graph_schema.rules.propagation import PROPAGATE, PROPAGATING_ROLES, VOID_REASON, VOID_STALE
+from graph_schema.rules.propagation import (
+    PROPAGATING_ROLES,
+    SCOPES,
+    VOID_REASON,
+    propagate_statement,
+    void_statement,
+)
+from graph_schema.rules.red_black import END_RED_ON_BLACK
 
 
-def _version(of: str) -> str:
+def runs(
+    rows: list[dict[str, Any]], keys_of: Callable[[dict[str, Any]], Iterable[Hashable]]
+) -> list[list[dict[str, Any]]]:
+    """Consecutive runs of rows in which no key occurs twice (file order kept)."""
+    out: list[list[dict[str, Any]]] = []
+    current: list[dict[str, Any]] = []
+    seen: set[Hashable] = set()
+    for row in rows:
+        keys = set(keys_of(row))
+        if not seen.isdisjoint(keys):
+            out.append(current)
+            current, seen = [], set()
+        current.append(row)
+        seen |= keys
+    if current:
+        out.append(current)
+    return out
+
+
+# A row differs from the node: one of its (non-null) properties is new or different.
+_DIFFERS = "any(k IN keys(row.props) WHERE x[k] IS NULL OR x[k] <> row.props[k])"
+
+
+def _first_change(owner: str, of: str, extra: str = "", mine: str = "") -> str:
+    """Before the first change of a node created without versions: its state so far."""
     return f"""
-CREATE (x)-[:HAS_VERSION]->(v:Version)
-SET v = properties(x), v.versionOf = {of}, v.versionAt = $now, v.versionActor = $actor,
-    v.versionChange = CASE x.version WHEN 1 THEN 'RECORDED' ELSE 'UPDATED' END,
-    v.versionReason = $reason
+  FOREACH (_ IN CASE WHEN x.version = 1 AND NOT EXISTS {{
+      ({owner})-[:HAS_VERSION]->(:Version {{versionOf: {of}{mine}}}) }} THEN [1] ELSE [] END |
+    CREATE ({owner})-[:HAS_VERSION]->(r:Version)
+    SET r = properties(x), r.versionOf = {of}, r.versionAt = x.updatedAt,
+        r.versionChange = 'RECORDED'{extra})"""
+
+
+def _change(owner: str, of: str, extra: str = "") -> str:
+    """After a change of a node that was there before: its new state, an UPDATED version."""
+    return f"""
+  FOREACH (_ IN CASE WHEN x.version > 1 THEN [1] ELSE [] END |
+    CREATE ({owner})-[:HAS_VERSION]->(v:Version)
+    SET v = properties(x), v.versionOf = {of}, v.versionAt = $now, v.versionActor = $actor,
+        v.versionChange = 'UPDATED', v.versionReason = $reason{extra})"""
+
+
+def _upsert_subjects(label: str, code: str, other_label: str, other_code: str) -> str:
+    """Organisations or persons; a code that is the other kind's is refused (管理办法 第十五条)."""
+    other_kind = "PERSON" if other_label == "Person" else "ORGANIZATION"
+    return f"""
+UNWIND $rows AS row
+OPTIONAL MATCH (h:{other_label} {{{other_code}: row.{code}}})
+WITH collect(CASE WHEN h IS NOT NULL THEN
+               [row.n, 'subject_type', {{other: {{kind: '{other_kind}', name: h.name}}}}] END)
+       AS misses,
+     collect(CASE WHEN h IS NULL THEN row END) AS rows
+CALL (rows) {{
+  UNWIND rows AS row
+  MERGE (x:Subject:{label} {{{code}: row.{code}}})
+  ON CREATE SET x.id = randomUUID(), x.version = 0, x.createdAt = $now, x += row.defaults
+  WITH x, row WHERE CASE WHEN x.version = 0 THEN true ELSE {_DIFFERS} END
+  {_first_change("x", f"'{label}'")}
+  SET x += row.props, x.version = x.version + 1, x.updatedAt = $now
+  {_change("x", f"'{label}'")}
+  RETURN count(x) AS written, sum(CASE x.version WHEN 1 THEN 1 ELSE 0 END) AS created
+}}
+RETURN written, created, misses
 """
 
 
-_VERSION = _version("$versionOf")
-
-# A row changes a node when one of its (non-null) properties differs.
-_CHANGED = "x.version = 0 OR any(k IN keys(row.props) WHERE x[k] IS NULL OR x[k] <> row.props[k])"
+UPSERT_ORGANIZATIONS = _upsert_subjects("Organization", "uscc", "Person", "idNumber")
+UPSERT_PERSONS = _upsert_subjects("Person", "idNumber", "Organization", "uscc")
 
 # The subject a code names when it belongs to the other kind (管理办法 第十五条).
 _OTHER_KIND = """head(COLLECT {
@@ -43,45 +112,19 @@ _OTHER_KIND = """head(COLLECT {
     MATCH (h:Organization {uscc: row.idNumber}) RETURN {kind: 'ORGANIZATION', name: h.name} AS h
   })"""
 
-# Organisations and persons in one statement, in row order, so that a code claimed by
-# an earlier row (or an earlier import) as one kind is refused as the other kind.
-UPSERT_SUBJECTS = f"""
-UNWIND $rows AS row
-OPTIONAL CALL (row) {{
-  WITH row WHERE row.uscc IS NOT NULL AND NOT EXISTS {{ MATCH (:Person {{idNumber: row.uscc}}) }}
-  MERGE (x:Subject:Organization {{uscc: row.uscc}})
-  ON CREATE SET x.id = randomUUID(), x.version = 0, x.createdAt = $now
-  RETURN x
-  UNION ALL
-  WITH row
-  WHERE row.idNumber IS NOT NULL AND NOT EXISTS {{ MATCH (:Organization {{uscc: row.idNumber}}) }}
-  MERGE (x:Subject:Person {{idNumber: row.idNumber}})
-  ON CREATE SET x.id = randomUUID(), x.version = 0, x.createdAt = $now
-  RETURN x
-}}
-WITH row, x, coalesce(x IS NOT NULL AND ({_CHANGED}), false) AS changed
-FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
-  SET x += row.props, x.version = x.version + 1, x.updatedAt = $now
-  {_version("CASE WHEN x:Organization THEN 'Organization' ELSE 'Person' END")}
-)
-RETURN sum(CASE WHEN changed THEN 1 ELSE 0 END) AS written,
-       sum(CASE WHEN changed AND x.version = 1 THEN 1 ELSE 0 END) AS created,
-       collect(CASE WHEN x IS NULL THEN [row.n, 'subject_type', {{other: {_OTHER_KIND}}}] END)
-       AS misses
-"""
-
 # A role is keyed by (person, organisation, kind, start). Only the end date may
 # change later; an import without an end date never erases a known one. A post only
 # one person holds (SINGLE_HOLDER_ROLES) is not given to a second one from the same day.
+# MERGE, not CREATE: no constraint keeps two imports running at once from making one
+# role twice.
 UPSERT_ROLES = f"""
 UNWIND $rows AS row
 OPTIONAL MATCH (p:Person {{idNumber: row.idNumber}})
 OPTIONAL MATCH (o:Organization {{uscc: row.uscc}})
-CALL (row, p, o) {{
-  WITH row, p, o, CASE WHEN row.kind IN $singleHolder THEN
-         [(h:Person)-[:HOLDS_ROLE {{kind: row.kind, start: row.start}}]->(o) WHERE h <> p | h]
-       ELSE [] END AS holders
-  WITH row, p, o, holders, CASE
+WITH row, p, o, CASE WHEN o IS NOT NULL AND row.kind IN $singleHolder THEN
+       [(h:Person)-[:HOLDS_ROLE {{kind: row.kind, start: row.start}}]->(o) WHERE h <> p | h]
+     ELSE [] END AS holders
+WITH row, p, o, holders, CASE
     WHEN p IS NULL AND EXISTS {{ MATCH (:Organization {{uscc: row.idNumber}}) }}
       THEN 'id_number_type'
     WHEN p IS NULL THEN 'id_number'
@@ -89,48 +132,97 @@ CALL (row, p, o) {{
     WHEN o IS NULL THEN 'uscc'
     WHEN size(holders) > 0 THEN 'role_holder'
   END AS clash
-  OPTIONAL CALL (row, p, o, clash) {{
-    WITH row, p, o, clash WHERE clash IS NULL
-    MERGE (p)-[x:HOLDS_ROLE {{kind: row.kind, start: row.start}}]->(o)
-    ON CREATE SET x.id = randomUUID(), x.version = 0, x.createdAt = $now
-    WITH x, row, p WHERE x.version = 0 OR (row.end IS NOT NULL AND
+WITH collect(CASE WHEN clash IS NOT NULL THEN [row.n, clash, {{
+       holder: [h IN holders | h {{.idNumber, .name}}][0],
+       other: CASE WHEN clash ENDS WITH '_type' THEN {_OTHER_KIND} END}}] END) AS misses,
+     collect(CASE WHEN clash IS NULL THEN {{row: row, p: p, o: o}} END) AS good
+CALL (good) {{
+  UNWIND good AS g
+  WITH g.row AS row, g.p AS p, g.o AS o
+  MERGE (p)-[x:HOLDS_ROLE {{kind: row.kind, start: row.start}}]->(o)
+  ON CREATE SET x.id = randomUUID(), x.version = 0, x.createdAt = $now
+  WITH row, p, o, x WHERE x.version = 0 OR (row.end IS NOT NULL AND
                                             coalesce(x.end <> row.end, true))
-    SET x.end = coalesce(row.end, x.end), x.source = row.source, x.version = x.version + 1,
-        x.updatedAt = $now
-    CREATE (p)-[:HAS_VERSION]->(v:Version)
-    SET v = properties(x), v.versionOf = 'HOLDS_ROLE', v.organizationUscc = row.uscc,
-        v.versionAt = $now, v.versionActor = $actor,
-        v.versionChange = CASE x.version WHEN 1 THEN 'RECORDED' ELSE 'UPDATED' END,
-        v.versionReason = $reason
-    RETURN x.version AS version
-  }}
-  RETURN version, CASE WHEN clash IS NOT NULL THEN [row.n, clash, {{
-    holder: [h IN holders | h {{.idNumber, .name}}][0],
-    other: CASE WHEN clash ENDS WITH '_type' THEN {_OTHER_KIND} END}}] END AS miss
+  {_first_change("p", "'HOLDS_ROLE'", ", r.organizationUscc = row.uscc", ", id: x.id")}
+  SET x.end = coalesce(row.end, x.end), x.source = row.source, x.version = x.version + 1,
+      x.updatedAt = $now
+  {_change("p", "'HOLDS_ROLE'", ", v.organizationUscc = row.uscc")}
+  RETURN count(x) AS written, sum(CASE x.version WHEN 1 THEN 1 ELSE 0 END) AS created,
+         collect(DISTINCT o.id) AS touched
 }}
-RETURN count(version) AS written, sum(CASE version WHEN 1 THEN 1 ELSE 0 END) AS created,
-       collect(miss) AS misses,
-       collect(DISTINCT CASE WHEN version IS NOT NULL THEN o.id END) AS touched
+RETURN written, created, misses, touched
 """
 
 
-def _keyed_upsert(label: str, kind: str, given_by: str, on_create: str, returned: str) -> str:
+# The entry differs from the row, and the row is not the source row imported before.
+_CHANGED_SOURCE = f"coalesce(x.sourceDigest <> row.digest, true) AND {_DIFFERS}"
+
+# 实施办法 第二十条: an entry a procedure has ended (revoked, repaired, 第四条) or corrected
+# (管理办法 第二十九条) changes only through procedures.
+_PROCEDURE_TOUCHED = (
+    "(x.endedOn IS NOT NULL OR EXISTS { (x)-[:HAS_VERSION]->(:Version {versionChange: "
+    "'CORRECTED'}) })"
+)
+_LAST_CORRECTION = (
+    "head(COLLECT { MATCH (x)-[:HAS_VERSION]->(c:Version {versionChange: 'CORRECTED'}) "
+    "RETURN c.versionAt ORDER BY c.versionAt DESC })"
+)
+
+
+def _keyed_upsert(label: str, kind: str, given_by: str, *, entries: bool) -> str:
     """Entries and records: one key names one subject, kind and department for good.
 
     ``kind`` is the property that says what the fact is (list or category) and
-    ``given_by`` the relationship to the department answerable for it.
+    ``given_by`` the relationship to the department answerable for it. A list entry
+    remembers the digest of the source row that last wrote it: the same row again
+    changes nothing, and a changed row of an entry a procedure has ended or corrected is
+    refused (``procedure``) instead of undoing what the procedure did. A new node's links
+    are created (a node made in this transaction has none, and CREATE, unlike MERGE, does
+    not lock the department, so imports of several batches at once do not wait on it).
     """
+    procedure_clash = (
+        f"WHEN x IS NOT NULL AND {_CHANGED_SOURCE} AND {_PROCEDURE_TOUCHED} THEN 'procedure'"
+        if entries
+        else ""
+    )
+    procedure_details = (
+        f", endStatus: x.endStatus, endedOn: x.endedOn, endReason: x.endReason, "
+        f"correctedAt: CASE clash WHEN 'procedure' THEN {_LAST_CORRECTION} END"
+        if entries
+        else ""
+    )
+    on_create = ", x.derived = false, x.status = row.status" if entries else ""
+    differs = _CHANGED_SOURCE if entries else _DIFFERS
+    # Equal to the graph but said differently (the source caught up with a correction):
+    # remember the new source row, without a version, since nothing changed.
+    remember = (
+        """FOREACH (_ IN CASE WHEN NOT changed AND coalesce(x.sourceDigest <> row.digest, true)
+                 THEN [1] ELSE [] END | SET x.sourceDigest = row.digest)"""
+        if entries
+        else ""
+    )
+    digest = "x.sourceDigest = row.digest, " if entries else ""
+    if entries:  # every state of an entry, from its creation on
+        before, after = (
+            "",
+            f"""
+  CREATE (x)-[:HAS_VERSION]->(v:Version)
+  SET v = properties(x), v.versionOf = '{label}', v.versionAt = $now, v.versionActor = $actor,
+      v.versionChange = CASE x.version WHEN 1 THEN 'RECORDED' ELSE 'UPDATED' END,
+      v.versionReason = $reason""",
+        )
+    else:
+        before, after = _first_change("x", f"'{label}'"), _change("x", f"'{label}'")
     return f"""
 UNWIND $rows AS row
 OPTIONAL MATCH (o:Organization {{uscc: row.uscc}})
 OPTIONAL MATCH (p:Person {{idNumber: row.idNumber}})
 WITH row, coalesce(o, p) AS s
 OPTIONAL MATCH (d:Department {{id: row.departmentId}})
-CALL (row, s, d) {{
-  OPTIONAL MATCH (x:{label} {{key: row.key}})
-  WITH row, s, d, x, [(x)-[:CONCERNS]->(h:Subject) | h] AS held,
-       [(x)-[:{given_by}]->(g:Department) | g.id] AS givenBy
-  WITH row, s, d, x, held, givenBy, CASE
+OPTIONAL MATCH (x:{label} {{key: row.key}})
+WITH row, s, d, x, [(x)-[:CONCERNS]->(h:Subject) | h] AS held,
+     [(x)-[:{given_by}]->(g:Department) | g.id] AS givenBy
+WITH row, s, d, x, held, givenBy, CASE
     WHEN any(h IN held WHERE NOT coalesce(h.uscc = row.uscc OR h.idNumber = row.idNumber, false))
       THEN 'source_key'
     WHEN s IS NULL AND (EXISTS {{ MATCH (:Person {{idNumber: row.uscc}}) }}
@@ -140,50 +232,42 @@ CALL (row, s, d) {{
     WHEN d IS NULL THEN 'department'
     WHEN x.{kind} <> row.props.{kind} THEN 'kind'
     WHEN any(g IN givenBy WHERE g <> row.departmentId) THEN 'given_by'
+    {procedure_clash}
   END AS clash
-  OPTIONAL CALL (row, s, d, clash) {{
-    WITH row, s, d, clash WHERE clash IS NULL
-    MERGE (x:{label} {{key: row.key}})
-    ON CREATE SET x.id = randomUUID(), x.version = 0, x.createdAt = $now{on_create}
-    WITH x, row, s, d WHERE {_CHANGED}
-    SET x += row.props, x.version = x.version + 1, x.updatedAt = $now
+WITH collect(CASE WHEN clash IS NOT NULL THEN [row.n, clash, {{
+       held: [h IN held | h {{.uscc, .idNumber, .name}}][0], rowName: s.name, kind: x.{kind},
+       givenBy: givenBy[0],
+       other: CASE clash WHEN 'subject_type' THEN {_OTHER_KIND} END{procedure_details}}}] END)
+       AS misses,
+     collect(CASE WHEN clash IS NULL THEN {{row: row, s: s, d: d}} END) AS good
+CALL (good) {{
+  UNWIND good AS g
+  WITH g.row AS row, g.s AS s, g.d AS d
+  MERGE (x:{label} {{key: row.key}})
+  ON CREATE SET x.id = randomUUID(), x.version = 0, x.createdAt = $now{on_create},
+                x += row.defaults
+  WITH x, row, s, d, x.version = 0 AS new
+  WITH x, row, s, d, new, CASE WHEN new THEN true ELSE {differs} END AS changed
+  {remember}
+  WITH x, row, s, d, new WHERE changed
+  {before}
+  SET x += row.props, {digest}x.version = x.version + 1, x.updatedAt = $now
+  FOREACH (_ IN CASE WHEN new THEN [1] ELSE [] END |
+    CREATE (x)-[:CONCERNS]->(s)
+    CREATE (x)-[:{given_by}]->(d))
+  FOREACH (_ IN CASE WHEN new THEN [] ELSE [1] END |
     MERGE (x)-[:CONCERNS]->(s)
-    MERGE (x)-[:{given_by}]->(d)
-    {_VERSION}
-    RETURN x.id AS writtenId, x.version AS version
-  }}
-  RETURN writtenId, version, CASE WHEN clash IS NOT NULL THEN [row.n, clash, {{
-    held: [h IN held | h {{.uscc, .idNumber, .name}}][0], rowName: s.name, kind: x.{kind},
-    givenBy: givenBy[0],
-    other: CASE clash WHEN 'subject_type' THEN {_OTHER_KIND} END}}] END AS miss
+    MERGE (x)-[:{given_by}]->(d))
+  {after}
+  RETURN count(x) AS written, sum(CASE WHEN new THEN 1 ELSE 0 END) AS created,
+         collect(x.id) AS ids
 }}
-RETURN count(version) AS written, sum(CASE version WHEN 1 THEN 1 ELSE 0 END) AS created,
-       collect(miss) AS misses, collect(writtenId) AS {returned}
+RETURN written, created, misses, ids
 """
 
 
-UPSERT_LIST_ENTRIES = _keyed_upsert(
-    "ListEntry", "kind", "RECOGNISED_BY", ", x.derived = false, x.status = row.status", "entryIds"
-)
-
-UPSERT_CREDIT_RECORDS = _keyed_upsert("CreditRecord", "category", "PROVIDED_BY", "", "recordIds")
-
-# 实施办法 第四条: a subject put on a black list leaves the red lists it was on before.
-END_RED_ON_BLACK = """
-UNWIND $entryIds AS entryId
-MATCH (b:ListEntry {id: entryId})-[:CONCERNS]->(s:Subject)
-WHERE b.kind = 'BLACK' AND b.endedOn IS NULL
-MATCH (x:ListEntry {kind: 'RED'})-[:CONCERNS]->(s)
-WHERE x.endedOn IS NULL AND x.recognisedOn <= b.recognisedOn
-  AND (x.validUntil IS NULL OR x.validUntil >= b.recognisedOn)
-SET x.endedOn = b.recognisedOn, x.endStatus = 'REVOKED', x.status = 'REVOKED',
-    x.endReason = '实施办法 第四条: listed on black list entry ' + b.id,
-    x.version = x.version + 1, x.updatedAt = $now
-CREATE (x)-[:HAS_VERSION]->(v:Version)
-SET v = properties(x), v.versionOf = 'ListEntry', v.versionAt = $now, v.versionActor = $actor,
-    v.versionChange = 'REVOKED', v.versionReason = x.endReason
-RETURN count(x) AS ended
-"""
+UPSERT_LIST_ENTRIES = _keyed_upsert("ListEntry", "kind", "RECOGNISED_BY", entries=True)
+UPSERT_CREDIT_RECORDS = _keyed_upsert("CreditRecord", "category", "PROVIDED_BY", entries=False)
 
 DEPARTMENT_DIRECTORY = """
 MATCH (d:Department)
@@ -192,51 +276,169 @@ RETURN d.id AS id, d.name AS name, coalesce(d.aliases, []) AS aliases,
 """
 
 
-def version_params(now: Any, actor: str, reason: str | None, version_of: str) -> dict[str, Any]:
-    return {"now": now, "actor": actor, "reason": reason, "versionOf": version_of}
+_PROPAGATION = {scope: (propagate_statement(scope), void_statement(scope)) for scope in SCOPES}
 
 
-async def propagate(tx: Transaction, *, now: Any, actor: str, reason: str | None,
-                    source_ids: list[str] | None = None,
-                    org_ids: list[str] | None = None) -> dict[str, int]:
-    """管理办法 第二十六条 for the sources (or organisations) in scope; None means all.
+async def propagate(
+    tx: Transaction,
+    *,
+    now: Any,
+    actor: str,
+    reason: str | None,
+    source_ids: list[str] | None = None,
+    org_ids: list[str] | None = None,
+) -> dict[str, int]:
+    """管理办法 第二十六条 for the sources (or organisations) in scope; neither means all.
 
     Returns how many derived entries were recorded, updated and voided.
     """
-    params = {"now": now, "actor": actor, "reason": reason, "roles": list(PROPAGATING_ROLES),
-              "sourceIds": source_ids, "orgIds": org_ids, "voidReason": VOID_REASON}
+    if source_ids is not None and org_ids is not None:
+        raise ValueError("scope propagation by sources or by organisations, not both")
+    scope = (
+        "sources" if source_ids is not None else "organizations" if org_ids is not None else "all"
+    )
+    params = {
+        "now": now,
+        "actor": actor,
+        "reason": reason,
+        "roles": list(PROPAGATING_ROLES),
+        "sourceIds": sorted(set(source_ids or [])),
+        "orgIds": sorted(set(org_ids or [])),
+        "voidReason": VOID_REASON,
+    }
     counts = {"RECORDED": 0, "UPDATED": 0, "VOIDED": 0}
-    for statement in (PROPAGATE, VOID_STALE):
+    for statement in _PROPAGATION[scope]:
         for record in await tx.run(statement, params):
             counts[record["change"]] += record["n"]
     return counts
 
 
-async def write_list_entries(tx: Transaction, rows: list[dict[str, Any]], *, now: Any,
-                             actor: str, reason: str | None) -> Any:
-    """Upsert entries, then 实施办法 第四条 and 管理办法 第二十六条, in one transaction."""
-    [record] = await tx.run(
-        UPSERT_LIST_ENTRIES,
-        {"rows": rows, **version_params(now, actor, reason, "ListEntry")},
-    )
-    written = record["entryIds"]
-    if written:
-        await tx.run(END_RED_ON_BLACK, {"entryIds": written, "now": now, "actor": actor})
-        await propagate(tx, now=now, actor=actor, reason=reason, source_ids=written)
-    return record
+@dataclass
+class Written:
+    """What the statements of one batch did: rows written (created among them), misses."""
+
+    written: int = 0
+    created: int = 0
+    misses: list[Any] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+
+    def add(self, record: Any) -> None:
+        self.written += record["written"]
+        self.created += record["created"]
+        self.misses.extend(m for m in record["misses"] if m is not None)
+
+
+def _subject_keys(row: dict[str, Any]) -> list[Hashable]:
+    return [row.get("uscc") or row["idNumber"]]
+
+
+def _role_keys(row: dict[str, Any]) -> list[Hashable]:
+    keys: list[Hashable] = [("role", row["idNumber"], row["uscc"], row["kind"], row["start"])]
+    if row["kind"] in SINGLE_HOLDER_ROLES:
+        keys.append(("holder", row["uscc"], row["kind"], row["start"]))
+    return keys
+
+
+def _entry_keys(row: dict[str, Any]) -> list[Hashable]:
+    return [row["key"]]
+
+
+def conflict_keys(kind: str, rows: list[dict[str, Any]]) -> frozenset[Hashable]:
+    """What a batch's writes depend on: two batches sharing none may run at once.
+
+    A subject row depends on its code only; a role on its organisation (its posts, their
+    holders, the derived entries of the organisation's sources); a list entry on its key
+    and its subject (实施办法 第四条 weighs all entries of the subject); a record on its
+    key. Batches that share only persons or departments wait on each other's locks at
+    most, and their order does not change what either writes.
+    """
+    if kind == "subjects":
+        return frozenset(r.get("uscc") or r["idNumber"] for r in rows)
+    if kind == "roles":
+        return frozenset(r["uscc"] for r in rows)
+    if kind == "entries":
+        return frozenset(
+            x for r in rows for x in (("key", r["key"]), ("subject", r["uscc"] or r["idNumber"]))
+        )
+    return frozenset(r["key"] for r in rows)
+
+
+def _params(now: Any, actor: str, reason: str | None) -> dict[str, Any]:
+    return {"now": now, "actor": actor, "reason": reason}
+
+
+async def write_subjects(
+    tx: Transaction, rows: list[dict[str, Any]], *, now: Any, actor: str, reason: str | None
+) -> Written:
+    """Upsert organisations and persons, run by run (a code once per run)."""
+    out = Written()
+    for run in runs(rows, _subject_keys):
+        orgs = [r for r in run if r.get("uscc")]
+        persons = [r for r in run if not r.get("uscc")]
+        for statement, part in ((UPSERT_ORGANIZATIONS, orgs), (UPSERT_PERSONS, persons)):
+            if part:
+                [record] = await tx.run(statement, {"rows": part, **_params(now, actor, reason)})
+                out.add(record)
+    return out
 
 
 async def write_roles(
+    tx: Transaction,
+    rows: list[dict[str, Any]],
+    *,
+    now: Any,
+    actor: str,
+    reason: str | None,
+    derived: bool = True,
+) -> Written:
+    """Upsert roles; derived entries of the organisations touched follow the new dates
+    (unless ``derived`` is False: an initial load propagates once, after every role)."""
+    out = Written()
+    touched: set[str] = set()
+    params = {**_params(now, actor, reason), "singleHolder": list(SINGLE_HOLDER_ROLES)}
+    for run in runs(rows, _role_keys):
+        # Rows of a run are independent: taking persons in one order everywhere keeps
+        # batches written at once from locking them in opposite orders.
+        run.sort(key=lambda r: r["idNumber"])
+        [record] = await tx.run(UPSERT_ROLES, {"rows": run, **params})
+        out.add(record)
+        touched.update(record["touched"])
+    if touched and derived:
+        await propagate(tx, now=now, actor=actor, reason=reason, org_ids=sorted(touched))
+    return out
+
+
+async def write_list_entries(
     tx: Transaction, rows: list[dict[str, Any]], *, now: Any, actor: str, reason: str | None
-) -> Any:
-    """Upsert roles; derived entries of the organisations touched follow the new dates."""
-    params = {"now": now, "actor": actor, "reason": reason}
-    [record] = await tx.run(
-        UPSERT_ROLES, {"rows": rows, **params, "singleHolder": list(SINGLE_HOLDER_ROLES)}
-    )
-    if record["touched"]:
-        await propagate(tx, now=now, actor=actor, reason=reason, org_ids=record["touched"])
-    return record
+) -> Written:
+    """Upsert entries, then 实施办法 第四条 and 管理办法 第二十六条, in one transaction."""
+    out = Written()
+    for run in runs(rows, _entry_keys):
+        [record] = await tx.run(UPSERT_LIST_ENTRIES, {"rows": run, **_params(now, actor, reason)})
+        out.add(record)
+        out.ids.extend(record["ids"])
+    if out.ids:
+        await tx.run(END_RED_ON_BLACK, {"entryIds": out.ids, "now": now, "actor": actor})
+        await propagate(tx, now=now, actor=actor, reason=reason, source_ids=out.ids)
+    return out
+
+
+async def write_records(
+    tx: Transaction, rows: list[dict[str, Any]], *, now: Any, actor: str, reason: str | None
+) -> Written:
+    out = Written()
+    for run in runs(rows, _entry_keys):
+        [record] = await tx.run(UPSERT_CREDIT_RECORDS, {"rows": run, **_params(now, actor, reason)})
+        out.add(record)
+    return out
+
+
+WRITERS = {
+    "subjects": write_subjects,
+    "roles": write_roles,
+    "entries": write_list_entries,
+    "records": write_records,
+}
 
 
 async def recompute(db: Database, *, now: Any, actor: str) -> dict[str, int]:

@@ -7,10 +7,10 @@ Who may take a step, argument parsing and GraphQL shapes stay in ``resolvers/``;
 read queries stay in ``loaders/``.
 
 A step whose rule depends on the state of a node (an objection's status, an
-application's status, a subject's history) first *claims* that node (``Transaction.claim``): ``SET x._LOCK_ = true REMOVE
-x._LOCK_`` takes the node's write lock and leaves it unchanged (a ``REMOVE`` alone of a
-property the node lacks takes no lock), and what the same statement returns is read
-under that lock. A concurrent step on
+application's status, a subject's history) first *claims* that node
+(``Transaction.claim``): ``SET x._LOCK_ = true REMOVE x._LOCK_`` takes the node's write
+lock and leaves it unchanged (a ``REMOVE`` alone of a property the node lacks takes no
+lock), and what the same statement returns is read under that lock. A concurrent step on
 the same node waits until this one commits, then sees its outcome, so nothing can slip
 between the check and the write. (A plain ``MATCH ... WHERE x.status = ... SET`` is not
 enough: both transactions pass the WHERE before either holds the lock.)

@@ -7,6 +7,11 @@ existed in the birth year. People hold roles in several companies; legal
 representatives change over time; black and red entries come from the
 departments of every level that recognise them.
 
+Rows are written as they are made. What later rows refer to is kept compactly: a
+person's ID number as one 64-bit integer, an organisation's USCC as 18 bytes, and the
+ID numbers already issued as one bit each in a bitmap of the number space, so ten
+million subjects take about 200 MB, not the gigabytes of Python strings and sets.
+
 Output: ``subjects.jsonl``, ``roles.jsonl``, ``entries.jsonl``, ``records.jsonl``
 in the bulk-import format (see ``seeds/rows.py``).
 """
@@ -15,7 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -23,6 +30,8 @@ from typing import IO, Any
 import orjson
 from stdnum.cn import ric, uscc
 
+from gateway.errors import CreditGraphError
+from seeds.codes import id_number as checked_id_number
 from seeds.reference import departments, jurisdictions
 
 SURNAMES = (
@@ -229,15 +238,90 @@ def make_uscc(index: int, region: str, unincorporated: bool) -> str:
     return head + uscc.calc_check_digit(head)
 
 
-def make_id_number(rng: random.Random, used: set[str]) -> str:
+_BORN_FROM, _BORN_TO = dt.date(1955, 1, 1), dt.date(2000, 12, 31)
+
+
+class IssuedNumbers:
+    """The citizen ID numbers issued so far: one bit per (region, birth date, sequence).
+
+    The number space of the generator is small (a few regions, 46 years of birth dates,
+    a thousand sequence numbers), so a bitmap of it costs tens of megabytes whatever the
+    number of persons, where a set of strings costs about 100 bytes a person.
+    """
+
+    _DAYS = (_BORN_TO - _BORN_FROM).days + 1
+
+    def __init__(self) -> None:
+        self._regions: dict[str, bytearray] = {}
+
+    def _bit(self, number: str) -> tuple[bytearray, int]:
+        bits = self._regions.get(number[:6])
+        if bits is None:
+            bits = self._regions[number[:6]] = bytearray(self._DAYS * 1000 // 8 + 1)
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        return bits, (born - _BORN_FROM).days * 1000 + int(number[14:17])
+
+    def __contains__(self, number: str) -> bool:
+        bits, i = self._bit(number)
+        return bool(bits[i >> 3] & (1 << (i & 7)))
+
+    def add(self, number: str) -> None:
+        bits, i = self._bit(number)
+        bits[i >> 3] |= 1 << (i & 7)
+
+
+class Persons(Sequence[str]):
+    """ID numbers in the order made, as integers: the 17 digits times 11 plus the check."""
+
+    def __init__(self) -> None:
+        self._numbers = array("q")
+
+    def append(self, number: str) -> None:
+        check = 10 if number[17] == "X" else int(number[17])
+        self._numbers.append(int(number[:17]) * 11 + check)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        head, check = divmod(self._numbers[i], 11)
+        return f"{head:017d}{'X' if check == 10 else check}"
+
+
+class Organizations(Sequence[str]):
+    """USCCs in the order made, 18 bytes each."""
+
+    def __init__(self) -> None:
+        self._codes = bytearray()
+
+    def append(self, code: str) -> None:
+        self._codes += code.encode("ascii")
+
+    def __len__(self) -> int:
+        return len(self._codes) // 18
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        return self._codes[18 * i : 18 * i + 18].decode("ascii")
+
+
+def _valid_id_number(number: str) -> bool:
+    """``stdnum.cn.ric.is_valid``: the same checks, by the importer's fast path."""
+    try:
+        checked_id_number(number)
+    except CreditGraphError:
+        return False
+    return True
+
+
+def make_id_number(rng: random.Random, used: IssuedNumbers | set[str]) -> str:
     while True:
-        born = _date(rng, dt.date(1955, 1, 1), dt.date(2000, 12, 31))
+        born = _date(rng, _BORN_FROM, _BORN_TO)
         region, since = rng.choice(ID_REGIONS)
         if born.year < since:  # before the county code existed: the city's code
             region = region[:4] + "00"
         head = f"{region}{born:%Y%m%d}{rng.randrange(1000):03d}"
         number = head + ric.calc_check_digit(head + "0")
-        if number not in used and ric.is_valid(number):
+        if number not in used and _valid_id_number(number):
             used.add(number)
             return number
 
@@ -256,20 +340,18 @@ def generate(n_subjects: int, seed: int, out: Path, today: dt.date) -> Sizes:
     depts = departments()
     n_orgs = max(1, n_subjects * 2 // 5)
     n_persons = max(1, n_subjects - n_orgs)
-    files = {
-        name: open(out / f"{name}.jsonl", "wb")
-        for name in ("subjects", "roles", "entries", "records")
-    }
-    try:
+    names = ("subjects", "roles", "entries", "records")
+    with ExitStack() as stack:
+        files = {
+            name: stack.enter_context(open(out / f"{name}.jsonl", "wb", buffering=1 << 20))
+            for name in names
+        }
         id_numbers = _persons(rng, n_persons, files["subjects"], sizes)
         orgs = _organizations(rng, n_orgs, js, id_numbers, files, sizes, today)
         _entries(rng, orgs, id_numbers, depts, files["entries"], sizes, today)
         _records(rng, orgs, id_numbers, depts, files["records"], sizes, today)
-    finally:
-        for f in files.values():
-            f.close()
     sizes.subjects = sizes.organizations + sizes.persons
-    sizes.bytes = sum((out / f"{name}.jsonl").stat().st_size for name in files)
+    sizes.bytes = sum((out / f"{name}.jsonl").stat().st_size for name in names)
     return sizes
 
 
@@ -277,9 +359,9 @@ def _write(f: IO[bytes], row: dict[str, Any]) -> None:
     f.write(orjson.dumps({k: v for k, v in row.items() if v is not None}) + b"\n")
 
 
-def _persons(rng: random.Random, n: int, f: IO[bytes], sizes: Sizes) -> list[str]:
-    used: set[str] = set()
-    numbers = []
+def _persons(rng: random.Random, n: int, f: IO[bytes], sizes: Sizes) -> Persons:
+    used = IssuedNumbers()
+    numbers = Persons()
     for _ in range(n):
         number = make_id_number(rng, used)
         numbers.append(number)
@@ -288,7 +370,7 @@ def _persons(rng: random.Random, n: int, f: IO[bytes], sizes: Sizes) -> list[str
     return numbers
 
 
-def _pick_person(rng: random.Random, people: list[str]) -> str:
+def _pick_person(rng: random.Random, people: Sequence[str]) -> str:
     # Skewed: a minority of people hold posts in many companies.
     return people[int(len(people) * rng.random() ** 1.7)]
 
@@ -297,12 +379,12 @@ def _organizations(
     rng: random.Random,
     n: int,
     js: list[dict[str, Any]],
-    people: list[str],
+    people: Sequence[str],
     files: dict[str, IO[bytes]],
     sizes: Sizes,
     today: dt.date,
-) -> list[tuple[str, str]]:
-    orgs = []
+) -> Organizations:
+    orgs = Organizations()
     for i in range(n):
         j = rng.choice(js)
         suffix, nature, org_type, _ = _weighted(rng, tuple((f, f[3]) for f in LEGAL_FORMS))
@@ -325,7 +407,7 @@ def _organizations(
             },
         )
         sizes.organizations += 1
-        orgs.append((code, name))
+        orgs.append(code)
         for role in _roles(rng, code, org_type, established, people, today):
             _write(files["roles"], role)
             sizes.roles += 1
@@ -337,7 +419,7 @@ def _roles(
     code: str,
     org_type: str,
     established: dt.date,
-    people: list[str],
+    people: Sequence[str],
     today: dt.date,
 ) -> Iterator[dict[str, Any]]:
     head = "LEGAL_REPRESENTATIVE" if org_type == "LEGAL_PERSON" else "PRINCIPAL_RESPONSIBLE"
@@ -382,8 +464,8 @@ def _roles(
 
 def _entries(
     rng: random.Random,
-    orgs: list[tuple[str, str]],
-    people: list[str],
+    orgs: Sequence[str],
+    people: Sequence[str],
     depts: list[dict[str, Any]],
     f: IO[bytes],
     sizes: Sizes,
@@ -417,7 +499,7 @@ def _entries(
         if on_person:
             row["id_number"] = people[rng.randrange(len(people))]
         else:
-            row["uscc"] = orgs[rng.randrange(len(orgs))][0]
+            row["uscc"] = orgs[rng.randrange(len(orgs))]
         if black:
             row["severity"] = _weighted(rng, SEVERITIES)
             row["act_on"] = (recognised - dt.timedelta(days=rng.randrange(30, 400))).isoformat()
@@ -433,8 +515,8 @@ def _entries(
 
 def _records(
     rng: random.Random,
-    orgs: list[tuple[str, str]],
-    people: list[str],
+    orgs: Sequence[str],
+    people: Sequence[str],
     depts: list[dict[str, Any]],
     f: IO[bytes],
     sizes: Sizes,
@@ -454,7 +536,7 @@ def _records(
             "source_ref": f"C{i:08d}",
         }
         if rng.random() < 0.8:
-            row["uscc"] = orgs[rng.randrange(len(orgs))][0]
+            row["uscc"] = orgs[rng.randrange(len(orgs))]
         else:
             row["id_number"] = people[rng.randrange(len(people))]
         if category == "NEGATIVE":

@@ -104,6 +104,10 @@ class Importer:
     ``today`` is the import day, the one clock the row rules read: a date of a past
     event after it is refused (``DATE_IN_FUTURE``) and an entry's stored status is
     set as of it. The CLI takes it from ``--as-of``; tests pin it.
+
+    ``concurrency`` batches are written at once when they touch different keys
+    (``ingest.conflict_keys``); a batch that shares a key with one being written waits
+    for it, so every row sees the rows before it that concern it, as in file order.
     """
 
     def __init__(
@@ -113,9 +117,13 @@ class Importer:
         batch_size: int = 2000,
         actor: str = "import",
         today: dt.date | None = None,
+        concurrency: int = 2,
+        derived: bool = True,
     ) -> None:
         self.db = db
         self.batch_size = batch_size
+        self.concurrency = max(1, concurrency)
+        self.derived = derived  # roles: derived entries follow (an initial load defers it)
         self.actor = actor
         self.today = today or dt.date.today()
         self._departments: DepartmentDirectory | None = None
@@ -133,11 +141,11 @@ class Importer:
         rejects_path: Path | None = None,
         on_progress: Callable[[int], None] | None = None,
     ) -> ImportReport:
-        """Import one file; write the rejects file when any row is rejected."""
+        """Import one file; write its rejects file, or remove an earlier one when none."""
         report, rejects = await self.load(read_rows(path), kind, str(path), on_progress)
-        if rejects_path is not None and rejects:
+        if rejects_path is not None:
             write_rejects(rejects_path, rejects)
-            report.rejects_path = str(rejects_path)
+            report.rejects_path = str(rejects_path) if rejects else None
         return report
 
     async def load(
@@ -149,8 +157,8 @@ class Importer:
     ) -> tuple[ImportReport, list[Reject]]:
         """Import (line number, raw row) pairs; return the report and the rejected rows.
 
-        Parsing the next batch overlaps the write of the previous one (one write in
-        flight, so batches still commit in file order).
+        Parsing the next batch overlaps the writes in flight; a batch is written once no
+        batch in flight shares a key with it.
         """
         report = ImportReport(kind.value, name)
         rejects: list[Reject] = []
@@ -171,23 +179,45 @@ class Importer:
                     rejects.append(Reject(line, err.field, err.code, err.reason, err.value, raw))
             return batch, raw_by_n
 
-        writing: asyncio.Task[None] | None = None
-        for chunk in _chunks(rows, self.batch_size):
-            report.read += len(chunk)
-            # Parse in a thread while the event loop drives the previous batch's write.
-            batch, raw_by_n = await asyncio.to_thread(parse_chunk, chunk)
-            if writing is not None:
-                await writing
-            if on_progress:
-                on_progress(chunk[-1][0])
-            if batch:
-                writing = asyncio.create_task(self._flush(kind, batch, raw_by_n, report, rejects))
-        if writing is not None:
-            await writing
+        in_flight: list[tuple[frozenset[Any], asyncio.Task[None]]] = []
+
+        async def settle(wait: bool) -> None:
+            """Drop finished writes (raising their errors); with ``wait``, wait for one."""
+            nonlocal in_flight
+            if wait:
+                await asyncio.wait({t for _, t in in_flight}, return_when=asyncio.FIRST_COMPLETED)
+            for _, task in in_flight:
+                if task.done():
+                    task.result()
+            in_flight = [(k, t) for k, t in in_flight if not t.done()]
+
+        try:
+            for chunk in _chunks(rows, self.batch_size):
+                report.read += len(chunk)
+                # Parse in a thread while the event loop drives the writes in flight.
+                batch, raw_by_n = await asyncio.to_thread(parse_chunk, chunk)
+                if on_progress:
+                    on_progress(chunk[-1][0])
+                if not batch:
+                    continue
+                keys = ingest.conflict_keys(kind.value, batch)
+                await settle(wait=False)
+                while len(in_flight) >= self.concurrency or any(
+                    not keys.isdisjoint(k) for k, _ in in_flight
+                ):
+                    await settle(wait=True)
+                task = asyncio.create_task(self._flush(kind, batch, raw_by_n, report, rejects))
+                in_flight.append((keys, task))
+            while in_flight:
+                await settle(wait=True)
+        finally:
+            if in_flight:  # an error: let the other writes finish before it propagates
+                await asyncio.gather(*(t for _, t in in_flight), return_exceptions=True)
         report.seconds = time.perf_counter() - started
         report.rejected = len(rejects)
         rejects.sort(key=lambda r: r.line)
         for r in rejects:
+            r.file = name
             report.reject_codes[r.code] = report.reject_codes.get(r.code, 0) + 1
         return report, rejects
 
@@ -211,34 +241,19 @@ class Importer:
         rejects: list[Reject],
     ) -> None:
         now = dt.datetime.now(dt.UTC)
-        params = {"now": now, "actor": self.actor, "reason": f"import {kind.value}"}
+        write = ingest.WRITERS[kind.value]
 
-        async def work(tx: Transaction) -> list[Any]:
-            if kind is ImportKind.SUBJECTS:
-                return await tx.run(ingest.UPSERT_SUBJECTS, {"rows": batch, **params})
-            if kind is ImportKind.ROLES:
-                return [
-                    await ingest.write_roles(
-                        tx, batch, now=now, actor=self.actor, reason=params["reason"]
-                    )
-                ]
-            if kind is ImportKind.ENTRIES:
-                return [
-                    await ingest.write_list_entries(
-                        tx, batch, now=now, actor=self.actor, reason=params["reason"]
-                    )
-                ]
-            return await tx.run(
-                ingest.UPSERT_CREDIT_RECORDS, {"rows": batch, **params, "versionOf": "CreditRecord"}
+        options = {"derived": False} if kind is ImportKind.ROLES and not self.derived else {}
+
+        async def work(tx: Transaction) -> ingest.Written:
+            return await write(
+                tx, batch, now=now, actor=self.actor, reason=f"import {kind.value}", **options
             )
 
-        records = await self.db.transaction(work, op=f"import:{kind.value}")
+        written = await self.db.transaction(work, op=f"import:{kind.value}")
         by_n = {row["n"]: row for row in batch}
-        misses = 0
-        for record in records:
-            report.created += record["created"]
-            report.updated += record["written"] - record["created"]
-            for n, what, details in record["misses"]:
-                misses += 1
-                rejects.append(graph_reject(kind.value, by_n[n], raw_by_n[n], what, details))
-        report.unchanged += len(batch) - misses - sum(r["written"] for r in records)
+        for n, what, details in written.misses:
+            rejects.append(graph_reject(kind.value, by_n[n], raw_by_n[n], what, details))
+        report.created += written.created
+        report.updated += written.written - written.created
+        report.unchanged += len(batch) - len(written.misses) - written.written

@@ -29,6 +29,7 @@ class Reject:
     reason: str
     value: Any
     record: Any
+    file: str = ""  # the file the row came from: one rejects file may serve several
 
 
 def _subject_field(row: Mapping[str, Any]) -> tuple[str, str]:
@@ -110,7 +111,27 @@ def graph_reject(
             f"{row['departmentId']} ({rule})"
         )
         return Reject(n, dept_field, "DEPARTMENT_CONFLICT", reason, row["departmentId"], raw)
+    if what == "procedure":
+        return Reject(n, "(row)", "CHANGED_BY_PROCEDURE", _procedure_reason(key, details), key, raw)
     raise ValueError(f"unknown graph reject {what!r}")
+
+
+def _procedure_reason(key: str, details: Mapping[str, Any]) -> str:
+    """实施办法 第二十条: an entry a procedure ended or corrected changes only through one."""
+    if details.get("endedOn") is not None:
+        done = (
+            f"was ended {details.get('endStatus') or 'REVOKED'} on {details['endedOn']} "
+            f"({details.get('endReason') or 'no reason recorded'})"
+        )
+        remedy = "a change to it goes through the procedure that ended it"
+    else:
+        on = str(details.get("correctedAt"))[:10]
+        done = f"was CORRECTED on {on} through an objection (管理办法 第二十九条)"
+        remedy = "correct the source to match, or file an objection"
+    return (
+        f"list entry {key} {done}; this row differs from the entry and from the row imported "
+        f"before, and an import never undoes a procedure (实施办法 第二十条): {remedy}"
+    )
 
 
 def _role_reject(row: Mapping[str, Any], raw: Any, what: str, details: Mapping[str, Any]) -> Reject:
@@ -141,17 +162,22 @@ def write_rejects(path: Path, rejects: list[Reject]) -> None:
     The rows go to a new file that ``mkstemp`` creates with mode 600 beside ``path``,
     which then replaces ``path``: no moment exists when the file is readable by others,
     an earlier rejects file (whatever its mode) is replaced rather than rewritten, and
-    a reader who opened that earlier file never sees the new rows.
+    a reader who opened that earlier file never sees the new rows. With no rejects an
+    earlier file is removed: it would misreport this run, and it holds ID numbers.
     """
+    if not rejects:
+        path.unlink(missing_ok=True)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with open(fd, "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
-            writer.writerow(["line", "field", "code", "reason", "value", "record"])
+            writer.writerow(["file", "line", "field", "code", "reason", "value", "record"])
             for r in rejects:
                 writer.writerow(
                     [
+                        r.file,
                         r.line,
                         r.field,
                         r.code,

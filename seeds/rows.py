@@ -13,10 +13,13 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from gateway.errors import CreditGraphError
-from graph_schema.identifiers import normalise_id_number, normalise_uscc, sex_from_id_number
+from graph_schema.identifiers import sex_from_id_number
 from graph_schema.model import (
     Disclosure,
     EntryStatus,
@@ -30,6 +33,8 @@ from graph_schema.model import (
 from graph_schema.rules.forbidden import forbidden_fields
 from graph_schema.rules.identity import RESERVED_SOURCE_SYSTEMS
 from graph_schema.rules.validity import default_valid_until, status_on
+from seeds.codes import id_number as normalise_id_number
+from seeds.codes import uscc as normalise_uscc
 
 
 @dataclass
@@ -154,16 +159,28 @@ def clean(raw: Mapping[str, Any]) -> dict[str, str]:
 
 
 def check_columns(row: Mapping[str, str], allowed: frozenset[str]) -> None:
-    forbidden = forbidden_fields(row)
+    verdict = _columns_verdict(tuple(row), allowed)
+    if verdict is not None:
+        raise RowError(*verdict)
+
+
+@lru_cache(maxsize=1024)
+def _columns_verdict(
+    columns: tuple[str, ...], allowed: frozenset[str]
+) -> tuple[str, str, str] | None:
+    """The first forbidden or unknown column of a row with these columns (rows of one file
+    share them, so the answer is worked out once per file, not once per row)."""
+    forbidden = forbidden_fields(columns)
     if forbidden:
-        raise RowError(
+        return (
             forbidden[0],
             "FORBIDDEN_INFORMATION",
             "管理办法 第十四条 forbids collecting this information",
         )
-    unknown = sorted(set(row) - allowed)
+    unknown = sorted(set(columns) - allowed)
     if unknown:
-        raise RowError(unknown[0], "UNKNOWN_FIELD", "not a column of this import kind")
+        return (unknown[0], "UNKNOWN_FIELD", "not a column of this import kind")
+    return None
 
 
 def required(row: Mapping[str, str], field: str) -> str:
@@ -245,12 +262,12 @@ _ORG_TYPE_OF_SUBJECT_TYPE = {
 }
 
 
-def _org_type(row: Mapping[str, str]) -> OrganizationType:
-    """The organisation type: as given, as the subject_type says, else a legal person."""
+def _org_type(row: Mapping[str, str]) -> OrganizationType | None:
+    """The organisation type as given or as the subject_type says; None when neither says."""
     implied = _ORG_TYPE_OF_SUBJECT_TYPE.get(row.get("subject_type", ""))
-    org_type: OrganizationType = parse_enum(
-        row, "org_type", OrganizationType, implied or OrganizationType.LEGAL_PERSON
-    )
+    if "org_type" not in row:
+        return implied
+    org_type: OrganizationType = parse_enum(row, "org_type", OrganizationType)
     if implied is not None and org_type is not implied:
         raise RowError(
             "org_type",
@@ -284,13 +301,15 @@ def parse_subject(
         uscc = _code(normalise_uscc, "uscc", required(row, "uscc"))
         org_type = _org_type(row)
         props.update(
-            orgType=org_type.value,
+            orgType=org_type.value if org_type else None,
             nature=row.get("nature"),
             address=row.get("address"),
             jurisdictionCode=row.get("jurisdiction_code"),
             establishedOn=past_date(row, "established_on", today),
         )
-        return kind, {"n": n, "uscc": uscc, "props": _no_nulls(props)}
+        # Stated by neither org_type nor subject_type: a legal person, when created.
+        defaults = {} if org_type else {"orgType": OrganizationType.LEGAL_PERSON.value}
+        return kind, {"n": n, "uscc": uscc, "props": _no_nulls(props), "defaults": defaults}
     for field in ("uscc", "org_type", "nature", "address", "established_on"):
         if field in row:
             raise RowError(field, "INVALID_VALUE", "not a field of a natural person")
@@ -300,7 +319,7 @@ def parse_subject(
         workUnit=row.get("work_unit"),
         jurisdictionCode=row.get("jurisdiction_code"),
     )
-    return kind, {"n": n, "idNumber": id_number, "props": _no_nulls(props)}
+    return kind, {"n": n, "idNumber": id_number, "props": _no_nulls(props), "defaults": {}}
 
 
 def parse_role(raw: Mapping[str, Any], n: int, today: dt.date) -> dict[str, Any]:
@@ -390,6 +409,57 @@ def _key(source_system: str | None, source_ref: str | None, *parts: object) -> s
     return f"sha:{digest}"
 
 
+def _stated_or_default(
+    row: Mapping[str, str], field: str, enum: type[Any], default: Any
+) -> tuple[Any, bool]:
+    """The value of an optional enum column and whether the row states it.
+
+    A default is for creating a node only: a row that leaves the column out says nothing
+    about it, and never writes the default over what the graph holds.
+    """
+    if field in row:
+        return parse_enum(row, field, enum), True
+    return default, False
+
+
+def _validity(
+    row: Mapping[str, str],
+    field: str,
+    kind: ListKind,
+    severity: Severity,
+    severity_stated: bool,
+    start: dt.date,
+) -> tuple[dt.date | None, bool]:
+    """The end of validity and whether the row states it.
+
+    Given, it is stated; otherwise 管理办法 第二十七条 counts it from the severity, which is
+    stated when the row gives the severity and a default (unstated: three years) when not.
+    """
+    given = parse_date(row, field)
+    if given is not None:
+        return given, True
+    return default_valid_until(kind, severity, start), severity_stated
+
+
+def _split(values: dict[str, tuple[Any, bool]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(stated, defaults) of (value, stated) pairs, without nulls."""
+    stated = {k: v for k, (v, given) in values.items() if given and v is not None}
+    defaults = {k: v for k, (v, given) in values.items() if not given and v is not None}
+    return stated, defaults
+
+
+def source_digest(row: Mapping[str, Any]) -> str:
+    """What a canonical row says (subject, department, values, defaults), as a short digest.
+
+    Stored on the entry it wrote: a later row with the same digest is the same source row
+    and changes nothing, whatever a procedure has made of the entry since.
+    """
+    said = {k: v for k, v in row.items() if k not in ("n", "status")}
+    return hashlib.blake2b(
+        orjson.dumps(said, option=orjson.OPT_SORT_KEYS), digest_size=16
+    ).hexdigest()
+
+
 def parse_entry(
     raw: Mapping[str, Any], n: int, departments: DepartmentDirectory, today: dt.date
 ) -> dict[str, Any]:
@@ -398,9 +468,9 @@ def parse_entry(
     kind = parse_enum(row, "list", ListKind)
     subject = subject_code(row)
     department_id = departments.resolve(row)
-    severity = parse_enum(row, "severity", Severity, Severity.UNSTATED)
+    severity, severity_stated = _stated_or_default(row, "severity", Severity, Severity.UNSTATED)
     # Not stated → government-shared: nothing is published unless the source says so.
-    disclosure = parse_enum(row, "disclosure", Disclosure, Disclosure.GOVERNMENT)
+    disclosure = _stated_or_default(row, "disclosure", Disclosure, Disclosure.GOVERNMENT)
     recognised_on = past_date(row, "recognised_on", today)
     if recognised_on is None:
         raise RowError("recognised_on", "REQUIRED", "the date of recognition is required")
@@ -409,8 +479,8 @@ def parse_entry(
         raise RowError(
             "act_on", "INVALID_PERIOD", "the act comes after its recognition", row["act_on"]
         )
-    valid_until = parse_date(row, "valid_until") or default_valid_until(
-        kind, severity, recognised_on
+    valid_until, valid_until_stated = _validity(
+        row, "valid_until", kind, severity, severity_stated, recognised_on
     )
     if valid_until is not None and valid_until < recognised_on:
         raise RowError(
@@ -427,14 +497,18 @@ def parse_entry(
         "basis": row.get("basis"),
         "decisionDocument": row.get("decision_document"),
         "documentNumber": row.get("document_number"),
-        "severity": severity.value,
-        "disclosure": disclosure.value,
         "recognisedOn": recognised_on,
         "actOn": act_on,
-        "validUntil": valid_until,
         "sourceSystem": row.get("source_system"),
         "sourceRef": row.get("source_ref"),
     }
+    stated, defaults = _split(
+        {
+            "severity": (severity.value, severity_stated),
+            "disclosure": (disclosure[0].value, disclosure[1]),
+            "validUntil": (valid_until, valid_until_stated),
+        }
+    )
     key = _key(
         row.get("source_system"),
         row.get("source_ref"),
@@ -446,14 +520,17 @@ def parse_entry(
     )
     # The stored status is for reporting only (set at creation, kept current by the
     # expire command); every answer evaluates validity on its own date.
-    return {
+    out = {
         "n": n,
         "key": key,
         "departmentId": department_id,
         **subject,
         "status": status.value,
-        "props": _no_nulls(props),
+        "props": {**_no_nulls(props), **stated},
+        "defaults": defaults,
     }
+    out["digest"] = source_digest(out)
+    return out
 
 
 def parse_record(
@@ -467,23 +544,32 @@ def parse_record(
     recorded_on = past_date(row, "recorded_on", today)
     if recorded_on is None:
         raise RowError("recorded_on", "REQUIRED", "the date of the record is required")
-    severity = parse_enum(row, "severity", Severity, Severity.UNSTATED)
-    valid_until = parse_date(row, "valid_until")
-    if valid_until is None and category is RecordCategory.NEGATIVE:
+    severity, severity_stated = _stated_or_default(row, "severity", Severity, Severity.UNSTATED)
+    disclosure = _stated_or_default(row, "disclosure", Disclosure, Disclosure.GOVERNMENT)
+    if category is RecordCategory.NEGATIVE:
         # 管理办法 第二十七条 applies to negative (dishonesty) information.
-        valid_until = default_valid_until(ListKind.BLACK, severity, recorded_on)
+        valid_until = _validity(
+            row, "valid_until", ListKind.BLACK, severity, severity_stated, recorded_on
+        )
+    else:
+        given = parse_date(row, "valid_until")
+        valid_until = (given, given is not None)
     props = {
         "category": category.value,
         "type": required(row, "type"),
         "title": row.get("title"),
         "content": row.get("content"),
-        "severity": severity.value,
-        "disclosure": parse_enum(row, "disclosure", Disclosure, Disclosure.GOVERNMENT).value,
         "recordedOn": recorded_on,
-        "validUntil": valid_until,
         "sourceSystem": row.get("source_system"),
         "sourceRef": row.get("source_ref"),
     }
+    stated, defaults = _split(
+        {
+            "severity": (severity.value, severity_stated),
+            "disclosure": (disclosure[0].value, disclosure[1]),
+            "validUntil": valid_until,
+        }
+    )
     key = _key(
         row.get("source_system"),
         row.get("source_ref"),
@@ -494,7 +580,14 @@ def parse_record(
         props["title"],
         recorded_on,
     )
-    return {"n": n, "key": key, "departmentId": department_id, **subject, "props": _no_nulls(props)}
+    return {
+        "n": n,
+        "key": key,
+        "departmentId": department_id,
+        **subject,
+        "props": {**_no_nulls(props), **stated},
+        "defaults": defaults,
+    }
 
 
 def _no_nulls(props: dict[str, Any]) -> dict[str, Any]:

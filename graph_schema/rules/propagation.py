@@ -29,9 +29,24 @@ PROPAGATING_ROLES = (
 
 # Fields a derived entry copies from its source.
 SYNCED_FIELDS = (
-    "kind", "domain", "category", "facts", "basis", "decisionDocument", "documentNumber",
-    "severity", "disclosure", "recognisedOn", "actOn", "validUntil", "endedOn", "endStatus",
-    "endReason", "status", "sourceSystem", "sourceRef",
+    "kind",
+    "domain",
+    "category",
+    "facts",
+    "basis",
+    "decisionDocument",
+    "documentNumber",
+    "severity",
+    "disclosure",
+    "recognisedOn",
+    "actOn",
+    "validUntil",
+    "endedOn",
+    "endStatus",
+    "endReason",
+    "status",
+    "sourceSystem",
+    "sourceRef",
 )
 
 VOID_REASON = "管理办法 第二十六条 does not apply: no propagating role on the date of the act"
@@ -47,10 +62,6 @@ def held_on(start: dt.date, end: dt.date | None, act_on: dt.date) -> bool:
     return start <= act_on and (end is None or act_on <= end)
 
 
-_SOURCE_SCOPE = (
-    "src.derived = false AND ($sourceIds IS NULL OR src.id IN $sourceIds) "
-    "AND ($orgIds IS NULL OR o.id IN $orgIds)"
-)
 _SYNC_MAP = "{" + ", ".join(f"{f}: src.{f}" for f in SYNCED_FIELDS) + "}"
 _VERSION = """
 CREATE (d)-[:HAS_VERSION]->(v:Version)
@@ -58,10 +69,24 @@ SET v = properties(d), v.versionOf = 'ListEntry', v.versionAt = $now, v.versionA
     v.versionChange = change, v.versionReason = reason
 """
 
-# Create or update the derived entries that should exist for the sources in scope.
-PROPAGATE = f"""
-MATCH (src:ListEntry {{kind: 'BLACK', severity: 'SERIOUS'}})-[:CONCERNS]->(o:Organization)
-WHERE {_SOURCE_SCOPE}
+# Where a statement starts: the sources it is about, found through an index, never by
+# scanning every entry (an import batch or a procedure names a few sources among
+# millions). ``src`` is a source entry, ``o`` the organisation it concerns.
+SCOPES = ("sources", "organizations", "all")
+_SOURCE_HEADS = {
+    "sources": """UNWIND $sourceIds AS sourceId
+MATCH (src:ListEntry {id: sourceId})-[:CONCERNS]->(o:Organization)
+WHERE src.derived = false""",
+    "organizations": """UNWIND $orgIds AS orgId
+MATCH (o:Subject:Organization {id: orgId})<-[:CONCERNS]-(src:ListEntry)
+WHERE src.derived = false""",
+    "all": """MATCH (src:ListEntry)-[:CONCERNS]->(o:Organization)
+WHERE src.derived = false""",
+}
+_SERIOUS_BLACK = "src.kind = 'BLACK' AND src.severity = 'SERIOUS'"
+
+# Create or update the derived entries that should exist for ``src`` and ``o``.
+_PROPAGATE_BODY = f"""
 MATCH (p:Person)-[r:HOLDS_ROLE]->(o)
 WHERE r.kind IN $roles AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
 WITH src, o, p, collect(DISTINCT r.kind) AS roles
@@ -76,32 +101,72 @@ WITH d, src, o, p, props,
 WHERE d.version = 0 OR size(changed) > 0
 WITH d, src, o, p, props, CASE d.version WHEN 0 THEN 'RECORDED' ELSE 'UPDATED' END AS change
 SET d += props, d.version = d.version + 1, d.updatedAt = $now
-MERGE (d)-[:DERIVED_FROM]->(src)
-MERGE (d)-[:CONCERNS]->(p)
-MERGE (d)-[:THROUGH]->(o)
+FOREACH (_ IN CASE change WHEN 'RECORDED' THEN [1] ELSE [] END |
+  CREATE (d)-[:DERIVED_FROM]->(src)
+  CREATE (d)-[:CONCERNS]->(p)
+  CREATE (d)-[:THROUGH]->(o))
+FOREACH (dept IN CASE change WHEN 'RECORDED' THEN [(src)-[:RECOGNISED_BY]->(g:Department) | g]
+                 ELSE [] END |
+  CREATE (d)-[:RECOGNISED_BY]->(dept))
 WITH d, src, change, $reason AS reason
-CALL (d, src) {{
-  MATCH (src)-[:RECOGNISED_BY]->(dept:Department)
-  MERGE (d)-[:RECOGNISED_BY]->(dept)
-}}
-{_VERSION}
-RETURN change, count(*) AS n
-"""
+{_VERSION}"""
 
-# Void derived entries that no longer follow from their source (a role's dates or the
+# Void derived entries of ``src`` that no longer follow from it (a role's dates or the
 # source's severity were corrected): revoked from their recognition date, kept on file.
-VOID_STALE = f"""
-MATCH (d:ListEntry {{derived: true}})-[:DERIVED_FROM]->(src:ListEntry)-[:CONCERNS]->(o:Organization)
-WHERE {_SOURCE_SCOPE}
-  AND coalesce(d.endReason, '') <> $voidReason
+_VOID_BODY = f"""
+MATCH (d:ListEntry)-[:DERIVED_FROM]->(src)
+WHERE d.derived = true AND coalesce(d.endReason, '') <> $voidReason
 MATCH (d)-[:CONCERNS]->(p:Person)
-WHERE NOT (src.kind = 'BLACK' AND src.severity = 'SERIOUS' AND EXISTS {{
+WHERE NOT ({_SERIOUS_BLACK} AND EXISTS {{
   MATCH (p)-[r:HOLDS_ROLE]->(o)
   WHERE r.kind IN $roles AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
 }})
 SET d.endedOn = d.recognisedOn, d.endStatus = 'REVOKED', d.status = 'REVOKED',
     d.endReason = $voidReason, d.version = d.version + 1, d.updatedAt = $now
 WITH d, 'VOIDED' AS change, $voidReason AS reason
-{_VERSION}
-RETURN change, count(*) AS n
+{_VERSION}"""
+
+
+def propagate_statement(scope: str) -> str:
+    """管理办法 第二十六条 for the sources in ``scope``: create or update derived entries."""
+    return (
+        f"{_SOURCE_HEADS[scope]} AND {_SERIOUS_BLACK}\n{_PROPAGATE_BODY}\n"
+        "RETURN change, count(*) AS n"
+    )
+
+
+def void_statement(scope: str) -> str:
+    """Void the derived entries of the sources in ``scope`` that no longer follow."""
+    return f"{_SOURCE_HEADS[scope]}\n{_VOID_BODY}\nRETURN change, count(*) AS n"
+
+
+PROPAGATE = propagate_statement("all")
+VOID_STALE = void_statement("all")
+
+# An initial load: the derived entries of every source, for a graph that has none yet,
+# read in one pass and created in batches, each its own transaction (one transaction for
+# them all would not fit in memory). Created as PROPAGATE would create them: the same
+# properties, links and first version.
+PROPAGATE_INITIAL = f"""
+MATCH (src:ListEntry)
+WHERE src.derived = false AND {_SERIOUS_BLACK}
+MATCH (src)-[:CONCERNS]->(o:Organization)<-[r:HOLDS_ROLE]-(p:Person)
+WHERE r.kind IN $roles AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
+WITH src, o, p, collect(DISTINCT r.kind) AS roles
+CALL (src, o, p, roles) {{
+  WITH src, o, p, roles, {_SYNC_MAP} AS synced
+  CREATE (d:ListEntry)
+  SET d = synced, d.derivedRoles = roles, d.throughOrganizationId = o.id,
+      d.sourceEntryId = src.id, d.key = 'derived:' + src.id + ':' + p.id,
+      d.id = randomUUID(), d.derived = true, d.version = 1, d.createdAt = $now,
+      d.updatedAt = $now
+  CREATE (d)-[:DERIVED_FROM]->(src)
+  CREATE (d)-[:CONCERNS]->(p)
+  CREATE (d)-[:THROUGH]->(o)
+  FOREACH (dept IN [(src)-[:RECOGNISED_BY]->(g:Department) | g] |
+    CREATE (d)-[:RECOGNISED_BY]->(dept))
+  WITH d, 'RECORDED' AS change, $reason AS reason
+  {_VERSION}
+}} IN TRANSACTIONS OF $batch ROWS
+RETURN 'RECORDED' AS change, count(*) AS n
 """

@@ -359,3 +359,67 @@ async def test_the_rejects_file_is_readable_by_its_owner_only(db: Database, tmp_
         "older.rejects.csv",
         "people.csv",
     ]
+
+
+def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from gateway.cli import main; main()", *args],
+        env=cli_env(settings),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def write_people(path: Path, rows: list[list[str]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id_number", "name", "religion"])
+        w.writerows(rows)
+
+
+def test_one_rejects_file_for_several_files_holds_the_rejects_of_each(
+    settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    """``--rejects`` names one file for the whole run; each row says which file it came from."""
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    write_people(first, [[unique_id_number(), "甲", ""], ["123", "乙", ""]])
+    write_people(second, [[unique_id_number(), "丙", "x"], [unique_id_number(), "丁", ""]])
+    rejects = tmp_path / "all.rejects.csv"
+    run = run_cli(
+        settings, "import", str(first), str(second), "--kind", "subjects", "--rejects", str(rejects)
+    )
+    assert run.returncode == 3, run.stdout + run.stderr
+    with open(rejects, encoding="utf-8") as f:
+        rows = [(r["file"], r["line"], r["code"]) for r in csv.DictReader(f)]
+    assert rows == [
+        (str(first), "3", "INVALID_ID_NUMBER"),
+        (str(second), "2", "FORBIDDEN_INFORMATION"),
+    ]
+    assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
+
+
+def test_a_clean_run_removes_the_rejects_file_of_an_earlier_run(
+    settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    """An earlier run's rejects would misreport this one, and they hold full ID numbers."""
+    people = tmp_path / "people.csv"
+    bad = unique_id_number()
+    write_people(people, [[bad, "戊", "x"]])
+    default_rejects = people.with_suffix(".csv.rejects.csv")
+    shared = tmp_path / "shared.rejects.csv"
+    assert run_cli(settings, "import", str(people), "--kind", "subjects").returncode == 3
+    assert (
+        run_cli(
+            settings, "import", str(people), "--kind", "subjects", "--rejects", str(shared)
+        ).returncode
+        == 3
+    )
+    assert bad in default_rejects.read_text(encoding="utf-8")
+    assert bad in shared.read_text(encoding="utf-8")
+    write_people(people, [[bad, "戊", ""]])
+    for extra in ([], ["--rejects", str(shared)]):
+        run = run_cli(settings, "import", str(people), "--kind", "subjects", *extra)
+        assert run.returncode == 0, run.stdout + run.stderr
+    assert not default_rejects.exists() and not shared.exists()

@@ -43,3 +43,10 @@ def test_sex_age_and_mask_come_from_the_number() -> None:
     masked = mask_id_number(number)
     assert masked == "110105************"
     assert "19491231" not in masked
+
+
+def test_a_non_ascii_digit_is_an_invalid_id_number_not_a_crash() -> None:
+    """'²' and '１' pass str.isdigit(); the check digit must not be computed from them."""
+    for text in ("3202001979²910504X", "３２０４０２１９８４０５１７００１０"):
+        with pytest.raises(InvalidIdNumber):
+            normalise_id_number(text)

@@ -16,6 +16,7 @@ from seeds.rows import (
 ORG = "91110000600037341L"
 PERSON = "11010519491231002X"
 TODAY = dt.date(2026, 11, 25)
+TODAY_LATER = dt.date(2028, 6, 1)  # the entry of entry() has expired by then
 DEPARTMENTS = DepartmentDirectory(
     [
         {
@@ -58,10 +59,13 @@ def test_organisation_row_is_normalised() -> None:
         "props": {
             "name": "江阴市华宏化纤有限公司",
             "kind": "ORGANIZATION",
-            "orgType": "LEGAL_PERSON",
             "establishedOn": dt.date(2003, 7, 1),
         },
+        # Not stated: a legal person when created, never written over a stored type.
+        "defaults": {"orgType": "LEGAL_PERSON"},
     }
+    _, given = parse_subject({"uscc": ORG, "name": "x", "subject_type": "非法人组织"}, 1, TODAY)
+    assert (given["props"]["orgType"], given["defaults"]) == ("UNINCORPORATED", {})
 
 
 def test_person_row_derives_sex_and_rejects_organisation_fields() -> None:
@@ -140,17 +144,30 @@ def test_black_entry_defaults_follow_article_27() -> None:
     row = parse_entry(entry(severity="一般"), 1, DEPARTMENTS, TODAY)
     assert row["departmentId"] == "320800/淮安市市场监督管理局"
     assert row["props"]["validUntil"] == dt.date(2026, 3, 1)
-    assert row["props"]["disclosure"] == "GOVERNMENT"  # nothing published unless stated
+    # Nothing published unless stated; a default applies when the entry is created only.
+    assert "disclosure" not in row["props"]
+    assert row["defaults"] == {"disclosure": "GOVERNMENT"}
     assert row["status"] == "EXPIRED"  # one year after 2025-03-01 has passed by TODAY
     serious = parse_entry(entry(severity="严重"), 1, DEPARTMENTS, TODAY)
     assert serious["props"]["validUntil"] == dt.date(2028, 3, 1)
     assert serious["status"] == "ACTIVE"
+    unstated = parse_entry(entry(), 1, DEPARTMENTS, TODAY)
+    assert "severity" not in unstated["props"] and "validUntil" not in unstated["props"]
+    assert unstated["defaults"] == {
+        "severity": "UNSTATED",
+        "disclosure": "GOVERNMENT",
+        "validUntil": dt.date(2028, 3, 1),
+    }
 
 
 def test_entry_key_is_stable_and_source_keys_win() -> None:
     a = parse_entry(entry(), 1, DEPARTMENTS, TODAY)
     b = parse_entry(entry(), 9, DEPARTMENTS, TODAY)
     assert a["key"] == b["key"]
+    # The source row's digest: the same row on another line or day, not a changed row.
+    assert a["digest"] == b["digest"] == parse_entry(entry(), 1, DEPARTMENTS, TODAY_LATER)["digest"]
+    assert parse_entry(entry(facts="其他"), 1, DEPARTMENTS, TODAY)["digest"] != a["digest"]
+    assert parse_entry(entry(disclosure="政府共享"), 1, DEPARTMENTS, TODAY)["digest"] != a["digest"]
     c = parse_entry(
         entry(source_system="court", source_ref="(2025)苏0802执123号"), 1, DEPARTMENTS, TODAY
     )

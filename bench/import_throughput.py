@@ -1,0 +1,208 @@
+"""The online importer against a plain batched ``UNWIND $rows AS r MERGE … SET …``.
+
+    .venv/bin/python -m bench.import_throughput --subjects 100000
+
+The same generated files, kind after kind, through both in one run, each into a fresh
+database of its own instance (``prov-online`` for the importer, ``prov-load`` for the
+plain statements; both migrated and seeded): for every kind the two run one after the
+other, the importer first for subjects and entries and second for roles and records, so
+that whatever else the machine does hits both alike.
+
+The plain statements are what a hand-written loader does with these files: rows as read
+(no validation, no identity checks, no versions, no 实施办法 第四条, no propagation), the
+same batch size, one transaction per batch, batches one after the other. Results go to
+stdout and ``bench/results/import-<subjects>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+from neo4j import AsyncDriver, AsyncGraphDatabase
+
+from bench.instances import ROOT, instance, load_average, machine, wipe
+from gateway import neo4j_server
+from gateway.db import Database
+from gateway.settings import Settings
+from graph_schema.migrate import migrate
+from seeds import load_all
+from seeds.generator import generate
+from seeds.importer import Importer, ImportKind
+
+KINDS = ("subjects", "roles", "entries", "records")
+
+PLAIN = {
+    "subjects": [
+        "UNWIND $orgs AS r MERGE (s:Subject:Organization {uscc: r.uscc}) SET s += r",
+        "UNWIND $persons AS r MERGE (s:Subject:Person {idNumber: r.id_number}) SET s += r",
+    ],
+    "roles": [
+        """UNWIND $rows AS r
+MATCH (p:Person {idNumber: r.id_number})
+MATCH (o:Organization {uscc: r.uscc})
+MERGE (p)-[x:HOLDS_ROLE {kind: r.role, start: date(r.start)}]->(o)
+SET x.end = date(r.end)"""
+    ],
+    "entries": [
+        """UNWIND $rows AS r
+OPTIONAL MATCH (o:Organization {uscc: r.uscc})
+OPTIONAL MATCH (p:Person {idNumber: r.id_number})
+WITH r, coalesce(o, p) AS s
+MATCH (d:Department {id: r.department_id})
+MERGE (e:ListEntry {key: r.source_system + ':' + r.source_ref})
+SET e += r
+MERGE (e)-[:CONCERNS]->(s)
+MERGE (e)-[:RECOGNISED_BY]->(d)"""
+    ],
+    "records": [
+        """UNWIND $rows AS r
+OPTIONAL MATCH (o:Organization {uscc: r.uscc})
+OPTIONAL MATCH (p:Person {idNumber: r.id_number})
+WITH r, coalesce(o, p) AS s
+MATCH (d:Department {id: r.department_id})
+MERGE (c:CreditRecord {key: r.source_system + ':' + r.source_ref})
+SET c += r
+MERGE (c)-[:CONCERNS]->(s)
+MERGE (c)-[:PROVIDED_BY]->(d)"""
+    ],
+}
+
+
+def batches(path: Path, size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    with open(path, "rb") as f:
+        for line in f:
+            batch.append(orjson.loads(line))
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+async def plain(driver: AsyncDriver, database: str, kind: str, path: Path, size: int) -> int:
+    """The file through the plain statements; returns the rows sent."""
+    rows = 0
+    async with driver.session(database=database) as session:
+        for batch in batches(path, size):
+            rows += len(batch)
+            if kind == "subjects":
+                params = {
+                    "orgs": [r for r in batch if "uscc" in r],
+                    "persons": [r for r in batch if "uscc" not in r],
+                }
+            else:
+                params = {"rows": batch}
+
+            async def work(tx: Any, params: dict[str, Any] = params) -> None:
+                for statement in PLAIN[kind]:
+                    await (await tx.run(statement, params)).consume()
+
+            await session.execute_write(work)
+    return rows
+
+
+async def fresh(settings: Settings) -> Database:
+    wipe(settings)
+    neo4j_server.start(settings)
+    db = Database.connect(settings)
+    await migrate(db)
+    await load_all(db)
+    return db
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    today = dt.date.fromisoformat(args.today)
+    folder = Path(args.folder or ROOT / "var" / f"synthetic-prov-{args.subjects}-{args.seed}")
+    if not (folder / "records.jsonl").exists():
+        print(f"generating {args.subjects:,} subjects into {folder} …", flush=True)
+        generate(args.subjects, args.seed, folder, today)
+    online, baseline = instance("prov-online"), instance("prov-load")
+    online_db, baseline_db = await fresh(online), await fresh(baseline)
+    driver = AsyncGraphDatabase.driver(
+        baseline.bolt_uri, auth=(baseline.neo4j_user, baseline.password())
+    )
+    results: dict[str, Any] = {
+        "subjects": args.subjects,
+        "batch_size": args.batch_size,
+        "importer_concurrency": args.concurrency,
+        "machine": machine(),
+        "kinds": {},
+    }
+    importer = Importer(
+        online_db, batch_size=args.batch_size, today=today, concurrency=args.concurrency
+    )
+    try:
+        for i, kind in enumerate(KINDS):
+            path = folder / f"{kind}.jsonl"
+            figures: dict[str, Any] = {"load_average_before": load_average()}
+
+            async def via_importer(path: Path = path, kind: str = kind) -> tuple[int, float]:
+                t = time.perf_counter()
+                report = await importer.run(path, ImportKind(kind))
+                assert not report.rejected, report.reject_codes
+                return report.read, time.perf_counter() - t
+
+            async def via_plain(path: Path = path, kind: str = kind) -> tuple[int, float]:
+                t = time.perf_counter()
+                rows = await plain(driver, baseline.neo4j_database, kind, path, args.batch_size)
+                return rows, time.perf_counter() - t
+
+            order = (via_importer, via_plain) if i % 2 == 0 else (via_plain, via_importer)
+            timings = {}
+            for call in order:
+                timings[call] = await call()
+            (rows, t_importer), (_, t_plain) = timings[via_importer], timings[via_plain]
+            figures.update(
+                rows=rows,
+                importer_s=round(t_importer, 2),
+                plain_s=round(t_plain, 2),
+                importer_rows_per_s=round(rows / t_importer),
+                plain_rows_per_s=round(rows / t_plain),
+                ratio=round(t_plain / t_importer, 3),
+                first="importer" if i % 2 == 0 else "plain",
+                load_average_after=load_average(),
+            )
+            results["kinds"][kind] = figures
+            print(kind, json.dumps(figures), flush=True)
+    finally:
+        await driver.close()
+        await online_db.close()
+        await baseline_db.close()
+        if not args.keep:
+            neo4j_server.stop(online)
+            neo4j_server.stop(baseline)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--subjects", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2018)
+    parser.add_argument("--today", default="2026-11-25", help="the dataset's reference date")
+    parser.add_argument("--folder", help="generated files (default var/synthetic-prov-<n>-<seed>)")
+    parser.add_argument("--batch-size", type=int, default=2000, help="both paths")
+    parser.add_argument("--concurrency", type=int, default=2, help="the importer's")
+    parser.add_argument("--keep", action="store_true", help="leave both instances running")
+    parser.add_argument("--out", help="results file (default bench/results/import-<n>.json)")
+    args = parser.parse_args()
+    results = asyncio.run(run(args))
+    out = ROOT / "bench" / "results" / f"import-{args.subjects}.json"
+    if args.out:
+        out = Path(args.out)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
