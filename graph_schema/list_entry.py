@@ -14,7 +14,7 @@ from graph_schema.enums import (
     RoleKind,
     Severity,
 )
-from graph_schema.fields import Expr, Related, Scope, meta, node, prop, related
+from graph_schema.fields import Expr, Related, Scope, meta, node, prop, propagated, related
 from graph_schema.jurisdiction import Department
 from graph_schema.rules.validity import status_on_cypher
 from graph_schema.scalars import Date
@@ -51,28 +51,31 @@ def _published_source(s: Scope, m: str) -> str:
     keys=["id"], description="A red or black list entry with the fields of 实施办法 第八条.")
 class ListEntry:
     id: strawberry.ID = prop("id", detail=False)
-    kind: ListKind = prop("kind", public=True, detail=False)
-    domain: str | None = prop("domain", public=True, detail=False, description="领域.")
-    category: str | None = prop("category", public=True, detail=False,
+    kind: ListKind = prop("kind", propagates=True, public=True, detail=False)
+    domain: str | None = prop("domain", propagates=True, public=True, detail=False,
+                              description="领域.")
+    category: str | None = prop("category", propagates=True, public=True, detail=False,
                                 description="失信行为类型 / 名单类别.")
-    facts: str | None = prop("facts", public=True, description="主要失信事实.")
-    basis: str | None = prop("basis", public=True, description="认定依据.")
-    decision_document: str | None = prop("decisionDocument", public=True,
+    facts: str | None = prop("facts", propagates=True, public=True, description="主要失信事实.")
+    basis: str | None = prop("basis", propagates=True, public=True, description="认定依据.")
+    decision_document: str | None = prop("decisionDocument", propagates=True, public=True,
                                          description="处罚法定文书.")
-    document_number: str | None = prop("documentNumber", public=True, description="文书编号.")
-    severity: Severity = prop("severity", detail=False, default="'UNSTATED'")
-    disclosure: Disclosure = prop("disclosure", detail=False)
-    recognised_on: Date = prop("recognisedOn", public=True, detail=False,
+    document_number: str | None = prop("documentNumber", propagates=True, public=True,
+                                       description="文书编号.")
+    severity: Severity = prop("severity", propagates=True, detail=False, default="'UNSTATED'")
+    disclosure: Disclosure = prop("disclosure", propagates=True, detail=False)
+    recognised_on: Date = prop("recognisedOn", propagates=True, public=True, detail=False,
                                description="认定日期 (确定失信时间).")
-    act_on: Date | None = prop("actOn", detail=False, description="Date of the act itself.")
-    valid_until: Date | None = prop("validUntil", public=True, detail=False,
+    act_on: Date | None = prop("actOn", propagates=True, detail=False,
+                               description="Date of the act itself.")
+    valid_until: Date | None = prop("validUntil", propagates=True, public=True, detail=False,
                                     description="信息有效期 (移出日期), inclusive.")
     status: EntryStatus = strawberry.field(description="Status on the date asked about.",
                                            metadata=meta(Expr(cypher=_status)))
-    ended_on: Date | None = prop("endedOn", detail=False)
-    end_reason: str | None = prop("endReason")
-    source_system: str | None = prop("sourceSystem", detail=False)
-    source_ref: str | None = prop("sourceRef")
+    ended_on: Date | None = prop("endedOn", propagates=True, detail=False)
+    end_reason: str | None = prop("endReason", propagates=True)
+    source_system: str | None = prop("sourceSystem", propagates=True, detail=False)
+    source_ref: str | None = prop("sourceRef", propagates=True)
     derived: bool = prop("derived", public=True, detail=False, default="false",
                          description="Recorded against a responsible person through an "
                          "organisation (管理办法 第二十六条).")
@@ -93,6 +96,12 @@ class ListEntry:
     through_organization: SubjectRef | None = related(
         lambda s, m: f"MATCH ({m}:Subject {{id: {s.node}.throughOrganizationId}})",
         description="For a derived entry: the organisation it came through.")
+
+
+# 管理办法 第二十六条: what a derived entry copies from its source, so that every query
+# evaluates it exactly as its source (graph_schema/rules/propagation.py): the fields
+# declared ``propagates`` above, and the stored state their ``status`` is computed from.
+SYNCED = (*propagated(ListEntry), "endStatus", "status")
 
 
 @strawberry.type(description="A credit record: basic, positive, negative or other information "

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.db import Database, Transaction
+from graph_schema.list_entry import SYNCED
 from graph_schema.rules.identity import SINGLE_HOLDER_ROLES
 from graph_schema.rules.propagation import (
     PROPAGATING_ROLES,
@@ -276,7 +277,8 @@ RETURN d.id AS id, d.name AS name, coalesce(d.aliases, []) AS aliases,
 """
 
 
-_PROPAGATION = {scope: (propagate_statement(scope), void_statement(scope)) for scope in SCOPES}
+_PROPAGATION = {scope: (propagate_statement(scope, SYNCED), void_statement(scope))
+                for scope in SCOPES}
 
 
 async def propagate(

@@ -43,12 +43,10 @@ from gateway import neo4j_server
 from gateway.db import Database
 from gateway.errors import ConfigurationError, Conflict
 from gateway.settings import Settings
+from graph_schema.list_entry import SYNCED
 from graph_schema.migrate import migrate
 from graph_schema.rules.identity import SINGLE_HOLDER_ROLES
-from graph_schema.rules.propagation import (
-    PROPAGATE_INITIAL,
-    PROPAGATING_ROLES,
-)
+from graph_schema.rules.propagation import PROPAGATING_ROLES, propagate_initial
 from graph_schema.rules.red_black import END_RED_ON_BLACK_IN_TRANSACTIONS
 from loaders import ingest
 from seeds import admin_csv
@@ -567,11 +565,11 @@ async def load(
         phase("实施办法 第四条", t)
         t = time.perf_counter()
         [existing] = await db.read("MATCH (d:ListEntry {derived: true}) RETURN count(d) AS n")
-        if existing["n"]:  # PROPAGATE_INITIAL creates; it must find nothing to update
+        if existing["n"]:  # the initial propagation creates; it must find nothing to update
             raise ConfigurationError(f"{existing['n']} derived entries exist before propagation")
         derived = await _in_transactions(
             db,
-            PROPAGATE_INITIAL,
+            propagate_initial(SYNCED),
             {**params, "reason": "load entries", "roles": list(PROPAGATING_ROLES)},
         )
         report.derived_entries = sum(r["n"] for r in derived)

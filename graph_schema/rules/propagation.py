@@ -17,6 +17,7 @@ derived entry follows its source (expiry, repair, revocation, correction) at onc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from graph_schema.model import ListKind, RoleKind, Severity
 
@@ -25,28 +26,6 @@ PROPAGATING_ROLES = (
     RoleKind.LEGAL_REPRESENTATIVE.value,
     RoleKind.PRINCIPAL_RESPONSIBLE.value,
     RoleKind.DIRECTLY_RESPONSIBLE.value,
-)
-
-# Fields a derived entry copies from its source.
-SYNCED_FIELDS = (
-    "kind",
-    "domain",
-    "category",
-    "facts",
-    "basis",
-    "decisionDocument",
-    "documentNumber",
-    "severity",
-    "disclosure",
-    "recognisedOn",
-    "actOn",
-    "validUntil",
-    "endedOn",
-    "endStatus",
-    "endReason",
-    "status",
-    "sourceSystem",
-    "sourceRef",
 )
 
 VOID_REASON = "管理办法 第二十六条 does not apply: no propagating role on the date of the act"
@@ -62,7 +41,15 @@ def held_on(start: dt.date, end: dt.date | None, act_on: dt.date) -> bool:
     return start <= act_on and (end is None or act_on <= end)
 
 
-_SYNC_MAP = "{" + ", ".join(f"{f}: src.{f}" for f in SYNCED_FIELDS) + "}"
+
+
+def _sync_map(synced: Sequence[str]) -> str:
+    """The map of what a derived entry copies from its source: the stored properties the
+    list entry's declarations mark ``propagates`` (``graph_schema.list_entry.SYNCED``)."""
+    if not synced:
+        raise ValueError("a derived entry copies at least the source's kind and severity")
+    return "{" + ", ".join(f"`{f}`: src.`{f}`" for f in synced) + "}"
+
 _VERSION = """
 CREATE (d)-[:HAS_VERSION]->(v:Version)
 SET v = properties(d), v.versionOf = 'ListEntry', v.versionAt = $now, v.versionActor = $actor,
@@ -86,11 +73,11 @@ WHERE src.derived = false""",
 _SERIOUS_BLACK = "src.kind = 'BLACK' AND src.severity = 'SERIOUS'"
 
 # Create or update the derived entries that should exist for ``src`` and ``o``.
-_PROPAGATE_BODY = f"""
+_PROPAGATE_BODY = """
 MATCH (p:Person)-[r:HOLDS_ROLE]->(o)
 WHERE r.kind IN $roles AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
 WITH src, o, p, collect(DISTINCT r.kind) AS roles
-WITH src, o, p, roles, {_SYNC_MAP} AS synced
+WITH src, o, p, roles, {sync_map} AS synced
 WITH src, o, p, synced {{.*, derivedRoles: roles, throughOrganizationId: o.id,
      sourceEntryId: src.id}} AS props
 MERGE (d:ListEntry {{key: 'derived:' + src.id + ':' + p.id}})
@@ -109,7 +96,7 @@ FOREACH (dept IN CASE change WHEN 'RECORDED' THEN [(src)-[:RECOGNISED_BY]->(g:De
                  ELSE [] END |
   CREATE (d)-[:RECOGNISED_BY]->(dept))
 WITH d, src, change, $reason AS reason
-{_VERSION}"""
+{version}"""
 
 # Void derived entries of ``src`` that no longer follow from it (a role's dates or the
 # source's severity were corrected): revoked from their recognition date, kept on file.
@@ -127,12 +114,11 @@ WITH d, 'VOIDED' AS change, $voidReason AS reason
 {_VERSION}"""
 
 
-def propagate_statement(scope: str) -> str:
-    """管理办法 第二十六条 for the sources in ``scope``: create or update derived entries."""
-    return (
-        f"{_SOURCE_HEADS[scope]} AND {_SERIOUS_BLACK}\n{_PROPAGATE_BODY}\n"
-        "RETURN change, count(*) AS n"
-    )
+def propagate_statement(scope: str, synced: Sequence[str]) -> str:
+    """管理办法 第二十六条 for the sources in ``scope``: create or update derived entries,
+    copying the properties ``synced`` from their source."""
+    body = _PROPAGATE_BODY.format(sync_map=_sync_map(synced), version=_VERSION)
+    return f"{_SOURCE_HEADS[scope]} AND {_SERIOUS_BLACK}\n{body}\nRETURN change, count(*) AS n"
 
 
 def void_statement(scope: str) -> str:
@@ -140,21 +126,20 @@ def void_statement(scope: str) -> str:
     return f"{_SOURCE_HEADS[scope]}\n{_VOID_BODY}\nRETURN change, count(*) AS n"
 
 
-PROPAGATE = propagate_statement("all")
 VOID_STALE = void_statement("all")
 
 # An initial load: the derived entries of every source, for a graph that has none yet,
 # read in one pass and created in batches, each its own transaction (one transaction for
-# them all would not fit in memory). Created as PROPAGATE would create them: the same
-# properties, links and first version.
-PROPAGATE_INITIAL = f"""
+# them all would not fit in memory). Created as ``propagate_statement`` would create them:
+# the same properties, links and first version.
+_PROPAGATE_INITIAL = """
 MATCH (src:ListEntry)
-WHERE src.derived = false AND {_SERIOUS_BLACK}
+WHERE src.derived = false AND {serious_black}
 MATCH (src)-[:CONCERNS]->(o:Organization)<-[r:HOLDS_ROLE]-(p:Person)
 WHERE r.kind IN $roles AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
 WITH src, o, p, collect(DISTINCT r.kind) AS roles
 CALL (src, o, p, roles) {{
-  WITH src, o, p, roles, {_SYNC_MAP} AS synced
+  WITH src, o, p, roles, {sync_map} AS synced
   CREATE (d:ListEntry)
   SET d = synced, d.derivedRoles = roles, d.throughOrganizationId = o.id,
       d.sourceEntryId = src.id, d.key = 'derived:' + src.id + ':' + p.id,
@@ -166,7 +151,13 @@ CALL (src, o, p, roles) {{
   FOREACH (dept IN [(src)-[:RECOGNISED_BY]->(g:Department) | g] |
     CREATE (d)-[:RECOGNISED_BY]->(dept))
   WITH d, 'RECORDED' AS change, $reason AS reason
-  {_VERSION}
+  {version}
 }} IN TRANSACTIONS OF $batch ROWS
 RETURN 'RECORDED' AS change, count(*) AS n
 """
+
+
+def propagate_initial(synced: Sequence[str]) -> str:
+    """管理办法 第二十六条 over a whole graph that has no derived entries yet, in batches."""
+    return _PROPAGATE_INITIAL.format(sync_map=_sync_map(synced), version=_VERSION,
+                                     serious_black=_SERIOUS_BLACK)
