@@ -37,8 +37,6 @@ HAS_STEP = "HAS_STEP"  # (:Objection)-[:HAS_STEP]->(:ObjectionStep)
 FOR_ENTRY = "FOR_ENTRY"  # (:RepairApplication)-[:FOR_ENTRY]->(:ListEntry)
 GRANTED = "GRANTED"  # (:Subject)-[:GRANTED]->(:Consent)
 TO = "TO"  # (:Consent)-[:TO]->(:Department|:Organization), the grantee
-ABOUT = "ABOUT"  # (:AuditEvent)-[:ABOUT]->(:Subject)
-UNDER = "UNDER"  # (:AuditEvent)-[:UNDER]->(:Consent), the consent an access relied on
 
 SUBJECT_NAME_INDEX = "subject_name"
 

@@ -11,27 +11,21 @@ from typing import Any
 
 from gateway.db import Database
 
-# One statement per request (or per background batch): events with their links. A batch
-# whose commit went through but whose answer was lost (Neo4j crashed) is sent again; the
-# events it already wrote are skipped, so the register holds each exactly once.
+# One statement per request (or per background batch). A batch commits whole, so if its
+# first event is in the register the batch is: one whose commit went through but whose
+# answer was lost (Neo4j crashed) is sent again and writes nothing, and the register holds
+# each event exactly once. An event names its subject and consents by id, indexed
+# (graph_schema/migrations/0004_audiences.cypher), rather than by relationships: the
+# register grows at request rate, and a link per event would lock the subject's node and
+# grow its relationship chain with every access (and doubled the cost of an event).
 INSERT_AUDIT_EVENTS = """
+OPTIONAL MATCH (written:AuditEvent {id: $events[0].id})
+WITH written WHERE written IS NULL
 UNWIND $events AS ev
-OPTIONAL MATCH (written:AuditEvent {id: ev.id})
-WITH ev WHERE written IS NULL
 CREATE (a:AuditEvent {id: ev.id, at: ev.at, requestId: ev.requestId, sub: ev.sub,
   dept: ev.dept, jur: ev.jur, roles: ev.roles, purpose: ev.purpose, subjectId: ev.subjectId,
   operationName: ev.operationName, operations: ev.operations, fields: ev.fields,
   classes: ev.classes, consentIds: ev.consentIds, outcome: ev.outcome})
-WITH a, ev
-CALL (a, ev) {
-  MATCH (s:Subject {id: ev.subjectId})
-  CREATE (a)-[:ABOUT]->(s)
-}
-CALL (a, ev) {
-  UNWIND ev.consentIds AS consentId
-  MATCH (c:Consent {id: consentId})
-  CREATE (a)-[:UNDER]->(c)
-}
 RETURN count(a) AS written
 """
 

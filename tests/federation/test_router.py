@@ -24,7 +24,7 @@ JOINED = f"""{{ applications {{ id matter applicant {{ uscc name
 async def _registered(db: Database, subject: str) -> int:
     """The register's events about a subject, once the background writer has written what
     earlier requests left (the count holds still for half a second)."""
-    query = "MATCH (:Subject {id: $s})<-[:ABOUT]-(a:AuditEvent) RETURN count(a) AS n"
+    query = "MATCH (a:AuditEvent {subjectId: $s}) RETURN count(a) AS n"
     counts: list[int] = []
     while len(counts) < 2 or counts[-1] != counts[-2]:
         if counts:

@@ -103,8 +103,7 @@ async def audit_events(db: Database, subject: str, expect: int) -> list[dict[str
     The gateway writes the register in the background (a few ms after the response), so
     this waits for the count, then checks that no further event follows.
     """
-    query = ("MATCH (:Subject {id: $s})<-[:ABOUT]-(a:AuditEvent) "
-             "RETURN a {.*} AS a ORDER BY a.at, a.id")
+    query = "MATCH (a:AuditEvent {subjectId: $s}) RETURN a {.*} AS a ORDER BY a.at, a.id"
     deadline = asyncio.get_running_loop().time() + 10
     while True:
         rows = [r["a"] for r in await db.read(query, {"s": subject})]

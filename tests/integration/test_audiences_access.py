@@ -145,6 +145,6 @@ async def test_request_mode_writes_the_register_before_answering(strict: LiveSer
     q = f'{{ organization(uscc: "{w["org"]}") {{ listEntries {{ facts }} }} }}'
     r = post(strict.url, q, {"Authorization": f"Bearer {token}", "X-Credit-Purpose": "check"})
     assert SENTINEL in r.text
-    rows = await db.read("MATCH (:Subject {id: $s})<-[:ABOUT]-(a:AuditEvent) RETURN a.purpose AS p",
+    rows = await db.read("MATCH (a:AuditEvent {subjectId: $s}) RETURN a.purpose AS p",
                          {"s": w["org_id"]})
     assert [row["p"] for row in rows] == ["check"]  # already there when the answer arrived
