@@ -29,8 +29,8 @@ from typing import Any
 import jwt
 from starlette.requests import Request
 
-from gateway.errors import ConfigurationError, Unauthenticated
-from gateway.settings import Settings
+from gateway.base.errors import ConfigurationError, Unauthenticated
+from gateway.base.settings import Settings
 
 APPROVAL = "approval"
 INVESTIGATOR = "investigator"

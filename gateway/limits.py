@@ -52,7 +52,7 @@ from graphql import (
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.errors import QueryTooComplex, RateLimited
+from gateway.base.errors import QueryTooComplex, RateLimited
 from gateway.responses import refusal
 
 DEFAULT_LIST_SIZE = 10  # assumed length of a list field without a `first` argument

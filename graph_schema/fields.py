@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 import strawberry
 
-from gateway.errors import Forbidden
+from gateway.base.errors import Forbidden
 from graph_schema.model import Disclosure
 
 READ = "credit_graph.read"  # the metadata key a field's declaration sits under

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gateway.db import Database
+from gateway.base.db import Database
 
 # One statement per request (or per background batch): events with their links. A batch
 # whose commit went through but whose answer was lost (Neo4j crashed) is sent again; the

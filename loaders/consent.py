@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.db import Database
+from gateway.base.db import Database
 from loaders.base import CypherLoader
 
 CONSENT_MAP = (

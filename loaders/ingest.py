@@ -24,7 +24,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.db import Database, Transaction
+from gateway.base.db import Database, Transaction
 from graph_schema.rules.identity import SINGLE_HOLDER_ROLES
 from graph_schema.rules.propagation import (
     PROPAGATING_ROLES,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gateway.db import Database
+from gateway.base.db import Database
 from graph_schema.rules import repair as repair_rule
 from graph_schema.rules.procedure_reading import may_read_cypher
 from graph_schema.rules.working_days import WorkingCalendar

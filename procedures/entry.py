@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gateway.db import Database, Transaction
+from gateway.base.db import Database, Transaction
 from loaders.ingest import propagate
 from procedures import step
 

@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 from strawberry import Info
 
 from gateway.auth import CREDIT_ADMIN, INVESTIGATOR
-from gateway.context import Context, selected_fields
-from gateway.errors import InvalidInput, QueryBudgetExceeded
+from gateway.base.errors import InvalidInput, QueryBudgetExceeded
 from graph_schema.investigate import RoleFilter
 from graph_schema.rules.disclosure import PUBLIC
 from loaders import investigate as q
+from resolvers.context import Context, selected_fields
 
 T = TypeVar("T")
 ROLES = (INVESTIGATOR, CREDIT_ADMIN)  # investigators: market regulators, credit administrators

@@ -16,8 +16,7 @@ from typing import Any
 
 from strawberry import Info
 
-from gateway.context import Context, selected_fields
-from gateway.errors import InvalidInput, PurposeRequired
+from gateway.base.errors import InvalidInput, PurposeRequired
 from graph_schema.enums import ListKind, RoleKind
 from graph_schema.investigate import RoleFilter, Tenure
 from graph_schema.investigate_plain import build_graph, page_plain, path_plain, risk_hits
@@ -27,6 +26,7 @@ from loaders import cursors
 from loaders import investigate as q
 from loaders import investigate_reads as cypher
 from loaders.selection import Rules, compiled, request_params
+from resolvers.context import Context, selected_fields
 from resolvers.exploration import (
     MAX_NODES,
     MAX_PAGE,

@@ -19,8 +19,7 @@ import strawberry
 from strawberry import Info
 
 from gateway.auth import Viewer
-from gateway.context import Context
-from gateway.errors import Forbidden, InvalidInput, NotFound
+from gateway.base.errors import Forbidden, InvalidInput, NotFound
 from graph_schema.lifecycle import (
     EntryCorrection,
     EntryVersion,
@@ -39,6 +38,7 @@ from procedures import entry as entry_steps
 from procedures import objection as objection_steps
 from procedures import repair as repair_steps
 from resolvers import lifecycle_reads as reads
+from resolvers.context import Context
 from resolvers.subject import load_subject
 
 GOVERNMENT = ("approval", "investigator", "credit_admin", "supervisor")

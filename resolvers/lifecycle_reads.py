@@ -20,12 +20,12 @@ import orjson
 from strawberry import Info
 
 from gateway.auth import Viewer
-from gateway.context import Context, selected_fields
-from gateway.errors import Forbidden, NotFound
+from gateway.base.errors import Forbidden, NotFound
 from graph_schema.rules import procedure_reading
 from graph_schema.rules import repair as repair_rule
 from loaders import lifecycle as cypher
 from loaders.selection import Rules, compiled, request_params
+from resolvers.context import Context, selected_fields
 from resolvers.reads import known_access
 
 HISTORY_FOR = "an entry's history is for government and the subject itself"

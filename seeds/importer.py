@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from gateway.db import Database, Transaction
+from gateway.base.db import Database, Transaction
 from loaders import ingest
 from seeds.rejects import Reject, graph_reject, write_rejects
 from seeds.rows import (

@@ -10,8 +10,8 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
 from loaders.consent import grant_consent
 from tests.conftest import LiveServer, unique_id_number, unique_uscc
 from tests.graph import load_ok

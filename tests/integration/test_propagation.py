@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gateway.db import Database
+from gateway.base.db import Database
 from loaders.ingest import recompute
 from procedures.entry import end_entry
 from tests.conftest import unique_id_number, unique_uscc

@@ -13,8 +13,8 @@ import pytest
 import strawberry
 from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema
 
-from gateway.errors import ConfigurationError
-from gateway.federation import SUBGRAPH_NAMES, subgraph
+from gateway.base.errors import ConfigurationError
+from gateway.ops.federation import SUBGRAPH_NAMES, subgraph
 from graph_schema.fields import node, prop
 from loaders.selection import compiled, declaration_of
 from resolvers.public import public_schema

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from graphql import parse
 
-from gateway.errors import QueryTooComplex
+from gateway.base.errors import QueryTooComplex
 from gateway.limits import (
     DocumentLimits,
     RateLimiter,

@@ -29,12 +29,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from gateway.errors import DatabaseUnavailable
+from gateway.base.errors import DatabaseUnavailable
 from loaders.audit import insert_events
 
 if TYPE_CHECKING:
     from gateway.auth import Viewer
-    from gateway.db import Database
+    from gateway.base.db import Database
 
 log = logging.getLogger("credit_graph.audit")
 

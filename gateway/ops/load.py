@@ -39,10 +39,10 @@ from typing import IO, Any
 
 import orjson
 
-from gateway import neo4j_server
-from gateway.db import Database
-from gateway.errors import ConfigurationError, Conflict
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.errors import ConfigurationError, Conflict
+from gateway.base.settings import Settings
+from gateway.ops import neo4j_server
 from graph_schema.migrate import migrate
 from graph_schema.rules.identity import SINGLE_HOLDER_ROLES
 from graph_schema.rules.propagation import (
