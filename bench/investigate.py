@@ -36,9 +36,9 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from bench.harness import bench_settings, paired_latencies, percentile
-from gateway.auth import INVESTIGATOR, Viewer
 from gateway.base.db import Database
 from gateway.base.settings import Settings
+from gateway.base.viewer import INVESTIGATOR, Viewer
 from gateway.graphql_http import GraphQLEndpoint
 from gateway.limits import DocumentLimits
 from gateway.ops import neo4j_server

@@ -24,10 +24,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gateway.auth import TokenVerifier, Viewer
+from gateway.auth import TokenVerifier
 from gateway.base.db import Database, Probe
 from gateway.base.errors import CreditGraphError
 from gateway.base.settings import Settings
+from gateway.base.viewer import Viewer
 from gateway.explore import routes as explore_routes
 from gateway.graphql_http import BOOKMARKS_HEADER, GraphQLEndpoint
 from gateway.limits import DocumentLimits, RateLimiter, rate_limited

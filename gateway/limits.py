@@ -228,14 +228,6 @@ def measure_document(schema: GraphQLSchema, document: DocumentNode,
     return errors
 
 
-def check_page(first: int, max_page: int) -> int:
-    """A page size asked of the public portal."""
-    if first < 1 or first > max_page:
-        raise QueryTooComplex(f"first must be between 1 and {max_page}", limit="page",
-                              max=max_page, actual=first)
-    return first
-
-
 class RateLimiter:
     """A token bucket per key: ``rate_per_minute`` requests a minute, bursts up to that."""
 

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import Info
 
-from gateway.auth import SUBJECT, SUPERVISOR
 from gateway.base.errors import InvalidInput
+from gateway.base.viewer import SUBJECT, SUPERVISOR
 from graph_schema.audit import AccessLogEntry, AuditEvent
 from graph_schema.consent import native
 from graph_schema.paging import PageInfo, SubjectRef

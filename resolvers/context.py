@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from gateway.auth import Viewer
 from gateway.base.db import Database
 from gateway.base.errors import Forbidden, InvalidInput, PurposeRequired, Unauthenticated
 from gateway.base.settings import Settings
+from gateway.base.viewer import Viewer
 from graph_schema.rules import disclosure
 from graph_schema.rules.disclosure import Access, Grant
 from loaders import Loaders

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from strawberry import Info
 
-from gateway.auth import CREDIT_ADMIN, INVESTIGATOR
 from gateway.base.errors import InvalidInput, QueryBudgetExceeded
+from gateway.base.viewer import CREDIT_ADMIN, INVESTIGATOR
 from graph_schema.investigate import RoleFilter
 from graph_schema.rules.disclosure import PUBLIC
 from loaders import investigate as q

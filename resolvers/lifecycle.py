@@ -18,8 +18,8 @@ import orjson
 import strawberry
 from strawberry import Info
 
-from gateway.auth import Viewer
 from gateway.base.errors import Forbidden, InvalidInput, NotFound
+from gateway.base.viewer import Viewer
 from graph_schema.lifecycle import (
     EntryCorrection,
     EntryVersion,

@@ -19,8 +19,8 @@ from typing import Any
 import orjson
 from strawberry import Info
 
-from gateway.auth import Viewer
 from gateway.base.errors import Forbidden, NotFound
+from gateway.base.viewer import Viewer
 from graph_schema.rules import procedure_reading
 from graph_schema.rules import repair as repair_rule
 from loaders import lifecycle as cypher

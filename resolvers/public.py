@@ -14,10 +14,9 @@ import strawberry
 from strawberry import Info
 
 from gateway.base.errors import InvalidInput
-from gateway.limits import check_page
 from graph_schema.identifiers import normalise_uscc
 from graph_schema.model import SUBJECT_NAME_INDEX
-from graph_schema.paging import PageInfo
+from graph_schema.paging import PageInfo, check_page
 from graph_schema.public import PublicOrganization, PublicPerson, PublicSubject
 from graph_schema.scalars import schema_config
 from loaders.cursors import decode_offset, encode_offset

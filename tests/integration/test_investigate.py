@@ -25,10 +25,10 @@ from typing import Any
 import pytest
 from graphql import execute, parse
 
-from gateway.auth import Viewer
 from gateway.base.db import Database
 from gateway.base.errors import QueryBudgetExceeded
 from gateway.base.settings import Settings
+from gateway.base.viewer import Viewer
 from gateway.executor import Executor
 from gateway.graphql_http import format_error
 from resolvers.context import Context

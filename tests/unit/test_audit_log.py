@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from starlette.requests import Request
 
-from gateway.auth import Viewer
 from gateway.base.errors import InvalidInput, PurposeRequired
 from gateway.base.settings import Settings
+from gateway.base.viewer import Viewer
 from procedures import audit as audit_module
 from procedures.audit import AuditLog, AuditWriter
 from resolvers.context import Context, read_consents, read_purpose
