@@ -30,13 +30,36 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from gateway.base.errors import DatabaseUnavailable
-from loaders.audit import insert_events
 
 if TYPE_CHECKING:
-    from gateway.auth import Viewer
     from gateway.base.db import Database
+    from gateway.base.viewer import Viewer
 
 log = logging.getLogger("credit_graph.audit")
+
+# One statement per request (or per background batch): events with their links. A batch
+# whose commit went through but whose answer was lost (Neo4j crashed) is sent again; the
+# events it already wrote are skipped, so the register holds each exactly once.
+INSERT_AUDIT_EVENTS = """
+UNWIND $events AS ev
+OPTIONAL MATCH (written:AuditEvent {id: ev.id})
+WITH ev WHERE written IS NULL
+CREATE (a:AuditEvent {id: ev.id, at: ev.at, requestId: ev.requestId, sub: ev.sub,
+  dept: ev.dept, jur: ev.jur, roles: ev.roles, purpose: ev.purpose, subjectId: ev.subjectId,
+  operationName: ev.operationName, operations: ev.operations, fields: ev.fields,
+  classes: ev.classes, consentIds: ev.consentIds, outcome: ev.outcome})
+WITH a, ev
+CALL (a, ev) {
+  MATCH (s:Subject {id: ev.subjectId})
+  CREATE (a)-[:ABOUT]->(s)
+}
+CALL (a, ev) {
+  UNWIND ev.consentIds AS consentId
+  MATCH (c:Consent {id: consentId})
+  CREATE (a)-[:UNDER]->(c)
+}
+RETURN count(a) AS written
+"""
 
 OK = "OK"
 
@@ -196,3 +219,8 @@ def _drain(queue: asyncio.Queue[dict[str, Any] | None]) -> list[dict[str, Any] |
     while not queue.empty():
         out.append(queue.get_nowait())
     return out
+
+
+async def insert_events(db: Database, events: list[dict[str, Any]]) -> int:
+    records = await db.write(INSERT_AUDIT_EVENTS, {"events": events}, op="audit")
+    return int(records[0]["written"]) if records else 0

@@ -13,8 +13,8 @@ import datetime as dt
 from typing import Any
 
 from gateway.base.db import Database, Transaction
-from loaders.ingest import propagate
 from procedures import step
+from procedures.propagation import propagate
 
 # The entry's state after a change, as a new version (``change`` is bound by the caller).
 ENTRY_VERSION = """

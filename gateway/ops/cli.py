@@ -126,7 +126,7 @@ def seed() -> None:
 @app.command()
 def recompute() -> None:
     """Re-run propagation (管理办法 第二十六条) over the whole graph; idempotent."""
-    from loaders.ingest import recompute as run
+    from procedures.propagation import recompute as run
 
     counts = _with_db(lambda db: run(db, now=_settings().now(), actor="recompute"))
     console.print(f"derived entries recorded: {counts['RECORDED']}, updated: "

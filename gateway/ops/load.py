@@ -50,8 +50,7 @@ from graph_schema.rules.propagation import (
     PROPAGATING_ROLES,
 )
 from graph_schema.rules.red_black import END_RED_ON_BLACK_IN_TRANSACTIONS
-from loaders import ingest
-from seeds import admin_csv
+from seeds import admin_csv, ingest
 from seeds.claims import Claims, code_key
 from seeds.importer import Importer, ImportKind, count_lines, read_rows
 from seeds.rejects import Reject

@@ -11,7 +11,7 @@ from typing import Any
 
 from gateway.base.db import Database
 from gateway.base.settings import Settings
-from loaders.audit import insert_events
+from procedures.audit import insert_events
 from tests.conftest import ROOT, unique_uscc
 from tests.graph import load_ok
 from tests.integration.audiences import (

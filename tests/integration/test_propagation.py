@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from gateway.base.db import Database
-from loaders.ingest import recompute
 from procedures.entry import end_entry
+from procedures.propagation import recompute
 from tests.conftest import unique_id_number, unique_uscc
 from tests.graph import load_ok
 
