@@ -32,11 +32,11 @@ from gateway.base.viewer import Viewer
 from gateway.explore import routes as explore_routes
 from gateway.graphql_http import BOOKMARKS_HEADER, GraphQLEndpoint
 from gateway.limits import DocumentLimits, RateLimiter, rate_limited
-from gateway.ops.federation import subgraph
 from gateway.responses import json_response
 from graph_schema.migrate import migrate, pending
 from procedures.audit import AuditWriter
 from resolvers.context import Context, read_consents, read_purpose
+from resolvers.federation import subgraph
 from resolvers.public import public_schema
 
 log = logging.getLogger("credit_graph")

@@ -37,9 +37,13 @@ async def grant_consent(db: Database, params: dict[str, Any]) -> str | None:
     return records[0]["consent"] if records else None
 
 
-async def revoke_consent(db: Database, consent_id: str, *, now: Any, by: str,
-                         reason: str | None) -> str | None:
+async def revoke_consent(
+    db: Database, consent_id: str, *, now: Any, by: str, reason: str | None
+) -> str | None:
     """Revoke a consent: its id; None when there is none."""
-    records = await db.write(REVOKE_CONSENT, {"id": consent_id, "now": now, "by": by,
-                                              "reason": reason}, op="revoke_consent")
+    records = await db.write(
+        REVOKE_CONSENT,
+        {"id": consent_id, "now": now, "by": by, "reason": reason},
+        op="revoke_consent",
+    )
     return records[0]["consent"] if records else None

@@ -26,7 +26,7 @@ NEO4J_VERSION = "5.26.30"
 # can run side by side and the tests never touch demo data.
 INSTANCE_PORTS = {"demo": (7687, 7474), "test": (7688, 7475)}
 # The schema a process serves at /graphql: the whole of it, or one subgraph of it
-# (gateway/ops/federation.py) for a deployment behind a Federation router.
+# (resolvers/federation.py) for a deployment behind a Federation router.
 SUBGRAPHS = ("all", "credit", "policy")
 
 

@@ -1,2 +1,2 @@
 """Operations beside the HTTP shell: the CLI, the local Neo4j, the initial load, the
-federation subgraphs (schema cut, composition, router processes)."""
+federation tools (composing the supergraph, running the subgraphs behind the router)."""

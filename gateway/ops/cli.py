@@ -426,8 +426,8 @@ def federation_sdl(
     out: Annotated[Path | None, typer.Option(help="folder for <subgraph>.graphql")] = None,
 ) -> None:
     """Write each subgraph's SDL (default: deploy/federation/subgraphs)."""
-    from gateway.ops.federation import SUBGRAPH_NAMES, subgraph
     from gateway.ops.router import FEDERATION_DIR
+    from resolvers.federation import SUBGRAPH_NAMES, subgraph
 
     folder = out or FEDERATION_DIR / "subgraphs"
     folder.mkdir(parents=True, exist_ok=True)

@@ -10,8 +10,8 @@ import pytest
 from graphql import build_ast_schema, parse
 
 from gateway.base.errors import ConfigurationError
-from gateway.ops.federation import ALL, SUBGRAPH_NAMES, subgraph
 from gateway.ops.router import FEDERATION_DIR, HIVE_GATEWAY, SUPERGRAPH, compose
+from resolvers.federation import ALL, SUBGRAPH_NAMES, subgraph
 
 FEDERATION_SPEC = """
 scalar FieldSet

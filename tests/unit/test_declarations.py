@@ -14,9 +14,9 @@ import strawberry
 from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema
 
 from gateway.base.errors import ConfigurationError
-from gateway.ops.federation import SUBGRAPH_NAMES, subgraph
 from graph_schema.fields import node, prop
 from loaders.selection import compiled, declaration_of
+from resolvers.federation import SUBGRAPH_NAMES, subgraph
 from resolvers.public import public_schema
 from resolvers.schema import government_schema
 
