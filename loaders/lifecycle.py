@@ -154,6 +154,36 @@ async def single(db: Database, query: str, params: dict[str, Any], key: str) -> 
     return records[0][key] if records else None
 
 
+async def entry_for_lifecycle(db: Database, entry_id: str) -> Any:
+    """Key: entry id. The entry with its subject, department and open objections; None
+    when unknown."""
+    return await single(db, ENTRY_FOR_LIFECYCLE, {"id": entry_id}, "entry")
+
+
+async def objection_by_id(db: Database, objection_id: str) -> Any:
+    """Key: objection id. The objection with its entry, subject and steps; None when
+    unknown."""
+    return await single(db, OBJECTION, {"id": objection_id}, "objection")
+
+
+async def repair_application_by_id(db: Database, application_id: str) -> Any:
+    """Key: application id. The application with its entry and subject; None when
+    unknown."""
+    return await single(db, REPAIR_APPLICATION, {"id": application_id}, "application")
+
+
+async def read_repair_case(db: Database, rules: Rules, params: dict[str, Any]) -> Any:
+    """``repair_case_read`` for the entry ``$id``: its record; None when unknown."""
+    records = await db.read(repair_case_read(rules), params, op="repair_case")
+    return records[0] if records else None
+
+
+async def read_repair_application(db: Database, rules: Rules, params: dict[str, Any]) -> Any:
+    """``repair_application`` for the application ``$id``: its record; None when unknown."""
+    records = await db.read(repair_application(rules), params, op="application")
+    return records[0] if records else None
+
+
 def _native(d: Any) -> dt.date | None:
     return d.to_native() if d is not None else None
 
