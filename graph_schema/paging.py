@@ -27,6 +27,7 @@ class PageInfo:
 def check_page(first: int, max_page: int) -> int:
     """A page size asked of the public portal."""
     if first < 1 or first > max_page:
-        raise QueryTooComplex(f"first must be between 1 and {max_page}", limit="page",
-                              max=max_page, actual=first)
+        raise QueryTooComplex(
+            f"first must be between 1 and {max_page}", limit="page", max=max_page, actual=first
+        )
     return first

@@ -306,8 +306,13 @@ def test_the_command_line_takes_the_import_day_and_writes_rejects_for_the_owner_
         w.writerow(["list", "uscc", "department_id", "facts", "recognised_on"])
         w.writerow(["BLACK", stranger, DEPT, "虚假承诺", "2025-07-01"])
     rejects = path.with_suffix(".csv.rejects.csv")
-    command = [sys.executable, "-c", "from gateway.ops.cli import main; main()",
-               "import", str(path)]
+    command = [
+        sys.executable,
+        "-c",
+        "from gateway.ops.cli import main; main()",
+        "import",
+        str(path),
+    ]
     old_umask = os.umask(0o022)
     try:
         results = {}
