@@ -25,10 +25,10 @@ from pathlib import Path
 import httpx
 
 from bench.http import Connection
-from gateway import neo4j_server
 from gateway.auth import mint_token
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
+from gateway.ops import neo4j_server
 from graph_schema.migrate import migrate
 from seeds import load_all
 from seeds.importer import Importer, ImportKind

@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from gateway.db import Database
+from gateway.base.db import Database
 from graph_schema.credit_check import record_of
 from graph_schema.rules.decision import Measure, decide
 from loaders.credit_check import check_params, check_query, officer_request
@@ -220,7 +220,7 @@ async def _main(args: Any) -> dict[str, Any]:
 
     from bench.instances import ROOT, instance, load_average, machine
     from bench.load import sample_refs
-    from gateway import neo4j_server
+    from gateway.ops import neo4j_server
 
     left, right = instance(args.a), instance(args.b)
     for settings in (left, right):

@@ -41,7 +41,7 @@ from bench.harness import (
     sample_refs,
 )
 from bench.http import Connection
-from gateway import router
+from gateway.ops import router
 
 FIELDS = """found decision hits { entryId kind category severity derived recognisedOn validUntil
   department { name level } legalBasis { itemId article } } measures { id effect }"""

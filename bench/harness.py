@@ -24,9 +24,9 @@ from typing import Any
 import neo4j
 import orjson
 
-from gateway import neo4j_server
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
+from gateway.ops import neo4j_server
 from graph_schema.migrate import migrate
 from seeds import load_all
 from seeds.generator import generate
@@ -56,7 +56,7 @@ async def ensure_dataset(settings: Settings, subjects: int, seed: int, today: dt
     ``neo4j-admin``) beside its files, so switching back to it later is a restore of a few
     minutes rather than a wipe and a load of many.
     """
-    from gateway.cli import load_dataset
+    from gateway.ops.cli import load_dataset
 
     bench_dir = settings.home / "bench"
     folder = bench_dir / f"synthetic-{subjects}-{seed}"

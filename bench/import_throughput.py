@@ -29,9 +29,9 @@ import orjson
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
 from bench.instances import ROOT, instance, load_average, machine, wipe
-from gateway import neo4j_server
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
+from gateway.ops import neo4j_server
 from graph_schema.migrate import migrate
 from seeds import load_all
 from seeds.generator import generate

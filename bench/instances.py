@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gateway import neo4j_server
-from gateway.settings import Settings
+from gateway.base.settings import Settings
+from gateway.ops import neo4j_server
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -36,15 +36,15 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from bench.harness import bench_settings, paired_latencies, percentile
-from gateway import neo4j_server
-from gateway.auth import INVESTIGATOR, Viewer
-from gateway.context import Context
-from gateway.db import Database
+from gateway.base.db import Database
+from gateway.base.settings import Settings
+from gateway.base.viewer import INVESTIGATOR, Viewer
 from gateway.graphql_http import GraphQLEndpoint
 from gateway.limits import DocumentLimits
-from gateway.settings import Settings
+from gateway.ops import neo4j_server
 from graph_schema.rules.disclosure import GOVERNMENT, PUBLIC
 from loaders import investigate as q
+from resolvers.context import Context
 from resolvers.schema import government_schema
 
 CAP = 200

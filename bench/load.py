@@ -5,7 +5,7 @@ online, the two graphs compared.
     .venv/bin/python -m bench.load --subjects 1000000 --compare-with prov-online
 
 Wipes the ``prov-load`` instance (bench/instances.py), generates the dataset unless it
-is there (``var/synthetic-prov-<n>-<seed>``), runs ``seeds.load.load`` (what ``credit-graph
+is there (``var/synthetic-prov-<n>-<seed>``), runs ``gateway.ops.load.load`` (what ``credit-graph
 load`` runs) and records every phase, the rows per second, the peak memory of this
 process, of its worker processes and of neo4j-admin, the store size and the machine's
 load average. ``--compare-with`` streams both graphs kind by kind (bench/equivalence.py)
@@ -30,10 +30,10 @@ import orjson
 
 from bench.equivalence import compare_checks, compare_graphs
 from bench.instances import ROOT, instance, load_average, machine, store_bytes, wipe
-from gateway import neo4j_server
-from gateway.db import Database
+from gateway.base.db import Database
+from gateway.ops import neo4j_server
+from gateway.ops.load import load
 from seeds.generator import generate
-from seeds.load import load
 
 
 def sample_refs(folder: Path, n: int, seed: int) -> list[dict[str, str | None]]:

@@ -76,7 +76,7 @@ from bench.harness import (
     wait_ready,
 )
 from bench.http import Connection
-from gateway import neo4j_server
+from gateway.ops import neo4j_server
 from graph_schema.rules.disclosure import GOVERNMENT, PUBLIC
 from loaders.credit_check import check_params, check_query, officer_request
 from loaders.selection import Audience
@@ -486,7 +486,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if args.no_neo4j_graphql
         else start_neo4j_graphql(settings.bolt_uri, settings.neo4j_user, settings.password())
     )
-    driver = AsyncGraphDatabase.driver(  # configured as the gateway's (gateway/db.py)
+    driver = AsyncGraphDatabase.driver(  # configured as the gateway's (gateway/base/db.py)
         settings.bolt_uri,
         auth=(settings.neo4j_user, settings.password()),
         max_connection_pool_size=settings.neo4j_pool_size,

@@ -2,7 +2,7 @@
 
 The lifespan owns the one async Neo4j driver of the process: it connects,
 applies pending migrations, probes Neo4j in the background for the driver's breaker
-(gateway/breaker.py), and closes the driver at shutdown.
+(gateway/base/breaker.py), and closes the driver at shutdown.
 """
 
 from __future__ import annotations
@@ -24,18 +24,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gateway.audit import AuditWriter
-from gateway.auth import TokenVerifier, Viewer
-from gateway.context import Context, read_consents, read_purpose
-from gateway.db import Database, Probe
-from gateway.errors import CreditGraphError
+from gateway.auth import TokenVerifier
+from gateway.base.db import Database, Probe
+from gateway.base.errors import CreditGraphError
+from gateway.base.settings import Settings
+from gateway.base.viewer import Viewer
 from gateway.explore import routes as explore_routes
-from gateway.federation import subgraph
 from gateway.graphql_http import BOOKMARKS_HEADER, GraphQLEndpoint
 from gateway.limits import DocumentLimits, RateLimiter, rate_limited
 from gateway.responses import json_response
-from gateway.settings import Settings
 from graph_schema.migrate import migrate, pending
+from procedures.audit import AuditWriter
+from resolvers.context import Context, read_consents, read_purpose
+from resolvers.federation import subgraph
 from resolvers.public import public_schema
 
 log = logging.getLogger("credit_graph")

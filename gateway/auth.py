@@ -22,61 +22,19 @@ import secrets
 import time
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import jwt
 from starlette.requests import Request
 
-from gateway.errors import ConfigurationError, Unauthenticated
-from gateway.settings import Settings
-
-APPROVAL = "approval"
-INVESTIGATOR = "investigator"
-CREDIT_ADMIN = "credit_admin"
-SUPERVISOR = "supervisor"
-SUBJECT = "subject"
-GOVERNMENT_ROLES = frozenset({APPROVAL, INVESTIGATOR, CREDIT_ADMIN, SUPERVISOR})
-ROLES = GOVERNMENT_ROLES | {SUBJECT}
+from gateway.base.errors import ConfigurationError, Unauthenticated
+from gateway.base.settings import Settings
+from gateway.base.viewer import GOVERNMENT_ROLES, ROLES, SUBJECT, Viewer
 
 _HMAC = {"HS256", "HS384", "HS512"}
 _ASYMMETRIC = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"}
 MIN_SECRET_BYTES = 32  # RFC 7518 §3.2: an HS256 key at least as long as the hash
-
-
-@dataclass(frozen=True, slots=True)
-class Viewer:
-    """The authenticated caller of one request."""
-
-    sub: str
-    roles: frozenset[str]
-    dept: str | None = None
-    jur: str | None = None
-    subject_id: str | None = None
-    expires_at: dt.datetime | None = None
-
-    @property
-    def government(self) -> bool:
-        return bool(self.roles & GOVERNMENT_ROLES)
-
-    def has_any(self, *roles: str) -> bool:
-        return bool(self.roles & set(roles))
-
-    def acts_for(self, subject_id: str) -> bool:
-        """A subject querying itself (管理办法 第二十一条)."""
-        return SUBJECT in self.roles and self.subject_id == subject_id
-
-    @property
-    def grantee_ids(self) -> tuple[str, ...]:
-        """What a consent may name as grantee for this caller: its department, or the
-        organisation it acts for."""
-        ids = []
-        if self.government and self.dept:
-            ids.append(self.dept)
-        if SUBJECT in self.roles and self.subject_id:
-            ids.append(self.subject_id)
-        return tuple(ids)
 
 
 def _text(claims: Mapping[str, Any], name: str, required: bool) -> str | None:

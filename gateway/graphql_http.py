@@ -35,7 +35,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.exceptions import StrawberryInputCoercionError
 
-from gateway.errors import (
+from gateway.base.errors import (
     ConfigurationError,
     CreditGraphError,
     DatabaseUnavailable,

@@ -52,7 +52,7 @@ from graphql import (
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.errors import QueryTooComplex, RateLimited
+from gateway.base.errors import QueryTooComplex, RateLimited
 from gateway.responses import refusal
 
 DEFAULT_LIST_SIZE = 10  # assumed length of a list field without a `first` argument
@@ -226,14 +226,6 @@ def measure_document(schema: GraphQLSchema, document: DocumentNode,
                 errors.append(too_complex(message.format(actual=actual, max=most), op,
                                           limit=limit, max=most, actual=actual))
     return errors
-
-
-def check_page(first: int, max_page: int) -> int:
-    """A page size asked of the public portal."""
-    if first < 1 or first > max_page:
-        raise QueryTooComplex(f"first must be between 1 and {max_page}", limit="page",
-                              max=max_page, actual=first)
-    return first
 
 
 class RateLimiter:

@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from gateway.errors import CreditGraphError
+from gateway.base.errors import CreditGraphError
 
 # A refusal before execution answers with the HTTP status its code stands for; an error
 # met while executing is a GraphQL error in an HTTP 200 answer, like any other.

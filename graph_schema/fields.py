@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 import strawberry
 
-from gateway.errors import Forbidden
+from gateway.base.errors import Forbidden
 from graph_schema.model import Disclosure
 
 READ = "credit_graph.read"  # the metadata key a field's declaration sits under
@@ -299,7 +299,7 @@ def meta(read: Read) -> dict[str, Read]:
 
 def owned_by(subgraph: str) -> Callable[[type], type]:
     """The Federation subgraph that owns a type (an entity: the subgraph that resolves
-    it, every other one keeps a key stub) or a group of root fields (``gateway/
+    it, every other one keeps a key stub) or a group of root fields (``resolvers/
     federation.py`` reads it). Undeclared: ``credit``."""
 
     def mark(cls: type) -> type:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
-from gateway.errors import InvalidIdNumber, InvalidUSCC
+from gateway.base.errors import InvalidIdNumber, InvalidUSCC
 
 
 @lru_cache(maxsize=65536)

@@ -12,8 +12,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from gateway.db import Database
-from gateway.errors import ConfigurationError
+from gateway.base.db import Database
+from gateway.base.errors import ConfigurationError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

@@ -19,11 +19,11 @@ from typing import Any
 import strawberry
 from strawberry.types.base import StrawberryList, StrawberryOptional
 
-from gateway.limits import check_page
 from graph_schema.enums import ListKind
 from graph_schema.fields import Expr, Related, Scope, declaration, meta, reads
 from graph_schema.identifiers import age_cypher
 from graph_schema.list_entry import ListEntry
+from graph_schema.paging import check_page
 from graph_schema.rules.validity import in_force_cypher
 from graph_schema.subject import Organization, Person, Subject
 

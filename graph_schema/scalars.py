@@ -8,7 +8,7 @@ from typing import Any, NewType
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
-from gateway.errors import InvalidInput
+from gateway.base.errors import InvalidInput
 
 Date = NewType("Date", dt.date)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from gateway.db import Database
+from gateway.base.db import Database
 from loaders.consent import ConsentsById
 from loaders.subject import OrganizationsByUSCC, PersonsByIdNumber, SubjectsById
 

@@ -1,33 +1,11 @@
-"""The query register: writing audit events (append-only) and reading them back.
-
-The only statement that touches an ``AuditEvent`` for writing is ``INSERT_AUDIT_EVENTS``,
-and it only creates. Nothing in the project sets, removes or deletes one.
+"""The query register read back: the anchors and page of the compiled ``auditEvents`` and
+``myAccessLog`` reads. The register is written by procedures/audit.py, append-only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-
-from gateway.db import Database
-
-# One statement per request (or per background batch). A batch commits whole, so if its
-# first event is in the register the batch is: one whose commit went through but whose
-# answer was lost (Neo4j crashed) is sent again and writes nothing, and the register holds
-# each event exactly once. An event names its subject and consents by id, indexed
-# (graph_schema/migrations/0004_audiences.cypher), rather than by relationships: the
-# register grows at request rate, and a link per event would lock the subject's node and
-# grow its relationship chain with every access (and doubled the cost of an event).
-INSERT_AUDIT_EVENTS = """
-OPTIONAL MATCH (written:AuditEvent {id: $events[0].id})
-WITH written WHERE written IS NULL
-UNWIND $events AS ev
-CREATE (a:AuditEvent {id: ev.id, at: ev.at, requestId: ev.requestId, sub: ev.sub,
-  dept: ev.dept, jur: ev.jur, roles: ev.roles, purpose: ev.purpose, subjectId: ev.subjectId,
-  operationName: ev.operationName, operations: ev.operations, fields: ev.fields,
-  classes: ev.classes, consentIds: ev.consentIds, outcome: ev.outcome})
-RETURN count(a) AS written
-"""
 
 # The register read newest first, in one compiled query (the ``auditEvents`` and
 # ``myAccessLog`` root fields). Each filter has its own anchor so an index serves it (a
@@ -69,8 +47,3 @@ def page_params(*, sub: str | None = None, dept: str | None = None,
     after_at, after_id = after if after else (None, None)
     return {"sub": sub, "dept": dept, "from": start, "to": end, "afterAt": after_at,
             "afterId": after_id, "limit": limit}
-
-
-async def insert_events(db: Database, events: list[dict[str, Any]]) -> int:
-    records = await db.write(INSERT_AUDIT_EVENTS, {"events": events}, op="audit")
-    return int(records[0]["written"]) if records else 0

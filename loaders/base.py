@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from aiodataloader import DataLoader
 
-from gateway.db import Database
+from gateway.base.db import Database
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")

@@ -12,7 +12,7 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-from gateway.db import Database
+from gateway.base.db import Database
 from graph_schema.credit_check import check_cypher, measures_cypher
 from loaders.selection import Audience, grants_cypher, visible_cypher
 

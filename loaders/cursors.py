@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from gateway.errors import InvalidInput
+from gateway.base.errors import InvalidInput
 
 MAX_CURSOR = 1_024  # characters
 MAX_OFFSET = 1_000_000  # the deepest page an offset cursor may reach

@@ -7,7 +7,7 @@ subjects (``ANY SHORTEST`` walks breadth first, so the nearest come first and th
 ends at the cap), and a scan that must be complete to be right (risk, paths, shared
 officers) collects at most ``$maxScan + 1`` rows and reports ``over`` instead of going
 on. In time, by the transaction timeout the caller passes (Neo4j terminates the query;
-``gateway.db`` turns that into ``QueryBudgetExceeded``).
+``gateway.base.db`` turns that into ``QueryBudgetExceeded``).
 
 Roles are the only relationships walked: list entries hang off the subjects reached
 (departments off the entries), they are never a step between two subjects. A role is
@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from gateway.db import Database
+from gateway.base.db import Database
 from graph_schema.model import (
     CONCERNS,
     DEPARTMENT,

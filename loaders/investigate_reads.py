@@ -11,6 +11,9 @@ and risk hits are fixed structures built in ``graph_schema/investigate_plain.py`
 
 from __future__ import annotations
 
+from typing import Any
+
+from gateway.base.db import Database
 from graph_schema.model import CONCERNS, HOLDS_ROLE, LIST_ENTRY, ORGANIZATION, PERSON, SUBJECT
 from graph_schema.rules.validity import in_force_cypher
 from loaders.investigate import (
@@ -200,3 +203,11 @@ CALL (s, walked) {{
 }}
 RETURN [s.id, s.kind, walked, walked > $maxScan, page] AS value
 """
+
+
+async def read_value(
+    db: Database, query: str, params: dict[str, Any], *, op: str, timeout: float
+) -> Any:
+    """One of the queries above: its ``value``; None when it found nothing."""
+    records = await db.read(query, params, op=op, timeout=timeout)
+    return records[0]["value"] if records else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gateway.db import Database
+from gateway.base.db import Database
 from graph_schema.rules import repair as repair_rule
 from graph_schema.rules.procedure_reading import may_read_cypher
 from graph_schema.rules.working_days import WorkingCalendar
@@ -152,6 +152,36 @@ async def calendar(db: Database) -> WorkingCalendar:
 async def single(db: Database, query: str, params: dict[str, Any], key: str) -> Any:
     records = await db.read(query, params, op=key)
     return records[0][key] if records else None
+
+
+async def entry_for_lifecycle(db: Database, entry_id: str) -> Any:
+    """Key: entry id. The entry with its subject, department and open objections; None
+    when unknown."""
+    return await single(db, ENTRY_FOR_LIFECYCLE, {"id": entry_id}, "entry")
+
+
+async def objection_by_id(db: Database, objection_id: str) -> Any:
+    """Key: objection id. The objection with its entry, subject and steps; None when
+    unknown."""
+    return await single(db, OBJECTION, {"id": objection_id}, "objection")
+
+
+async def repair_application_by_id(db: Database, application_id: str) -> Any:
+    """Key: application id. The application with its entry and subject; None when
+    unknown."""
+    return await single(db, REPAIR_APPLICATION, {"id": application_id}, "application")
+
+
+async def read_repair_case(db: Database, rules: Rules, params: dict[str, Any]) -> Any:
+    """``repair_case_read`` for the entry ``$id``: its record; None when unknown."""
+    records = await db.read(repair_case_read(rules), params, op="repair_case")
+    return records[0] if records else None
+
+
+async def read_repair_application(db: Database, rules: Rules, params: dict[str, Any]) -> Any:
+    """``repair_application`` for the application ``$id``: its record; None when unknown."""
+    records = await db.read(repair_application(rules), params, op="application")
+    return records[0] if records else None
 
 
 def _native(d: Any) -> dt.date | None:

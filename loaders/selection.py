@@ -52,7 +52,7 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetails, FragmentDetails, collect_subfields
 from graphql.execution.values import VariableValues, get_argument_values
 
-from gateway.errors import ConfigurationError, CreditGraphError
+from gateway.base.errors import ConfigurationError, CreditGraphError
 from graph_schema.credit_check import CHECK_ROLES
 from graph_schema.fields import Assembled, Guarded, Read, Related, declaration, label_of
 from graph_schema.rules.disclosure import (
@@ -66,7 +66,7 @@ from graph_schema.rules.disclosure import (
 )
 
 if TYPE_CHECKING:
-    from gateway.context import Context
+    from resolvers.context import Context
 
 Path = tuple[Any, Any] | None  # (parent path, key), linked; None at the compiled root
 Converter = Callable[[Any, "Run", Path], Any]

@@ -1,4 +1,5 @@
-"""The write side: every step of an entry's life as one function, one transaction.
+"""The write side: every step of an entry's life as one function, one transaction; also
+propagation (管理办法 第二十六条), consents and the query register's writer.
 
 A step (file an objection, accept a repair, revoke an entry, ...) takes plain values
 (ids, dates, the actor, the clock) and runs all of its reads, checks and writes in ONE

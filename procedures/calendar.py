@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.db import Database, Transaction
+from gateway.base.db import Database, Transaction
 from procedures import step
 
 RECORD_CALENDAR = """

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gateway.db import Database, Transaction
-from loaders.ingest import propagate
+from gateway.base.db import Database, Transaction
 from procedures import step
+from procedures.propagation import propagate
 
 # The entry's state after a change, as a new version (``change`` is bound by the caller).
 ENTRY_VERSION = """

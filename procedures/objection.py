@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gateway.db import Database, Transaction
-from gateway.errors import InvalidInput, NotFound
+from gateway.base.db import Database, Transaction
+from gateway.base.errors import InvalidInput, NotFound
 from graph_schema.rules import objection as rule
 from graph_schema.rules.working_days import WorkingCalendar
 from loaders.lifecycle import CALENDAR, calendar_from

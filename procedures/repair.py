@@ -14,8 +14,8 @@ from typing import Any
 
 import orjson
 
-from gateway.db import Database, Transaction
-from gateway.errors import Conflict, NotFound
+from gateway.base.db import Database, Transaction
+from gateway.base.errors import Conflict, NotFound
 from graph_schema.rules import repair as eligibility_rule
 from graph_schema.rules import repair_steps as rule
 from loaders.lifecycle import REPAIR_CASE, repair_case

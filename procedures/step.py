@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from typing import TypeVar
 
-from gateway.db import Database, InjectedFault, Transaction
+from gateway.base.db import Database, InjectedFault, Transaction
 
 __all__ = ["InjectedFault", "fail_after_writes", "run"]
 

@@ -11,15 +11,15 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import Info
 
-from gateway.auth import SUBJECT, SUPERVISOR
-from gateway.context import Context
-from gateway.errors import InvalidInput
+from gateway.base.errors import InvalidInput
+from gateway.base.viewer import SUBJECT, SUPERVISOR
 from graph_schema.audit import AccessLogEntry, AuditEvent
 from graph_schema.consent import native
 from graph_schema.paging import PageInfo, SubjectRef
 from loaders import cursors
 from loaders.audit import EVENTS_OF_SUBJECT_ID, events_anchor, events_page, page_params
 from loaders.selection import compiled
+from resolvers.context import Context
 from resolvers.reads import anchor
 from resolvers.subject import page_size
 

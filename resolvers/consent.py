@@ -13,14 +13,15 @@ import datetime as dt
 import strawberry
 from strawberry import Info
 
-from gateway.auth import CREDIT_ADMIN, SUBJECT, SUPERVISOR, Viewer
-from gateway.context import Context
-from gateway.errors import Forbidden, InvalidInput, NotFound
+from gateway.base.errors import Forbidden, InvalidInput, NotFound
+from gateway.base.viewer import CREDIT_ADMIN, SUBJECT, SUPERVISOR, Viewer
 from graph_schema.consent import Consent, ConsentScope
 from graph_schema.identifiers import normalise_uscc
 from graph_schema.paging import SubjectRef
-from loaders.consent import CONSENT_BY_ID, consents_of, grant_consent, revoke_consent
+from loaders.consent import CONSENT_BY_ID, consents_of
 from loaders.selection import compiled
+from procedures.consent import grant_consent, revoke_consent
+from resolvers.context import Context
 from resolvers.reads import anchor, one
 from resolvers.subject import load_subject
 

@@ -16,8 +16,7 @@ from graphql import (
 )
 from strawberry import Info
 
-from gateway.context import Context
-from gateway.errors import CreditGraphError, InvalidInput
+from gateway.base.errors import CreditGraphError, InvalidInput
 from graph_schema.credit_check import (
     AUDITED_FIELDS,
     CHECK_ROLES,
@@ -37,6 +36,7 @@ from graph_schema.rules.disclosure import Grant
 from graph_schema.scalars import Date
 from loaders.credit_check import MEASURES, credit_check
 from loaders.selection import Audience, request_params
+from resolvers.context import Context
 from resolvers.reads import many
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
-from gateway.errors import CreditGraphError, InvalidInput
+from gateway.base.errors import CreditGraphError, InvalidInput
 from graph_schema.identifiers import normalise_uscc
 from graph_schema.rules.validity import status_on_cypher
 from loaders.selection import (

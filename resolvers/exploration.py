@@ -14,12 +14,12 @@ from typing import Any, TypeVar
 
 from strawberry import Info
 
-from gateway.auth import CREDIT_ADMIN, INVESTIGATOR
-from gateway.context import Context, selected_fields
-from gateway.errors import InvalidInput, QueryBudgetExceeded
+from gateway.base.errors import InvalidInput, QueryBudgetExceeded
+from gateway.base.viewer import CREDIT_ADMIN, INVESTIGATOR
 from graph_schema.investigate import RoleFilter
 from graph_schema.rules.disclosure import PUBLIC
-from loaders import investigate as q
+from loaders import investigate
+from resolvers.context import Context, selected_fields
 
 T = TypeVar("T")
 ROLES = (INVESTIGATOR, CREDIT_ADMIN)  # investigators: market regulators, credit administrators
@@ -33,17 +33,17 @@ def in_range(name: str, value: int, low: int, high: int) -> int:
     return value
 
 
-def role_filter(f: RoleFilter | None) -> q.RoleFilter:
+def role_filter(f: RoleFilter | None) -> investigate.RoleFilter:
     if f is None:
-        return q.RoleFilter()
-    return q.RoleFilter(tuple(k.value for k in f.kinds) if f.kinds else None, f.as_of)
+        return investigate.RoleFilter()
+    return investigate.RoleFilter(tuple(k.value for k in f.kinds) if f.kinds else None, f.as_of)
 
 
-def budget_of(ctx: Context) -> q.Budget:
-    return q.Budget(ctx.settings.investigate_timeout_s, ctx.settings.investigate_max_scan)
+def budget_of(ctx: Context) -> investigate.Budget:
+    return investigate.Budget(ctx.settings.investigate_timeout_s, ctx.settings.investigate_max_scan)
 
 
-async def bounded(work: Awaitable[T], budget: q.Budget) -> T:
+async def bounded(work: Awaitable[T], budget: investigate.Budget) -> T:
     """The query's result; a terminated transaction becomes a clear budget error."""
     try:
         return await work
@@ -60,7 +60,7 @@ async def bounded(work: Awaitable[T], budget: q.Budget) -> T:
         ) from exc
 
 
-def too_big(what: str, budget: q.Budget) -> QueryBudgetExceeded:
+def too_big(what: str, budget: investigate.Budget) -> QueryBudgetExceeded:
     return QueryBudgetExceeded(
         f"{what} more than {budget.max_scan:,}, the size budget; narrow "
         "it: fewer hops, role kinds, a date",

@@ -18,7 +18,6 @@ from typing import Annotated
 import strawberry
 from strawberry import Info
 
-from gateway.context import Context
 from graph_schema.enums import ListKind, RoleKind
 from graph_schema.investigate import (
     PathConnection,
@@ -32,6 +31,7 @@ from graph_schema.investigate import (
 from graph_schema.paging import SubjectRef
 from graph_schema.scalars import Date
 from resolvers import investigate_reads as reads
+from resolvers.context import Context
 
 From = Annotated[SubjectRef, strawberry.argument(name="from")]
 

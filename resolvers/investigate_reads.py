@@ -16,17 +16,15 @@ from typing import Any
 
 from strawberry import Info
 
-from gateway.context import Context, selected_fields
-from gateway.errors import InvalidInput, PurposeRequired
+from gateway.base.errors import InvalidInput, PurposeRequired
 from graph_schema.enums import ListKind, RoleKind
 from graph_schema.investigate import RoleFilter, Tenure
 from graph_schema.investigate_plain import build_graph, page_plain, path_plain, risk_hits
 from graph_schema.paging import SubjectRef
 from graph_schema.rules.disclosure import CLASSES
-from loaders import cursors
-from loaders import investigate as q
-from loaders import investigate_reads as cypher
+from loaders import cursors, investigate, investigate_reads
 from loaders.selection import Rules, compiled, request_params
+from resolvers.context import Context, selected_fields
 from resolvers.exploration import (
     MAX_NODES,
     MAX_PAGE,
@@ -61,11 +59,17 @@ async def _begin(info: Info[Context, None], operation: str, *refs: SubjectRef) -
 
 
 async def _read(
-    ctx: Context, rules: Rules, query: str, params: dict[str, Any], budget: q.Budget, op: str
+    ctx: Context,
+    rules: Rules,
+    query: str,
+    params: dict[str, Any],
+    budget: investigate.Budget,
+    op: str,
 ) -> Any:
     """The one query under the time budget: its ``value``, None when it found nothing."""
-    records = await bounded(
-        ctx.db.read(
+    return await bounded(
+        investigate_reads.read_value(
+            ctx.db,
             query,
             {**request_params(ctx, rules.audience), "maxScan": budget.max_scan, **params},
             op=op,
@@ -73,7 +77,6 @@ async def _read(
         ),
         budget,
     )
-    return records[0]["value"] if records else None
 
 
 def _marks(ctx: Context, found: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
@@ -96,7 +99,7 @@ async def neighbourhood(
 ) -> dict[str, Any] | None:
     ctx = info.context
     await _begin(info, "neighbourhood", subject)
-    in_range("depth", depth, 1, q.MAX_DEPTH)
+    in_range("depth", depth, 1, investigate.MAX_DEPTH)
     in_range("maxNodes", max_nodes, 1, MAX_NODES)
     rf, budget, rules = role_filter(roles), budget_of(ctx), Rules.of(ctx)
     kinds = [k.value for k in list_kinds] if list_kinds is not None else [BLACK, ListKind.RED.value]
@@ -104,12 +107,12 @@ async def neighbourhood(
     found = await _read(
         ctx,
         rules,
-        cypher.neighbourhood(root, depth, rules),
+        investigate_reads.neighbourhood(root, depth, rules),
         {
             "key": key,
             "cap": max_nodes,
             "listKinds": kinds,
-            "perSubject": q.ENTRIES_PER_SUBJECT,
+            "perSubject": investigate.ENTRIES_PER_SUBJECT,
             "day": rf.as_of or ctx.today,
             "black": BLACK,
             **rf.params(),
@@ -144,7 +147,7 @@ async def shortest_paths(
 ) -> dict[str, Any]:
     ctx = info.context
     await _begin(info, "shortestPaths", from_, to)
-    in_range("maxHops", max_hops, 1, q.MAX_PATH_HOPS)
+    in_range("maxHops", max_hops, 1, investigate.MAX_PATH_HOPS)
     limit = page_size(first, MAX_PAGE)
     key = cursors.decode(after, "p", str)
     rf, budget, rules = role_filter(roles), budget_of(ctx), Rules.of(ctx)
@@ -152,7 +155,7 @@ async def shortest_paths(
     found = await _read(
         ctx,
         rules,
-        cypher.shortest_paths(src, dst, max_hops, rules),
+        investigate_reads.shortest_paths(src, dst, max_hops, rules),
         {
             "from": a,
             "to": b,
@@ -192,7 +195,7 @@ async def risk_around(
 ) -> dict[str, Any]:
     ctx = info.context
     await _begin(info, "riskAround", subject)
-    in_range("maxHops", max_hops, 1, q.MAX_DEPTH)
+    in_range("maxHops", max_hops, 1, investigate.MAX_DEPTH)
     limit = page_size(first, MAX_PAGE)
     key = cursors.decode(after, "r", int, str)
     rf, budget, rules = role_filter(roles), budget_of(ctx), Rules.of(ctx)
@@ -200,14 +203,14 @@ async def risk_around(
     found = await _read(
         ctx,
         rules,
-        cypher.risk_around(root, max_hops, rules),
+        investigate_reads.risk_around(root, max_hops, rules),
         {
             "key": k,
             "afterHops": key[0] if key else None,
             "afterId": key[1] if key else None,
             "limit": limit,
             "listKinds": [BLACK],
-            "perSubject": q.ENTRIES_PER_SUBJECT,
+            "perSubject": investigate.ENTRIES_PER_SUBJECT,
             # Classes anyone could open: what needs no consent, or all when consents are relied on.
             "possible": list(CLASSES) if ctx.consents else None,
             "day": rf.as_of or ctx.today,
@@ -259,7 +262,7 @@ async def tenures(
     selection = compiled(info, at=("edges", "node"))
     found = await bounded(
         selection.fetch(
-            cypher.roles_page(subject),
+            investigate_reads.roles_page(subject),
             {
                 "key": k,
                 "kinds": [x.value for x in kinds] if kinds else None,
@@ -310,7 +313,7 @@ async def shared_officers(
     selection = compiled(info, at=("edges", "node"))
     found = await bounded(
         selection.fetch(
-            cypher.shared_officers(subject),
+            investigate_reads.shared_officers(subject),
             {
                 "key": k,
                 "afterShared": key[0] if key else None,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import strawberry
 from strawberry import Info
 
-from gateway.context import Context
 from graph_schema.fields import owned_by
 from graph_schema.jurisdiction import Department, Jurisdiction
 from loaders.policy_reads import DEPARTMENT_BY_ID, JURISDICTION_BY_CODE
+from resolvers.context import Context
 from resolvers.reads import one
 
 NATIONAL_CODE = "100000"  # GB/T 2260: the root of the tree

@@ -18,9 +18,8 @@ import orjson
 import strawberry
 from strawberry import Info
 
-from gateway.auth import Viewer
-from gateway.context import Context
-from gateway.errors import Forbidden, InvalidInput, NotFound
+from gateway.base.errors import Forbidden, InvalidInput, NotFound
+from gateway.base.viewer import Viewer
 from graph_schema.lifecycle import (
     EntryCorrection,
     EntryVersion,
@@ -34,11 +33,16 @@ from graph_schema.lifecycle import (
 from graph_schema.model import Severity
 from graph_schema.paging import SubjectRef
 from graph_schema.scalars import Date
-from loaders import lifecycle as cypher
+from loaders.lifecycle import (
+    entry_for_lifecycle,
+    objection_by_id,
+    repair_application_by_id,
+)
 from procedures import entry as entry_steps
 from procedures import objection as objection_steps
 from procedures import repair as repair_steps
 from resolvers import lifecycle_reads as reads
+from resolvers.context import Context
 from resolvers.subject import load_subject
 
 GOVERNMENT = ("approval", "investigator", "credit_admin", "supervisor")
@@ -61,7 +65,7 @@ def _day(ctx: Context, viewer: Viewer, on: dt.date | None) -> dt.date:
 
 
 async def _entry(ctx: Context, entry_id: str) -> dict[str, Any]:
-    entry = await cypher.single(ctx.db, cypher.ENTRY_FOR_LIFECYCLE, {"id": entry_id}, "entry")
+    entry = await entry_for_lifecycle(ctx.db, entry_id)
     if entry is None:
         raise NotFound("no such list entry", id=entry_id)
     return dict(entry)
@@ -86,7 +90,7 @@ def _providing_department(ctx: Context, department_id: str | None) -> Viewer:
 
 
 async def _objection(ctx: Context, objection_id: str) -> dict[str, Any]:
-    found = await cypher.single(ctx.db, cypher.OBJECTION, {"id": objection_id}, "objection")
+    found = await objection_by_id(ctx.db, objection_id)
     if found is None:
         raise NotFound("no such objection", id=objection_id)
     return dict(found)
@@ -122,9 +126,7 @@ async def _advance(
 
 
 async def _application(ctx: Context, application_id: str) -> dict[str, Any]:
-    found = await cypher.single(
-        ctx.db, cypher.REPAIR_APPLICATION, {"id": application_id}, "application"
-    )
+    found = await repair_application_by_id(ctx.db, application_id)
     if found is None:
         raise NotFound("no such repair application", id=application_id)
     return {**found, "rules": orjson.loads(found["rules"]) if found.get("rules") else []}

@@ -19,13 +19,13 @@ from typing import Any
 import orjson
 from strawberry import Info
 
-from gateway.auth import Viewer
-from gateway.context import Context, selected_fields
-from gateway.errors import Forbidden, NotFound
+from gateway.base.errors import Forbidden, NotFound
+from gateway.base.viewer import Viewer
 from graph_schema.rules import procedure_reading
 from graph_schema.rules import repair as repair_rule
-from loaders import lifecycle as cypher
+from loaders import lifecycle
 from loaders.selection import Rules, compiled, request_params
+from resolvers.context import Context, selected_fields
 from resolvers.reads import known_access
 
 HISTORY_FOR = "an entry's history is for government and the subject itself"
@@ -71,7 +71,7 @@ async def entry_history(info: Info[Context, None], entry_id: str) -> list[Any]:
     ctx = info.context
     viewer = ctx.require()
     selection = compiled(info)
-    found = await selection.fetch(cypher.entry_history(selection.rules), {"id": entry_id})
+    found = await selection.fetch(lifecycle.entry_history(selection.rules), {"id": entry_id})
     if found is None:
         raise NotFound("no such list entry", id=entry_id)
     subject, disclosure, visible, grants, versions = found
@@ -88,7 +88,7 @@ async def objection(info: Info[Context, None], objection_id: str) -> Any:
     viewer = ctx.require()
     selection = compiled(info)
     found = await selection.fetch(
-        cypher.objection(selection.rules), {"id": objection_id, **reader_params(ctx)}
+        lifecycle.objection(selection.rules), {"id": objection_id, **reader_params(ctx)}
     )
     if found is None:
         raise NotFound("no such objection", id=objection_id)
@@ -109,7 +109,7 @@ async def objections(info: Info[Context, None], overdue_only: bool, as_of: Any) 
     selection = compiled(info, bound=(("asOf", "$asOf"),))
     found = (
         await selection.fetch(
-            cypher.open_objections(selection.rules), {"overdueOnly": overdue_only, "asOf": day}
+            lifecycle.open_objections(selection.rules), {"overdueOnly": overdue_only, "asOf": day}
         )
         or []
     )
@@ -129,20 +129,17 @@ async def repair_eligibility(
     ctx = info.context
     viewer = ctx.require()
     rules = Rules.of(ctx)
-    records = await ctx.db.read(
-        cypher.repair_case_read(rules),
-        {"id": entry_id, **request_params(ctx, rules.audience)},
-        op="repair_case",
+    record = await lifecycle.read_repair_case(
+        ctx.db, rules, {"id": entry_id, **request_params(ctx, rules.audience)}
     )
-    if not records:
+    if record is None:
         raise NotFound("no such list entry", id=entry_id)
-    record = records[0]
     subject = record["subject"]["id"]
     _government_or_self(viewer, subject, ELIGIBILITY_FOR)
     classes = {record["entry"]["disclosure"], *(x["disclosure"] for x in record["others"])}
     known_access(ctx, subject, record["grants"])
     ctx.disclose(subject, "repairEligibility", selected_fields(info), classes)
-    case = cypher.repair_case(
+    case = lifecycle.repair_case(
         record, applied_on=as_of or ctx.today, corrected_on=corrected_on, committed=committed
     )
     result = repair_rule.eligibility(case)
@@ -157,14 +154,13 @@ async def repair_application(info: Info[Context, None], application_id: str) -> 
     ctx = info.context
     viewer = ctx.require()
     rules = Rules.of(ctx)
-    records = await ctx.db.read(
-        cypher.repair_application(rules),
+    record = await lifecycle.read_repair_application(
+        ctx.db,
+        rules,
         {"id": application_id, **request_params(ctx, rules.audience), **reader_params(ctx)},
-        op="application",
     )
-    if not records:
+    if record is None:
         raise NotFound("no such repair application", id=application_id)
-    record = records[0]
     subject = record["subjectId"]
     _government_or_self(viewer, subject, APPLICATION_FOR)
     known_access(ctx, subject, record["grants"])

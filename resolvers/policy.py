@@ -13,8 +13,7 @@ from typing import Any
 import strawberry
 from strawberry import Info
 
-from gateway.context import Context
-from gateway.errors import InvalidInput
+from gateway.base.errors import InvalidInput
 from graph_schema.enums import JurisdictionLevel
 from graph_schema.fields import owned_by
 from graph_schema.policy import DepartmentRole, PolicyDocument, PolicyItem, Task, link_types
@@ -29,6 +28,7 @@ from loaders.policy_reads import (
     TASKS_WHERE,
 )
 from loaders.selection import compiled
+from resolvers.context import Context
 from resolvers.reads import many, one
 
 # The columns of the coverage matrix: the levels that implement national items.

@@ -13,18 +13,17 @@ import warnings
 import strawberry
 from strawberry import Info
 
-from gateway.context import Context
-from gateway.errors import InvalidInput
-from gateway.limits import check_page
+from gateway.base.errors import InvalidInput
 from graph_schema.identifiers import normalise_uscc
 from graph_schema.model import SUBJECT_NAME_INDEX
-from graph_schema.paging import PageInfo
+from graph_schema.paging import PageInfo, check_page
 from graph_schema.public import PublicOrganization, PublicPerson, PublicSubject
 from graph_schema.scalars import schema_config
 from loaders.cursors import decode_offset, encode_offset
 from loaders.public import PUBLIC_BY_USCC, PUBLIC_SEARCH_COMPILED, WINDOW
 from loaders.search import lucene_text
 from loaders.selection import compiled
+from resolvers.context import Context
 from resolvers.jurisdiction import JurisdictionQuery
 from resolvers.policy import PolicyQuery
 

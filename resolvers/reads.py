@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from gateway.context import Context
-from gateway.errors import InvalidInput
+from gateway.base.errors import InvalidInput
 from graph_schema.identifiers import normalise_id_number, normalise_uscc
 from graph_schema.paging import SubjectRef
 from graph_schema.rules.disclosure import Grant
 from loaders.selection import compiled
+from resolvers.context import Context
 
 
 async def one(info: Any, template: str, **params: Any) -> Any:

@@ -1,5 +1,5 @@
 """The government schema served at /graphql: the whole graph, itself a Federation v2
-subgraph (``_service``, ``_entities``). ``gateway/federation.py`` cuts it into the
+subgraph (``_service``, ``_entities``). ``resolvers/federation.py`` cuts it into the
 credit and policy subgraphs."""
 
 from __future__ import annotations

@@ -7,8 +7,7 @@ from typing import Any
 import strawberry
 from strawberry import Info
 
-from gateway.context import Context
-from gateway.errors import InvalidInput
+from gateway.base.errors import InvalidInput
 from graph_schema.enums import SubjectKind
 from graph_schema.identifiers import normalise_id_number, normalise_uscc
 from graph_schema.model import SUBJECT_NAME_INDEX
@@ -17,6 +16,7 @@ from graph_schema.subject import Organization, Person, Subject
 from loaders.cursors import decode_offset, encode_offset
 from loaders.search import SEARCH_SUBJECTS_COMPILED, lucene_text, search_by_code
 from loaders.selection import compiled
+from resolvers.context import Context
 from resolvers.reads import one
 
 # The root objects of the compiled reads: one query per root field.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.db import Database
+from gateway.base.db import Database
 
 
 async def load_all(db: Database) -> dict[str, int]:

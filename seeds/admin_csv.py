@@ -1,7 +1,7 @@
 """The files an initial load hands to ``neo4j-admin database import full``.
 
 Each validated row (seeds/rows.py) becomes the lines of the nodes and relationships the
-online importer (loaders/ingest.py) would have written for it on an empty graph: the
+online importer (seeds/ingest.py) would have written for it on an empty graph: the
 node with its internal id, ``version`` 1, ``createdAt`` and ``updatedAt``; for a list
 entry its first ``(:Version)`` (``RECORDED``, a copy of its properties; subjects, roles
 and records get versions when they first change); its links. Defaults apply, as when

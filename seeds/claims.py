@@ -1,6 +1,6 @@
 """Which keys the rows of an initial load have claimed, in little memory.
 
-An initial load (seeds/load.py) writes a row through Neo4j's offline importer only when
+An initial load (gateway/ops/load.py) writes a row through Neo4j's offline importer only when
 none of its keys was touched by an earlier row of the files: its outcome then depends
 on nothing before it, and the offline importer may write it in any order. Every other
 row (a second row for a code, a role or an entry key, a row naming a subject no earlier

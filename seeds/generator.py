@@ -30,7 +30,7 @@ from typing import IO, Any
 import orjson
 from stdnum.cn import ric, uscc
 
-from gateway.errors import CreditGraphError
+from gateway.base.errors import CreditGraphError
 from seeds.codes import id_number as checked_id_number
 from seeds.reference import departments, jurisdictions
 

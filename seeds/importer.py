@@ -1,7 +1,7 @@
 """Bulk import of subjects, roles, list entries and credit records.
 
 CSV (with a header) or JSON lines, one kind per file. Good rows are written in
-batches by set-based ``UNWIND`` Cypher (``loaders/ingest.py``); every bad row
+batches by set-based ``UNWIND`` Cypher (``seeds/ingest.py``); every bad row
 goes to the rejects file with its line number, field, code and reason, and the
 import carries on. Re-importing a file changes nothing; a changed row updates
 its record and keeps the earlier version.
@@ -21,8 +21,8 @@ from typing import Any
 
 import orjson
 
-from gateway.db import Database, Transaction
-from loaders import ingest
+from gateway.base.db import Database, Transaction
+from seeds import ingest
 from seeds.rejects import Reject, graph_reject, write_rejects
 from seeds.rows import (
     DepartmentDirectory,

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from gateway.db import Database, Transaction
+from gateway.base.db import Database, Transaction
 
 CATALOGUE = Path(__file__).parent / "measures.json"
 

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from gateway.db import Database
+from gateway.base.db import Database
 
 HERE = Path(__file__).parent / "reference"
 

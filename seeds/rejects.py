@@ -1,7 +1,7 @@
 """Rejected import rows: what the graph refused and why, and the rejects file.
 
 The row rules (seeds/rows.py) refuse a row before it reaches the graph; the ingest
-Cypher (loaders/ingest.py) refuses the rows it cannot link or that would change an
+Cypher (seeds/ingest.py) refuses the rows it cannot link or that would change an
 identity (graph_schema/rules/identity.py), answering ``[n, what, details]``. This
 module turns those answers into rejects that name the field, a stable code and both
 sides of a conflict, and writes the rejects file, which holds full ID numbers and is

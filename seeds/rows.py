@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from gateway.errors import CreditGraphError
+from gateway.base.errors import CreditGraphError
 from graph_schema.identifiers import sex_from_id_number
 from graph_schema.model import (
     Disclosure,

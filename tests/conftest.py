@@ -39,11 +39,12 @@ import pytest
 import uvicorn
 from stdnum.cn import ric, uscc
 
-from gateway import neo4j_server
 from gateway.app import SERVER_OPTIONS, create_app
-from gateway.auth import GOVERNMENT_ROLES, mint_token
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.auth import mint_token
+from gateway.base.db import Database
+from gateway.base.settings import Settings
+from gateway.base.viewer import GOVERNMENT_ROLES
+from gateway.ops import neo4j_server
 from graph_schema.migrate import migrate
 from seeds import load_all
 

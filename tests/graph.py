@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gateway.db import Database
+from gateway.base.db import Database
 from seeds.importer import Importer, ImportKind, ImportReport, Reject
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gateway.errors import ForbiddenInformation
+from gateway.base.errors import ForbiddenInformation
 
 FORBIDDEN_FIELDS = frozenset(
     {

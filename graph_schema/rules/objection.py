@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gateway.errors import Conflict
+from gateway.base.errors import Conflict
 
 REVIEW_DAYS, VERIFY_DAYS, CORRECT_DAYS = 10, 5, 3
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gateway.errors import Conflict
+from gateway.base.errors import Conflict
 
 PUBLICITY_DAYS = 5  # 管理办法 第三十二条: 公示期为5个工作日
 

@@ -17,8 +17,8 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from gateway.db import Database, Transaction
-from gateway.errors import ConfigurationError
+from gateway.base.db import Database, Transaction
+from gateway.base.errors import ConfigurationError
 from graph_schema.model import BELONGS_TO, DEPARTMENT, JURISDICTION
 from graph_schema.policy_model import (
     CITES,

@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway import router
 from gateway.auth import resolve_secret
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
+from gateway.ops import router
 from tests.conftest import free_port, unique_uscc
 from tests.graph import load_ok
 from tests.integration.audiences import bearer

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
 from tests.conftest import LiveServer, unique_id_number, unique_uscc
 from tests.graph import load_ok
 from tests.integration.audiences import bearer, subject_id

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
 from tests.conftest import government_token
 from tests.federation.conftest import MATTER, Federation
 from tests.integration.audiences import audit_events, bearer, subject_id

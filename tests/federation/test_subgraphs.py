@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from graphql import build_ast_schema, parse
 
-from gateway.errors import ConfigurationError
-from gateway.federation import ALL, SUBGRAPH_NAMES, subgraph
-from gateway.router import FEDERATION_DIR, HIVE_GATEWAY, SUPERGRAPH, compose
+from gateway.base.errors import ConfigurationError
+from gateway.ops.router import FEDERATION_DIR, HIVE_GATEWAY, SUPERGRAPH, compose
+from resolvers.federation import ALL, SUBGRAPH_NAMES, subgraph
 
 FEDERATION_SPEC = """
 scalar FieldSet

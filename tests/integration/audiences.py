@@ -11,8 +11,8 @@ import datetime as dt
 import urllib.parse
 from typing import Any
 
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
 from procedures.entry import end_entry
 from tests.conftest import DEFAULT_DEPT, government_token, unique_id_number, unique_uscc
 from tests.graph import load_ok

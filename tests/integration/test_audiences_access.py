@@ -19,8 +19,8 @@ import pytest
 
 from gateway.app import create_app
 from gateway.auth import resolve_secret
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
 from tests.conftest import LiveServer, free_port, government_token
 from tests.integration.audiences import SENTINEL, audit_events, bearer, sentinel_world
 

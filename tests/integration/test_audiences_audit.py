@@ -9,9 +9,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from gateway.db import Database
-from gateway.settings import Settings
-from loaders.audit import insert_events
+from gateway.base.db import Database
+from gateway.base.settings import Settings
+from procedures.audit import insert_events
 from tests.conftest import ROOT, unique_uscc
 from tests.graph import load_ok
 from tests.integration.audiences import (

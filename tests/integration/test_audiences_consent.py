@@ -10,9 +10,9 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from gateway.db import Database
-from gateway.settings import Settings
-from loaders.consent import grant_consent
+from gateway.base.db import Database
+from gateway.base.settings import Settings
+from procedures.consent import grant_consent
 from tests.conftest import LiveServer, unique_id_number, unique_uscc
 from tests.graph import load_ok
 from tests.integration.audiences import (

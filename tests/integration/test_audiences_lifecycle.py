@@ -16,12 +16,12 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from gateway.context import SELF_QUERY
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
 from graph_schema.rules.procedure_reading import may_read, may_read_cypher
 from procedures import objection as objection_steps
 from procedures import repair as repair_steps
+from resolvers.context import SELF_QUERY
 from tests.conftest import unique_uscc
 from tests.graph import load_ok
 from tests.integration.audiences import (

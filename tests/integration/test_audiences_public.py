@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from gateway.db import Database
+from gateway.base.db import Database
 from tests.integration.audiences import SENTINEL, sentinel_world
 
 PUBLIC = "/public/graphql"

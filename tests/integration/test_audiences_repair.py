@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.context import SELF_QUERY
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
+from resolvers.context import SELF_QUERY
 from tests.integration.audiences import (
     audit_events,
     bearer,

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
 from tests.conftest import LiveServer, count_queries
 from tests.integration.audiences import DEPT, bearer, subject_headers
 from tests.integration.test_investigate import GRAPH, OFFICERS, ORGS, PATHS, RISK, SHARED, world

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
 from tests.conftest import LiveServer, count_queries
 from tests.integration.audiences import bearer
 from tests.integration.test_audiences_lifecycle import procedure_world

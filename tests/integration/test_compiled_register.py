@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
 from tests.conftest import LiveServer, count_queries
 from tests.integration.audiences import (
     DEPT,

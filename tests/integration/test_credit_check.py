@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gateway.db import Database
+from gateway.base.db import Database
 from tests.conftest import LiveServer, unique_id_number, unique_uscc
 from tests.graph import load_ok
 

@@ -17,9 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.db import Database
+from gateway.base.db import Database
+from gateway.base.settings import Settings
 from gateway.explore import STATIC
-from gateway.settings import Settings
 from tests.conftest import ROOT, LiveServer, government_token
 from tests.integration.test_investigate import world
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.db import Database
-from gateway.errors import ConfigurationError, Conflict
+from gateway.base.db import Database
+from gateway.base.errors import ConfigurationError, Conflict
 from graph_schema.migrate import discover, migrate, pending
 from graph_schema.rules.validity import status_on, status_on_cypher
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.db import Database
+from gateway.base.db import Database
 from tests.conftest import LiveServer, unique_id_number, unique_uscc
 from tests.graph import load_ok
 

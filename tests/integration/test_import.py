@@ -10,8 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
 from seeds.importer import Importer, ImportKind, Reject
 from tests.conftest import ROOT, unique_id_number, unique_uscc
 from tests.graph import load, load_ok
@@ -306,7 +306,13 @@ def test_the_command_line_takes_the_import_day_and_writes_rejects_for_the_owner_
         w.writerow(["list", "uscc", "department_id", "facts", "recognised_on"])
         w.writerow(["BLACK", stranger, DEPT, "虚假承诺", "2025-07-01"])
     rejects = path.with_suffix(".csv.rejects.csv")
-    command = [sys.executable, "-c", "from gateway.cli import main; main()", "import", str(path)]
+    command = [
+        sys.executable,
+        "-c",
+        "from gateway.ops.cli import main; main()",
+        "import",
+        str(path),
+    ]
     old_umask = os.umask(0o022)
     try:
         results = {}
@@ -363,7 +369,7 @@ async def test_the_rejects_file_is_readable_by_its_owner_only(db: Database, tmp_
 
 def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from gateway.cli import main; main()", *args],
+        [sys.executable, "-c", "from gateway.ops.cli import main; main()", *args],
         env=cli_env(settings),
         cwd=ROOT,
         capture_output=True,

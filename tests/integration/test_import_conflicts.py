@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gateway.db import Database
+from gateway.base.db import Database
 from graph_schema.identifiers import normalise_uscc
 from seeds.importer import Importer, ImportKind, Reject
 from tests.conftest import unique_id_number, unique_uscc

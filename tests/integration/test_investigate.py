@@ -25,13 +25,13 @@ from typing import Any
 import pytest
 from graphql import execute, parse
 
-from gateway.auth import Viewer
-from gateway.context import Context
-from gateway.db import Database
-from gateway.errors import QueryBudgetExceeded
+from gateway.base.db import Database
+from gateway.base.errors import QueryBudgetExceeded
+from gateway.base.settings import Settings
+from gateway.base.viewer import Viewer
 from gateway.executor import Executor
 from gateway.graphql_http import format_error
-from gateway.settings import Settings
+from resolvers.context import Context
 from resolvers.schema import government_schema
 from tests.conftest import LiveServer, free_port, unique_id_number, unique_uscc
 from tests.graph import load_ok

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gateway.db import Database
+from gateway.base.db import Database
 from tests.conftest import DEFAULT_DEPT, unique_id_number, unique_uscc
 from tests.graph import load_ok
 from tests.integration.audiences import bearer, subject_headers, subject_id

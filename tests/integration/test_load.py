@@ -19,14 +19,14 @@ import orjson
 import pytest
 
 from bench.equivalence import checks, snapshot
-from gateway import neo4j_server
-from gateway.db import Database
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.settings import Settings
+from gateway.ops import neo4j_server
+from gateway.ops.load import DatabaseNotEmpty, load
 from graph_schema.migrate import migrate
 from seeds import load_all
 from seeds.generator import generate
 from seeds.importer import Importer, ImportKind, read_rows
-from seeds.load import DatabaseNotEmpty, load
 from tests.conftest import unique_id_number, unique_uscc
 from tests.integration.test_import_conflicts import code_of_both_kinds
 

@@ -7,8 +7,8 @@ import os
 import pytest
 from neo4j import GraphDatabase
 
-from gateway import neo4j_server
-from gateway.settings import Settings
+from gateway.base.settings import Settings
+from gateway.ops import neo4j_server
 
 
 def test_a_second_start_does_not_start_a_second_server(settings: Settings) -> None:

@@ -20,11 +20,11 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway import neo4j_server
 from gateway.app import create_app
-from gateway.db import Database
-from gateway.errors import DatabaseUnavailable
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.errors import DatabaseUnavailable
+from gateway.base.settings import Settings
+from gateway.ops import neo4j_server
 from graph_schema.migrate import migrate
 from seeds import load_all
 from tests.conftest import DEFAULT_DEPT, LiveServer, free_port, government_token, unique_uscc

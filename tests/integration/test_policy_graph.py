@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.db import Database
+from gateway.base.db import Database
 from seeds.policy import load as policy
 from seeds.policy.extract import load_json
 from tests.conftest import LiveServer

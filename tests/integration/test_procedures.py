@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from gateway.db import Database
-from gateway.errors import Conflict
+from gateway.base.db import Database
+from gateway.base.errors import Conflict
 from procedures import entry, objection, repair
 from procedures.step import InjectedFault, fail_after_writes
 from tests.integration.test_lifecycle import listed

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gateway.db import Database
-from loaders.ingest import recompute
+from gateway.base.db import Database
 from procedures.entry import end_entry
+from procedures.propagation import recompute
 from tests.conftest import unique_id_number, unique_uscc
 from tests.graph import load_ok
 

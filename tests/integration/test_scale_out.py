@@ -9,9 +9,9 @@ import httpx
 import pytest
 from neo4j.exceptions import ClientError
 
-from gateway.db import Database
-from gateway.errors import InvalidInput
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.errors import InvalidInput
+from gateway.base.settings import Settings
 from tests.conftest import LiveServer
 from tests.integration.audiences import subject_headers
 from tests.integration.test_audiences_consent import CONSENTS, GRANT, person, window

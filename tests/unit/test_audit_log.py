@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from starlette.requests import Request
 
-from gateway import audit as audit_module
-from gateway.audit import AuditLog, AuditWriter
-from gateway.auth import Viewer
-from gateway.context import Context, read_consents, read_purpose
-from gateway.errors import InvalidInput, PurposeRequired
-from gateway.settings import Settings
+from gateway.base.errors import InvalidInput, PurposeRequired
+from gateway.base.settings import Settings
+from gateway.base.viewer import Viewer
+from procedures import audit as audit_module
+from procedures.audit import AuditLog, AuditWriter
+from resolvers.context import Context, read_consents, read_purpose
 
 AT = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
 VIEWER = Viewer(sub="officer-1", roles=frozenset({"approval"}), dept="320800/x", jur="320800")

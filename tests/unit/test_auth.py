@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from gateway.auth import TokenVerifier, mint_token, resolve_secret, viewer_from_claims
-from gateway.errors import ConfigurationError, Unauthenticated
-from gateway.settings import Settings
+from gateway.base.errors import ConfigurationError, Unauthenticated
+from gateway.base.settings import Settings
 
 SECRET = "s" * 48
 NOW = dt.datetime.now(dt.UTC)

@@ -9,11 +9,11 @@ import pytest
 from neo4j import AsyncGraphDatabase
 from neo4j.exceptions import ServiceUnavailable
 
-from gateway.breaker import Breaker
-from gateway.db import Database
-from gateway.errors import ConfigurationError, DatabaseUnavailable
+from gateway.base.breaker import Breaker
+from gateway.base.db import Database
+from gateway.base.errors import ConfigurationError, DatabaseUnavailable
+from gateway.base.settings import Settings
 from gateway.graphql_http import unavailable
-from gateway.settings import Settings
 
 
 class Clock:

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from gateway.errors import CreditGraphError
+from gateway.base.errors import CreditGraphError
 from graph_schema.identifiers import normalise_id_number, normalise_uscc
 from seeds import codes
 from seeds.generator import make_id_number, make_uscc

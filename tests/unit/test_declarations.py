@@ -13,10 +13,10 @@ import pytest
 import strawberry
 from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema
 
-from gateway.errors import ConfigurationError
-from gateway.federation import SUBGRAPH_NAMES, subgraph
+from gateway.base.errors import ConfigurationError
 from graph_schema.fields import node, prop
 from loaders.selection import compiled, declaration_of
+from resolvers.federation import SUBGRAPH_NAMES, subgraph
 from resolvers.public import public_schema
 from resolvers.schema import government_schema
 

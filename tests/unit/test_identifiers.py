@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from gateway.errors import InvalidIdNumber, InvalidUSCC
+from gateway.base.errors import InvalidIdNumber, InvalidUSCC
 from graph_schema.identifiers import (
     age_on,
     mask_id_number,

@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 from graphql import parse
 
-from gateway.errors import QueryTooComplex
+from gateway.base.errors import QueryTooComplex
 from gateway.limits import (
     DocumentLimits,
     RateLimiter,
-    check_page,
     client_address,
     measure_document,
 )
+from graph_schema.paging import check_page
 from resolvers.public import public_schema
 
 SCHEMA = public_schema()._schema

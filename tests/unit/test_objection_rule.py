@@ -2,7 +2,7 @@
 
 import pytest
 
-from gateway.errors import Conflict
+from gateway.base.errors import Conflict
 from graph_schema.rules.objection import TRANSITIONS, appeal, transition
 
 

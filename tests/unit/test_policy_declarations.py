@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
 
-from gateway.federation import subgraph_plan
 from loaders.selection import declaration_of
+from resolvers.federation import subgraph_plan
 from resolvers.public import public_schema
 from resolvers.schema import government_schema
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from gateway.errors import Conflict
+from gateway.base.errors import Conflict
 from graph_schema.rules import repair_steps as rule
 
 ENDS = dt.date(2026, 11, 17)  # the last day of publicity

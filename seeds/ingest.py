@@ -1,4 +1,4 @@
-"""Set-based writes: subjects, roles, list entries and credit records.
+"""The importer's set-based writes: subjects, roles, list entries and credit records.
 
 Each statement takes a run of already validated rows (``$rows``) whose keys are all
 different (``runs`` splits a batch so), and writes them with one ``UNWIND``: with no
@@ -24,17 +24,10 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.db import Database, Transaction
-from graph_schema.list_entry import SYNCED
+from gateway.base.db import Transaction
 from graph_schema.rules.identity import SINGLE_HOLDER_ROLES
-from graph_schema.rules.propagation import (
-    PROPAGATING_ROLES,
-    SCOPES,
-    VOID_REASON,
-    propagate_statement,
-    void_statement,
-)
 from graph_schema.rules.red_black import END_RED_ON_BLACK
+from procedures.propagation import propagate
 
 
 def runs(
@@ -277,44 +270,6 @@ RETURN d.id AS id, d.name AS name, coalesce(d.aliases, []) AS aliases,
 """
 
 
-_PROPAGATION = {scope: (propagate_statement(scope, SYNCED), void_statement(scope))
-                for scope in SCOPES}
-
-
-async def propagate(
-    tx: Transaction,
-    *,
-    now: Any,
-    actor: str,
-    reason: str | None,
-    source_ids: list[str] | None = None,
-    org_ids: list[str] | None = None,
-) -> dict[str, int]:
-    """管理办法 第二十六条 for the sources (or organisations) in scope; neither means all.
-
-    Returns how many derived entries were recorded, updated and voided.
-    """
-    if source_ids is not None and org_ids is not None:
-        raise ValueError("scope propagation by sources or by organisations, not both")
-    scope = (
-        "sources" if source_ids is not None else "organizations" if org_ids is not None else "all"
-    )
-    params = {
-        "now": now,
-        "actor": actor,
-        "reason": reason,
-        "roles": list(PROPAGATING_ROLES),
-        "sourceIds": sorted(set(source_ids or [])),
-        "orgIds": sorted(set(org_ids or [])),
-        "voidReason": VOID_REASON,
-    }
-    counts = {"RECORDED": 0, "UPDATED": 0, "VOIDED": 0}
-    for statement in _PROPAGATION[scope]:
-        for record in await tx.run(statement, params):
-            counts[record["change"]] += record["n"]
-    return counts
-
-
 @dataclass
 class Written:
     """What the statements of one batch did: rows written (created among them), misses."""
@@ -441,12 +396,3 @@ WRITERS = {
     "entries": write_list_entries,
     "records": write_records,
 }
-
-
-async def recompute(db: Database, *, now: Any, actor: str) -> dict[str, int]:
-    """Propagation over the whole graph; idempotent (a second run changes nothing)."""
-
-    async def work(tx: Transaction) -> dict[str, int]:
-        return await propagate(tx, now=now, actor=actor, reason="recompute")
-
-    return await db.transaction(work, op="recompute")

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import httpx
 
-from gateway.errors import ConfigurationError
+from gateway.base.errors import ConfigurationError
 
-FEDERATION_DIR = Path(__file__).resolve().parent.parent / "deploy" / "federation"
+FEDERATION_DIR = Path(__file__).resolve().parents[2] / "deploy" / "federation"
 SUBGRAPHS_JSON = FEDERATION_DIR / "subgraphs.json"
 SUPERGRAPH = FEDERATION_DIR / "supergraph.graphql"
 HIVE_GATEWAY = FEDERATION_DIR / "node_modules" / ".bin" / "hive-gateway"

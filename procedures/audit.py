@@ -29,14 +29,31 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from gateway.errors import DatabaseUnavailable
-from loaders.audit import insert_events
+from gateway.base.errors import DatabaseUnavailable
 
 if TYPE_CHECKING:
-    from gateway.auth import Viewer
-    from gateway.db import Database
+    from gateway.base.db import Database
+    from gateway.base.viewer import Viewer
 
 log = logging.getLogger("credit_graph.audit")
+
+# One statement per request (or per background batch). A batch commits whole, so if its
+# first event is in the register the batch is: one whose commit went through but whose
+# answer was lost (Neo4j crashed) is sent again and writes nothing, and the register holds
+# each event exactly once. An event names its subject and consents by id, indexed
+# (graph_schema/migrations/0004_audiences.cypher), rather than by relationships: the
+# register grows at request rate, and a link per event would lock the subject's node and
+# grow its relationship chain with every access (and doubled the cost of an event).
+INSERT_AUDIT_EVENTS = """
+OPTIONAL MATCH (written:AuditEvent {id: $events[0].id})
+WITH written WHERE written IS NULL
+UNWIND $events AS ev
+CREATE (a:AuditEvent {id: ev.id, at: ev.at, requestId: ev.requestId, sub: ev.sub,
+  dept: ev.dept, jur: ev.jur, roles: ev.roles, purpose: ev.purpose, subjectId: ev.subjectId,
+  operationName: ev.operationName, operations: ev.operations, fields: ev.fields,
+  classes: ev.classes, consentIds: ev.consentIds, outcome: ev.outcome})
+RETURN count(a) AS written
+"""
 
 OK = "OK"
 
@@ -196,3 +213,8 @@ def _drain(queue: asyncio.Queue[dict[str, Any] | None]) -> list[dict[str, Any] |
     while not queue.empty():
         out.append(queue.get_nowait())
     return out
+
+
+async def insert_events(db: Database, events: list[dict[str, Any]]) -> int:
+    records = await db.write(INSERT_AUDIT_EVENTS, {"events": events}, op="audit")
+    return int(records[0]["written"]) if records else 0

@@ -4,7 +4,7 @@
 readers (``neo4j://`` clusters send them to secondaries), writes to the leader,
 every transaction carries metadata naming the service and operation, and Neo4j
 errors become the project's errors. Every view of one driver shares its ``Breaker``
-(gateway/breaker.py): while Neo4j is unreachable a query fails at once instead of
+(gateway/base/breaker.py): while Neo4j is unreachable a query fails at once instead of
 waiting out the driver's retries. It also counts queries, which the tests use to prove
 that a request's root field costs one.
 """
@@ -33,9 +33,9 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from gateway.breaker import Breaker
-from gateway.errors import Conflict, DatabaseUnavailable, InvalidInput, QueryBudgetExceeded
-from gateway.settings import Settings
+from gateway.base.breaker import Breaker
+from gateway.base.errors import Conflict, DatabaseUnavailable, InvalidInput, QueryBudgetExceeded
+from gateway.base.settings import Settings
 
 T = TypeVar("T")
 Params = Mapping[str, Any]

@@ -39,17 +39,16 @@ from typing import IO, Any
 
 import orjson
 
-from gateway import neo4j_server
-from gateway.db import Database
-from gateway.errors import ConfigurationError, Conflict
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.errors import ConfigurationError, Conflict
+from gateway.base.settings import Settings
+from gateway.ops import neo4j_server
 from graph_schema.list_entry import SYNCED
 from graph_schema.migrate import migrate
 from graph_schema.rules.identity import SINGLE_HOLDER_ROLES
 from graph_schema.rules.propagation import PROPAGATING_ROLES, propagate_initial
 from graph_schema.rules.red_black import END_RED_ON_BLACK_IN_TRANSACTIONS
-from loaders import ingest
-from seeds import admin_csv
+from seeds import admin_csv, ingest
 from seeds.claims import Claims, code_key
 from seeds.importer import Importer, ImportKind, count_lines, read_rows
 from seeds.rejects import Reject

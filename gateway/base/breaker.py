@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from gateway.errors import DatabaseUnavailable
+from gateway.base.errors import DatabaseUnavailable
 
 log = logging.getLogger("credit_graph.breaker")
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from gateway.errors import ConfigurationError
+from gateway.base.errors import ConfigurationError
 
 NEO4J_VERSION = "5.26.30"
 
@@ -26,7 +26,7 @@ NEO4J_VERSION = "5.26.30"
 # can run side by side and the tests never touch demo data.
 INSTANCE_PORTS = {"demo": (7687, 7474), "test": (7688, 7475)}
 # The schema a process serves at /graphql: the whole of it, or one subgraph of it
-# (gateway/federation.py) for a deployment behind a Federation router.
+# (resolvers/federation.py) for a deployment behind a Federation router.
 SUBGRAPHS = ("all", "credit", "policy")
 
 
@@ -83,7 +83,7 @@ class Settings:
     neo4j_read_routing: bool = True
     neo4j_query_timeout_s: float = 30.0
     neo4j_pool_size: int = 100
-    # how soon an unreachable Neo4j is noticed (gateway/breaker.py)
+    # how soon an unreachable Neo4j is noticed (gateway/base/breaker.py)
     neo4j_connect_timeout_s: float = 2.0
     neo4j_acquire_timeout_s: float = 2.0
     neo4j_retry_time_s: float = 10.0

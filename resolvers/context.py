@@ -25,14 +25,14 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from gateway.audit import AuditLog, AuditWriter
-from gateway.auth import Viewer
-from gateway.db import Database
-from gateway.errors import Forbidden, InvalidInput, PurposeRequired, Unauthenticated
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.errors import Forbidden, InvalidInput, PurposeRequired, Unauthenticated
+from gateway.base.settings import Settings
+from gateway.base.viewer import Viewer
 from graph_schema.rules import disclosure
 from graph_schema.rules.disclosure import Access, Grant
 from loaders import Loaders
+from procedures.audit import AuditLog, AuditWriter
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -115,7 +115,7 @@ class Context:
         self.settings = settings
         self.request = request
         self.viewer = viewer
-        self.today = today or settings.today_()  # the one clock (gateway/settings.py)
+        self.today = today or settings.today_()  # the one clock (gateway/base/settings.py)
         self.now = now or settings.now()
         self.purpose = purpose
         self.consents = consents

@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from gateway import neo4j_server
-from gateway.db import Database
-from gateway.errors import CreditGraphError
-from gateway.settings import Settings
+from gateway.base.db import Database
+from gateway.base.errors import CreditGraphError
+from gateway.base.settings import Settings
+from gateway.ops import neo4j_server
 
 app = typer.Typer(help="credit-graph: a GraphQL gateway over a public-credit graph in Neo4j.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -126,7 +126,7 @@ def seed() -> None:
 @app.command()
 def recompute() -> None:
     """Re-run propagation (管理办法 第二十六条) over the whole graph; idempotent."""
-    from loaders.ingest import recompute as run
+    from procedures.propagation import recompute as run
 
     counts = _with_db(lambda db: run(db, now=_settings().now(), actor="recompute"))
     console.print(f"derived entries recorded: {counts['RECORDED']}, updated: "
@@ -215,7 +215,7 @@ def load_(
     The same rows, rules and rejects as `import`, the same graph at the end; refuses a
     database that holds credit data (DATABASE_NOT_EMPTY).
     """
-    from seeds.load import load as run
+    from gateway.ops.load import load as run
     from seeds.rejects import write_rejects
 
     settings = _settings()
@@ -426,8 +426,8 @@ def federation_sdl(
     out: Annotated[Path | None, typer.Option(help="folder for <subgraph>.graphql")] = None,
 ) -> None:
     """Write each subgraph's SDL (default: deploy/federation/subgraphs)."""
-    from gateway.federation import SUBGRAPH_NAMES, subgraph
-    from gateway.router import FEDERATION_DIR
+    from gateway.ops.router import FEDERATION_DIR
+    from resolvers.federation import SUBGRAPH_NAMES, subgraph
 
     folder = out or FEDERATION_DIR / "subgraphs"
     folder.mkdir(parents=True, exist_ok=True)
@@ -439,7 +439,7 @@ def federation_sdl(
 @federation_app.command("compose")
 def federation_compose() -> None:
     """Write the subgraphs' SDL and compose deploy/federation/supergraph.graphql."""
-    from gateway.router import SUPERGRAPH, compose
+    from gateway.ops.router import SUPERGRAPH, compose
 
     federation_sdl(out=None)
     try:
@@ -459,7 +459,7 @@ def federation_up(
     of them on 127.0.0.1 (ports from deploy/federation/subgraphs.json); Ctrl-C stops all."""
     import signal
 
-    from gateway import router
+    from gateway.ops import router
 
     def terminated(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # stop the children as Ctrl-C does

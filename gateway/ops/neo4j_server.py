@@ -25,10 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gateway.errors import ConfigurationError
-from gateway.settings import Settings
+from gateway.base.errors import ConfigurationError
+from gateway.base.settings import Settings
 
-POM = Path(__file__).resolve().parent.parent / "deploy" / "neo4j" / "pom.xml"
+POM = Path(__file__).resolve().parents[2] / "deploy" / "neo4j" / "pom.xml"
 
 # The bootloader (neo4j console) normally adds these; we start the entry point directly.
 JVM_OPTIONS = (
