@@ -296,7 +296,7 @@ def label_of(type_: Any) -> str:
     """The label of a GraphQL object type's nodes."""
     definition = type_.extensions.get("strawberry-definition")
     origin = getattr(definition, "origin", None)
-    return getattr(origin, "__graph_label__", None) or type_.name
+    return str(getattr(origin, "__graph_label__", None) or type_.name)
 
 
 def meta(read: Read) -> dict[str, Read]:
