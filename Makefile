@@ -46,6 +46,13 @@ test: install web federation-deps
 	$(CG) neo4j fetch
 	$(BIN)/pytest
 
+# ruff's rules, mypy as pyproject.toml sets it (strict on graph_schema/rules and loaders),
+# then the formatting ruff format would give.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/ruff format --check .
+
 neo4j-start: install
 	$(CG) neo4j start
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,7 +176,7 @@ def _strip(value: Any) -> Any:
 
 
 async def checks(
-    db: Database, refs: list[dict[str, str | None]], matter: str, as_of: dt.date
+    db: Database, refs: Sequence[Mapping[str, str | None]], matter: str, as_of: dt.date
 ) -> list[Any]:
     """Each subject's check: hits, related parties, and the decision they give."""
     answers: list[Any] = []

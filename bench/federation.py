@@ -129,7 +129,7 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
         # the same answer both ways, then warm-up (plans, caches, page cache)
         for app_id in sample[:20]:
-            a = (await at_single(app_id))["data"]["creditCheck"]  # type: ignore[index]
+            a = (await at_single(app_id))["data"]["creditCheck"]
             b = (await through_router(app_id))["data"]["application"]["applicant"]
             assert a == b["creditCheck"], (a, b)
         for app_id in sample[: min(300, len(sample))]:

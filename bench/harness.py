@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 import orjson
@@ -158,6 +158,7 @@ def sample_refs(folder: Path, n: int, seed: int) -> list[dict[str, str]]:
 
 
 Call = Callable[[dict[str, str]], Awaitable[Any]]  # one request for one reference
+Ref = TypeVar("Ref")  # what paired calls take: a reference, an id
 
 
 async def raw_read(driver: Any, query: str, params: dict[str, Any], database: str) -> list[Any]:
@@ -174,10 +175,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def paired_latencies(
-    a: Call, b: Call, refs: list[dict[str, str]]
+    a: Callable[[Ref], Awaitable[Any]], b: Callable[[Ref], Awaitable[Any]], refs: list[Ref]
 ) -> tuple[list[float], list[float]]:
     """Each reference through both, alternating which goes first, so drift hits both alike."""
-    out_a, out_b = [], []
+    out_a: list[float] = []
+    out_b: list[float] = []
     for n, ref in enumerate(refs):
         for call, out in ((a, out_a), (b, out_b)) if n % 2 else ((b, out_b), (a, out_a)):
             t = time.perf_counter()

@@ -7,6 +7,7 @@ A load generator should cost as little as possible per request; a general client
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import orjson
 
@@ -52,7 +53,7 @@ class Connection:
                 chunked = True
         if not chunked:
             return status, await self._reader.readexactly(length)
-        parts = []
+        parts: list[bytes] = []
         while True:  # a router may stream its answer in chunks
             size = int((await self._reader.readuntil(b"\r\n")).split(b";")[0], 16)
             if size == 0:
@@ -61,8 +62,8 @@ class Connection:
             parts.append(await self._reader.readexactly(size))
             await self._reader.readexactly(2)
 
-    async def graphql(self, query: str, variables: dict[str, object]) -> dict[str, object]:
+    async def graphql(self, query: str, variables: dict[str, object]) -> dict[str, Any]:
         status, body = await self.post(orjson.dumps({"query": query, "variables": variables}))
         if status != 200:
             raise RuntimeError(f"HTTP {status}: {body[:300]!r}")
-        return orjson.loads(body)  # type: ignore[no-any-return]
+        return orjson.loads(body)

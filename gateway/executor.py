@@ -26,6 +26,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
     GraphQLString,
     GraphQLUnionType,
     Visitor,
@@ -55,7 +56,7 @@ def _identity(value: Any) -> Any:
 class Executor(StrawberryGraphQLCoreExecutionContext):
     _plans: dict[tuple[int, int], tuple[Any, Plan]]
 
-    def complete_value(  # type: ignore[override]
+    def complete_value(
         self,
         return_type: Any,
         field_details_list: FieldDetailsList,
@@ -74,7 +75,7 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
         return super().complete_value(return_type, field_details_list, info, path, result,
                                       position_context)
 
-    def complete_object_value(  # type: ignore[override]
+    def complete_object_value(
         self,
         return_type: GraphQLObjectType,
         field_details_list: FieldDetailsList,
@@ -127,7 +128,7 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
         for response_name, group in grouped.items():
             name = group[0].node.name.value
             if name == "__typename":
-                plan.append((response_name, None, lambda _, n=type_.name: n))
+                plan.append((response_name, None, lambda _: type_.name))
             else:
                 field_type = type_.fields[name].type
                 plan.append(
@@ -170,14 +171,15 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
         if isinstance(type_, GraphQLInterfaceType | GraphQLUnionType):
             return _shaped  # only compiled answers reach here as plain data
         if type_ is GraphQLString or type_ is GraphQLID:
-            serialize = type_.serialize
+            serialize: Convert = type_.serialize
             return lambda value: value if type(value) is str else serialize(value)
         if isinstance(type_, GraphQLEnumType):
             names, serialize = type_.values, type_.serialize
             return lambda value: (
                 value if type(value) is str and value in names else serialize(value)
             )
-        return type_.serialize  # type: ignore[union-attr, no-any-return]
+        assert isinstance(type_, GraphQLScalarType)  # _converter unwrapped the non-null
+        return type_.serialize
 
 
 def _shaped(value: Shaped) -> Any:

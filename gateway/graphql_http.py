@@ -20,6 +20,7 @@ import orjson
 from graphql import (
     ASTValidationRule,
     DocumentNode,
+    ExecutionResult,
     GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
@@ -30,7 +31,6 @@ from graphql import (
     specified_rules,
     validate,
 )
-from graphql.pyutils import is_awaitable
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.exceptions import StrawberryInputCoercionError
@@ -266,7 +266,7 @@ class GraphQLEndpoint:
             context = await self._context(request, caller, document, operation_name)
         except CreditGraphError as exc:
             return refusal(exc)
-        result = execute(
+        outcome = execute(
             self.schema,
             document,
             context_value=context,
@@ -274,13 +274,12 @@ class GraphQLEndpoint:
             operation_name=operation_name,
             executor_class=Executor,
         )
-        if is_awaitable(result):
-            result = await result  # type: ignore[misc]
+        result = outcome if isinstance(outcome, ExecutionResult) else await outcome
         payload: dict[str, Any] = {}
-        errors = [*(result.errors or ()), *getattr(context, "errors", ())]  # type: ignore[union-attr]
-        if errors:
-            payload["errors"] = [format_error(e) for e in errors]
-        payload["data"] = result.data  # type: ignore[union-attr]
+        failures = [*(result.errors or ()), *getattr(context, "errors", ())]
+        if failures:
+            payload["errors"] = [format_error(e) for e in failures]
+        payload["data"] = result.data
         finish = getattr(context, "finish", None)
         if finish is not None:
             await finish(payload)

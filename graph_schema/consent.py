@@ -15,9 +15,13 @@ if TYPE_CHECKING:
 
 SubjectRef = Annotated["Subject", strawberry.lazy("graph_schema.subject")]
 
-ConsentScope = strawberry.enum(model.ConsentScope, description="What a consent opens: "
-                               "GOVERNMENT or AUTHORISED information, or the ID number alone.")
-GranteeKind = strawberry.enum(model.GranteeKind)
+# strawberry.enum marks the model's classes in place (and returns them): the names below are
+# those classes, which a type checker reads as types.
+ConsentScope = model.ConsentScope
+GranteeKind = model.GranteeKind
+strawberry.enum(ConsentScope, description="What a consent opens: "
+                "GOVERNMENT or AUTHORISED information, or the ID number alone.")
+strawberry.enum(GranteeKind)
 
 
 def native(value: Any) -> Any:

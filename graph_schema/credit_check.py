@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
@@ -138,18 +139,26 @@ DEPARTMENTS = Related(
     order=lambda s, m: f"{m}d.id")
 
 
+def _basis_of(item_ids: Sequence[str]) -> list[Plain]:
+    """The citations of a stored list of item ids (``_basis`` caches them per tuple)."""
+    return _basis(tuple(item_ids))
+
+
 @strawberry.type(description="A joint reward or punishment measure (联合奖惩措施).")
 class MeasureInfo:
     id: strawberry.ID = prop("id")
     name: str = prop("name")
     kind: str = prop("kind", description="INCENTIVE or PUNISHMENT")
     list: ListKind = prop("list")
-    targets: list[str] = prop("targets", description="SUBJECT and/or RESPONSIBLE_PERSON")
-    matters: list[MatterEffect] = strawberry.field(metadata=meta(MATTERS))
+    # `list` is a field name from here on in this class body: the builtin is spelt in full.
+    targets: builtins.list[str] = prop("targets",
+                                       description="SUBJECT and/or RESPONSIBLE_PERSON")
+    matters: builtins.list[MatterEffect] = strawberry.field(metadata=meta(MATTERS))
     # The articles are cited from the committed extraction, as the credit check cites them.
-    legal_basis: list[LegalBasis] = converted(lambda s: f"{s.node}.basis",
-                                              lambda ids: _basis(tuple(ids)))
-    departments: list[ImplementingDepartment] = strawberry.field(metadata=meta(DEPARTMENTS))
+    legal_basis: builtins.list[LegalBasis] = converted(lambda s: f"{s.node}.basis",
+                                                       _basis_of)
+    departments: builtins.list[ImplementingDepartment] = strawberry.field(
+        metadata=meta(DEPARTMENTS))
 
 
 @strawberry.type(description="Why a subject could not be checked (e.g. an invalid code).")

@@ -4,16 +4,47 @@ from __future__ import annotations
 
 import strawberry
 
-from graph_schema import model
+from graph_schema.model import (
+    Decision,
+    Disclosure,
+    EntryStatus,
+    JurisdictionLevel,
+    ListKind,
+    MatterType,
+    OrganizationType,
+    RecordCategory,
+    RoleKind,
+    Severity,
+    SubjectKind,
+)
 
-SubjectKind = strawberry.enum(model.SubjectKind)
-OrganizationType = strawberry.enum(model.OrganizationType)
-RoleKind = strawberry.enum(model.RoleKind)
-JurisdictionLevel = strawberry.enum(model.JurisdictionLevel)
-ListKind = strawberry.enum(model.ListKind)
-Severity = strawberry.enum(model.Severity)
-Disclosure = strawberry.enum(model.Disclosure)
-EntryStatus = strawberry.enum(model.EntryStatus)
-RecordCategory = strawberry.enum(model.RecordCategory)
-MatterType = strawberry.enum(model.MatterType)
-Decision = strawberry.enum(model.Decision)
+# strawberry.enum marks each class in place and returns it: these names are the model's own
+# classes, so a type checker sees types, not variables.
+for _enum in (
+    SubjectKind,
+    OrganizationType,
+    RoleKind,
+    JurisdictionLevel,
+    ListKind,
+    Severity,
+    Disclosure,
+    EntryStatus,
+    RecordCategory,
+    MatterType,
+    Decision,
+):
+    strawberry.enum(_enum)
+
+__all__ = [
+    "SubjectKind",
+    "OrganizationType",
+    "RoleKind",
+    "JurisdictionLevel",
+    "ListKind",
+    "Severity",
+    "Disclosure",
+    "EntryStatus",
+    "RecordCategory",
+    "MatterType",
+    "Decision",
+]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import strawberry
+from strawberry.types.base import get_object_definition
 
 from gateway.base.errors import Forbidden
 from graph_schema.model import Disclosure
@@ -260,7 +261,7 @@ def declaration(field: Any) -> Read | None:
 
 def fields_of(cls: type) -> dict[str, Any]:
     """The strawberry fields of a type, by GraphQL name."""
-    definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+    definition = get_object_definition(cls, strict=True)
     return {f.graphql_name or _camel(f.python_name): f for f in definition.fields}
 
 
@@ -279,17 +280,23 @@ def node(label: str) -> Callable[[type], type]:
     """The node label a graph type is read from (default: its GraphQL name)."""
 
     def mark(cls: type) -> type:
-        cls.__graph_label__ = label  # type: ignore[attr-defined]
-        return cls
+        return mark_class(cls, "__graph_label__", label)
 
     return mark
+
+
+def mark_class(cls: type, name: str, value: Any) -> type:
+    """Set a mark the declarations read back with ``getattr`` (a label, a subgraph): an
+    attribute no class declares, so it is set by name."""
+    setattr(cls, name, value)
+    return cls
 
 
 def label_of(type_: Any) -> str:
     """The label of a GraphQL object type's nodes."""
     definition = type_.extensions.get("strawberry-definition")
     origin = getattr(definition, "origin", None)
-    return getattr(origin, "__graph_label__", None) or type_.name
+    return str(getattr(origin, "__graph_label__", None) or type_.name)
 
 
 def meta(read: Read) -> dict[str, Read]:
@@ -303,8 +310,7 @@ def owned_by(subgraph: str) -> Callable[[type], type]:
     federation.py`` reads it). Undeclared: ``credit``."""
 
     def mark(cls: type) -> type:
-        cls.__subgraph__ = subgraph  # type: ignore[attr-defined]
-        return cls
+        return mark_class(cls, "__subgraph__", subgraph)
 
     return mark
 

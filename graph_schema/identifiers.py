@@ -24,7 +24,7 @@ def normalise_uscc(value: str) -> str:
         return str(uscc.validate(value))
     except ValidationError as exc:
         raise InvalidUSCC(
-            f"invalid unified social credit code: {exc.message}", value=value
+            f"invalid unified social credit code: {exc}", value=value
         ) from None
 
 
@@ -53,7 +53,7 @@ def normalise_id_number(value: str) -> str:
             return number
         ric.validate(number)  # raises the precise reason
     except ValidationError as exc:
-        raise InvalidIdNumber(f"invalid citizen ID number: {exc.message}", value=value) from None
+        raise InvalidIdNumber(f"invalid citizen ID number: {exc}", value=value) from None
     raise InvalidIdNumber("invalid citizen ID number", value=value)
 
 
@@ -63,7 +63,7 @@ def sex_from_id_number(id_number: str) -> str:
 
 
 def birth_date_from_id_number(id_number: str) -> dt.date:
-    return ric.get_birth_date(id_number)  # type: ignore[no-any-return]
+    return ric.get_birth_date(id_number)
 
 
 def age_on(id_number: str, on: dt.date) -> int:

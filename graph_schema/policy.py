@@ -17,10 +17,14 @@ from graph_schema.fields import Expr, Related, Scope, meta, owned_by, prop, read
 from graph_schema.jurisdiction import Department, Jurisdiction
 from graph_schema.scalars import Date
 
-TaskRole = strawberry.enum(pm.TaskRole, description="How a task row names a unit: 牵头单位 "
-                           "(LEAD), 配合单位 (COOPERATING) or 责任单位 (RESPONSIBLE).")
-UnitKind = strawberry.enum(pm.UnitKind, description="A department, or a collective written "
-                           "as one unit (各县区人民政府, 市有关部门 …).")
+# strawberry.enum marks the model's classes in place (and returns them): the names below are
+# those classes, which a type checker reads as types.
+TaskRole = pm.TaskRole
+UnitKind = pm.UnitKind
+strawberry.enum(TaskRole, description="How a task row names a unit: 牵头单位 "
+                "(LEAD), 配合单位 (COOPERATING) or 责任单位 (RESPONSIBLE).")
+strawberry.enum(UnitKind, description="A department, or a collective written "
+                "as one unit (各县区人民政府, 市有关部门 …).")
 
 
 @strawberry.enum(description="Which links between a task and a unit to follow.")

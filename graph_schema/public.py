@@ -17,10 +17,10 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.types.base import StrawberryList, StrawberryOptional
+from strawberry.types.base import StrawberryList, StrawberryOptional, get_object_definition
 
 from graph_schema.enums import ListKind
-from graph_schema.fields import Expr, Related, Scope, declaration, meta, reads
+from graph_schema.fields import Expr, Related, Scope, declaration, mark_class, meta, reads
 from graph_schema.identifiers import age_cypher
 from graph_schema.list_entry import ListEntry
 from graph_schema.paging import check_page
@@ -58,9 +58,11 @@ THROUGH_ORGANIZATION = Related(public=True, match=lambda s, m: (
     f"MATCH ({m}:Organization {{id: {s.node}.throughOrganizationId}})"))
 
 
+# PublicListEntry is built by public_view below: a GraphQL type that strawberry reads from
+# this annotation when the schema is built, and that no type checker can see.
 @reads(PUBLISHED_ENTRIES)
 def _published_entries(self: Any, kind: ListKind | None = None,
-                       first: int = 10) -> list[PublicListEntry]:
+                       first: int = 10) -> list[PublicListEntry]:  # type: ignore[valid-type]
     """Red and black list entries published today (active and public); expired and
     repaired entries are not published."""
 
@@ -77,9 +79,10 @@ def public_view(source: type, name: str, description: str, *, bases: tuple[type,
                 extra: dict[str, Any] | None = None, interface: bool = False) -> type:
     """The public type of ``source``: its fields declared public (less those ``bases``
     already have), then ``extra`` (``python name → (type, field)``)."""
-    inherited = {f.python_name for b in bases for f in b.__strawberry_definition__.fields}
+    inherited = {f.python_name for b in bases
+                 for f in get_object_definition(b, strict=True).fields}
     namespace: dict[str, Any] = {"__annotations__": {}}
-    for f in source.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+    for f in get_object_definition(source, strict=True).fields:
         read = declaration(f)
         if read is None or not read.public or f.python_name in inherited \
                 or f.python_name in namespace:
@@ -94,7 +97,7 @@ def public_view(source: type, name: str, description: str, *, bases: tuple[type,
             namespace["__annotations__"][python_name] = type_
         namespace[python_name] = field
     cls = type(name, bases, namespace)
-    cls.__graph_label__ = getattr(source, "__graph_label__", None)  # type: ignore[attr-defined]
+    mark_class(cls, "__graph_label__", getattr(source, "__graph_label__", None))
     if interface:
         return strawberry.interface(cls, name=name, description=description)
     return strawberry.type(cls, name=name, description=description)

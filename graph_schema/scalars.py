@@ -7,6 +7,7 @@ from typing import Any, NewType
 
 import strawberry
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types.scalar import ScalarDefinition
 
 from gateway.base.errors import InvalidInput
 
@@ -25,7 +26,7 @@ def _parse_date(value: Any) -> dt.date:
         raise InvalidInput("expected a date as YYYY-MM-DD", value=value) from None
 
 
-SCALARS = {
+SCALARS: dict[object, ScalarDefinition] = {
     Date: strawberry.scalar(name="Date", description="A calendar date, YYYY-MM-DD.",
                             serialize=_serialize_date, parse_value=_parse_date),
 }

@@ -25,7 +25,9 @@ def one_record(query: str) -> str:
     return f"CALL () {{\n{query}\n}}\nRETURN collect([i, value]) AS values"
 
 
-class CypherLoader(DataLoader[K, V], Generic[K, V]):
+class CypherLoader(DataLoader[K, V | None], Generic[K, V]):
+    """Values in key order, None for a miss (hence the loader's value type)."""
+
     query: ClassVar[str]
     _wrapped: ClassVar[str | None] = None
 
@@ -37,7 +39,7 @@ class CypherLoader(DataLoader[K, V], Generic[K, V]):
         """The key as sent to Cypher."""
         return key
 
-    async def batch_load_fn(self, keys: list[K]) -> list[V | None]:  # type: ignore[override]
+    async def batch_load_fn(self, keys: list[K]) -> list[V | None]:
         cls = type(self)
         if cls._wrapped is None:
             cls._wrapped = one_record(cls.query)

@@ -9,6 +9,7 @@ organisation, officers carrying a serious black entry (information only).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -46,7 +47,8 @@ def officer_request(today: dt.date, now: dt.datetime) -> dict[str, Any]:
             "base": ["PUBLIC", "GOVERNMENT"], "checks": True}
 
 
-def check_params(refs: list[dict[str, str | None]], matter: str, as_of: dt.date) -> dict[str, Any]:
+def check_params(refs: Sequence[Mapping[str, str | None]], matter: str,
+                 as_of: dt.date) -> dict[str, Any]:
     """The check's parameters: references split by key, each with its position."""
     by: dict[str, list[list[Any]]] = {"uscc": [], "idNumber": [], "id": []}
     for n, ref in enumerate(refs):

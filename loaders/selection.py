@@ -238,7 +238,7 @@ def _uses_variables(node: FieldNode) -> bool:
 
 
 class _Compiler:
-    def __init__(self, info: GraphQLResolveInfo, audience: Audience) -> None:
+    def __init__(self, info: GraphQLResolveInfo[Any], audience: Audience) -> None:
         self.schema = info.schema
         self.fragments = {n: FragmentDetails(d) for n, d in info.fragments.items()}
         self.variables = variables_of(info)
@@ -328,6 +328,7 @@ class _Compiler:
     def _field(self, read: Read, definition: GraphQLField, group: list[FieldDetails],
                var: str) -> tuple[str, Converter | None]:
         scope = _FieldScope(self, var, definition, group[0])
+        convert: Converter | None
         if isinstance(read, Related):
             cypher, convert = self._related(read, scope, definition, group)
         elif isinstance(read, Assembled):
@@ -370,7 +371,7 @@ class _Compiler:
             for response, group in grouped.items():
                 name = group[0].node.name.value
                 if name == "__typename":
-                    steps.append((response, None, lambda _, n=type_.name: n))
+                    steps.append((response, None, lambda _: type_.name))
                 else:
                     steps.append((response, name, self.plain(type_.fields[name].type, group)))
 
@@ -405,9 +406,9 @@ class _Compiler:
         outer = self.bound[-1] if self.bound else {}
         self.bound.append({**outer, **frame})
         try:
-            for name, cypher in read.locals:
+            for name, local in read.locals:
                 var = self.var("b")
-                clauses.append(f"WITH *, {cypher(scope, target)} AS {var}")
+                clauses.append(f"WITH *, {local(scope, target)} AS {var}")
                 frame[name] = self.bound[-1][name] = var
             where = [read.where(scope, target)] if read.where else []
             audited = read.audit is not None
@@ -428,7 +429,7 @@ class _Compiler:
             inner, convert = self.project(definition.type, group, target)
         finally:
             self.bound.pop()
-        if audited:
+        if read.audit is not None:  # audited
             inner = (f"[{inner}, {target}.disclosure, {subject}.id, {self.grants(subject)}]")
             convert = _audited(convert, read.audit, selected_names(group, self.fragments),
                                many)
@@ -438,8 +439,8 @@ class _Compiler:
         pattern = _path(clauses[0]) if plain else None
         if pattern is not None:
             # a plain path: a pattern comprehension costs Neo4j less than a subquery
-            where = "".join(f" {c}" for c in clauses[1:] if c.startswith("WHERE "))
-            cypher = f"[{pattern}{where} | {inner}]"
+            filters = "".join(f" {c}" for c in clauses[1:] if c.startswith("WHERE "))
+            cypher = f"[{pattern}{filters} | {inner}]"
             return (cypher if many else f"{cypher}[0]"), convert
         cypher = f"COLLECT {{ {' '.join(clauses)} RETURN {inner} }}"
         if not many:
@@ -743,7 +744,7 @@ _PLANS: dict[tuple[Any, ...], tuple[Any, Plan]] = {}
 _MAX_PLANS = 2048
 
 
-def variables_of(info: GraphQLResolveInfo) -> VariableValues:
+def variables_of(info: GraphQLResolveInfo[Any]) -> VariableValues:
     """The request's coerced variables (strawberry hands resolvers a plain dict)."""
     values = info.variable_values
     return values if isinstance(values, VariableValues) else VariableValues({}, values or {})
@@ -752,7 +753,7 @@ def variables_of(info: GraphQLResolveInfo) -> VariableValues:
 _CONDITIONS: dict[int, tuple[Any, tuple[str, ...]]] = {}
 
 
-def _conditional_key(info: GraphQLResolveInfo) -> tuple[Any, ...]:
+def _conditional_key(info: GraphQLResolveInfo[Any]) -> tuple[Any, ...]:
     """The values of the variables @skip/@include read: plans depend on them. Which
     variables those are is found once per (cached) operation."""
     operation = info.operation
@@ -763,7 +764,7 @@ def _conditional_key(info: GraphQLResolveInfo) -> tuple[Any, ...]:
         class Finder(Visitor):
             def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
                 if node.name.value in ("skip", "include"):
-                    names.extend(a.value.name.value for a in node.arguments
+                    names.extend(a.value.name.value for a in node.arguments or ()
                                  if isinstance(a.value, VariableNode))
 
         visit(operation, Finder())
@@ -786,7 +787,7 @@ class Selection:
     ``(("asOf", "$asOf"),)``. ``runtime``: the object type to read when the field's type
     is abstract (an entity type of ``_entities``)."""
 
-    def __init__(self, info: GraphQLResolveInfo, at: tuple[str, ...] = (),
+    def __init__(self, info: GraphQLResolveInfo[Any], at: tuple[str, ...] = (),
                  bound: tuple[tuple[str, str], ...] = (), runtime: str | None = None) -> None:
         self.info = info
         self.ctx: Context = info.context
@@ -814,7 +815,9 @@ class Selection:
                        if group[0].node.name.value == name]
             type_ = named.fields[name].type
         if self.runtime is not None:
-            type_ = compiler.schema.get_type(self.runtime)  # type: ignore[assignment]
+            runtime = compiler.schema.get_type(self.runtime)
+            assert isinstance(runtime, GraphQLObjectType)  # an entity type, named by the caller
+            type_ = runtime
         return type_, details
 
     def plan(self, template: str, var: str) -> Plan:

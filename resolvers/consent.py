@@ -19,7 +19,7 @@ from graph_schema.consent import Consent, ConsentScope
 from graph_schema.identifiers import normalise_uscc
 from graph_schema.paging import SubjectRef
 from loaders.consent import CONSENT_BY_ID, consents_of
-from loaders.selection import compiled
+from loaders.selection import Shaped, compiled
 from procedures.consent import grant_consent, revoke_consent
 from resolvers.context import Context
 from resolvers.reads import anchor, one
@@ -135,9 +135,10 @@ def _visible_to(viewer: Viewer, subject_id: str) -> bool:
 class ConsentQuery:
     @strawberry.field(description="A subject's consents, newest first: all of them for the "
                       "subject itself, credit administrators and supervisors; for anyone "
-                      "else those given to the caller's department or organisation.")
+                      "else those given to the caller's department or organisation.",
+                      graphql_type=list[Consent])  # answered by the compiled selection
     async def consents(self, info: Info[Context, None], subject: SubjectRef,
-                       include_revoked: bool = True) -> list[Consent]:
+                       include_revoked: bool = True) -> list[Shaped | None]:
         ctx = info.context
         viewer = ctx.require()
         pattern, key = anchor(subject, "s")
@@ -148,4 +149,4 @@ class ConsentQuery:
         if answer is None:
             return []
         _visible_to(viewer, answer[0])
-        return [selection.shape(c, i) for i, c in enumerate(answer[1])]  # type: ignore[misc]
+        return [selection.shape(c, i) for i, c in enumerate(answer[1])]

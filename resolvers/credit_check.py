@@ -163,7 +163,8 @@ def _as_mapping(ref: SubjectRef) -> dict[str, Any]:
 class CreditCheckQuery:
     @strawberry.field(
         description="Screen one applicant for a matter: a decision (BLOCK, REVIEW, "
-        "GREEN_CHANNEL, CLEAR), every hit with its legal basis, the measures."
+        "GREEN_CHANNEL, CLEAR), every hit with its legal basis, the measures.",
+        graphql_type=CreditCheck,  # answered as plain data (see run_checks)
     )
     async def credit_check(
         self,
@@ -171,13 +172,13 @@ class CreditCheckQuery:
         subject: SubjectRef,
         matter: MatterType,
         as_of: Date | None = None,
-    ) -> CreditCheck:
+    ) -> Plain:
         related = selects(info._raw_info, "relatedParties")
         return (
             await run_checks(
                 info.context,
                 [_as_mapping(subject)],
-                matter,  # type: ignore[return-value]
+                matter,
                 as_of,
                 related=related,
             )
@@ -195,7 +196,8 @@ class CreditCheckQuery:
 
     @strawberry.field(
         description="Screen up to 1,000 applicants in one call; one answer per "
-        "subject in input order (unknown subjects answer found: false)."
+        "subject in input order (unknown subjects answer found: false).",
+        graphql_type=list[CreditCheck],  # answered as plain data (see run_checks)
     )
     async def credit_check_batch(
         self,
@@ -203,14 +205,14 @@ class CreditCheckQuery:
         subjects: list[SubjectRef],
         matter: MatterType,
         as_of: Date | None = None,
-    ) -> list[CreditCheck]:
+    ) -> list[Plain]:
         limit = info.context.settings.max_batch
         if len(subjects) > limit:
             raise InvalidInput(f"at most {limit} subjects per batch", value=len(subjects))
         related = selects(info._raw_info, "relatedParties")
         return await run_checks(
             info.context,
-            [_as_mapping(s) for s in subjects],  # type: ignore[return-value]
+            [_as_mapping(s) for s in subjects],
             matter,
             as_of,
             related=related,
@@ -251,7 +253,9 @@ async def _credit_check_batch(
 
 def install_fast_resolvers(schema: strawberry.Schema) -> None:
     """Serve the credit checks through the resolvers above."""
-    fields = schema._schema.query_type.fields  # type: ignore[union-attr]
+    query = schema._schema.query_type
+    assert query is not None  # every schema served has a Query
+    fields = query.fields
     if "creditCheck" in fields:
         fields["creditCheck"].resolve = _credit_check
         fields["creditCheckBatch"].resolve = _credit_check_batch

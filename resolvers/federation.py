@@ -22,15 +22,17 @@ field answers the same wherever it is served.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from graphql import (
-    ArgumentNode,
     BooleanValueNode,
-    DirectiveNode,
+    ConstArgumentNode,
+    ConstDirectiveNode,
+    ConstListValueNode,
+    ConstValueNode,
     FieldDefinitionNode,
     GraphQLField,
     GraphQLInterfaceType,
@@ -44,7 +46,6 @@ from graphql import (
     InputObjectTypeDefinitionNode,
     InterfaceTypeDefinitionNode,
     ListTypeNode,
-    ListValueNode,
     NamedTypeNode,
     NameNode,
     NonNullTypeNode,
@@ -194,17 +195,17 @@ class _Monolith:
                 plan.stubs[name] = _keys(node)[0]
                 continue
             if isinstance(node, ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode):
-                names = tuple(f.name.value for f in node.fields)
+                names = tuple(f.name.value for f in node.fields or ())
                 plan.kept[name] = names
                 todo.extend(self._reached(node, names))
                 todo.extend(i.name.value for i in node.interfaces or ())
                 todo.extend(self.implementations.get(name, ()))
             elif isinstance(node, UnionTypeDefinitionNode):
                 plan.kept[name] = ()
-                todo.extend(t.name.value for t in node.types)
+                todo.extend(t.name.value for t in node.types or ())
             elif isinstance(node, InputObjectTypeDefinitionNode):
-                plan.kept[name] = tuple(f.name.value for f in node.fields)
-                todo.extend(_named(f.type) for f in node.fields)
+                plan.kept[name] = tuple(f.name.value for f in node.fields or ())
+                todo.extend(_named(f.type) for f in node.fields or ())
             else:
                 plan.kept[name] = ()
         return plan
@@ -223,10 +224,10 @@ class _Monolith:
         definitions: list[Any] = list(self.directives)
         imports = ["@key"] + (["@shareable"] if plan.shareable else [])
         assert self.schema_node is not None
-        link = DirectiveNode(name=NameNode(value="link"), arguments=(
+        link = ConstDirectiveNode(name=NameNode(value="link"), arguments=(
             _arg("url", StringValueNode(value=_link_url(self.schema_node))),
-            _arg("import", ListValueNode(values=tuple(StringValueNode(value=i)
-                                                      for i in imports)))))
+            _arg("import", ConstListValueNode(values=tuple(StringValueNode(value=i)
+                                                           for i in imports)))))
         operations = tuple(o for o in self.schema_node.operation_types
                            if _root_name(o) in plan.kept)
         definitions.append(SchemaDefinitionNode(directives=(link,), operation_types=operations))
@@ -252,22 +253,22 @@ class _Monolith:
                 name=node.name, description=node.description, interfaces=(), directives=(),
                 fields=tuple(f for f in node.fields if f.name.value in wanted))
         if name in plan.shareable:
-            shareable = DirectiveNode(name=NameNode(value="shareable"), arguments=())
+            shareable = ConstDirectiveNode(name=NameNode(value="shareable"), arguments=())
             return ObjectTypeDefinitionNode(
                 name=node.name, description=node.description, interfaces=node.interfaces,
                 directives=(*(node.directives or ()), shareable), fields=node.fields)
         return node
 
 
-def _arg(name: str, value: Any) -> ArgumentNode:
-    return ArgumentNode(name=NameNode(value=name), value=value)
+def _arg(name: str, value: ConstValueNode) -> ConstArgumentNode:
+    return ConstArgumentNode(name=NameNode(value=name), value=value)
 
 
-def _key(fields: str, *, resolvable: bool) -> DirectiveNode:
+def _key(fields: str, *, resolvable: bool) -> ConstDirectiveNode:
     args = [_arg("fields", StringValueNode(value=fields))]
     if not resolvable:
         args.append(_arg("resolvable", BooleanValueNode(value=False)))
-    return DirectiveNode(name=NameNode(value="key"), arguments=tuple(args))
+    return ConstDirectiveNode(name=NameNode(value="key"), arguments=tuple(args))
 
 
 def _bare(f: FieldDefinitionNode) -> FieldDefinitionNode:
@@ -281,8 +282,8 @@ def _root_name(operation: Any) -> str:
 def _link_url(schema_node: SchemaDefinitionNode) -> str:
     for d in schema_node.directives or ():
         if d.name.value == "link":
-            for arg in d.arguments:
-                if arg.name.value == "url":
+            for arg in d.arguments or ():
+                if arg.name.value == "url" and isinstance(arg.value, StringValueNode):
                     return arg.value.value
     raise ValueError("the government schema has no @link to the federation spec")
 
@@ -349,18 +350,19 @@ def _strip_federation(sdl: str) -> str:
         name = getattr(getattr(d, "name", None), "value", None)
         if name in _FEDERATION_TYPES:
             continue
-        if name in _ROOTS:
+        if name in _ROOTS and isinstance(d, ObjectTypeDefinitionNode):
             d = ObjectTypeDefinitionNode(
                 name=d.name, description=d.description, interfaces=(), directives=(),
-                fields=tuple(f for f in d.fields if f.name.value not in _FEDERATION_FIELDS))
+                fields=tuple(f for f in d.fields or () if f.name.value not in _FEDERATION_FIELDS))
         keep.append(d)
     return print_ast(DocumentNode(definitions=tuple(keep))) + "\n"
 
 
-def _entity_type(value: Any, info: Any, union: GraphQLUnionType) -> str:
+def _entity_type(value: Any, info: Any, union: GraphQLInterfaceType | GraphQLUnionType) -> str:
     """The ``_Entity`` member a resolved reference is, by its strawberry type's name."""
     definition = getattr(type(value), "__strawberry_definition__", None)
     name = getattr(definition, "name", None)
+    assert isinstance(union, GraphQLUnionType)  # _Entity is the one type resolved here
     if name not in {t.name for t in union.types}:
         raise TypeError(f"{type(value).__name__} is not an entity of this subgraph")
     return str(name)
@@ -390,6 +392,14 @@ def _executable(whole: GraphQLSchema, plan: Plan, sdl: str) -> GraphQLSchema:
     def interfaces_of(source: Any) -> Any:
         return lambda: [built[i.name] for i in source.interfaces if i.name in built]
 
+    def object_type(name: str) -> GraphQLObjectType:
+        built_type = built[name]
+        assert isinstance(built_type, GraphQLObjectType), name  # union members, entities
+        return built_type
+
+    def members_of(source: GraphQLUnionType) -> Callable[[], list[GraphQLObjectType]]:
+        return lambda: [object_type(m.name) for m in source.types if m.name in built]
+
     for name in (*plan.kept, *plan.stubs):
         t = whole.type_map[name]
         if isinstance(t, GraphQLObjectType):
@@ -403,7 +413,7 @@ def _executable(whole: GraphQLSchema, plan: Plan, sdl: str) -> GraphQLSchema:
                 resolve_type=t.resolve_type, description=t.description, extensions=t.extensions)
         elif isinstance(t, GraphQLUnionType):
             built[name] = GraphQLUnionType(
-                name, (lambda t=t: [built[m.name] for m in t.types if m.name in built]),
+                name, members_of(t),
                 resolve_type=t.resolve_type, description=t.description, extensions=t.extensions)
         else:  # scalars, enums, inputs: shared as they are
             assert isinstance(t, GraphQLNamedType)
@@ -412,7 +422,7 @@ def _executable(whole: GraphQLSchema, plan: Plan, sdl: str) -> GraphQLSchema:
     whole_query = whole.query_type
     assert whole_query is not None
     entities = GraphQLUnionType(
-        "_Entity", [built[e] for e in sorted(plan.subgraph.entities)],  # type: ignore[misc]
+        "_Entity", [object_type(e) for e in sorted(plan.subgraph.entities)],
         resolve_type=_entity_type)
     service = GraphQLObjectType("_Service", {"sdl": GraphQLField(GraphQLString)})
     federation_fields = {

@@ -117,7 +117,7 @@ def objection_plain(o: dict[str, Any], today: dt.date) -> dict[str, Any]:
 
 async def _advance(
     ctx: Context, viewer: Viewer, o: dict[str, Any], outcome: str, note: str | None, on: dt.date
-) -> Any:
+) -> dict[str, Any]:
     """Record ``outcome`` on the open step (procedures/objection); the objection after it."""
     await objection_steps.advance(
         ctx.db, o["id"], outcome, note=note, on=on, actor=_actor(viewer), now=ctx.now
@@ -154,9 +154,12 @@ class LifecycleQuery:
 
     @strawberry.field
     async def objection(self, info: Info[Context, None], id: strawberry.ID) -> Objection:
-        return await reads.objection(info, str(id))  # type: ignore[no-any-return]
+        return await reads.objection(info, str(id))
 
-    @strawberry.field(description="Could this entry be repaired now? Yes or no, with every rule.")
+    @strawberry.field(
+        description="Could this entry be repaired now? Yes or no, with every rule.",
+        graphql_type=RepairEligibility,
+    )
     async def repair_eligibility(
         self,
         info: Info[Context, None],
@@ -164,26 +167,29 @@ class LifecycleQuery:
         corrected_on: Date | None = None,
         committed: bool = True,
         as_of: Date | None = None,
-    ) -> RepairEligibility:
-        return await reads.repair_eligibility(  # type: ignore[return-value]
+    ) -> dict[str, Any]:
+        return await reads.repair_eligibility(
             info, str(entry_id), corrected_on, committed, as_of
         )
 
-    @strawberry.field
+    @strawberry.field(graphql_type=RepairApplication)
     async def repair_application(
         self, info: Info[Context, None], id: strawberry.ID
-    ) -> RepairApplication:
-        return await reads.repair_application(info, str(id))  # type: ignore[return-value]
+    ) -> dict[str, Any]:
+        return await reads.repair_application(info, str(id))
 
 
 @strawberry.type
 class LifecycleMutation:
     """Who may take each step, and with which arguments; the steps themselves, each in one
-    transaction, are in procedures/."""
+    transaction, are in procedures/. Each answers with the objection or application as plain
+    data (``objection_plain``, ``_application``), projected by the executor; ``graphql_type``
+    names the type the schema declares."""
 
     @strawberry.mutation(
         description="File an objection (实施办法 第十五条, 管理办法 第二十八条); "
-        "the review is due in 10 working days."
+        "the review is due in 10 working days.",
+        graphql_type=Objection,
     )
     async def file_objection(
         self,
@@ -193,7 +199,7 @@ class LifecycleMutation:
         statement: str,
         evidence: list[str] | None = None,
         on: Date | None = None,
-    ) -> Objection:
+    ) -> dict[str, Any]:
         ctx = info.context
         entry = await _entry(ctx, str(entry_id))
         viewer = _subject_or_admin(ctx, entry["subjectId"])
@@ -210,9 +216,12 @@ class LifecycleMutation:
             actor=_actor(viewer),
             now=ctx.now,
         )
-        return objection_plain(await _objection(ctx, objection_id), ctx.today)  # type: ignore[return-value]
+        return objection_plain(await _objection(ctx, objection_id), ctx.today)
 
-    @strawberry.mutation(description="The credit centre's review (10 working days).")
+    @strawberry.mutation(
+        description="The credit centre's review (10 working days).",
+        graphql_type=Objection,
+    )
     async def review_objection(
         self,
         info: Info[Context, None],
@@ -220,14 +229,17 @@ class LifecycleMutation:
         outcome: ReviewOutcome,
         note: str | None = None,
         on: Date | None = None,
-    ) -> Objection:
+    ) -> dict[str, Any]:
         ctx = info.context
         viewer = ctx.require("credit_admin")
         o = await _objection(ctx, str(objection_id))
         day = _day(ctx, viewer, on)
         return await _advance(ctx, viewer, o, outcome.value, note, day)
 
-    @strawberry.mutation(description="The providing department's verification (5 working days).")
+    @strawberry.mutation(
+        description="The providing department's verification (5 working days).",
+        graphql_type=Objection,
+    )
     async def verify_objection(
         self,
         info: Info[Context, None],
@@ -235,7 +247,7 @@ class LifecycleMutation:
         error_confirmed: bool,
         note: str | None = None,
         on: Date | None = None,
-    ) -> Objection:
+    ) -> dict[str, Any]:
         ctx = info.context
         o = await _objection(ctx, str(objection_id))
         viewer = _providing_department(ctx, o["departmentId"])
@@ -245,7 +257,8 @@ class LifecycleMutation:
 
     @strawberry.mutation(
         description="Correct the entry (3 working days): a new version; the old "
-        "one is kept. Derived entries follow."
+        "one is kept. Derived entries follow.",
+        graphql_type=Objection,
     )
     async def correct_entry(
         self,
@@ -254,7 +267,7 @@ class LifecycleMutation:
         correction: EntryCorrection,
         reason: str,
         on: Date | None = None,
-    ) -> Objection:
+    ) -> dict[str, Any]:
         ctx = info.context
         viewer = ctx.require("credit_admin")
         o = await _objection(ctx, str(objection_id))
@@ -280,11 +293,12 @@ class LifecycleMutation:
             actor=_actor(viewer),
             now=ctx.now,
         )
-        return objection_plain(await _objection(ctx, o["id"]), ctx.today)  # type: ignore[return-value]
+        return objection_plain(await _objection(ctx, o["id"]), ctx.today)
 
     @strawberry.mutation(
         description="Appeal an outcome to the credit authority "
-        "(实施办法 第十七条, 管理办法 第三十条)."
+        "(实施办法 第十七条, 管理办法 第三十条).",
+        graphql_type=Objection,
     )
     async def appeal_objection(
         self,
@@ -292,7 +306,7 @@ class LifecycleMutation:
         objection_id: strawberry.ID,
         statement: str,
         on: Date | None = None,
-    ) -> Objection:
+    ) -> dict[str, Any]:
         ctx = info.context
         o = await _objection(ctx, str(objection_id))
         viewer = _subject_or_admin(ctx, o["subjectId"])
@@ -300,9 +314,12 @@ class LifecycleMutation:
         await objection_steps.appeal(
             ctx.db, o["id"], statement=statement, on=day, actor=_actor(viewer), now=ctx.now
         )
-        return objection_plain(await _objection(ctx, o["id"]), ctx.today)  # type: ignore[return-value]
+        return objection_plain(await _objection(ctx, o["id"]), ctx.today)
 
-    @strawberry.mutation(description="Decide an appeal; an overturned outcome goes to correction.")
+    @strawberry.mutation(
+        description="Decide an appeal; an overturned outcome goes to correction.",
+        graphql_type=Objection,
+    )
     async def decide_appeal(
         self,
         info: Info[Context, None],
@@ -310,7 +327,7 @@ class LifecycleMutation:
         overturned: bool,
         note: str | None = None,
         on: Date | None = None,
-    ) -> Objection:
+    ) -> dict[str, Any]:
         ctx = info.context
         viewer = ctx.require("supervisor")
         o = await _objection(ctx, str(objection_id))
@@ -363,7 +380,8 @@ class LifecycleMutation:
         return True
 
     @strawberry.mutation(
-        description="Apply for credit repair; refused with every failed rule when not eligible."
+        description="Apply for credit repair; refused with every failed rule when not eligible.",
+        graphql_type=RepairApplication,
     )
     async def apply_for_repair(
         self,
@@ -373,7 +391,7 @@ class LifecycleMutation:
         committed: bool,
         evidence: list[str] | None = None,
         on: Date | None = None,
-    ) -> RepairApplication:
+    ) -> dict[str, Any]:
         ctx = info.context
         entry = await _entry(ctx, str(entry_id))
         viewer = _subject_or_admin(ctx, entry["subjectId"])
@@ -387,11 +405,12 @@ class LifecycleMutation:
             on=day,
             actor=_actor(viewer),
         )
-        return await _application(ctx, application_id)  # type: ignore[return-value]
+        return await _application(ctx, application_id)
 
     @strawberry.mutation(
         description="The providing department's written opinion; a favourable "
-        "one opens 5 working days of publicity (管理办法 第三十二条)."
+        "one opens 5 working days of publicity (管理办法 第三十二条).",
+        graphql_type=RepairApplication,
     )
     async def give_repair_opinion(
         self,
@@ -400,49 +419,56 @@ class LifecycleMutation:
         supports: bool,
         opinion: str,
         on: Date | None = None,
-    ) -> RepairApplication:
+    ) -> dict[str, Any]:
         ctx = info.context
         a = await _application(ctx, str(application_id))
         viewer = _providing_department(ctx, a["departmentId"])
         day = _day(ctx, viewer, on)
         await repair_steps.give_opinion(ctx.db, a["id"], supports=supports, opinion=opinion, on=day)
-        return await _application(ctx, a["id"])  # type: ignore[return-value]
+        return await _application(ctx, a["id"])
 
-    @strawberry.mutation(description="Record an objection raised during the publicity period.")
+    @strawberry.mutation(
+        description="Record an objection raised during the publicity period.",
+        graphql_type=RepairApplication,
+    )
     async def object_during_publicity(
         self, info: Info[Context, None], application_id: strawberry.ID, statement: str
-    ) -> RepairApplication:
+    ) -> dict[str, Any]:
         ctx = info.context
         ctx.require(*GOVERNMENT)
         await repair_steps.object_during_publicity(
             ctx.db, str(application_id), statement=statement, today=ctx.today
         )
-        return await _application(ctx, str(application_id))  # type: ignore[return-value]
+        return await _application(ctx, str(application_id))
 
-    @strawberry.mutation(description="The providing department answers a publicity objection.")
+    @strawberry.mutation(
+        description="The providing department answers a publicity objection.",
+        graphql_type=RepairApplication,
+    )
     async def resolve_publicity_objection(
         self, info: Info[Context, None], application_id: strawberry.ID, upheld: bool, opinion: str
-    ) -> RepairApplication:
+    ) -> dict[str, Any]:
         ctx = info.context
         a = await _application(ctx, str(application_id))
         _providing_department(ctx, a["departmentId"])
         await repair_steps.resolve_publicity_objection(
             ctx.db, a["id"], upheld=upheld, opinion=opinion
         )
-        return await _application(ctx, a["id"])  # type: ignore[return-value]
+        return await _application(ctx, a["id"])
 
     @strawberry.mutation(
         description="Accept after publicity without objection: the entry leaves "
         "the list, derived entries follow, the original is archived "
-        "(实施办法 第十九条)."
+        "(实施办法 第十九条).",
+        graphql_type=RepairApplication,
     )
     async def accept_repair(
         self, info: Info[Context, None], application_id: strawberry.ID, on: Date | None = None
-    ) -> RepairApplication:
+    ) -> dict[str, Any]:
         ctx = info.context
         viewer = ctx.require("credit_admin")
         day = _day(ctx, viewer, on)
         await repair_steps.accept(
             ctx.db, str(application_id), on=day, actor=_actor(viewer), now=ctx.now
         )
-        return await _application(ctx, str(application_id))  # type: ignore[return-value]
+        return await _application(ctx, str(application_id))

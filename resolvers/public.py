@@ -9,6 +9,7 @@ filter or sort that could reveal restricted information, no count that includes 
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import strawberry
 from strawberry import Info
@@ -22,7 +23,7 @@ from graph_schema.scalars import schema_config
 from loaders.cursors import decode_offset, encode_offset
 from loaders.public import PUBLIC_BY_USCC, PUBLIC_SEARCH_COMPILED, WINDOW
 from loaders.search import lucene_text
-from loaders.selection import compiled
+from loaders.selection import Shaped, compiled
 from resolvers.context import Context
 from resolvers.jurisdiction import JurisdictionQuery
 from resolvers.policy import PolicyQuery
@@ -31,7 +32,9 @@ from resolvers.policy import PolicyQuery
 @strawberry.type(name="PublicSubjectEdge")
 class PublicSubjectEdge:
     cursor: str
-    node: PublicSubject
+    # The public types are built at import (graph_schema/public.py): GraphQL types that a
+    # type checker cannot see, so they are named as graphql_type.
+    node: Any = strawberry.field(graphql_type=PublicSubject)
 
 
 @strawberry.type(name="PublicSubjectConnection")
@@ -55,17 +58,17 @@ PUBLIC_ORGANIZATION = "MATCH (n:Organization {uscc: $key}) RETURN {value} AS val
 @strawberry.type
 class PublicSubjectQuery:
     @strawberry.field(description="Published subjects by name (CJK-aware) or by unified social "
-                      "credit code, best match first.")
+                      "credit code, best match first.",
+                      graphql_type=PublicSubjectConnection)  # answered as plain data
     async def search(self, info: Info[Context, None], text: str, first: int = 10,
-                     after: str | None = None) -> PublicSubjectConnection:
+                     after: str | None = None) -> dict[str, Any]:
         ctx = info.context
         limit = check_page(first, ctx.settings.public_max_page)
         offset = decode_offset(after)
         uscc = _looks_like_uscc(text.strip())
         query = lucene_text(text)
         if uscc is None and not query:
-            return {"edges": [], "pageInfo": {"hasNextPage": False,  # type: ignore[return-value]
-                                              "endCursor": None}}
+            return {"edges": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
         selection = compiled(info, at=("edges", "node"))
         rows = await selection.fetch(
             PUBLIC_BY_USCC if uscc is not None else PUBLIC_SEARCH_COMPILED,
@@ -75,15 +78,15 @@ class PublicSubjectQuery:
         edges = [{"cursor": encode_offset(offset + i + 1),
                   "node": selection.shape(node, "edges", i, "node")}
                  for i, node in enumerate(rows[:limit])]
-        return {"edges": edges, "pageInfo": {  # type: ignore[return-value]
+        return {"edges": edges, "pageInfo": {
             "hasNextPage": has_next, "endCursor": edges[-1]["cursor"] if edges else None}}
 
-    @strawberry.field(description="An organisation by its unified social credit code.")
-    async def organization(self, info: Info[Context, None],
-                           uscc: str) -> PublicOrganization | None:  # type: ignore[valid-type]
+    @strawberry.field(description="An organisation by its unified social credit code.",
+                      graphql_type=PublicOrganization | None)
+    async def organization(self, info: Info[Context, None], uscc: str) -> Shaped | None:
         selection = compiled(info)
         raw = await selection.fetch(PUBLIC_ORGANIZATION, {"key": normalise_uscc(uscc)})
-        return selection.shape(raw)  # type: ignore[return-value]
+        return selection.shape(raw)
 
 
 @strawberry.type(name="Query")

@@ -4,6 +4,8 @@ credit and policy subgraphs."""
 
 from __future__ import annotations
 
+from typing import Final
+
 import strawberry
 
 from graph_schema.jurisdiction import Department, Jurisdiction
@@ -34,7 +36,7 @@ class Mutation(ConsentMutation, LifecycleMutation):
 
 
 # The newest federation version the MIT composer (@theguild/federation-composition) accepts.
-FEDERATION_VERSION = "2.9"
+FEDERATION_VERSION: Final = "2.9"
 
 
 def government_schema() -> strawberry.federation.Schema:
@@ -45,6 +47,7 @@ def government_schema() -> strawberry.federation.Schema:
                                           config=schema_config(),
                                           federation_version=FEDERATION_VERSION)
     install_fast_resolvers(schema)
-    entities = schema._schema.query_type.fields["_entities"]  # type: ignore[union-attr]
-    entities.resolve = resolve_entities
+    query = schema._schema.query_type
+    assert query is not None  # every schema served has a Query
+    query.fields["_entities"].resolve = resolve_entities
     return schema

@@ -124,7 +124,8 @@ class SubjectQuery:
 
     @strawberry.field(
         description="Name search (CJK-aware full text), best match first; a "
-        "USCC or ID number finds its subject exactly."
+        "USCC or ID number finds its subject exactly.",
+        graphql_type=SubjectConnection,  # answered as plain data, see gateway/executor.py
     )
     async def search_subjects(
         self,
@@ -133,7 +134,7 @@ class SubjectQuery:
         kind: SubjectKind | None = None,
         first: int = 20,
         after: str | None = None,
-    ) -> SubjectConnection:
+    ) -> dict[str, Any]:
         limit = page_size(first, 100)
         found = await _search(info, name.strip(), kind, decode_offset(after), limit)
-        return found  # type: ignore[return-value]  # plain data, see gateway/executor.py
+        return found

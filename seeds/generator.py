@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -380,7 +380,7 @@ def _organizations(
     n: int,
     js: list[dict[str, Any]],
     people: Sequence[str],
-    files: dict[str, IO[bytes]],
+    files: Mapping[str, IO[bytes]],
     sizes: Sizes,
     today: dt.date,
 ) -> Organizations:
@@ -476,7 +476,8 @@ def _entries(
     n_red = max(1, (len(orgs) + len(people)) * 3 // 100)
     for i in range(n_black + n_red):
         black = i < n_black
-        domain = rng.choice(BLACK_DOMAINS if black else RED_DOMAINS)
+        # a row of either table: only a black one has the document prefix (domain[5])
+        domain: tuple[Any, ...] = rng.choice(BLACK_DOMAINS if black else RED_DOMAINS)
         suffixes = domain[1]
         candidates = by_suffix.setdefault(
             suffixes, [d for d in depts if d["name"].endswith(suffixes)]

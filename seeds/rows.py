@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -348,7 +348,7 @@ def parse_role(raw: Mapping[str, Any], n: int, today: dt.date) -> dict[str, Any]
 class DepartmentDirectory:
     """Resolves a department given by id, or by name or alias within a jurisdiction."""
 
-    def __init__(self, departments: list[Mapping[str, Any]]) -> None:
+    def __init__(self, departments: Sequence[Mapping[str, Any]]) -> None:
         self.ids = {d["id"] for d in departments}
         self.by_name: dict[str, set[str]] = {}
         self.by_scoped_name: dict[tuple[str, str], str] = {}

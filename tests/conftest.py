@@ -155,26 +155,32 @@ def government_token(settings: Settings, **claims: Any) -> str:
     return mint_token(settings, **{**defaults, **claims})
 
 
+class GraphQLCaller:
+    """POST a GraphQL query to /graphql; returns the decoded JSON body. ``client`` sends
+    the default government token and purpose, ``bare`` nothing (``headers`` then go alone)."""
+
+    def __init__(self, client: httpx.Client, bare: httpx.Client) -> None:
+        self.client = client
+        self.bare = bare
+
+    def __call__(self, query: str, variables: dict[str, Any] | None = None, *,
+                 path: str = "/graphql", headers: dict[str, str] | None = None,
+                 status: int = 200) -> dict[str, Any]:
+        body = {"query": query, "variables": variables or {}}
+        response = (self.client.post(path, json=body) if headers is None
+                    else self.bare.post(path, json=body, headers=headers))
+        assert response.status_code == status, response.text
+        return response.json()
+
+
 @pytest.fixture(scope="session")
-def gql(gateway: LiveServer, settings: Settings) -> Iterator[Any]:
-    """POST a GraphQL query to /graphql; returns the decoded JSON body."""
+def gql(gateway: LiveServer, settings: Settings) -> Iterator[GraphQLCaller]:
+    """A ``GraphQLCaller`` on the test gateway."""
     defaults = {"Authorization": f"Bearer {government_token(settings)}",
                 "X-Credit-Purpose": DEFAULT_PURPOSE}
     client = httpx.Client(base_url=gateway.url, timeout=60, headers=defaults)
     bare = httpx.Client(base_url=gateway.url, timeout=60)
-
-    def call(query: str, variables: dict[str, Any] | None = None, *,
-             path: str = "/graphql", headers: dict[str, str] | None = None,
-             status: int = 200) -> dict[str, Any]:
-        body = {"query": query, "variables": variables or {}}
-        response = (client.post(path, json=body) if headers is None
-                    else bare.post(path, json=body, headers=headers))
-        assert response.status_code == status, response.text
-        return response.json()  # type: ignore[no-any-return]
-
-    call.client = client  # type: ignore[attr-defined]
-    call.bare = bare  # type: ignore[attr-defined]
-    yield call
+    yield GraphQLCaller(client, bare)
     client.close()
     bare.close()
 

@@ -12,7 +12,7 @@ that a request's root field costs one.
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 import neo4j
@@ -38,7 +38,7 @@ from gateway.base.errors import Conflict, DatabaseUnavailable, InvalidInput, Que
 from gateway.base.settings import Settings
 
 T = TypeVar("T")
-Params = Mapping[str, Any]
+Params = dict[str, Any]  # the driver's own parameter type
 
 _TIMEOUT_CODES = {
     "Neo.ClientError.Transaction.TransactionTimedOut",
@@ -142,7 +142,7 @@ class Database:
     def _query(self, cypher: str, operation: str, timeout: float | None) -> neo4j.Query:
         self.queries += 1
         return neo4j.Query(
-            cypher,  # type: ignore[arg-type]  # module constants, values go in params
+            cypher,  # module constants, values go in params
             metadata={"app": "credit-graph", "op": operation},
             timeout=timeout if timeout is not None else self._timeout,
         )
@@ -245,12 +245,12 @@ class Transaction:
         property and removes it again: removing a property a node lacks takes no lock).
         Later statements of the transaction then decide on the committed state."""
         self._db.queries += 1
-        result = await self._tx.run(cypher, params)  # type: ignore[arg-type]
+        result = await self._tx.run(cypher, params)
         return [record async for record in result]
 
     async def run(self, cypher: str, params: Params | None = None) -> list[neo4j.Record]:
         self._db.queries += 1
-        result = await self._tx.run(cypher, params)  # type: ignore[arg-type]
+        result = await self._tx.run(cypher, params)
         records = [record async for record in result]
         if self._fail_after is not None and (await result.consume()).counters.contains_updates:
             self._writes += 1

@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 from rich.table import Table
 
 from gateway.base.db import Database
@@ -282,9 +282,12 @@ async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Pa
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         for path, kind in files:
             task = progress.add_task(f"{kind.value} {path.name}", total=count_lines(path))
+
+            def advance(line: int, task: TaskID = task) -> None:
+                progress.update(task, completed=line)
+
             report, rejected = await importer.load(
-                read_rows(path), kind, str(path),
-                on_progress=lambda line, t=task: progress.update(t, completed=line))
+                read_rows(path), kind, str(path), on_progress=advance)
             progress.update(task, completed=count_lines(path))
             collected[targets[path]].extend(rejected)
             report.rejects_path = str(targets[path]) if rejected else None

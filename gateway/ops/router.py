@@ -85,7 +85,8 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout_s: float = 60
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+            program = process.args[0] if isinstance(process.args, list) else process.args
+            raise RuntimeError(f"{program!s} exited with {process.returncode}")
         try:
             if httpx.get(url, timeout=2).status_code == 200:
                 return

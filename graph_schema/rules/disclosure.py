@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph_schema.model import ConsentScope, Disclosure
 
@@ -35,16 +36,20 @@ class Grant:
     revoked_at: dt.datetime | None = None
 
     @classmethod
-    def from_map(cls, m: Mapping[str, object]) -> Grant:
+    def from_map(cls, m: Mapping[str, Any]) -> Grant:
+        """``m``: a consent as the graph returns it (neo4j.time values, a list of scopes)."""
         return cls(id=str(m["id"]), grantee_id=str(m["granteeId"]),
-                   scope=frozenset(m.get("scope") or ()),  # type: ignore[call-overload]
+                   scope=frozenset(m.get("scope") or ()),
                    valid_from=_native(m["validFrom"]), valid_until=_native(m["validUntil"]),
                    revoked_at=_native(m["revokedAt"]) if m.get("revokedAt") else None)
 
 
 def _native(value: object) -> dt.datetime:
     to_native = getattr(value, "to_native", None)
-    return to_native() if to_native else value  # type: ignore[return-value]
+    native = to_native() if to_native else value
+    if not isinstance(native, dt.datetime):
+        raise TypeError(f"a consent's window needs date-times, not {value!r}")
+    return native
 
 
 def in_force(grant: Grant, now: dt.datetime) -> bool:

@@ -116,7 +116,7 @@ def check_documents(items: list[dict[str, Any]], tasks: list[dict[str, Any]],
     by_id = {d["id"]: d for d in documents}
     problems = [f"documents.json lacks {doc_id}"
                 for doc_id in sorted({r["document_id"] for r in [*items, *tasks]} - set(by_id))]
-    text = {}
+    text: dict[str, list[str]] = {}
     for item in items:
         text.setdefault(item["document_id"], []).append(item["text"])
     for d in documents:

@@ -72,7 +72,8 @@ def nantong_tasks(doc_id: str, items: list[dict[str, Any]]) -> list[dict[str, An
 
 def changzhou_tasks(doc_id: str, lines: list[str]) -> list[dict[str, Any]]:
     """The rows of 002: (序号, 工作任务, 牵头单位/配合单位) cells between "|" lines."""
-    cells, current = [], []
+    cells: list[str] = []
+    current: list[str] = []
     for line in lines:
         if line.strip() == "|":
             cells.append(normalise("\n".join(current)))

@@ -24,7 +24,9 @@ _OPEN, _CLOSE = "（(", "）)"
 
 
 def _split_top_level(text: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch in _OPEN:
             depth += 1

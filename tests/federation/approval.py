@@ -17,9 +17,10 @@ from pathlib import Path
 import strawberry
 from strawberry.asgi import GraphQL
 from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
 
 
-@strawberry.federation.type(keys=[Key(fields="uscc", resolvable=False)])
+@strawberry.federation.type(keys=[Key(fields=FieldSet("uscc"), resolvable=False)])
 class Organization:
     uscc: str
 

@@ -37,7 +37,7 @@ def _data(response: Any) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     body = response.json()
     assert "errors" not in body, body
-    return body["data"]  # type: ignore[no-any-return]
+    return body["data"]
 
 
 def test_a_joined_query_answers_each_applicant_with_its_credit_check(

@@ -62,7 +62,7 @@ def grant(gql: Any, headers: dict[str, str], subject: str, scope: list[str],
           grantee: dict[str, str] | None = None, **extra: Any) -> dict[str, Any]:
     i = {"subject": {"id": subject}, "grantee": grantee or {"departmentId": DEPT},
          "scope": scope, "purpose": "办理贷款审批", **window(), **extra}
-    return gql(GRANT, {"i": i}, headers=headers)  # type: ignore[no-any-return]
+    return gql(GRANT, {"i": i}, headers=headers)
 
 
 def seen(gql: Any, headers: dict[str, str], subject: str) -> set[str]:

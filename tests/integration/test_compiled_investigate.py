@@ -57,7 +57,7 @@ async def test_each_exploration_is_one_query(
     shared = """query($o: SubjectRef!) { sharedOfficers(organization: $o) { edges { cursor node {
       sharedCount organization { name listEntries { category } }
       officers { rolesHere person { name roles { kind } } } } } } }"""
-    reads = [
+    reads: list[tuple[str, dict[str, Any]]] = [
         (GRAPH, {"s": a, "d": 4, "dep": True, "max": 200}),
         (PATHS, {"a": a, "b": c, "h": 4, "first": 10}),
         (RISK, {"s": a, "h": 4, "first": 10}),

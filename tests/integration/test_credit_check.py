@@ -32,7 +32,7 @@ def check(
 ) -> dict[str, Any]:
     result = gql(CHECK, {"s": subject, "m": matter, "d": as_of})
     assert "errors" not in result, result
-    return result["data"]["creditCheck"]  # type: ignore[no-any-return]
+    return result["data"]["creditCheck"]
 
 
 def black(code: str, dept: str = CITY, **extra: str) -> dict[str, str]:
@@ -233,7 +233,8 @@ async def test_batch_of_1000_mixed_subjects_answers_in_order_in_one_query(
         else:
             refs.append({"uscc": unique_uscc()})  # valid but unknown
     q = """query($s: [SubjectRef!]!) { creditCheckBatch(subjects: $s, matter: FISCAL_FUNDS) {
-             found decision subject { uscc } hits { entryId legalBasis { itemId } } error { code value } } }"""
+             found decision subject { uscc } hits { entryId legalBasis { itemId } }
+             error { code value } } }"""
     before = gateway.queries
     result = gql(q, {"s": refs})
     used = gateway.queries - before

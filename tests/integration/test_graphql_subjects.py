@@ -71,7 +71,8 @@ async def test_search_pages_with_cursors(db: Database, gql: Any) -> None:
         "subjects",
         [{"uscc": unique_uscc(), "name": f"淮安市翻页测试{i}有限公司"} for i in range(5)],
     )
-    q = 'query($a: String) { searchSubjects(name: "翻页测试", first: 2, after: $a) { edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }'
+    q = """query($a: String) { searchSubjects(name: "翻页测试", first: 2, after: $a) {
+      edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }"""
     seen: list[str] = []
     after = None
     for _ in range(5):
@@ -132,7 +133,8 @@ async def test_roles_both_directions_with_dates_and_entries_as_of(db: Database, 
       now: legalRepresentative { name }
       then: legalRepresentative(asOf: "2020-01-01") { name }
       roles(kind: [LEGAL_REPRESENTATIVE]) { person { name } start end }
-      inForce: listEntries(asOf: "2024-12-01") { status validUntil recognisingDepartment { name level } }
+      inForce: listEntries(asOf: "2024-12-01") {
+        status validUntil recognisingDepartment { name level } }
       today: listEntries { status }
       active: listEntries(status: ACTIVE) { id }
     } }"""

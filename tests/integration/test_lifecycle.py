@@ -19,15 +19,18 @@ OTHER_DEPT = "320800/国家税务总局淮安市税务局"
 
 OBJECTION = """id status outcome closedOn currentStep { kind dueOn dueProvisional overdue }
                steps { kind openedOn dueOn closedOn outcome actor }"""
-FILE = f"""mutation($e: ID!, $on: Date) {{ fileObjection(entryId: $e, ground: WRONG_OR_MISSING_FACTS,
-  statement: "处罚决定已被撤销", evidence: ["(2026)苏0812行初18号"], on: $on) {{ {OBJECTION} }} }}"""
+FILE = f"""mutation($e: ID!, $on: Date) {{ fileObjection(entryId: $e,
+  ground: WRONG_OR_MISSING_FACTS, statement: "处罚决定已被撤销",
+  evidence: ["(2026)苏0812行初18号"], on: $on) {{ {OBJECTION} }} }}"""
 REVIEW = f"""mutation($o: ID!, $r: ReviewOutcome!, $on: Date) {{
   reviewObjection(objectionId: $o, outcome: $r, on: $on) {{ {OBJECTION} }} }}"""
 VERIFY = f"""mutation($o: ID!, $err: Boolean!, $on: Date) {{
   verifyObjection(objectionId: $o, errorConfirmed: $err, on: $on) {{ {OBJECTION} }} }}"""
 CORRECT = f"""mutation($o: ID!, $c: EntryCorrection!, $on: Date) {{
-  correctEntry(objectionId: $o, correction: $c, reason: "核实有误，予以更正", on: $on) {{ {OBJECTION} }} }}"""
-APPEAL = f"""mutation($o: ID!) {{ appealObjection(objectionId: $o, statement: "不服") {{ {OBJECTION} }} }}"""
+  correctEntry(objectionId: $o, correction: $c, reason: "核实有误，予以更正", on: $on) {{
+  {OBJECTION} }} }}"""
+APPEAL = f"""mutation($o: ID!) {{ appealObjection(objectionId: $o, statement: "不服") {{
+  {OBJECTION} }} }}"""
 DECIDE = f"""mutation($o: ID!, $x: Boolean!, $on: Date) {{
   decideAppeal(objectionId: $o, overturned: $x, on: $on) {{ {OBJECTION} }} }}"""
 HISTORY = """query($e: ID!) { entryHistory(entryId: $e) { version change actor facts status } }"""
@@ -269,7 +272,8 @@ async def test_repair_procedure_archives_the_entry_and_derived_entries_follow(
     result = ok(gql(check, {"e": x["entry"]}), "repairEligibility")
     assert result["eligible"] and len(result["rules"]) == 13
     apply = f"""mutation($e: ID!) {{ applyForRepair(entryId: $e, correctedOn: "2025-03-01",
-                 committed: true, evidence: ["整改报告"], on: "2026-11-09") {{ {REPAIR_FIELDS} }} }}"""
+                 committed: true, evidence: ["整改报告"], on: "2026-11-09") {{
+                 {REPAIR_FIELDS} }} }}"""
     a = ok(gql(apply, {"e": x["entry"]}, headers=admin(settings)), "applyForRepair")
     assert a["status"] == "APPLIED" and all(r["passed"] for r in a["rules"])
     opinion = f"""mutation($a: ID!) {{ giveRepairOpinion(applicationId: $a, supports: true,

@@ -33,9 +33,11 @@ def test_auth_is_on_and_data_survives_a_restart(settings: Settings, tmp_path: ob
         password = own.password()
         with GraphDatabase.driver(own.bolt_uri, auth=("neo4j", password)) as driver:
             driver.execute_query("MERGE (:Marker {name: 'kept'})")
-        with GraphDatabase.driver(own.bolt_uri, auth=("neo4j", "wrong-" + password)) as driver:
-            with pytest.raises(Exception, match="(?i)auth|credentials|unauthori"):
-                driver.verify_connectivity()
+        with (
+            GraphDatabase.driver(own.bolt_uri, auth=("neo4j", "wrong-" + password)) as driver,
+            pytest.raises(Exception, match="(?i)auth|credentials|unauthori"),
+        ):
+            driver.verify_connectivity()
         assert neo4j_server.stop(own).running is False
         assert neo4j_server.stop(own).running is False  # idempotent
         neo4j_server.start(own)

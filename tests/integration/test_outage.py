@@ -203,8 +203,9 @@ async def test_neo4j_killed_under_load_answers_503_then_recovers_alone(settings:
         _wait_for(lambda: each(lambda a: a.start > killed and a.refused), "503 for every client")
         with httpx.Client(base_url=server.url, timeout=CLIENT_TIMEOUT_S) as http:
             assert http.get("/healthz").status_code == 200
-            ready = http.get("/readyz")
-            assert ready.status_code == 503 and ready.json()["status"] == "unavailable", ready.text
+            readyz = http.get("/readyz")
+            assert readyz.status_code == 503, readyz.text
+            assert readyz.json()["status"] == "unavailable", readyz.text
             public = http.post(
                 "/public/graphql",
                 json={"query": '{ search(text: "断电演练") { edges { cursor } } }'},

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from neo4j import AsyncGraphDatabase
+from neo4j import AsyncDriver, AsyncGraphDatabase
+from neo4j.api import AsyncBookmarkManager
 from neo4j.exceptions import ServiceUnavailable
 
 from gateway.base.breaker import Breaker
@@ -168,9 +169,9 @@ async def test_views_of_a_driver_share_its_breaker_and_an_open_one_spares_the_dr
     finally:
         await driver.close()
     db = Database(
-        NoDriverCalls(),
+        cast(AsyncDriver, NoDriverCalls()),  # stand-ins that fail the test when used
         "neo4j",
-        bookmarks=object(),  # type: ignore[arg-type]
+        bookmarks=cast(AsyncBookmarkManager, object()),
         breaker=Breaker(retry_after_s=3),
     )
     db.breaker.open("down")

@@ -1,4 +1,5 @@
-"""The objection procedure's transitions (实施办法 第十六条–第十七条, 管理办法 第二十九条–第三十条)."""
+"""The objection procedure's transitions (实施办法 第十六条–第十七条,
+管理办法 第二十九条–第三十条)."""
 
 import pytest
 

@@ -26,5 +26,6 @@ def test_boundaries_are_inclusive_and_ties_go_to_the_smaller_key() -> None:
     assert ending_black(red, [Dated("b", D(2025, 1, 1))]) is not None
     assert ending_black(red, [Dated("b", D(2025, 1, 2))]) is None
     tie = [Dated("z", D(2024, 3, 1)), Dated("a", D(2024, 3, 1))]
-    assert ending_black(red, tie).key == "a"  # type: ignore[union-attr]
+    winner = ending_black(red, tie)
+    assert winner is not None and winner.key == "a"
     assert ending_black(Dated("r", D(2024, 1, 1)), [Dated("b", D(2040, 1, 1))]) is not None

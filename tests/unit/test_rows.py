@@ -35,7 +35,7 @@ DEPARTMENTS = DepartmentDirectory(
 )
 
 
-def error(call, *args):  # type: ignore[no-untyped-def]
+def error(call, *args):
     with pytest.raises(RowError) as info:
         call(*args)
     return info.value
@@ -254,7 +254,7 @@ def record(**extra: str) -> dict[str, str]:
         ),
     ],
 )
-def test_dates_of_past_events_after_the_import_day_are_refused(parse, row, field) -> None:  # type: ignore[no-untyped-def]
+def test_dates_of_past_events_after_the_import_day_are_refused(parse, row, field) -> None:
     args = (DEPARTMENTS, TODAY) if parse in (parse_entry, parse_record) else (TODAY,)
     err = error(parse, row, 7, *args)
     assert (err.field, err.code, err.value) == (field, "DATE_IN_FUTURE", row[field])
