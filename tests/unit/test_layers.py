@@ -113,6 +113,9 @@ def forbidden_imports() -> tuple[list[str], set[tuple[str, str]]]:
     problems, used = [], set()
     for module, path in modules.items():
         mine = layer_of(module)
+        if mine is None:
+            problems.append(f"{path.relative_to(ROOT)}: {module} belongs to no layer")
+            continue
         is_package = path.name == "__init__.py"
         for imported, line in imports_of(path.read_text(), module, is_package, known):
             theirs = layer_of(imported)
