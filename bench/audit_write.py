@@ -73,7 +73,7 @@ def start(settings: Settings, mode: str) -> subprocess.Popen[bytes]:
            "CREDIT_GRAPH_GRAPHIQL": "false"}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "gateway.asgi:app", "--port",
                              str(PORT), "--no-access-log", "--log-level", "warning"],
-                            env=env, cwd=ROOT)
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL)  # access log
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -2,7 +2,8 @@
 
 The lifespan owns the one async Neo4j driver of the process: it connects,
 applies pending migrations, probes Neo4j in the background for the driver's breaker
-(gateway/base/breaker.py), and closes the driver at shutdown.
+(gateway/base/breaker.py), and closes the driver at shutdown. Every request passes through
+``Observe`` (gateway/observe.py): its request id, access log line, metrics and spans.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ from graphql import (
     NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
 )
+from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
+from gateway import access_log, metrics, tracing
 from gateway.auth import TokenVerifier
 from gateway.base.db import Database, Probe
 from gateway.base.errors import CreditGraphError
@@ -32,6 +36,7 @@ from gateway.base.viewer import Viewer
 from gateway.explore import routes as explore_routes
 from gateway.graphql_http import BOOKMARKS_HEADER, GraphQLEndpoint
 from gateway.limits import DocumentLimits, RateLimiter, rate_limited
+from gateway.observe import Observe, Telemetry
 from gateway.responses import json_response
 from graph_schema.migrate import migrate, pending
 from procedures.audit import AuditWriter
@@ -48,16 +53,27 @@ SERVER_OPTIONS: dict[str, Any] = {"proxy_headers": False}
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None,
-               run_migrations: bool = True) -> Starlette:
+               run_migrations: bool = True,
+               tracer_provider: TracerProvider | None = None) -> Starlette:
+    """The app; ``tracer_provider`` (a test's, say) is used instead of the one the settings
+    would build, and is left to its owner to shut down."""
     settings = settings or Settings.from_env()
     state: dict[str, Any] = {}
     verifier = TokenVerifier(settings)  # a missing secret or key fails here, at start-up
     audit = AuditWriter(lambda: state["audit_db"], mode=settings.audit_write,
-                        flush_ms=settings.audit_flush_ms)
+                        flush_ms=settings.audit_flush_ms, clock=settings.now)
+    counted = None if settings.metrics == "off" else metrics.Metrics(
+        audit=lambda: audit, breaker=lambda: state["db"].breaker if "db" in state else None)
+    traces = tracer_provider or tracing.provider(settings)
+    tracer = traces.get_tracer(tracing.TRACER_NAME) if traces is not None else None
+    telemetry = Telemetry(counted, tracer) if counted or tracer else None
+    if settings.access_log:
+        access_log.install()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         database = db or Database.connect(settings)
+        database.telemetry = telemetry
         app.state.db = database
         state["db"] = database
         # The register writes through its own view of the driver: its statements belong to
@@ -65,7 +81,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
         state["audit_db"] = Database(database.driver, database.database,
                                      read_routing=settings.neo4j_read_routing,
                                      timeout_s=settings.neo4j_query_timeout_s,
-                                     breaker=database.breaker)
+                                     breaker=database.breaker, telemetry=telemetry)
         probe = Probe(settings)
         watch: asyncio.Task[None] | None = None
         try:
@@ -89,6 +105,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
             await probe.close()
             if db is None:
                 await database.close()
+            if traces is not None and tracer_provider is None:
+                traces.shutdown()  # sends the spans still batched
 
     async def government_context(request: Request, viewer: Viewer, document: DocumentNode,
                                  operation: str | None) -> Context:
@@ -120,7 +138,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                               max_page=settings.max_batch),
         max_body=settings.max_request_bytes, max_list=settings.max_batch,
         graphiql=settings.graphiql, extra_rules=government_rules,
-        cache_size=settings.document_cache_size)
+        cache_size=settings.document_cache_size, tracer=tracer)
     public_rules: list[type[ASTValidationRule]] = []
     if not settings.public_introspection:
         public_rules.append(NoSchemaIntrospectionCustomRule)
@@ -134,7 +152,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                               max_page=settings.public_max_page),
         max_body=settings.public_max_request_bytes, max_list=settings.public_max_page,
         graphiql=settings.graphiql, extra_rules=public_rules,
-        cache_size=settings.document_cache_size)
+        cache_size=settings.document_cache_size, tracer=tracer)
     limiter = RateLimiter(settings.public_rate_per_minute)
 
     async def healthz(request: Request) -> Response:
@@ -142,40 +160,59 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
 
     async def readyz(request: Request) -> Response:
         database: Database = state["db"]
+        register = audit.health()
         if database.breaker.is_open:  # what every query is told meanwhile
-            return json_response({"status": "unavailable", "reason": database.breaker.reason},
+            return json_response({"status": "unavailable", "reason": database.breaker.reason,
+                                  "register": register},
                                  503, {"Retry-After": str(database.breaker.retry_after_s)})
         try:
             await database.verify()
             todo = await pending(database)
         except CreditGraphError as exc:
-            return json_response({"status": "unavailable", "reason": exc.message}, 503)
+            return json_response({"status": "unavailable", "reason": exc.message,
+                                  "register": register}, 503)
         if todo:
             return json_response({"status": "migrating", "pending": [m.id for m in todo]}, 503)
-        return json_response({"status": "ready"})
+        if audit.failing:
+            # Every sight of restricted data must reach the register: a replica that cannot
+            # write it is taken out of rotation until a write succeeds again.
+            return json_response({"status": "unavailable",
+                                  "reason": "the query register cannot be written",
+                                  "register": register}, 503)
+        return json_response({"status": "ready", "register": register})
 
     async def internal_error(request: Request, exc: Exception) -> Response:
         log.error("unhandled error on %s", request.url.path, exc_info=exc)
         return json_response({"errors": [{"message": "internal error",
                                           "extensions": {"code": "INTERNAL"}}]}, 500)
 
+    refused = (lambda: counted.rate_limited("/public/graphql")) if counted else None
+    routes: list[Route | Mount] = [
+        Route("/graphql", graphql.handle, methods=["GET", "POST"]),
+        Route("/public/graphql",
+              rate_limited(public.handle, limiter, settings.public_client_header, refused),
+              methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        *explore_routes(),
+    ]
+    if counted is not None:
+        routes.append(Route("/metrics", metrics.endpoint(counted, settings.metrics,
+                                                         settings.public_client_header)))
+    observe = Middleware(Observe, metrics=counted, tracer=tracer, log=settings.access_log,
+                         routes=[r.path for r in routes if isinstance(r, Route)],
+                         mounts=[r.path for r in routes if isinstance(r, Mount)])
     app = Starlette(
         exception_handlers={Exception: internal_error},
-        routes=[
-            Route("/graphql", graphql.handle, methods=["GET", "POST"]),
-            Route("/public/graphql",
-                  rate_limited(public.handle, limiter, settings.public_client_header),
-                  methods=["GET", "POST"]),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            *explore_routes(),
-        ],
+        routes=routes,
+        middleware=[observe],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.graphql = graphql
     app.state.public_graphql = public
     app.state.audit = audit
+    app.state.metrics = counted
     return app
 
 

@@ -31,6 +31,7 @@ from graphql import (
     specified_rules,
     validate,
 )
+from opentelemetry.trace import Tracer
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.exceptions import StrawberryInputCoercionError
@@ -44,7 +45,9 @@ from gateway.base.errors import (
 )
 from gateway.executor import Executor
 from gateway.limits import DocumentLimits, measure_document, too_complex
+from gateway.request_info import note_operation
 from gateway.responses import bad_request, error_payload, json_response, refusal
+from gateway.tracing import operation_span
 
 log = logging.getLogger("credit_graph.graphql")
 
@@ -154,11 +157,17 @@ class DocumentCache:
 
 
 def operation_type(document: DocumentNode, name: str | None) -> OperationType | None:
+    definition = operation(document, name)
+    return definition.operation if definition is not None else None
+
+
+def operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    """The operation ``name`` selects (the first one when None)."""
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode) and (
             name is None or (definition.name and definition.name.value == name)
         ):
-            return definition.operation
+            return definition
     return None
 
 
@@ -216,8 +225,10 @@ class GraphQLEndpoint:
         graphiql: bool = False,
         extra_rules: Sequence[type[ASTValidationRule]] = (),
         cache_size: int = 512,
+        tracer: Tracer | None = None,
     ) -> None:
         self.schema = schema
+        self._tracer = tracer  # a span per operation (gateway/tracing.py); None: off
         self._context = context
         self._admit = admit
         self._max_body = max_body
@@ -259,35 +270,40 @@ class GraphQLEndpoint:
         document, errors = await self.documents.get(params["query"])
         if document is None or errors:
             return json_response({"errors": errors}, 400 if document is None else 200)
-        op = operation_type(document, operation_name)
+        definition = operation(document, operation_name)
+        op = definition.operation if definition is not None else None
+        if definition is not None:
+            note_operation(definition.name.value if definition.name else "")
         if request.method == "GET" and op is not OperationType.QUERY:
             return bad_request("only queries may use GET", 405)
-        try:
-            context = await self._context(request, caller, document, operation_name)
-        except CreditGraphError as exc:
-            return refusal(exc)
-        outcome = execute(
-            self.schema,
-            document,
-            context_value=context,
-            variable_values=variables,
-            operation_name=operation_name,
-            executor_class=Executor,
-        )
-        result = outcome if isinstance(outcome, ExecutionResult) else await outcome
-        payload: dict[str, Any] = {}
-        failures = [*(result.errors or ()), *getattr(context, "errors", ())]
-        if failures:
-            payload["errors"] = [format_error(e) for e in failures]
-        payload["data"] = result.data
-        finish = getattr(context, "finish", None)
-        if finish is not None:
-            await finish(payload)
-        headers: dict[str, str] = {}
-        db = getattr(context, "db", None)
-        if op is OperationType.MUTATION and db is not None:
-            # read-your-writes on another replica: send these back with the next query
-            headers[BOOKMARKS_HEADER] = ",".join(await db.bookmarks())
+        with operation_span(self._tracer, op.value if op is not None else None,
+                            definition.name.value if definition and definition.name else None):
+            try:
+                context = await self._context(request, caller, document, operation_name)
+            except CreditGraphError as exc:
+                return refusal(exc)
+            outcome = execute(
+                self.schema,
+                document,
+                context_value=context,
+                variable_values=variables,
+                operation_name=operation_name,
+                executor_class=Executor,
+            )
+            result = outcome if isinstance(outcome, ExecutionResult) else await outcome
+            payload: dict[str, Any] = {}
+            failures = [*(result.errors or ()), *getattr(context, "errors", ())]
+            if failures:
+                payload["errors"] = [format_error(e) for e in failures]
+            payload["data"] = result.data
+            finish = getattr(context, "finish", None)
+            if finish is not None:
+                await finish(payload)
+            headers: dict[str, str] = {}
+            db = getattr(context, "db", None)
+            if op is OperationType.MUTATION and db is not None:
+                # read-your-writes on another replica: send these back with the next query
+                headers[BOOKMARKS_HEADER] = ",".join(await db.bookmarks())
         retry_after = unavailable(payload)
         if retry_after is not None:
             headers["Retry-After"] = retry_after

@@ -267,11 +267,15 @@ def client_address(request: Request, header: str | None) -> str:
 
 
 def rate_limited(handle: Callable[[Request], Awaitable[Response]], limiter: RateLimiter,
-                 header: str | None) -> Callable[[Request], Awaitable[Response]]:
-    """Wrap an endpoint: over the limit is HTTP 429 with ``Retry-After``."""
+                 header: str | None, on_refusal: Callable[[], None] | None = None
+                 ) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap an endpoint: over the limit is HTTP 429 with ``Retry-After`` (and
+    ``on_refusal`` is called: a metric counts it)."""
     async def limited(request: Request) -> Response:
         wait = limiter.take(client_address(request, header))
         if wait > 0:
+            if on_refusal is not None:
+                on_refusal()
             return refusal(RateLimited("too many requests from this address; slow down",
                                        retry_after_s=math.ceil(wait)))
         return await handle(request)

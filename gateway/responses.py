@@ -8,6 +8,7 @@ import orjson
 from starlette.responses import Response
 
 from gateway.base.errors import CreditGraphError
+from gateway.request_info import note_errors
 
 # A refusal before execution answers with the HTTP status its code stands for; an error
 # met while executing is a GraphQL error in an HTTP 200 answer, like any other.
@@ -30,6 +31,9 @@ def _json_default(value: Any) -> Any:
 def json_response(
     payload: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
+    errors = payload.get("errors")
+    if errors:  # every answer's errors pass here: counted by code (gateway/metrics.py)
+        note_errors(errors)
     return Response(
         orjson.dumps(payload, default=_json_default),
         status_code=status,

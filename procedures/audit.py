@@ -121,8 +121,10 @@ class AuditWriter:
     """Writes the register for the whole process; see the module docstring for the modes."""
 
     def __init__(self, db: Callable[[], Database], *, mode: str = "background",
-                 flush_ms: int = 5, max_queue: int = 100_000, max_batch: int = 5000) -> None:
-        self._db = db
+                 flush_ms: int = 5, max_queue: int = 100_000, max_batch: int = 5000,
+                 clock: Callable[[], dt.datetime] | None = None) -> None:
+        # Which database the register is written to; replaceable while the process runs.
+        self.db = db
         self.mode = mode
         self._flush_s = flush_ms / 1000
         self._max_queue = max_queue
@@ -132,6 +134,13 @@ class AuditWriter:
         self._closing = False
         self.events_written = 0
         self.batches_written = 0
+        # Health, for /readyz and /metrics: statements that failed, whether the last one did
+        # (the writer is then retrying), and when one last committed (the app's clock).
+        self.failures = 0
+        self.failing = False
+        self.last_error: str | None = None
+        self.last_write_at: dt.datetime | None = None
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
     async def start(self) -> None:
         if self.mode == "background" and self._task is None:
@@ -157,9 +166,13 @@ class AuditWriter:
         if not events:
             return
         if self._queue is None:  # request mode, or not started: write now, in one statement
-            written = await insert_events(self._db(), events)
-            if written != len(events):
-                raise RuntimeError(f"wrote {written} of {len(events)} audit events")
+            try:
+                written = await insert_events(self.db(), events)
+                if written != len(events):
+                    raise RuntimeError(f"wrote {written} of {len(events)} audit events")
+            except Exception as exc:
+                self._failed(exc)
+                raise
             self._count(written)
             return
         for event in events:
@@ -195,17 +208,38 @@ class AuditWriter:
         delay = 0.05
         while True:
             try:
-                self._count(await insert_events(self._db(), batch))
+                self._count(await insert_events(self.db(), batch))
                 return
             except Exception as exc:  # noqa: BLE001 - kept and retried; the queue applies backpressure
+                self._failed(exc)
                 log.warning("audit write of %d events failed; retrying in %.2f s", len(batch),
                             delay, exc_info=not isinstance(exc, DatabaseUnavailable))
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 1.0 if self._closing else 5.0)
 
+    @property
+    def queue_depth(self) -> int:
+        """Events waiting to be written (0 in request mode)."""
+        return self._queue.qsize() if self._queue is not None else 0
+
+    def health(self) -> dict[str, Any]:
+        """What /readyz reports: never an event's content, only the writer's state."""
+        return {"mode": self.mode, "queueDepth": self.queue_depth,
+                "queueCapacity": self._max_queue if self._queue is not None else 0,
+                "lastWrite": self.last_write_at, "failing": self.failing,
+                "failures": self.failures, "lastError": self.last_error}
+
     def _count(self, events: int) -> None:
         self.events_written += events
         self.batches_written += 1
+        self.failing = False
+        self.last_write_at = self._clock()
+
+    def _failed(self, exc: Exception) -> None:
+        self.failures += 1
+        self.failing = True
+        # the kind and the stable code only: a driver message may name hosts or values
+        self.last_error = getattr(exc, "code", None) or type(exc).__name__
 
 
 def _drain(queue: asyncio.Queue[dict[str, Any] | None]) -> list[dict[str, Any] | None]:

@@ -33,6 +33,7 @@ class Breaker:
         self.retry_after_s = retry_after_s
         self.reason: str | None = None
         self.opened_at: float | None = None
+        self.opens = 0  # times it opened, for /metrics
         self._clock = clock
         self._waiting: set[asyncio.Timeout] = set()
 
@@ -53,6 +54,7 @@ class Breaker:
         """Neo4j cannot be reached: refuse new queries and fail those in flight."""
         if self.reason is None:
             self.opened_at = self._clock()
+            self.opens += 1
             log.warning("Neo4j is unreachable (%s); refusing queries until it answers", reason)
         self.reason = reason
         if self._waiting:

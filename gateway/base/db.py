@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar
+from contextlib import AbstractContextManager
+from typing import Any, Protocol, TypeVar
 
 import neo4j
 from neo4j import (
@@ -36,6 +37,14 @@ from neo4j.exceptions import (
 from gateway.base.breaker import Breaker
 from gateway.base.errors import Conflict, DatabaseUnavailable, InvalidInput, QueryBudgetExceeded
 from gateway.base.settings import Settings
+
+
+class Telemetry(Protocol):
+    """What observes the Cypher a ``Database`` runs (gateway/observe.py gives metrics and
+    spans): ``query(op, database)`` is a context manager around one query or transaction."""
+
+    def query(self, op: str, database: str) -> AbstractContextManager[None]: ...
+
 
 T = TypeVar("T")
 Params = dict[str, Any]  # the driver's own parameter type
@@ -91,7 +100,8 @@ class Database:
     def __init__(self, driver: AsyncDriver, database: str, *, read_routing: bool = True,
                  timeout_s: float | None = None,
                  bookmarks: AsyncBookmarkManager | None = None,
-                 breaker: Breaker | None = None) -> None:
+                 breaker: Breaker | None = None,
+                 telemetry: Telemetry | None = None) -> None:
         self.driver = driver
         self.database = database
         self._read_routing = RoutingControl.READ if read_routing else RoutingControl.WRITE
@@ -102,6 +112,8 @@ class Database:
         # Whether the driver's Neo4j can be reached: one breaker for every view of it.
         self.breaker = breaker or Breaker()
         self.queries = 0
+        # Time and a span per query, by its op name (gateway/observe.py); None: neither.
+        self.telemetry = telemetry
 
     def after(self, bookmarks: Iterable[str]) -> Database:
         """A view whose queries first wait for ``bookmarks``: writes another replica made
@@ -114,7 +126,7 @@ class Database:
                         timeout_s=self._timeout,
                         bookmarks=AsyncGraphDatabase.bookmark_manager(
                             initial_bookmarks=Bookmarks.from_raw_values(values)),
-                        breaker=self.breaker)
+                        breaker=self.breaker, telemetry=self.telemetry)
 
     async def bookmarks(self) -> list[str]:
         """The bookmarks of the last writes this view saw, to hand to a client."""
@@ -147,9 +159,16 @@ class Database:
             timeout=timeout if timeout is not None else self._timeout,
         )
 
-    async def _guarded(self, call: Callable[[], Awaitable[T]]) -> T:
+    async def _guarded(self, call: Callable[[], Awaitable[T]], op: str) -> T:
         """Make one driver call unless Neo4j is known to be unreachable; fail it as soon as
         the breaker opens; open the breaker when the driver gives up reaching Neo4j."""
+        telemetry = self.telemetry
+        if telemetry is None:
+            return await self._call(call)
+        with telemetry.query(op, self.database):
+            return await self._call(call)
+
+    async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
         try:
             async with self.breaker.guard():
                 return await call()
@@ -178,9 +197,9 @@ class Database:
                 return [record async for record in result]
 
         try:
-            return await self._guarded(run)
+            return await self._guarded(run, op)
         except TransientError:
-            return await self._guarded(run)
+            return await self._guarded(run, op)
 
     async def write(self, cypher: str, params: Params | None = None, *, op: str = "write",
                     timeout: float | None = None) -> list[neo4j.Record]:
@@ -188,7 +207,7 @@ class Database:
         result = await self._guarded(lambda: self.driver.execute_query(
             self._query(cypher, op, timeout), params, routing_=RoutingControl.WRITE,
             database_=self.database, bookmark_manager_=self._bookmarks,
-        ))
+        ), op)
         return result.records
 
     async def transaction(self, work: Callable[[Transaction], Awaitable[T]], *,
@@ -208,7 +227,7 @@ class Database:
                                            bookmark_manager=self._bookmarks) as session:
                 return await session.execute_write(run)
 
-        return await self._guarded(session)
+        return await self._guarded(session, op)
 
 
 class Probe:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,33 @@ def _seconds(value: str, name: str) -> float:
     if not seconds > 0:
         raise ConfigurationError(f"{name} must be a positive number of seconds, not {value!r}")
     return seconds
+
+
+# Who may read /metrics: loopback callers that came through no proxy, anyone, or nobody.
+METRICS_ACCESS = ("local", "open", "off")
+TRACES_EXPORTERS = {"otlp": "otlp", "console": "console", "none": "none"}
+
+
+def _tracing(get: Callable[[str], str | None]) -> tuple[bool, str]:
+    """Whether traces are exported, and how: ``CREDIT_GRAPH_TRACING`` (on, off, or auto:
+    on when the standard OTEL_* variables name an exporter or an OTLP endpoint)."""
+    mode = (get("CREDIT_GRAPH_TRACING") or "auto").strip().lower()
+    if mode not in {"auto", "on", "off"}:
+        raise ConfigurationError(f"CREDIT_GRAPH_TRACING must be auto, on or off, not {mode!r}")
+    chosen = (get("OTEL_TRACES_EXPORTER") or "").strip().lower()
+    if chosen and chosen not in TRACES_EXPORTERS:
+        raise ConfigurationError(
+            f"OTEL_TRACES_EXPORTER must be otlp, console or none here, not {chosen!r}")
+    protocol = (get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or get("OTEL_EXPORTER_OTLP_PROTOCOL")
+                or "http/protobuf").strip()
+    kind = "console" if chosen == "console" else (
+        "otlp-grpc" if protocol == "grpc" else "otlp-http")
+    if mode != "auto":
+        return mode == "on", kind
+    disabled = (get("OTEL_SDK_DISABLED") or "").strip().lower() == "true"
+    configured = bool(chosen or get("OTEL_EXPORTER_OTLP_ENDPOINT")
+                      or get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+    return configured and not disabled and chosen != "none", kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +167,12 @@ class Settings:
     public_rate_per_minute: int = 120
     public_introspection: bool = True
     public_client_header: str | None = None  # e.g. x-forwarded-for, set behind a proxy only
+    # what operators see (gateway/metrics.py, gateway/access_log.py, gateway/tracing.py)
+    metrics: str = "local"
+    access_log: bool = True
+    tracing: bool = False
+    tracing_exporter: str = "otlp-http"  # or otlp-grpc, console
+    service_name: str = "credit-graph"
 
     @property
     def local_neo4j(self) -> bool:
@@ -209,6 +242,11 @@ class Settings:
         if subgraph not in SUBGRAPHS:
             raise ConfigurationError(
                 f"CREDIT_GRAPH_SUBGRAPH must be one of {', '.join(SUBGRAPHS)}, not {subgraph!r}")
+        metrics = get("CREDIT_GRAPH_METRICS", "local")
+        if metrics not in METRICS_ACCESS:
+            raise ConfigurationError(
+                f"CREDIT_GRAPH_METRICS must be one of {', '.join(METRICS_ACCESS)}, not {metrics!r}")
+        tracing, tracing_exporter = _tracing(get)
         return cls(
             neo4j_uri=get("NEO4J_URI") or None,
             neo4j_user=get("NEO4J_USER", "neo4j"),
@@ -290,4 +328,10 @@ class Settings:
                 "CREDIT_GRAPH_PUBLIC_INTROSPECTION",
             ),
             public_client_header=(get("CREDIT_GRAPH_PUBLIC_CLIENT_HEADER") or "").lower() or None,
+            metrics=metrics,
+            access_log=_bool(get("CREDIT_GRAPH_ACCESS_LOG", "true"), "CREDIT_GRAPH_ACCESS_LOG"),
+            tracing=tracing,
+            tracing_exporter=tracing_exporter,
+            service_name=get("OTEL_SERVICE_NAME") or (
+                "credit-graph" if subgraph == "all" else f"credit-graph-{subgraph}"),
         )

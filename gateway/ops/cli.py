@@ -389,6 +389,8 @@ def serve(
         settings = _settings()
     except CreditGraphError as exc:
         _fail(exc)
+    # uvicorn's own access log stays off: the app writes one JSON line per request, with
+    # its request id and operation (gateway/access_log.py; CREDIT_GRAPH_ACCESS_LOG).
     uvicorn.run("gateway.asgi:app", host=host or settings.host, port=port or settings.port,
                 workers=workers, log_level="info", access_log=False, **SERVER_OPTIONS)
 

@@ -9,7 +9,9 @@ from tests.conftest import LiveServer
 
 def test_health_and_readiness(gql: Any) -> None:
     assert gql.client.get("/healthz").json() == {"status": "alive"}
-    assert gql.client.get("/readyz").json() == {"status": "ready"}
+    ready = gql.client.get("/readyz").json()
+    assert ready["status"] == "ready"
+    assert ready["register"]["mode"] == "background" and ready["register"]["failing"] is False
 
 
 def test_bad_requests_get_codes_not_stack_traces(gql: Any, gateway: LiveServer) -> None:

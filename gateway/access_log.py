@@ -1,0 +1,115 @@
+"""The access log: one JSON line per request, with its request id.
+
+A line holds the method, the path (never the query string: a GET request carries its
+variables there), the status, the duration in milliseconds, the GraphQL operation name,
+the request id, the answer's error codes and, when tracing is on, the trace id. Never
+the token, the purpose, the variables or the answer.
+
+The request id is the caller's ``X-Request-Id`` when it is well-formed (1 to 128 of
+letters, digits and ``. _ : -``, starting with a letter or digit; a router or an approval
+system can then follow its request here), else a new random one; the answer carries it
+back in ``X-Request-Id``.
+
+The lines go to the ``credit_graph.access`` logger. Unless the host process gave that
+logger a handler of its own, ``install()`` writes them to standard output as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import secrets
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+import orjson
+
+log = logging.getLogger("credit_graph.access")
+
+REQUEST_ID_HEADER = b"x-request-id"
+_WELL_FORMED = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}")
+
+
+def request_id(headers: Iterable[tuple[bytes, bytes]]) -> str:
+    """The caller's well-formed ``X-Request-Id``, or a new one (32 hex digits)."""
+    for name, value in headers:
+        if name == REQUEST_ID_HEADER:
+            if _WELL_FORMED.fullmatch(value):
+                return value.decode("ascii")
+            break
+    return secrets.token_hex(16)
+
+
+def write(
+    *,
+    method: str,
+    path: str,
+    status: int,
+    seconds: float,
+    operation: str | None,
+    request: str,
+    codes: Sequence[str],
+    trace_id: str | None,
+) -> None:
+    """Log one request (when anything listens: the fields are built only then)."""
+    if not log.isEnabledFor(logging.INFO):
+        return
+    fields: dict[str, Any] = {
+        "method": method,
+        "path": path,
+        "status": status,
+        "duration_ms": round(seconds * 1000, 3),
+        "operation": operation[:128] if operation else None,
+        "request_id": request,
+        "error_codes": list(codes),
+    }
+    if trace_id is not None:
+        fields["trace_id"] = trace_id
+    log.info("%s %s %d", method, path, status, extra={"access": fields})
+
+
+class JsonLines(logging.Formatter):
+    """A record as one JSON object: the time (UTC), the level, and an access record's fields
+    (any other record: its logger and message)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        at = dt.datetime.fromtimestamp(record.created, dt.UTC)
+        line: dict[str, Any] = {
+            "time": at.isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+        }
+        access = getattr(record, "access", None)
+        if isinstance(access, dict):
+            line.update(access)
+        else:
+            line["logger"] = record.name
+            line["message"] = record.getMessage()
+        return orjson.dumps(line).decode()
+
+
+class _Stdout(logging.StreamHandler):
+    """Standard output as it is when a line is written (a test runner swaps it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
+def install() -> None:
+    """Write the access log to standard output unless a handler is configured for it."""
+    if log.handlers:
+        return
+    handler = _Stdout()
+    handler.setFormatter(JsonLines())
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False  # the root logger's format is for people, these lines for machines

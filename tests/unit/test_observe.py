@@ -1,0 +1,85 @@
+"""What operators see, without a server: tracing switched by the environment, request ids,
+metric labels that stay bounded, and who counts as a local caller of /metrics."""
+
+from __future__ import annotations
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+from starlette.requests import Request
+
+from gateway.access_log import request_id
+from gateway.base.errors import ConfigurationError
+from gateway.metrics import MAX_OPERATIONS, OTHER, Metrics, is_local
+from gateway.base.settings import Settings
+
+BASE = {"CREDIT_GRAPH_JWT_SECRET": "s" * 40}
+
+
+def settings(**env: str) -> Settings:
+    return Settings.from_env({**BASE, **env})
+
+
+def test_tracing_is_off_unless_the_environment_configures_it() -> None:
+    assert settings().tracing is False
+    assert settings(OTEL_EXPORTER_OTLP_ENDPOINT="http://collector:4318").tracing is True
+    assert settings(OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="http://c:4318/v1/traces").tracing
+    assert settings(OTEL_TRACES_EXPORTER="console").tracing_exporter == "console"
+    assert settings(OTEL_TRACES_EXPORTER="none", OTEL_EXPORTER_OTLP_ENDPOINT="x").tracing is False
+    assert settings(OTEL_SDK_DISABLED="true", OTEL_EXPORTER_OTLP_ENDPOINT="x").tracing is False
+    assert settings(CREDIT_GRAPH_TRACING="on").tracing is True
+    assert settings(CREDIT_GRAPH_TRACING="off", OTEL_EXPORTER_OTLP_ENDPOINT="x").tracing is False
+    grpc = settings(OTEL_EXPORTER_OTLP_ENDPOINT="x", OTEL_EXPORTER_OTLP_PROTOCOL="grpc")
+    assert grpc.tracing_exporter == "otlp-grpc"
+    assert settings(OTEL_EXPORTER_OTLP_ENDPOINT="x").tracing_exporter == "otlp-http"
+    assert settings().service_name == "credit-graph"
+    assert settings(CREDIT_GRAPH_SUBGRAPH="policy").service_name == "credit-graph-policy"
+    assert settings(OTEL_SERVICE_NAME="cg-huaian").service_name == "cg-huaian"
+    with pytest.raises(ConfigurationError, match="CREDIT_GRAPH_TRACING"):
+        settings(CREDIT_GRAPH_TRACING="maybe")
+    with pytest.raises(ConfigurationError, match="OTEL_TRACES_EXPORTER"):
+        settings(OTEL_TRACES_EXPORTER="zipkin")
+    with pytest.raises(ConfigurationError, match="CREDIT_GRAPH_METRICS"):
+        settings(CREDIT_GRAPH_METRICS="public")
+    assert settings(CREDIT_GRAPH_ACCESS_LOG="false").access_log is False
+
+
+def test_request_ids() -> None:
+    assert request_id([(b"x-request-id", b"router-1f:2")]) == "router-1f:2"
+    for bad in (b"", b"a b", b"-a", b"a" * 129, "引".encode(), b"a\r\nSet-Cookie: x"):
+        made = request_id([(b"x-request-id", bad)])
+        assert len(made) == 32 and int(made, 16) >= 0
+    assert request_id([]) != request_id([])
+
+
+def test_operation_labels_stay_bounded() -> None:
+    metrics = Metrics(process=False)
+    assert metrics.operation(None) == "(none)" and metrics.operation("") == "(anonymous)"
+    assert metrics.operation("CreditCheck") == "CreditCheck"
+    assert metrics.operation("Check913208000000000041") == OTHER  # could be an identifier
+    for n in range(MAX_OPERATIONS * 2):
+        metrics.request("/graphql", f"Op{n}", 200, 0.001)
+    families = {f.name: f for f in text_string_to_metric_families(metrics.expose().decode())}
+    labels = {s.labels["operation"] for s in families["credit_graph_http_requests"].samples}
+    # CreditCheck took one of the names; past the cap every other name is (other)
+    assert len(labels - {OTHER}) == MAX_OPERATIONS - 1 and OTHER in labels
+    metrics.errors("/graphql", ["NOT_FOUND", "lower case", "X" * 80])
+    text = metrics.expose().decode()
+    errors = {f.name: f for f in text_string_to_metric_families(text)}[
+        "credit_graph_graphql_errors"
+    ]
+    assert {s.labels["code"] for s in errors.samples} == {"NOT_FOUND", "OTHER"}
+
+
+def request(client: str, headers: dict[str, str] | None = None) -> Request:
+    raw = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    return Request({"type": "http", "client": (client, 5000), "headers": raw})
+
+
+def test_local_callers() -> None:
+    assert is_local(request("127.0.0.1"), None)
+    assert is_local(request("::1"), None)
+    assert not is_local(request("10.1.2.3"), None)
+    assert not is_local(request("127.0.0.1", {"X-Forwarded-For": "203.0.113.9"}), None)
+    assert not is_local(request("127.0.0.1", {"Forwarded": "for=203.0.113.9"}), None)
+    assert not is_local(request("127.0.0.1", {"X-Client": "203.0.113.9"}), "x-client")
+    assert not is_local(request("testclient"), None)
