@@ -283,6 +283,7 @@ class Persons(Sequence[str]):
     def __len__(self) -> int:
         return len(self._numbers)
 
+    # int indices only (Sequence also takes slices): the generator picks single items
     def __getitem__(self, i: int) -> str:  # type: ignore[override]
         head, check = divmod(self._numbers[i], 11)
         return f"{head:017d}{'X' if check == 10 else check}"
@@ -300,6 +301,7 @@ class Organizations(Sequence[str]):
     def __len__(self) -> int:
         return len(self._codes) // 18
 
+    # int indices only (Sequence also takes slices): the generator picks single items
     def __getitem__(self, i: int) -> str:  # type: ignore[override]
         return self._codes[18 * i : 18 * i + 18].decode("ascii")
 
