@@ -31,6 +31,7 @@ from gateway.db import Database, Probe
 from gateway.errors import CreditGraphError
 from gateway.explore import routes as explore_routes
 from gateway.federation import subgraph
+from gateway.graphiql import routes as graphiql_routes
 from gateway.graphql_http import BOOKMARKS_HEADER, GraphQLEndpoint
 from gateway.limits import DocumentLimits, RateLimiter, rate_limited
 from gateway.responses import json_response
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *explore_routes(),
+            *graphiql_routes(),
         ],
         lifespan=lifespan,
     )
