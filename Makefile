@@ -14,7 +14,8 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# The /explore page: npm packages pinned in package-lock.json, bundled by esbuild.
+# The /explore page and GraphiQL: npm packages pinned in package-lock.json, bundled by
+# esbuild (web/build.mjs) into gateway/static/.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 

@@ -34,6 +34,7 @@ from gateway.base.errors import CreditGraphError
 from gateway.base.settings import Settings
 from gateway.base.viewer import Viewer
 from gateway.explore import routes as explore_routes
+from gateway.graphiql import routes as graphiql_routes
 from gateway.graphql_http import BOOKMARKS_HEADER, GraphQLEndpoint
 from gateway.limits import DocumentLimits, RateLimiter, rate_limited
 from gateway.observe import Observe, Telemetry
@@ -195,6 +196,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *explore_routes(),
+        *graphiql_routes(),
     ]
     if counted is not None:
         routes.append(Route("/metrics", metrics.endpoint(counted, settings.metrics,

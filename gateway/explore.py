@@ -38,14 +38,18 @@ async def page(request: Request) -> Response:
     return FileResponse(PAGE, media_type="text/html; charset=utf-8", headers=HEADERS)
 
 
-class _Assets(StaticFiles):
-    """The page's script and styles, with the same headers."""
+class Assets(StaticFiles):
+    """A page's script and styles, with the page's headers (``HEADERS`` unless given)."""
+
+    def __init__(self, *, directory: Path, headers: dict[str, str] | None = None) -> None:
+        super().__init__(directory=directory)
+        self._headers = [(k.lower().encode(), v.encode())
+                         for k, v in (headers or HEADERS).items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *(
-                    (k.lower().encode(), v.encode()) for k, v in HEADERS.items())]
+                message["headers"] = [*message.get("headers", ()), *self._headers]
             await send(message)
 
         await super().__call__(scope, receive, with_headers)
@@ -54,5 +58,5 @@ class _Assets(StaticFiles):
 def routes() -> list[Route | Mount]:
     return [
         Route("/explore", page, methods=["GET"]),
-        Mount("/explore/static", app=_Assets(directory=STATIC), name="explore-static"),
+        Mount("/explore/static", app=Assets(directory=STATIC), name="explore-static"),
     ]

@@ -33,7 +33,7 @@ from graphql import (
 )
 from opentelemetry.trace import Tracer
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from strawberry.exceptions import StrawberryInputCoercionError
 
 from gateway.base.errors import (
@@ -44,6 +44,7 @@ from gateway.base.errors import (
     RequestTooLarge,
 )
 from gateway.executor import Executor
+from gateway.graphiql import page as graphiql_page
 from gateway.limits import DocumentLimits, measure_document, too_complex
 from gateway.request_info import note_operation
 from gateway.responses import bad_request, error_payload, json_response, refusal
@@ -240,7 +241,7 @@ class GraphQLEndpoint:
     async def handle(self, request: Request) -> Response:
         if request.method == "GET" and self._graphiql and "text/html" in request.headers.get(
                 "accept", ""):
-            return HTMLResponse(GRAPHIQL_HTML)
+            return graphiql_page()
         if request.method not in ("GET", "POST"):
             return bad_request("use GET or POST", 405)
         try:
@@ -309,18 +310,3 @@ class GraphQLEndpoint:
             headers["Retry-After"] = retry_after
         return json_response(payload, 503 if retry_after is not None else 200, headers or None)
 
-
-GRAPHIQL_HTML = """<!doctype html>
-<html><head><meta charset="utf-8"><title>credit-graph GraphiQL</title>
-<link rel="stylesheet" href="https://unpkg.com/graphiql@3/graphiql.min.css"></head>
-<body style="margin:0"><div id="graphiql" style="height:100vh"></div>
-<script src="https://unpkg.com/react@18/umd/react.production.min.js"></script>
-<script src="https://unpkg.com/react-dom@18/umd/react-dom.production.min.js"></script>
-<script src="https://unpkg.com/graphiql@3/graphiql.min.js"></script>
-<script>
-const fetcher = GraphiQL.createFetcher({url: window.location.pathname,
-  headers: JSON.parse(localStorage.getItem('credit-graph-headers') || '{}')});
-ReactDOM.createRoot(document.getElementById('graphiql')).render(
-  React.createElement(GraphiQL, {fetcher, shouldPersistHeaders: true}));
-</script></body></html>
-"""

@@ -2,17 +2,33 @@
 // expand nodes, find shortest paths. All data comes from /graphql with the bearer token
 // the investigator pastes (kept in sessionStorage: gone when the tab closes). Text from
 // the server only ever goes into textContent, never into HTML.
+//
+// The interface speaks zh-CN: every enum the page shows is named through one table,
+// web/labels.json (a test checks it covers the schema's enums); dates are YYYY-MM-DD as the
+// server sends them, never the browser's locale format.
 import cytoscape from 'cytoscape';
+import LABELS from './labels.json';
+import { labelBox, placeLabels } from './label-placement.js';
 
 const TOKEN = 'credit-graph.token';
 const PURPOSE = 'credit-graph.purpose';
 const MAX_NODES = 200;
+const FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", sans-serif';
 
-const ROLE_NAMES = {
-  LEGAL_REPRESENTATIVE: '法定代表人', PRINCIPAL_RESPONSIBLE: '主要负责人', DIRECTOR: '董事',
-  SUPERVISOR: '监事', SENIOR_MANAGER: '高级管理人员', DIRECTLY_RESPONSIBLE: '直接责任人',
+// The readable name of an enum value (`type` as in the schema); the value itself if unknown.
+function label(type, value) {
+  if (value === null || value === undefined) return '';
+  return (LABELS[type] && LABELS[type][value]) || value;
+}
+
+// One look per edge kind: cytoscape draws it, the legend shows it.
+const EDGE_LOOK = {
+  ROLE: { color: '#5b7391', style: 'solid' },
+  LISTED: { color: '#d98c8c', style: 'solid' },
+  RECOGNISED_BY: { color: '#b0b0b0', style: 'dotted' },
+  DERIVED_FROM: { color: '#8e44ad', style: 'solid' },
+  THROUGH: { color: '#c39bd3', style: 'dashed' },
 };
-const EDGE_NAMES = { LISTED: '名单', RECOGNISED_BY: '认定', DERIVED_FROM: '源自', THROUGH: '经由' };
 
 const SUBJECT_FIELDS = 'id kind name uscc idNumberMasked status blackListed';
 const NEIGHBOURHOOD = `query Neighbourhood($s: SubjectRef!, $depth: Int!, $asOf: Date, $max: Int!) {
@@ -43,7 +59,7 @@ function status(text, error = false) {
 
 async function gql(query, variables) {
   const token = sessionStorage.getItem(TOKEN);
-  if (!token) throw new Error('paste a token first');
+  if (!token) throw new Error('请先填写令牌');
   const response = await fetch('/graphql', {
     method: 'POST',
     headers: {
@@ -67,7 +83,8 @@ const cy = cytoscape({
   wheelSensitivity: 0.3,
   style: [
     { selector: 'node', style: {
-      label: 'data(label)', 'font-size': 10, 'text-valign': 'bottom', 'text-margin-y': 3,
+      label: 'data(label)', 'font-size': 10, 'font-family': FONT, 'text-valign': 'bottom',
+      'text-margin-y': 3, 'text-background-color': '#fafafa', 'text-background-opacity': 0.8,
       'text-wrap': 'ellipsis', 'text-max-width': 140, width: 22, height: 22,
       'background-color': '#9db7d9', 'border-width': 1, 'border-color': '#567' } },
     { selector: 'node[kind = "ORGANIZATION"]', style: { shape: 'round-rectangle', 'background-color': '#d6e4f5' } },
@@ -79,21 +96,34 @@ const cy = cytoscape({
     { selector: 'node[?root]', style: { width: 30, height: 30, 'font-weight': 'bold' } },
     { selector: 'node:selected', style: { 'overlay-color': '#1f3a5f', 'overlay-opacity': 0.25 } },
     { selector: 'edge', style: {
-      width: 1.2, 'curve-style': 'bezier', 'line-color': '#8a9bb0', 'target-arrow-shape': 'triangle',
-      'target-arrow-color': '#8a9bb0', 'arrow-scale': 0.7, label: 'data(label)', 'font-size': 7,
-      'text-rotation': 'autorotate', color: '#555' } },
-    { selector: 'edge[?ended]', style: { 'line-style': 'dashed' } },
-    { selector: 'edge[kind != "ROLE"]', style: { 'line-color': '#ccc', 'target-arrow-color': '#ccc' } },
+      width: 1.2, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.7,
+      label: 'data(label)', 'font-size': 7, 'font-family': FONT, 'text-rotation': 'autorotate',
+      color: '#555' } },
+    ...Object.entries(EDGE_LOOK).map(([kind, look]) => ({
+      selector: `edge[kind = "${kind}"]`,
+      style: { 'line-color': look.color, 'target-arrow-color': look.color, 'line-style': look.style },
+    })),
+    { selector: 'edge[?ended]', style: { 'line-style': 'dashed', 'line-dash-pattern': [2, 3] } },
     { selector: 'edge.on-path', style: { 'line-color': '#e65100', 'target-arrow-color': '#e65100', width: 3 } },
     { selector: 'node.on-path', style: { 'border-color': '#e65100', 'border-width': 4 } },
     { selector: 'node.on-path[?black][kind != "LIST_ENTRY"]', style: { 'border-color': '#c00', 'outline-color': '#e65100', 'outline-width': 3 } },
+    // Names that would overlap another are hidden until hovered or selected (placeLabels).
+    { selector: '.quiet', style: { 'text-opacity': 0, 'text-background-opacity': 0 } },
+    { selector: '.quiet.hover, .quiet:selected', style: { 'text-opacity': 1, 'text-background-opacity': 0.9, 'z-index': 10 } },
   ],
   layout: { name: 'grid' },
 });
 
 function roleLabel(e) {
-  const name = ROLE_NAMES[e.role] || e.role;
+  const name = label('RoleKind', e.role);
   return e.end ? `${name} ${e.start}至${e.end}` : `${name} ${e.start}起`;
+}
+
+function layout() {
+  cy.layout({ name: 'cose', animate: false, randomize: false, nodeDimensionsIncludeLabels: true,
+              nodeRepulsion: () => 16000, nodeOverlap: 20, idealEdgeLength: () => 90,
+              componentSpacing: 80, fit: true, padding: 30 }).run();
+  placeLabels(cy);
 }
 
 function subjectNode(s, hops) {
@@ -118,8 +148,7 @@ function merge(nodes, edges) {
   cy.add(added.filter((x) => x.group === 'nodes'));
   cy.add(added.filter((x) => x.group === 'edges'
     && cy.getElementById(x.data.source).nonempty() && cy.getElementById(x.data.target).nonempty()));
-  cy.layout({ name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 9000,
-              idealEdgeLength: () => 70, fit: true, padding: 30 }).run();
+  layout();
   return added.filter((x) => x.group === 'nodes').length;
 }
 
@@ -135,25 +164,25 @@ function graphElements(g, offset) {
   const edges = g.edges.map((e) => ({
     id: e.id, source: e.source, target: e.target, kind: e.kind, role: e.role,
     start: e.start, end: e.end, ended: Boolean(e.end),
-    label: e.kind === 'ROLE' ? roleLabel(e) : EDGE_NAMES[e.kind] || e.kind,
+    label: e.kind === 'ROLE' ? roleLabel(e) : label('EdgeKind', e.kind),
   }));
   return [nodes, edges];
 }
 
 async function explore(subjectId, depth, replace) {
-  status('Loading the neighbourhood …');
-  const asOf = $('as-of').value || null;
+  status('正在载入关系图 …');
+  const asOf = asOfDate();
   const data = await gql(NEIGHBOURHOOD, { s: { id: subjectId }, depth, asOf, max: MAX_NODES });
   const g = data.neighbourhood;
-  if (!g) { status('No such subject.', true); return; }
+  if (!g) { status('查无此主体。', true); return; }
   if (replace) cy.elements().remove();
   const from = cy.getElementById(subjectId);
   const offset = replace ? 0 : from.nonempty() ? from.data('hops') ?? null : null;
   const [nodes, edges] = graphElements(g, offset);
   const added = merge(nodes, edges);
   const black = nodes.filter((n) => n.black && n.kind !== 'LIST_ENTRY').length;
-  status(`${cy.nodes().length} nodes (${added} new), ${black} black-listed subject(s) here`
-    + (g.truncated ? `; cut at ${MAX_NODES} nodes` : '') + '.');
+  status(`共 ${cy.nodes().length} 个节点（新增 ${added} 个），其中黑名单主体 ${black} 个`
+    + (g.truncated ? `；已截断于 ${MAX_NODES} 个节点` : '') + '。');
   select(cy.getElementById(subjectId));
 }
 
@@ -162,7 +191,7 @@ function field(list, name, value) {
   const dt = document.createElement('dt');
   dt.textContent = name;
   const dd = document.createElement('dd');
-  dd.textContent = Array.isArray(value) ? value.join(', ') : String(value);
+  dd.textContent = Array.isArray(value) ? value.join('、') : String(value);
   list.append(dt, dd);
 }
 
@@ -177,30 +206,30 @@ function select(node) {
   const list = $('details-fields');
   list.replaceChildren();
   let explanation = '';
-  field(list, 'kind', d.kind);
+  field(list, '类型', label('NodeKind', d.kind));
   if (d.subject) {
-    field(list, 'USCC', d.subject.uscc);
-    field(list, 'ID number', d.subject.idNumberMasked);
-    field(list, 'status', d.subject.status);
-    field(list, 'hops', d.hops);
-    field(list, 'black-listed', d.black ? 'yes' : 'no');
+    field(list, '统一社会信用代码', d.subject.uscc);
+    field(list, '身份证号', d.subject.idNumberMasked);
+    field(list, '登记状态', d.subject.status);
+    field(list, '跳数', d.hops);
+    field(list, '黑名单', d.black ? '是' : '否');
   } else if (d.entry) {
     const e = d.entry;
-    field(list, 'list', e.kind);
-    field(list, 'category', e.category);
-    field(list, 'facts', e.facts);
-    field(list, 'severity', e.severity);
-    field(list, 'disclosure', e.disclosure);
-    field(list, 'recognised', e.recognisedOn);
-    field(list, 'valid until', e.validUntil);
-    field(list, 'department', e.department && e.department.name);
+    field(list, '名单', label('ListKind', e.kind));
+    field(list, '类别', e.category);
+    field(list, '失信事实', e.facts);
+    field(list, '严重程度', label('Severity', e.severity));
+    field(list, '公开方式', label('Disclosure', e.disclosure));
+    field(list, '认定日期', e.recognisedOn);
+    field(list, '有效期至', e.validUntil);
+    field(list, '认定部门', e.department && e.department.name);
     if (e.derived) {
-      field(list, 'derived through', e.throughOrganizationName);
-      field(list, 'roles', (e.derivedRoles || []).map((r) => ROLE_NAMES[r] || r));
+      field(list, '经由组织', e.throughOrganizationName);
+      field(list, '职务', (e.derivedRoles || []).map((r) => label('RoleKind', r)));
       explanation = e.explanation || '';
     }
   } else if (d.department) {
-    field(list, 'level', d.department.level);
+    field(list, '级别', label('JurisdictionLevel', d.department.level));
   }
   $('details-explanation').textContent = explanation;
   const subject = Boolean(d.subject);
@@ -214,15 +243,15 @@ function showEnds() {
 }
 
 async function findPath() {
-  status('Finding shortest paths …');
-  const asOf = $('as-of').value || null;
+  status('正在查找最短路径 …');
+  const asOf = asOfDate();
   const data = await gql(PATHS, { from: { id: state.from.id }, to: { id: state.to.id }, asOf });
   const found = data.shortestPaths;
   const list = $('path-result');
   list.replaceChildren();
   cy.elements().removeClass('on-path');
   if (!found.edges.length) {
-    status('No path within 6 hops.');
+    status('6 跳之内没有路径。');
     return;
   }
   const nodes = []; const edges = [];
@@ -246,11 +275,12 @@ async function findPath() {
     path.nodes.forEach((s) => cy.getElementById(s.id).addClass('on-path'));
     path.steps.forEach((s) => cy.getElementById(s.role.id).addClass('on-path'));
   }
-  status(`${found.totalCount} shortest path(s) of ${found.edges[0].node.length} hop(s); showing ${found.edges.length}.`);
+  placeLabels(cy);
+  status(`找到 ${found.totalCount} 条最短路径（${found.edges[0].node.length} 跳），显示 ${found.edges.length} 条。`);
 }
 
 async function search(text) {
-  status('Searching …');
+  status('正在查询 …');
   const data = await gql(SEARCH, { text });
   const list = $('results');
   list.replaceChildren();
@@ -259,13 +289,79 @@ async function search(text) {
     const button = document.createElement('button');
     button.type = 'button';
     button.dataset.id = node.id;
-    button.textContent = `${node.name} (${node.uscc || node.idNumberMasked || node.kind})`;
+    button.textContent = `${node.name}（${node.uscc || node.idNumberMasked || label('NodeKind', node.kind)}）`;
     button.addEventListener('click', () => run(() => explore(node.id, Number($('depth').value), true)));
     li.append(button);
     list.append(li);
   }
-  status(data.searchSubjects.edges.length ? 'Pick a subject.' : 'Nothing found.');
+  status(data.searchSubjects.edges.length ? '请选择一个主体。' : '未找到。');
   if (data.searchSubjects.edges.length === 1) list.querySelector('button').click();
+}
+
+// The "roles held on" date: YYYY-MM-DD whatever the browser's locale, or none (today).
+function asOfDate() {
+  const text = $('as-of').value.trim();
+  if (!text) return null;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new Error('日期格式应为 YYYY-MM-DD');
+  return text;
+}
+
+function zoomBy(factor) {
+  const box = $('graph').getBoundingClientRect();
+  cy.zoom({ level: cy.zoom() * factor, renderedPosition: { x: box.width / 2, y: box.height / 2 } });
+}
+
+// The whole graph as a PNG at twice the screen's resolution, on white, names included.
+function exportPng() {
+  if (cy.elements().empty()) { status('图中还没有节点。', true); return; }
+  const blob = cy.png({ output: 'blob', full: true, scale: 2, bg: '#ffffff' });
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = `credit-graph-${new Date().toISOString().slice(0, 10)}.png`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  status(`已导出 PNG（${cy.nodes().length} 个节点）。`);
+}
+
+function legendItem(list, mark, text) {
+  const li = document.createElement('li');
+  const span = document.createElement('span');
+  li.append(mark, span);
+  span.textContent = text;
+  list.append(li);
+}
+
+// Node shapes and edge lines, named from the label table.
+function legend() {
+  const nodes = $('legend-nodes');
+  const swatch = (background, border) => {
+    const s = document.createElement('span');
+    s.className = 'swatch';
+    s.style.background = background;
+    if (border) s.style.borderColor = border;
+    return s;
+  };
+  legendItem(nodes, swatch('#d6e4f5'), label('NodeKind', 'ORGANIZATION'));
+  legendItem(nodes, swatch('#dff0d8'), label('NodeKind', 'PERSON'));
+  legendItem(nodes, swatch('#fff', '#c00'), '黑名单主体');
+  legendItem(nodes, swatch('#222'), `${label('ListKind', 'BLACK')}条目`);
+  legendItem(nodes, swatch('#c62828'), `${label('ListKind', 'RED')}条目`);
+  legendItem(nodes, swatch('#bbb'), label('NodeKind', 'DEPARTMENT'));
+  const edges = $('legend-edges');
+  const line = (color, style) => {
+    const s = document.createElement('span');
+    s.className = 'line';
+    s.style.borderTopColor = color;
+    s.style.borderTopStyle = style;
+    return s;
+  };
+  for (const [kind, look] of Object.entries(EDGE_LOOK)) {
+    legendItem(edges, line(look.color, look.style), label('EdgeKind', kind));
+  }
+  legendItem(edges, line(EDGE_LOOK.ROLE.color, 'dashed'), '已离任');
+  legendItem(edges, line('#e65100', 'solid'), '最短路径');
 }
 
 function run(work) {
@@ -280,25 +376,32 @@ function init() {
     ev.preventDefault();
     sessionStorage.setItem(TOKEN, $('token').value.trim());
     sessionStorage.setItem(PURPOSE, $('purpose').value.trim());
-    status('Token kept for this tab. Search for a name, USCC or ID number.');
+    status('令牌已保存在本标签页。请输入名称、统一社会信用代码或身份证号查询。');
   });
   $('forget-token').addEventListener('click', () => {
     sessionStorage.removeItem(TOKEN);
     sessionStorage.removeItem(PURPOSE);
     $('token').value = '';
     cy.elements().remove();
-    status('Token forgotten.');
+    status('令牌已清除。');
   });
   $('search').addEventListener('submit', (ev) => {
     ev.preventDefault();
     run(() => search($('search-text').value.trim()));
   });
   cy.on('tap', 'node', (ev) => select(ev.target));
+  cy.on('mouseover', 'node, edge', (ev) => ev.target.addClass('hover'));
+  cy.on('mouseout', 'node, edge', (ev) => ev.target.removeClass('hover'));
+  $('zoom-in').addEventListener('click', () => zoomBy(1.25));
+  $('zoom-out').addEventListener('click', () => zoomBy(0.8));
+  $('fit').addEventListener('click', () => cy.fit(undefined, 30));
+  $('export-png').addEventListener('click', exportPng);
+  legend();
   $('expand').addEventListener('click', () => run(() => explore(state.selected.id, 1, false)));
   $('set-from').addEventListener('click', () => { state.from = state.selected; showEnds(); });
   $('set-to').addEventListener('click', () => { state.to = state.selected; showEnds(); });
   $('find-path').addEventListener('click', () => run(findPath));
-  window.creditGraphExplore = { cy }; // for the browser test and the console
+  window.creditGraphExplore = { cy, labelBox }; // for the browser test and the console
 }
 
 init();

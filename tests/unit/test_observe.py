@@ -9,8 +9,8 @@ from starlette.requests import Request
 
 from gateway.access_log import request_id
 from gateway.base.errors import ConfigurationError
-from gateway.metrics import MAX_OPERATIONS, OTHER, Metrics, is_local
 from gateway.base.settings import Settings
+from gateway.metrics import MAX_OPERATIONS, OTHER, Metrics, is_local
 
 BASE = {"CREDIT_GRAPH_JWT_SECRET": "s" * 40}
 
