@@ -33,6 +33,7 @@ from gateway.explore import routes as explore_routes
 from gateway.federation import subgraph
 from gateway.graphql_http import BOOKMARKS_HEADER, GraphQLEndpoint
 from gateway.limits import DocumentLimits, RateLimiter, rate_limited
+from gateway.persisted import Documents
 from gateway.responses import json_response
 from gateway.settings import Settings
 from graph_schema.migrate import migrate, pending
@@ -119,7 +120,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                               max_page=settings.max_batch),
         max_body=settings.max_request_bytes, max_list=settings.max_batch,
         graphiql=settings.graphiql, extra_rules=government_rules,
-        cache_size=settings.document_cache_size)
+        cache_size=settings.document_cache_size,
+        registered=Documents.load(), trusted_only=settings.trusted_documents_only)
     public_rules: list[type[ASTValidationRule]] = []
     if not settings.public_introspection:
         public_rules.append(NoSchemaIntrospectionCustomRule)

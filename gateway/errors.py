@@ -92,3 +92,16 @@ class QueryBudgetExceeded(CreditGraphError):
 
 class DatabaseUnavailable(CreditGraphError):
     code = "DATABASE_UNAVAILABLE"
+
+
+class PersistedQueryNotFound(CreditGraphError):
+    """A ``documentId`` that names no registered document (``graph_schema/documents/``)."""
+
+    code = "PERSISTED_QUERY_NOT_FOUND"
+
+
+class PersistedQueryRequired(CreditGraphError):
+    """Free text on an endpoint that runs registered documents only
+    (``CREDIT_GRAPH_TRUSTED_DOCUMENTS_ONLY``)."""
+
+    code = "PERSISTED_QUERY_REQUIRED"
