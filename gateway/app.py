@@ -38,6 +38,7 @@ from gateway.graphiql import routes as graphiql_routes
 from gateway.graphql_http import BOOKMARKS_HEADER, GraphQLEndpoint
 from gateway.limits import DocumentLimits, RateLimiter, rate_limited
 from gateway.observe import Observe, Telemetry
+from gateway.persisted import Documents
 from gateway.responses import json_response
 from graph_schema.migrate import migrate, pending
 from procedures.audit import AuditWriter
@@ -139,7 +140,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                               max_page=settings.max_batch),
         max_body=settings.max_request_bytes, max_list=settings.max_batch,
         graphiql=settings.graphiql, extra_rules=government_rules,
-        cache_size=settings.document_cache_size, tracer=tracer)
+        cache_size=settings.document_cache_size, tracer=tracer,
+        registered=Documents.load(), trusted_only=settings.trusted_documents_only)
     public_rules: list[type[ASTValidationRule]] = []
     if not settings.public_introspection:
         public_rules.append(NoSchemaIntrospectionCustomRule)

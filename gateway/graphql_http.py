@@ -46,6 +46,7 @@ from gateway.base.errors import (
 from gateway.executor import Executor
 from gateway.graphiql import page as graphiql_page
 from gateway.limits import DocumentLimits, measure_document, too_complex
+from gateway.persisted import Documents
 from gateway.request_info import note_operation
 from gateway.responses import bad_request, error_payload, json_response, refusal
 from gateway.tracing import operation_span
@@ -227,6 +228,8 @@ class GraphQLEndpoint:
         extra_rules: Sequence[type[ASTValidationRule]] = (),
         cache_size: int = 512,
         tracer: Tracer | None = None,
+        registered: Documents | None = None,
+        trusted_only: bool = False,
     ) -> None:
         self.schema = schema
         self._tracer = tracer  # a span per operation (gateway/tracing.py); None: off
@@ -235,6 +238,8 @@ class GraphQLEndpoint:
         self._max_body = max_body
         self._max_list = max_list
         self._graphiql = graphiql
+        self._registered = registered  # documents sent by id (gateway/persisted.py)
+        self._trusted_only = trusted_only
         self.documents = DocumentCache(schema, [*specified_rules, *extra_rules], limits,
                                        cache_size)
 
@@ -256,6 +261,11 @@ class GraphQLEndpoint:
             return bad_request("the body is not valid JSON")
         except CreditGraphError as exc:
             return refusal(exc)
+        if isinstance(params, dict) and self._registered is not None:
+            try:
+                params["query"] = self._registered.query(params, trusted_only=self._trusted_only)
+            except CreditGraphError as exc:
+                return refusal(exc)
         if not isinstance(params, dict) or not isinstance(params.get("query"), str):
             return bad_request("a query string is required")
         variables = params.get("variables")

@@ -148,6 +148,18 @@ def gateway(settings: Settings, db: Database) -> Iterator[LiveServer]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def trusted_gateway(settings: Settings, db: Database) -> Iterator[LiveServer]:
+    """A second gateway that runs registered documents only (gateway/persisted.py), with
+    batches of 400 and a probe that, once started, leaves the breaker to the tests."""
+    app = create_app(settings.with_(trusted_documents_only=True, max_batch=400,
+                                    neo4j_probe_interval_s=3600.0))
+    server = LiveServer(app, free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
 def government_token(settings: Settings, **claims: Any) -> str:
     """A token for the test gateway: every government role of ``DEFAULT_DEPT`` unless told."""
     defaults: dict[str, Any] = {"sub": "test-officer", "dept": DEFAULT_DEPT,

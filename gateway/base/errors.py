@@ -27,10 +27,16 @@ class CreditGraphError(Exception):
 
 
 class ConfigurationError(CreditGraphError):
+    """The server is misconfigured (a setting, a missing secret or key): the operator's defect,
+    logged."""
+
     code = "CONFIGURATION"
 
 
 class InvalidInput(CreditGraphError):
+    """A value the caller sent is refused (a malformed argument, a list too long, a missing or
+    conflicting field); the message says which."""
+
     code = "BAD_USER_INPUT"
 
 
@@ -53,18 +59,29 @@ class ForbiddenInformation(InvalidInput):
 
 
 class NotFound(CreditGraphError):
+    """The entry, objection or repair application a field or mutation names does not exist."""
+
     code = "NOT_FOUND"
 
 
 class Conflict(CreditGraphError):
+    """The request contradicts the graph's state (a step out of order, a record that already
+    exists); nothing was written."""
+
     code = "CONFLICT"
 
 
 class Unauthenticated(CreditGraphError):
+    """No bearer token, or one that does not verify (signature, expiry, audience, issuer,
+    claims)."""
+
     code = "UNAUTHENTICATED"
 
 
 class Forbidden(CreditGraphError):
+    """The caller's roles do not allow this field or mutation; ``required`` names the roles
+    that would."""
+
     code = "FORBIDDEN"
 
 
@@ -75,20 +92,45 @@ class PurposeRequired(Forbidden):
 
 
 class QueryTooComplex(CreditGraphError):
+    """The document exceeds a limit (tokens, depth, fields, page size, cost); ``limit`` and
+    ``max`` say which."""
+
     code = "QUERY_TOO_COMPLEX"
 
 
 class RequestTooLarge(CreditGraphError):
+    """The request body is larger than the endpoint accepts."""
+
     code = "REQUEST_TOO_LARGE"
 
 
 class RateLimited(CreditGraphError):
+    """The public portal's per-client rate is used up; retry after ``Retry-After``."""
+
     code = "RATE_LIMITED"
 
 
 class QueryBudgetExceeded(CreditGraphError):
+    """A query ran out of its time or memory budget inside Neo4j (an investigation also of its
+    row budget); narrow it and ask again."""
+
     code = "QUERY_BUDGET_EXCEEDED"
 
 
 class DatabaseUnavailable(CreditGraphError):
+    """Neo4j cannot be reached: retry after ``Retry-After`` seconds (HTTP 503)."""
+
     code = "DATABASE_UNAVAILABLE"
+
+
+class PersistedQueryNotFound(CreditGraphError):
+    """A ``documentId`` that names no registered document (``graph_schema/documents/``)."""
+
+    code = "PERSISTED_QUERY_NOT_FOUND"
+
+
+class PersistedQueryRequired(CreditGraphError):
+    """Free text on an endpoint that runs registered documents only
+    (``CREDIT_GRAPH_TRUSTED_DOCUMENTS_ONLY``)."""
+
+    code = "PERSISTED_QUERY_REQUIRED"

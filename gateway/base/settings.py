@@ -136,6 +136,8 @@ class Settings:
     introspection: bool = True
     max_batch: int = 1000
     document_cache_size: int = 512
+    # /graphql runs only the documents registered in graph_schema/documents (gateway/persisted.py)
+    trusted_documents_only: bool = False
     # what one request to /graphql may hold (gateway/limits.py)
     max_request_bytes: int = 1 << 20
     max_tokens: int = 15_000
@@ -285,6 +287,8 @@ class Settings:
                 get("CREDIT_GRAPH_INTROSPECTION", "true"), "CREDIT_GRAPH_INTROSPECTION"
             ),
             max_batch=_int(get("CREDIT_GRAPH_MAX_BATCH", "1000"), "CREDIT_GRAPH_MAX_BATCH"),
+            trusted_documents_only=_bool(get("CREDIT_GRAPH_TRUSTED_DOCUMENTS_ONLY", "false"),
+                                         "CREDIT_GRAPH_TRUSTED_DOCUMENTS_ONLY"),
             subgraph=subgraph,
             max_request_bytes=_int(get("CREDIT_GRAPH_MAX_REQUEST_BYTES", str(1 << 20)),
                                    "CREDIT_GRAPH_MAX_REQUEST_BYTES"),

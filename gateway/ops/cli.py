@@ -426,6 +426,34 @@ def demo(
         serve(host=None, port=None, workers=1, subgraph=None)
 
 
+@app.command("schema-doc")
+def schema_doc(
+    out: Annotated[Path | None, typer.Option(help="default: docs/schema.md")] = None,
+    check: Annotated[bool, typer.Option("--check", help="exit 1 if the file is stale")] = False,
+) -> None:
+    """Write the schema reference (types, fields, arguments, enum values, error codes)."""
+    from gateway.schema_doc import SCHEMA_DOC, current
+
+    path = out or SCHEMA_DOC
+    text = current()
+    if check:
+        fresh = path.exists() and path.read_text(encoding="utf-8") == text
+        console.print(f"{path}: {'current' if fresh else 'stale: run credit-graph schema-doc'}")
+        raise typer.Exit(0 if fresh else 1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    console.print(f"schema reference: {path}")
+
+
+@app.command("documents")
+def documents() -> None:
+    """List the registered documents (graph_schema/documents): the documentId to send."""
+    from gateway.persisted import Documents
+
+    for doc in sorted(Documents.load().by_id.values(), key=lambda d: d.name):
+        typer.echo(f"{doc.id}  {doc.name}")
+
+
 @federation_app.command("sdl")
 def federation_sdl(
     out: Annotated[Path | None, typer.Option(help="folder for <subgraph>.graphql")] = None,
