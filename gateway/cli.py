@@ -309,9 +309,15 @@ def generate(
     out: Annotated[Path, typer.Option(help="output folder")] = Path("var/synthetic"),
     subjects: Annotated[int, typer.Option(help="number of subjects (1k to 10M)")] = 10_000,
     seed_value: Annotated[int, typer.Option("--seed")] = 2018,
-    today: Annotated[str | None, typer.Option(help="reference date, YYYY-MM-DD")] = None,
+    today: Annotated[str | None, typer.Option(
+        help="the day the data is for (the import's as-of day), YYYY-MM-DD; default today: "
+             "only the dates depend on it")] = None,
 ) -> None:
-    """Write a deterministic synthetic dataset in the import format."""
+    """Write a deterministic synthetic dataset in the import format.
+
+    The same subjects and seed give the same codes, names, roles and entries on any day;
+    the dates are shifted to ``--today`` so that what is in force stays in force.
+    """
     from seeds.generator import generate as run
     from seeds.generator import sizes_dict
 
@@ -404,8 +410,9 @@ def demo(
     marker = settings.home / f"demo-{subjects}.loaded"
     if not marker.exists() or not settings.local_neo4j:
         folder = settings.home / f"synthetic-{subjects}"
-        generate(out=folder, subjects=subjects, seed_value=2018, today=None)
-        _with_db(lambda db: load_dataset(db, folder))
+        day = settings.today_()  # generated for and imported as of the same day
+        generate(out=folder, subjects=subjects, seed_value=2018, today=day.isoformat())
+        _with_db(lambda db: load_dataset(db, folder, day))
         marker.write_text(dt.datetime.now().isoformat() + "\n")
     else:
         console.print(f"demo data already loaded ({marker})")

@@ -12,6 +12,13 @@ person's ID number as one 64-bit integer, an organisation's USCC as 18 bytes, an
 ID numbers already issued as one bit each in a bitmap of the number space, so ten
 million subjects take about 200 MB, not the gigabytes of Python strings and sets.
 
+Dates are drawn against a fixed reference day and shifted to the day the data is
+generated for (the import's as-of day): the same seed and size give the same codes,
+names, roles and entries, and who holds them, on any day, while an entry in force on the
+reference day is in force on the load day and an expired one stays expired. Only the
+dates move, all by the same number of days; birth dates inside ID numbers are codes and
+never move.
+
 Output: ``subjects.jsonl``, ``roles.jsonl``, ``entries.jsonl``, ``records.jsonl``
 in the bulk-import format (see ``seeds/rows.py``).
 """
@@ -238,6 +245,9 @@ def make_uscc(index: int, region: str, unincorporated: bool) -> str:
     return head + uscc.calc_check_digit(head)
 
 
+# What every drawn date is relative to; the written dates are shifted from it to the load
+# day. Data generated for this day is byte for byte what earlier versions wrote for it.
+REFERENCE_DAY = dt.date(2026, 11, 25)
 _BORN_FROM, _BORN_TO = dt.date(1955, 1, 1), dt.date(2000, 12, 31)
 
 
@@ -332,7 +342,9 @@ def person_name(rng: random.Random) -> str:
 
 
 def generate(n_subjects: int, seed: int, out: Path, today: dt.date) -> Sizes:
-    """Write the four import files for ``n_subjects`` subjects; return their sizes."""
+    """Write the four import files for ``n_subjects`` subjects as of ``today``; return their
+    sizes. Only the dates depend on ``today``: each is ``today - REFERENCE_DAY`` from the
+    date drawn for the reference day."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     sizes = Sizes()
@@ -347,12 +359,18 @@ def generate(n_subjects: int, seed: int, out: Path, today: dt.date) -> Sizes:
             for name in names
         }
         id_numbers = _persons(rng, n_persons, files["subjects"], sizes)
-        orgs = _organizations(rng, n_orgs, js, id_numbers, files, sizes, today)
-        _entries(rng, orgs, id_numbers, depts, files["entries"], sizes, today)
-        _records(rng, orgs, id_numbers, depts, files["records"], sizes, today)
+        shift = today - REFERENCE_DAY
+        orgs = _organizations(rng, n_orgs, js, id_numbers, files, sizes, shift)
+        _entries(rng, orgs, id_numbers, depts, files["entries"], sizes, shift)
+        _records(rng, orgs, id_numbers, depts, files["records"], sizes, shift)
     sizes.subjects = sizes.organizations + sizes.persons
     sizes.bytes = sum((out / f"{name}.jsonl").stat().st_size for name in names)
     return sizes
+
+
+def _iso(day: dt.date, shift: dt.timedelta) -> str:
+    """A date drawn for the reference day, as written for the load day."""
+    return (day + shift).isoformat()
 
 
 def _write(f: IO[bytes], row: dict[str, Any]) -> None:
@@ -382,7 +400,7 @@ def _organizations(
     people: Sequence[str],
     files: dict[str, IO[bytes]],
     sizes: Sizes,
-    today: dt.date,
+    shift: dt.timedelta,
 ) -> Organizations:
     orgs = Organizations()
     for i in range(n):
@@ -391,7 +409,7 @@ def _organizations(
         city = j["fullName"]
         name = f"{city}{rng.choice(TRADE_NAMES)}{rng.choice(INDUSTRIES)}{suffix}"
         code = make_uscc(i + 1, j["code"], org_type == "UNINCORPORATED")
-        established = _date(rng, dt.date(1998, 1, 1), today - dt.timedelta(days=30))
+        established = _date(rng, dt.date(1998, 1, 1), REFERENCE_DAY - dt.timedelta(days=30))
         _write(
             files["subjects"],
             {
@@ -402,13 +420,13 @@ def _organizations(
                 "nature": nature,
                 "address": f"{city}{rng.choice(TRADE_NAMES)}路{rng.randrange(1, 999)}号",
                 "jurisdiction_code": j["code"],
-                "established_on": established.isoformat(),
+                "established_on": _iso(established, shift),
                 "status": "存续" if rng.random() < 0.93 else "注销",
             },
         )
         sizes.organizations += 1
         orgs.append(code)
-        for role in _roles(rng, code, org_type, established, people, today):
+        for role in _roles(rng, code, org_type, established, people, shift):
             _write(files["roles"], role)
             sizes.roles += 1
     return orgs
@@ -420,25 +438,25 @@ def _roles(
     org_type: str,
     established: dt.date,
     people: Sequence[str],
-    today: dt.date,
+    shift: dt.timedelta,
 ) -> Iterator[dict[str, Any]]:
     head = "LEGAL_REPRESENTATIVE" if org_type == "LEGAL_PERSON" else "PRINCIPAL_RESPONSIBLE"
     start = established
     if rng.random() < 0.3:  # the post changed hands once
-        change = _date(rng, established + dt.timedelta(days=2), today)
+        change = _date(rng, established + dt.timedelta(days=2), REFERENCE_DAY)
         yield {
             "id_number": _pick_person(rng, people),
             "uscc": code,
             "role": head,
-            "start": start.isoformat(),
-            "end": (change - dt.timedelta(days=1)).isoformat(),
+            "start": _iso(start, shift),
+            "end": _iso(change - dt.timedelta(days=1), shift),
         }
         start = change
     yield {
         "id_number": _pick_person(rng, people),
         "uscc": code,
         "role": head,
-        "start": start.isoformat(),
+        "start": _iso(start, shift),
     }
     if org_type == "LEGAL_PERSON":
         for kind, count in (
@@ -451,14 +469,14 @@ def _roles(
                     "id_number": _pick_person(rng, people),
                     "uscc": code,
                     "role": kind,
-                    "start": _date(rng, established, today).isoformat(),
+                    "start": _iso(_date(rng, established, REFERENCE_DAY), shift),
                 }
     if rng.random() < 0.05:
         yield {
             "id_number": _pick_person(rng, people),
             "uscc": code,
             "role": "DIRECTLY_RESPONSIBLE",
-            "start": established.isoformat(),
+            "start": _iso(established, shift),
         }
 
 
@@ -469,7 +487,7 @@ def _entries(
     depts: list[dict[str, Any]],
     f: IO[bytes],
     sizes: Sizes,
-    today: dt.date,
+    shift: dt.timedelta,
 ) -> None:
     by_suffix: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     n_black = max(1, (len(orgs) + len(people)) * 11 // 100)
@@ -482,7 +500,7 @@ def _entries(
             suffixes, [d for d in depts if d["name"].endswith(suffixes)]
         )
         dept = rng.choice(candidates)
-        recognised = _date(rng, dt.date(2019, 1, 1), today)
+        recognised = _date(rng, dt.date(2019, 1, 1), REFERENCE_DAY)
         on_person = black and rng.random() < 0.25
         row: dict[str, Any] = {
             "list": "BLACK" if black else "RED",
@@ -491,7 +509,7 @@ def _entries(
             "category": domain[2],
             "facts": domain[3],
             "basis": domain[4],
-            "recognised_on": recognised.isoformat(),
+            "recognised_on": _iso(recognised, shift),
             "disclosure": _weighted(rng, DISCLOSURES),
             "source_system": "synthetic",
             "source_ref": f"{'B' if black else 'R'}{i:08d}",
@@ -502,12 +520,14 @@ def _entries(
             row["uscc"] = orgs[rng.randrange(len(orgs))]
         if black:
             row["severity"] = _weighted(rng, SEVERITIES)
-            row["act_on"] = (recognised - dt.timedelta(days=rng.randrange(30, 400))).isoformat()
+            row["act_on"] = _iso(recognised - dt.timedelta(days=rng.randrange(30, 400)), shift)
             row["decision_document"] = f"{dept['name']}行政处理决定书"
-            row["document_number"] = f"{domain[5]}〔{recognised.year}〕{rng.randrange(1, 999)}号"
+            row["document_number"] = (
+                f"{domain[5]}〔{(recognised + shift).year}〕{rng.randrange(1, 999)}号"
+            )
             sizes.black_entries += 1
         else:
-            row["valid_until"] = (recognised + dt.timedelta(days=3 * 365)).isoformat()
+            row["valid_until"] = _iso(recognised + dt.timedelta(days=3 * 365), shift)
             row["disclosure"] = "PUBLIC"
             sizes.red_entries += 1
         _write(f, row)
@@ -520,7 +540,7 @@ def _records(
     depts: list[dict[str, Any]],
     f: IO[bytes],
     sizes: Sizes,
-    today: dt.date,
+    shift: dt.timedelta,
 ) -> None:
     municipal = [d for d in depts if d["name"].endswith("市场监督管理局")]
     for i in range(max(1, (len(orgs) + len(people)) // 5)):
@@ -530,7 +550,7 @@ def _records(
             "type": kind,
             "title": title,
             "department_id": rng.choice(municipal)["id"],
-            "recorded_on": _date(rng, dt.date(2019, 1, 1), today).isoformat(),
+            "recorded_on": _iso(_date(rng, dt.date(2019, 1, 1), REFERENCE_DAY), shift),
             "disclosure": _weighted(rng, DISCLOSURES),
             "source_system": "synthetic",
             "source_ref": f"C{i:08d}",
