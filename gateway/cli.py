@@ -18,6 +18,7 @@ from gateway import neo4j_server
 from gateway.db import Database
 from gateway.errors import CreditGraphError
 from gateway.settings import Settings
+from seeds.generator import DEMO_SEED, DEMO_SUBJECTS
 
 app = typer.Typer(help="credit-graph: a GraphQL gateway over a public-credit graph in Neo4j.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -398,7 +399,7 @@ def serve(
 
 @app.command()
 def demo(
-    subjects: Annotated[int, typer.Option(help="synthetic subjects to load")] = 5_000,
+    subjects: Annotated[int, typer.Option(help="synthetic subjects to load")] = DEMO_SUBJECTS,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="set up only")] = False,
 ) -> None:
     """Fetch and start Neo4j, migrate, load the policy graph and demo data, serve."""
@@ -411,7 +412,7 @@ def demo(
     if not marker.exists() or not settings.local_neo4j:
         folder = settings.home / f"synthetic-{subjects}"
         day = settings.today_()  # generated for and imported as of the same day
-        generate(out=folder, subjects=subjects, seed_value=2018, today=day.isoformat())
+        generate(out=folder, subjects=subjects, seed_value=DEMO_SEED, today=day.isoformat())
         _with_db(lambda db: load_dataset(db, folder, day))
         marker.write_text(dt.datetime.now().isoformat() + "\n")
     else:

@@ -245,6 +245,8 @@ def make_uscc(index: int, region: str, unincorporated: bool) -> str:
     return head + uscc.calc_check_digit(head)
 
 
+# The demo's data set (`credit-graph demo`, the README's examples).
+DEMO_SUBJECTS, DEMO_SEED = 5_000, 2018
 # What every drawn date is relative to; the written dates are shifted from it to the load
 # day. Data generated for this day is byte for byte what earlier versions wrote for it.
 REFERENCE_DAY = dt.date(2026, 11, 25)
