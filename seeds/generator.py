@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -245,6 +245,8 @@ def make_uscc(index: int, region: str, unincorporated: bool) -> str:
     return head + uscc.calc_check_digit(head)
 
 
+Progress = Callable[[str, int, int], None]  # (phase, rows done, rows in the phase)
+PROGRESS_EVERY = 10_000
 # The demo's data set (`credit-graph demo`, the README's examples).
 DEMO_SUBJECTS, DEMO_SEED = 5_000, 2018
 # What every drawn date is relative to; the written dates are shifted from it to the load
@@ -343,10 +345,14 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
-def generate(n_subjects: int, seed: int, out: Path, today: dt.date) -> Sizes:
+def generate(
+    n_subjects: int, seed: int, out: Path, today: dt.date, progress: Progress | None = None
+) -> Sizes:
     """Write the four import files for ``n_subjects`` subjects as of ``today``; return their
     sizes. Only the dates depend on ``today``: each is ``today - REFERENCE_DAY`` from the
-    date drawn for the reference day."""
+    date drawn for the reference day. ``progress(phase, done, total)`` hears of every
+    ``PROGRESS_EVERY`` rows of a phase and of its end."""
+    say = progress or (lambda phase, done, total: None)
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     sizes = Sizes()
@@ -360,11 +366,11 @@ def generate(n_subjects: int, seed: int, out: Path, today: dt.date) -> Sizes:
             name: stack.enter_context(open(out / f"{name}.jsonl", "wb", buffering=1 << 20))
             for name in names
         }
-        id_numbers = _persons(rng, n_persons, files["subjects"], sizes)
+        id_numbers = _persons(rng, n_persons, files["subjects"], sizes, say)
         shift = today - REFERENCE_DAY
-        orgs = _organizations(rng, n_orgs, js, id_numbers, files, sizes, shift)
-        _entries(rng, orgs, id_numbers, depts, files["entries"], sizes, shift)
-        _records(rng, orgs, id_numbers, depts, files["records"], sizes, shift)
+        orgs = _organizations(rng, n_orgs, js, id_numbers, files, sizes, shift, say)
+        _entries(rng, orgs, id_numbers, depts, files["entries"], sizes, shift, say)
+        _records(rng, orgs, id_numbers, depts, files["records"], sizes, shift, say)
     sizes.subjects = sizes.organizations + sizes.persons
     sizes.bytes = sum((out / f"{name}.jsonl").stat().st_size for name in names)
     return sizes
@@ -379,14 +385,17 @@ def _write(f: IO[bytes], row: dict[str, Any]) -> None:
     f.write(orjson.dumps({k: v for k, v in row.items() if v is not None}) + b"\n")
 
 
-def _persons(rng: random.Random, n: int, f: IO[bytes], sizes: Sizes) -> Persons:
+def _persons(rng: random.Random, n: int, f: IO[bytes], sizes: Sizes, say: Progress) -> Persons:
     used = IssuedNumbers()
     numbers = Persons()
-    for _ in range(n):
+    for i in range(n):
+        if i % PROGRESS_EVERY == 0:
+            say("persons", i, n)
         number = make_id_number(rng, used)
         numbers.append(number)
         _write(f, {"subject_type": "PERSON", "id_number": number, "name": person_name(rng)})
         sizes.persons += 1
+    say("persons", n, n)
     return numbers
 
 
@@ -403,9 +412,12 @@ def _organizations(
     files: dict[str, IO[bytes]],
     sizes: Sizes,
     shift: dt.timedelta,
+    say: Progress,
 ) -> Organizations:
     orgs = Organizations()
     for i in range(n):
+        if i % PROGRESS_EVERY == 0:
+            say("organisations and roles", i, n)
         j = rng.choice(js)
         suffix, nature, org_type, _ = _weighted(rng, tuple((f, f[3]) for f in LEGAL_FORMS))
         city = j["fullName"]
@@ -431,6 +443,7 @@ def _organizations(
         for role in _roles(rng, code, org_type, established, people, shift):
             _write(files["roles"], role)
             sizes.roles += 1
+    say("organisations and roles", n, n)
     return orgs
 
 
@@ -490,11 +503,14 @@ def _entries(
     f: IO[bytes],
     sizes: Sizes,
     shift: dt.timedelta,
+    say: Progress,
 ) -> None:
     by_suffix: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     n_black = max(1, (len(orgs) + len(people)) * 11 // 100)
     n_red = max(1, (len(orgs) + len(people)) * 3 // 100)
     for i in range(n_black + n_red):
+        if i % PROGRESS_EVERY == 0:
+            say("entries", i, n_black + n_red)
         black = i < n_black
         domain = rng.choice(BLACK_DOMAINS if black else RED_DOMAINS)
         suffixes = domain[1]
@@ -533,6 +549,7 @@ def _entries(
             row["disclosure"] = "PUBLIC"
             sizes.red_entries += 1
         _write(f, row)
+    say("entries", n_black + n_red, n_black + n_red)
 
 
 def _records(
@@ -543,9 +560,13 @@ def _records(
     f: IO[bytes],
     sizes: Sizes,
     shift: dt.timedelta,
+    say: Progress,
 ) -> None:
     municipal = [d for d in depts if d["name"].endswith("市场监督管理局")]
-    for i in range(max(1, (len(orgs) + len(people)) // 5)):
+    n = max(1, (len(orgs) + len(people)) // 5)
+    for i in range(n):
+        if i % PROGRESS_EVERY == 0:
+            say("records", i, n)
         category, kind, title = rng.choice(RECORD_TYPES)
         row = {
             "category": category,
@@ -565,6 +586,7 @@ def _records(
             row["severity"] = _weighted(rng, SEVERITIES)
         _write(f, row)
         sizes.records += 1
+    say("records", n, n)
 
 
 def sizes_dict(sizes: Sizes) -> dict[str, int]:

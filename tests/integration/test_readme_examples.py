@@ -27,7 +27,7 @@ import pytest
 
 from gateway import neo4j_server
 from gateway.auth import mint_token
-from gateway.cli import load_dataset
+from gateway.cli import demo_banner, load_dataset
 from gateway.db import Database
 from gateway.settings import Settings
 from graph_schema.migrate import migrate
@@ -142,3 +142,28 @@ def test_every_readme_example_answers_as_the_readme_says(demo: tuple[Settings, s
                                  f"{orjson.dumps(answer).decode()}") from None
         ran += 1
     assert ran >= 10
+
+
+def test_the_demo_banner_s_commands_work_as_printed(demo: tuple[Settings, str]) -> None:
+    """The token command and the search `credit-graph demo` prints, pasted into a shell."""
+    settings, url = demo
+    cli = str(Path(sys.executable).parent / "credit-graph")
+    banner = (demo_banner(url, cli) + "\n").split("\n")
+    env = {**os.environ, "CREDIT_GRAPH_HOME": str(settings.home),
+           "CREDIT_GRAPH_INSTANCE": settings.instance}
+
+    def command(starts: str) -> str:
+        first = next(i for i, line in enumerate(banner) if line.strip().startswith(starts))
+        end = next(i for i in range(first, len(banner)) if not banner[i].strip())
+        return "\n".join(banner[first:end])
+
+    token = subprocess.run(["bash", "-c", command(cli)], capture_output=True, env=env,
+                           check=True, timeout=60).stdout.decode().strip()
+    answer = httpx.post(url + "/graphql", json={"query": '{ jurisdiction(code: "320800") '
+                                                "{ name } }"},
+                        headers={"authorization": f"Bearer {token}"}, timeout=30).json()
+    assert answer == {"data": {"jurisdiction": {"name": "淮安市"}}}
+    found = orjson.loads(subprocess.run(["bash", "-c", command("curl")], capture_output=True,
+                                        check=True, timeout=60).stdout)
+    names = [e["node"]["name"] for e in found["data"]["search"]["edges"]]
+    assert len(names) == 3 and all("华宏" in n for n in names), found
