@@ -2,7 +2,7 @@
 
 The demo is loaded as `credit-graph demo` loads it (``DEMO_SUBJECTS`` subjects of seed
 ``DEMO_SEED``, generated for and imported as of the load day) into a Neo4j instance of
-this test's own (the suite's instance name with ``-readme``, ports +100), once for each
+this test's own (the suite's instance name with ``-readme``, ports +400), once for each
 of two days: the examples hold on any day, dates apart (``tests/readme_examples.py``
 says how the README marks them and how answers are compared). The gateway's clock is
 pinned to the load day; the dates in requests are written for the generator's reference
@@ -47,7 +47,7 @@ def own(settings: Settings) -> Iterator[Settings]:
         pytest.skip("the suite runs against an external Neo4j; this test loads the demo into "
                     "a local instance of its own")
     own = settings.with_(instance=f"{settings.instance}-readme",
-                         bolt_port=settings.bolt_port + 100, http_port=settings.http_port + 100)
+                         bolt_port=settings.bolt_port + 400, http_port=settings.http_port + 400)
     neo4j_server.start(own)
     yield own
     if not os.environ.get("CREDIT_GRAPH_TEST_KEEP_NEO4J"):
@@ -72,7 +72,9 @@ async def demo(request: pytest.FixtureRequest, own: Settings,
         await db.close()
     from gateway.app import create_app
 
-    pinned = own.with_(today=day)
+    # The register is written before each answer: the access log an example reads right
+    # after a query shows it at once (in the background it may lag a few milliseconds).
+    pinned = own.with_(today=day, audit_write="request")
     server = LiveServer(create_app(pinned), free_port())
     server.start()
     try:
