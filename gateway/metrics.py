@@ -198,7 +198,7 @@ class Metrics:
     def cypher(self, op: str, seconds: float, failed: bool) -> None:
         children = self._cypher_children.get(op)
         if children is None:
-            # op names are constants of the code (gateway/db.py), a bounded set
+            # op names are constants of the code (gateway/base/db.py), a bounded set
             children = self._cypher_children[op] = (
                 self._cypher.labels(op),
                 self._cypher_failed.labels(op),

@@ -40,7 +40,7 @@ from gateway.responses import _STATUS
 SCHEMA_DOC = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
 
 # Codes the HTTP layer writes itself (gateway/graphql_http.py, gateway/app.py,
-# gateway/context.py): (HTTP status, meaning).
+# resolvers/context.py): (HTTP status, meaning).
 PROTOCOL_CODES = {
     "BAD_REQUEST": (
         "400 or 405",

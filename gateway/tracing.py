@@ -1,13 +1,13 @@
 """OpenTelemetry traces: a span per HTTP request, per GraphQL operation, per Cypher query.
 
 Off unless configured (``CREDIT_GRAPH_TRACING``, or the standard ``OTEL_*`` variables:
-see gateway/settings.py). When on, spans go to an OTLP collector over HTTP or gRPC (the
+see gateway/base/settings.py). When on, spans go to an OTLP collector over HTTP or gRPC (the
 exporter reads ``OTEL_EXPORTER_OTLP_*`` itself) in batches, off the request path. A
 request carrying a W3C ``traceparent`` (a Federation router, an approval system) is
 continued: its spans join the caller's trace.
 
 Spans carry names and kinds, never values: an operation span is named by the
-operation's type and name, a Cypher span by the query's ``op`` name (gateway/db.py),
+operation's type and name, a Cypher span by the query's ``op`` name (gateway/base/db.py),
 with no query parameters, variables, tokens or purposes as attributes.
 """
 

@@ -52,7 +52,7 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetails, FragmentDetails, collect_subfields
 from graphql.execution.values import VariableValues, get_argument_values
 
-from gateway.base.errors import ConfigurationError, CreditGraphError
+from gateway.base.errors import ConfigurationError, CreditGraphError, PurposeRequired
 from graph_schema.credit_check import CHECK_ROLES
 from graph_schema.fields import Assembled, Guarded, Read, Related, declaration, label_of
 from graph_schema.rules.disclosure import (
@@ -652,7 +652,12 @@ def _list(item: Converter) -> Converter:
 
 
 def _audited(item: Converter, operation: str, names: tuple[str, ...], many: bool) -> Converter:
-    """Items of subjects' information: each ``[value, class, subject id, grants]``."""
+    """Items of subjects' information: each ``[value, class, subject id, grants]``.
+
+    A list without a stated purpose is partial data, not a refusal of everything: it
+    holds the public items, and the non-public ones (管理办法 第三十三条 wants a purpose)
+    are left out with one ``PURPOSE_REQUIRED`` error at the list's path, so the rest of
+    the answer stands. A single item without a purpose is null with that error."""
 
     def convert(raw: Any, run: Run, path: Path) -> Any:
         if raw is None:
@@ -661,13 +666,28 @@ def _audited(item: Converter, operation: str, names: tuple[str, ...], many: bool
         seen: dict[str, tuple[list[Any], set[str]]] = {}
         for _, disclosure, subject, grants in rows:
             seen.setdefault(subject, (grants, set()))[1].add(disclosure)
+        refused: set[str] = set()
         for subject, (grants, classes) in seen.items():
-            run.disclose(subject, grants, operation, names, classes, path)
+            try:
+                run.disclose(subject, grants, operation, names, classes, path)
+            except _Null as null:
+                if not many or not _purpose_missing(null):
+                    raise
+                if not refused:
+                    run.ctx.errors.append(null.error)
+                refused.add(subject)
         if many:
+            if refused:
+                rows = [r for r in rows if r[1] == PUBLIC or r[2] not in refused]
             return [item(r[0], run, (path, i)) for i, r in enumerate(rows)]
         return item(raw[0], run, path)
 
     return convert
+
+
+def _purpose_missing(null: _Null) -> bool:
+    original = getattr(null.error, "original_error", None)
+    return isinstance(original, CreditGraphError) and original.code == PurposeRequired.code
 
 
 def _assembled(read: Assembled, project: Callable[[Any], Any]) -> Converter:

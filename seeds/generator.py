@@ -12,6 +12,13 @@ person's ID number as one 64-bit integer, an organisation's USCC as 18 bytes, an
 ID numbers already issued as one bit each in a bitmap of the number space, so ten
 million subjects take about 200 MB, not the gigabytes of Python strings and sets.
 
+Dates are drawn against a fixed reference day and shifted to the day the data is
+generated for (the import's as-of day): the same seed and size give the same codes,
+names, roles and entries, and who holds them, on any day, while an entry in force on the
+reference day is in force on the load day and an expired one stays expired. Only the
+dates move, all by the same number of days; birth dates inside ID numbers are codes and
+never move.
+
 Output: ``subjects.jsonl``, ``roles.jsonl``, ``entries.jsonl``, ``records.jsonl``
 in the bulk-import format (see ``seeds/rows.py``).
 """
@@ -21,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -238,6 +245,13 @@ def make_uscc(index: int, region: str, unincorporated: bool) -> str:
     return head + uscc.calc_check_digit(head)
 
 
+Progress = Callable[[str, int, int], None]  # (phase, rows done, rows in the phase)
+PROGRESS_EVERY = 10_000
+# The demo's data set (`credit-graph demo`, the README's examples).
+DEMO_SUBJECTS, DEMO_SEED = 5_000, 2018
+# What every drawn date is relative to; the written dates are shifted from it to the load
+# day. Data generated for this day is byte for byte what earlier versions wrote for it.
+REFERENCE_DAY = dt.date(2026, 11, 25)
 _BORN_FROM, _BORN_TO = dt.date(1955, 1, 1), dt.date(2000, 12, 31)
 
 
@@ -333,8 +347,14 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
-def generate(n_subjects: int, seed: int, out: Path, today: dt.date) -> Sizes:
-    """Write the four import files for ``n_subjects`` subjects; return their sizes."""
+def generate(
+    n_subjects: int, seed: int, out: Path, today: dt.date, progress: Progress | None = None
+) -> Sizes:
+    """Write the four import files for ``n_subjects`` subjects as of ``today``; return their
+    sizes. Only the dates depend on ``today``: each is ``today - REFERENCE_DAY`` from the
+    date drawn for the reference day. ``progress(phase, done, total)`` hears of every
+    ``PROGRESS_EVERY`` rows of a phase and of its end."""
+    say = progress or (lambda phase, done, total: None)
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     sizes = Sizes()
@@ -348,27 +368,36 @@ def generate(n_subjects: int, seed: int, out: Path, today: dt.date) -> Sizes:
             name: stack.enter_context(open(out / f"{name}.jsonl", "wb", buffering=1 << 20))
             for name in names
         }
-        id_numbers = _persons(rng, n_persons, files["subjects"], sizes)
-        orgs = _organizations(rng, n_orgs, js, id_numbers, files, sizes, today)
-        _entries(rng, orgs, id_numbers, depts, files["entries"], sizes, today)
-        _records(rng, orgs, id_numbers, depts, files["records"], sizes, today)
+        id_numbers = _persons(rng, n_persons, files["subjects"], sizes, say)
+        shift = today - REFERENCE_DAY
+        orgs = _organizations(rng, n_orgs, js, id_numbers, files, sizes, shift, say)
+        _entries(rng, orgs, id_numbers, depts, files["entries"], sizes, shift, say)
+        _records(rng, orgs, id_numbers, depts, files["records"], sizes, shift, say)
     sizes.subjects = sizes.organizations + sizes.persons
     sizes.bytes = sum((out / f"{name}.jsonl").stat().st_size for name in names)
     return sizes
+
+
+def _iso(day: dt.date, shift: dt.timedelta) -> str:
+    """A date drawn for the reference day, as written for the load day."""
+    return (day + shift).isoformat()
 
 
 def _write(f: IO[bytes], row: dict[str, Any]) -> None:
     f.write(orjson.dumps({k: v for k, v in row.items() if v is not None}) + b"\n")
 
 
-def _persons(rng: random.Random, n: int, f: IO[bytes], sizes: Sizes) -> Persons:
+def _persons(rng: random.Random, n: int, f: IO[bytes], sizes: Sizes, say: Progress) -> Persons:
     used = IssuedNumbers()
     numbers = Persons()
-    for _ in range(n):
+    for i in range(n):
+        if i % PROGRESS_EVERY == 0:
+            say("persons", i, n)
         number = make_id_number(rng, used)
         numbers.append(number)
         _write(f, {"subject_type": "PERSON", "id_number": number, "name": person_name(rng)})
         sizes.persons += 1
+    say("persons", n, n)
     return numbers
 
 
@@ -384,16 +413,19 @@ def _organizations(
     people: Sequence[str],
     files: Mapping[str, IO[bytes]],
     sizes: Sizes,
-    today: dt.date,
+    shift: dt.timedelta,
+    say: Progress,
 ) -> Organizations:
     orgs = Organizations()
     for i in range(n):
+        if i % PROGRESS_EVERY == 0:
+            say("organisations and roles", i, n)
         j = rng.choice(js)
         suffix, nature, org_type, _ = _weighted(rng, tuple((f, f[3]) for f in LEGAL_FORMS))
         city = j["fullName"]
         name = f"{city}{rng.choice(TRADE_NAMES)}{rng.choice(INDUSTRIES)}{suffix}"
         code = make_uscc(i + 1, j["code"], org_type == "UNINCORPORATED")
-        established = _date(rng, dt.date(1998, 1, 1), today - dt.timedelta(days=30))
+        established = _date(rng, dt.date(1998, 1, 1), REFERENCE_DAY - dt.timedelta(days=30))
         _write(
             files["subjects"],
             {
@@ -404,15 +436,16 @@ def _organizations(
                 "nature": nature,
                 "address": f"{city}{rng.choice(TRADE_NAMES)}路{rng.randrange(1, 999)}号",
                 "jurisdiction_code": j["code"],
-                "established_on": established.isoformat(),
+                "established_on": _iso(established, shift),
                 "status": "存续" if rng.random() < 0.93 else "注销",
             },
         )
         sizes.organizations += 1
         orgs.append(code)
-        for role in _roles(rng, code, org_type, established, people, today):
+        for role in _roles(rng, code, org_type, established, people, shift):
             _write(files["roles"], role)
             sizes.roles += 1
+    say("organisations and roles", n, n)
     return orgs
 
 
@@ -422,25 +455,25 @@ def _roles(
     org_type: str,
     established: dt.date,
     people: Sequence[str],
-    today: dt.date,
+    shift: dt.timedelta,
 ) -> Iterator[dict[str, Any]]:
     head = "LEGAL_REPRESENTATIVE" if org_type == "LEGAL_PERSON" else "PRINCIPAL_RESPONSIBLE"
     start = established
     if rng.random() < 0.3:  # the post changed hands once
-        change = _date(rng, established + dt.timedelta(days=2), today)
+        change = _date(rng, established + dt.timedelta(days=2), REFERENCE_DAY)
         yield {
             "id_number": _pick_person(rng, people),
             "uscc": code,
             "role": head,
-            "start": start.isoformat(),
-            "end": (change - dt.timedelta(days=1)).isoformat(),
+            "start": _iso(start, shift),
+            "end": _iso(change - dt.timedelta(days=1), shift),
         }
         start = change
     yield {
         "id_number": _pick_person(rng, people),
         "uscc": code,
         "role": head,
-        "start": start.isoformat(),
+        "start": _iso(start, shift),
     }
     if org_type == "LEGAL_PERSON":
         for kind, count in (
@@ -453,14 +486,14 @@ def _roles(
                     "id_number": _pick_person(rng, people),
                     "uscc": code,
                     "role": kind,
-                    "start": _date(rng, established, today).isoformat(),
+                    "start": _iso(_date(rng, established, REFERENCE_DAY), shift),
                 }
     if rng.random() < 0.05:
         yield {
             "id_number": _pick_person(rng, people),
             "uscc": code,
             "role": "DIRECTLY_RESPONSIBLE",
-            "start": established.isoformat(),
+            "start": _iso(established, shift),
         }
 
 
@@ -471,12 +504,15 @@ def _entries(
     depts: list[dict[str, Any]],
     f: IO[bytes],
     sizes: Sizes,
-    today: dt.date,
+    shift: dt.timedelta,
+    say: Progress,
 ) -> None:
     by_suffix: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     n_black = max(1, (len(orgs) + len(people)) * 11 // 100)
     n_red = max(1, (len(orgs) + len(people)) * 3 // 100)
     for i in range(n_black + n_red):
+        if i % PROGRESS_EVERY == 0:
+            say("entries", i, n_black + n_red)
         black = i < n_black
         # a row of either table: only a black one has the document prefix (domain[5])
         domain: tuple[Any, ...] = rng.choice(BLACK_DOMAINS if black else RED_DOMAINS)
@@ -485,7 +521,7 @@ def _entries(
             suffixes, [d for d in depts if d["name"].endswith(suffixes)]
         )
         dept = rng.choice(candidates)
-        recognised = _date(rng, dt.date(2019, 1, 1), today)
+        recognised = _date(rng, dt.date(2019, 1, 1), REFERENCE_DAY)
         on_person = black and rng.random() < 0.25
         row: dict[str, Any] = {
             "list": "BLACK" if black else "RED",
@@ -494,7 +530,7 @@ def _entries(
             "category": domain[2],
             "facts": domain[3],
             "basis": domain[4],
-            "recognised_on": recognised.isoformat(),
+            "recognised_on": _iso(recognised, shift),
             "disclosure": _weighted(rng, DISCLOSURES),
             "source_system": "synthetic",
             "source_ref": f"{'B' if black else 'R'}{i:08d}",
@@ -505,15 +541,18 @@ def _entries(
             row["uscc"] = orgs[rng.randrange(len(orgs))]
         if black:
             row["severity"] = _weighted(rng, SEVERITIES)
-            row["act_on"] = (recognised - dt.timedelta(days=rng.randrange(30, 400))).isoformat()
+            row["act_on"] = _iso(recognised - dt.timedelta(days=rng.randrange(30, 400)), shift)
             row["decision_document"] = f"{dept['name']}行政处理决定书"
-            row["document_number"] = f"{domain[5]}〔{recognised.year}〕{rng.randrange(1, 999)}号"
+            row["document_number"] = (
+                f"{domain[5]}〔{(recognised + shift).year}〕{rng.randrange(1, 999)}号"
+            )
             sizes.black_entries += 1
         else:
-            row["valid_until"] = (recognised + dt.timedelta(days=3 * 365)).isoformat()
+            row["valid_until"] = _iso(recognised + dt.timedelta(days=3 * 365), shift)
             row["disclosure"] = "PUBLIC"
             sizes.red_entries += 1
         _write(f, row)
+    say("entries", n_black + n_red, n_black + n_red)
 
 
 def _records(
@@ -523,17 +562,21 @@ def _records(
     depts: list[dict[str, Any]],
     f: IO[bytes],
     sizes: Sizes,
-    today: dt.date,
+    shift: dt.timedelta,
+    say: Progress,
 ) -> None:
     municipal = [d for d in depts if d["name"].endswith("市场监督管理局")]
-    for i in range(max(1, (len(orgs) + len(people)) // 5)):
+    n = max(1, (len(orgs) + len(people)) // 5)
+    for i in range(n):
+        if i % PROGRESS_EVERY == 0:
+            say("records", i, n)
         category, kind, title = rng.choice(RECORD_TYPES)
         row = {
             "category": category,
             "type": kind,
             "title": title,
             "department_id": rng.choice(municipal)["id"],
-            "recorded_on": _date(rng, dt.date(2019, 1, 1), today).isoformat(),
+            "recorded_on": _iso(_date(rng, dt.date(2019, 1, 1), REFERENCE_DAY), shift),
             "disclosure": _weighted(rng, DISCLOSURES),
             "source_system": "synthetic",
             "source_ref": f"C{i:08d}",
@@ -546,6 +589,7 @@ def _records(
             row["severity"] = _weighted(rng, SEVERITIES)
         _write(f, row)
         sizes.records += 1
+    say("records", n, n)
 
 
 def sizes_dict(sizes: Sizes) -> dict[str, int]:

@@ -18,6 +18,7 @@ from gateway.base.db import Database
 from gateway.base.errors import CreditGraphError
 from gateway.base.settings import Settings
 from gateway.ops import neo4j_server
+from seeds.generator import DEMO_SEED, DEMO_SUBJECTS
 
 app = typer.Typer(help="credit-graph: a GraphQL gateway over a public-credit graph in Neo4j.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -251,6 +252,57 @@ def load_(
         raise typer.Exit(3)
 
 
+_DONE = float("inf")
+
+
+class LogProgress:
+    """Progress for a log (output that is not a terminal): a plain line per task every
+    ``every_s`` seconds and when it is done, where a live bar would print nothing at all.
+    The part of ``rich.progress.Progress`` the commands use."""
+
+    def __init__(self, every_s: float = 5.0, clock: Callable[[], float] | None = None,
+                 echo: Callable[[str], None] | None = None) -> None:
+        import time
+
+        self._every = every_s
+        self._clock = clock or time.monotonic
+        self._echo = echo or (lambda line: typer.echo(line))
+        self._tasks: list[tuple[str, int | None, float]] = []
+        self._said: list[float] = []
+
+    def __enter__(self) -> LogProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, description: str, total: int | None = None) -> int:
+        now = self._clock()
+        self._tasks.append((description, total, now))
+        self._said.append(now)
+        self._echo(f"{description}: started")
+        return len(self._tasks) - 1
+
+    def update(self, task: int, completed: int) -> None:
+        description, total, started = self._tasks[task]
+        now = self._clock()
+        done = total is not None and completed >= total
+        if not done and now - self._said[task] < self._every or self._said[task] == _DONE:
+            return
+        self._said[task] = _DONE if done else now
+        of = f" of {total:,} ({100 * completed // max(total, 1)}%)" if total else ""
+        self._echo(f"{description}: {completed:,}{of} rows, {now - started:,.0f} s"
+                   + (", done" if done else ""))
+
+
+def _progress() -> Any:
+    """A live bar on a terminal; lines every few seconds in a log."""
+    if not console.is_terminal:
+        return LogProgress()
+    return Progress("[progress.description]{task.description}", BarColumn(),
+                    MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True)
+
+
 def _day(text: str | None) -> dt.date:
     """A YYYY-MM-DD option; without one, today by the application's clock (settings)."""
     if text is None:
@@ -278,8 +330,7 @@ async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Pa
     targets = {path: rejects or path.with_suffix(path.suffix + ".rejects.csv")
                for path, _ in files}
     collected: dict[Path, list[Any]] = {target: [] for target in targets.values()}
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True) as progress:
+    with _progress() as progress:
         for path, kind in files:
             task = progress.add_task(f"{kind.value} {path.name}", total=count_lines(path))
 
@@ -312,14 +363,28 @@ def generate(
     out: Annotated[Path, typer.Option(help="output folder")] = Path("var/synthetic"),
     subjects: Annotated[int, typer.Option(help="number of subjects (1k to 10M)")] = 10_000,
     seed_value: Annotated[int, typer.Option("--seed")] = 2018,
-    today: Annotated[str | None, typer.Option(help="reference date, YYYY-MM-DD")] = None,
+    today: Annotated[str | None, typer.Option(
+        help="the day the data is for (the import's as-of day), YYYY-MM-DD; default today: "
+             "only the dates depend on it")] = None,
 ) -> None:
-    """Write a deterministic synthetic dataset in the import format."""
+    """Write a deterministic synthetic dataset in the import format.
+
+    The same subjects and seed give the same codes, names, roles and entries on any day;
+    the dates are shifted to ``--today`` so that what is in force stays in force.
+    """
     from seeds.generator import generate as run
     from seeds.generator import sizes_dict
 
     on = _day(today)
-    sizes = run(subjects, seed_value, out, on)
+    with _progress() as progress:
+        tasks: dict[str, Any] = {}
+
+        def step(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = progress.add_task(f"generate {phase}", total=total)
+            progress.update(tasks[phase], completed=done)
+
+        sizes = run(subjects, seed_value, out, on, progress=step)
     console.print_json(json.dumps(sizes_dict(sizes)))
 
 
@@ -397,7 +462,7 @@ def serve(
 
 @app.command()
 def demo(
-    subjects: Annotated[int, typer.Option(help="synthetic subjects to load")] = 5_000,
+    subjects: Annotated[int, typer.Option(help="synthetic subjects to load")] = DEMO_SUBJECTS,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="set up only")] = False,
 ) -> None:
     """Fetch and start Neo4j, migrate, load the policy graph and demo data, serve."""
@@ -409,19 +474,13 @@ def demo(
     marker = settings.home / f"demo-{subjects}.loaded"
     if not marker.exists() or not settings.local_neo4j:
         folder = settings.home / f"synthetic-{subjects}"
-        generate(out=folder, subjects=subjects, seed_value=2018, today=None)
-        _with_db(lambda db: load_dataset(db, folder))
+        day = settings.today_()  # generated for and imported as of the same day
+        generate(out=folder, subjects=subjects, seed_value=DEMO_SEED, today=day.isoformat())
+        _with_db(lambda db: load_dataset(db, folder, day))
         marker.write_text(dt.datetime.now().isoformat() + "\n")
     else:
         console.print(f"demo data already loaded ({marker})")
-    url = f"http://{settings.host}:{settings.port}"
-    console.print(f"\nGraphQL (government): {url}/graphql   public portal: {url}/public/graphql"
-                  f"   health: {url}/healthz  {url}/readyz")
-    console.print("A development token: credit-graph token --sub me --roles approval "
-                  "--dept 320800/淮安市市场监督管理局")
-    console.print('Example: curl -s ' + url + '/public/graphql -H "content-type: '
-                  "application/json\" -d '{\"query\":\"{ search(text: \\\"华宏\\\", first: 3) "
-                  "{ edges { node { name ... on PublicOrganization { uscc } } } } }\"}'\n")
+    typer.echo(demo_banner(f"http://{settings.host}:{settings.port}", _cli_path()))
     if not no_serve:
         serve(host=None, port=None, workers=1, subgraph=None)
 
@@ -452,6 +511,44 @@ def documents() -> None:
 
     for doc in sorted(Documents.load().by_id.values(), key=lambda d: d.name):
         typer.echo(f"{doc.id}  {doc.name}")
+
+
+def _cli_path() -> str:
+    """How to call this command from where it was started (``.venv/bin/credit-graph``)."""
+    import os
+    import sys
+
+    here = Path(sys.argv[0]).resolve() if sys.argv and sys.argv[0] else None
+    if here is None or not here.exists():
+        return "credit-graph"
+    try:
+        return os.path.relpath(here)
+    except ValueError:
+        return str(here)
+
+
+def demo_banner(url: str, cli: str = ".venv/bin/credit-graph") -> str:
+    """What ``demo`` prints before it serves: fits 80 columns (counting a Chinese character
+    as two), long commands broken only between words, each value on a line of its own."""
+    return "\n".join([
+        "",
+        "The demo is ready:",
+        f"  GraphQL, government (a token):  {url}/graphql",
+        f"  the public portal (anonymous):  {url}/public/graphql",
+        f"  the graph view (paste a token): {url}/explore",
+        f"  alive / ready:                  {url}/healthz",
+        f"                                  {url}/readyz",
+        "",
+        "A development token for an officer (another terminal, this folder):",
+        f"  {cli} token --sub me --roles approval \\",
+        "    --dept 320800/淮安市市场监督管理局",
+        "",
+        "A search on the public portal:",
+        f"  curl -s -G {url}/public/graphql \\",
+        "    --data-urlencode 'query={ search(text: \"华宏\", first: 3) {",
+        "      edges { node { name ... on PublicOrganization { uscc } } } } }'",
+        "",
+    ])
 
 
 @federation_app.command("sdl")

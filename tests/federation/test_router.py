@@ -13,6 +13,7 @@ from gateway.base.settings import Settings
 from tests.conftest import government_token
 from tests.federation.conftest import MATTER, Federation
 from tests.integration.audiences import audit_events, bearer, subject_id
+from tests.readme_examples import examples
 
 CHECK_FIELDS = """decision found hits { kind disclosure withheld facts documentNumber severity
   legalBasis { itemId article } department { name } } measures { id effect }"""
@@ -190,3 +191,17 @@ def test_the_router_listens_on_loopback_only(federation: Federation) -> None:
             s.connect((address, port))
     with socket.create_connection(("127.0.0.1", port), timeout=2):
         pass
+
+
+def test_the_readme_s_joined_query_answers_through_the_router(
+        federation: Federation, settings: Settings) -> None:
+    """The README's federation example, as written, with an approval officer's token and
+    purpose: every application with its applicant's check."""
+    [example] = [e for e in examples() if "federation" in e.options]
+    applications = _data(federation.post(example.request, headers=bearer(
+        settings, roles=["approval"])))["applications"]
+    decisions = {a["id"]: a["applicant"]["creditCheck"]["decision"] for a in applications}
+    assert decisions == {"APP-1": "BLOCK", "APP-2": "CLEAR", "APP-3": "GREEN_CHANNEL"}
+    blocked = next(a for a in applications if a["id"] == "APP-1")["applicant"]
+    assert blocked["name"] == "淮安市联邦审批失信有限公司"
+    assert all(h["legalBasis"] for h in blocked["creditCheck"]["hits"])

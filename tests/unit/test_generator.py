@@ -70,3 +70,54 @@ def test_memory_grows_by_bytes_per_subject_not_by_python_objects(tmp_path: Path)
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
     assert peaks[1] - peaks[0] < 10_000 * 40
+
+
+DATE_FIELDS = (
+    "established_on",
+    "start",
+    "end",
+    "recognised_on",
+    "act_on",
+    "valid_until",
+    "recorded_on",
+)
+
+
+def _rows(folder: Path, name: str) -> list[dict[str, object]]:
+    return [orjson.loads(line) for line in (folder / f"{name}.jsonl").read_bytes().splitlines()]
+
+
+def test_another_day_gives_the_same_graph_with_dates_shifted(tmp_path: Path) -> None:
+    """Codes, names, roles, entries and who holds them depend on (size, seed) only; every
+    date moves by the days between the two load days, document numbers by their year."""
+    later = TODAY + dt.timedelta(days=400)
+    generate(2000, 2018, tmp_path / "a", TODAY)
+    generate(2000, 2018, tmp_path / "b", later)
+    shift = later - TODAY
+    moved = 0
+    for name in ("subjects", "roles", "entries", "records"):
+        a, b = _rows(tmp_path / "a", name), _rows(tmp_path / "b", name)
+        assert len(a) == len(b) > 0
+        for row_a, row_b in zip(a, b, strict=True):
+            assert row_a.keys() == row_b.keys()
+            for key, value in row_a.items():
+                if key in DATE_FIELDS:
+                    day = dt.date.fromisoformat(str(value))
+                    assert dt.date.fromisoformat(str(row_b[key])) == day + shift
+                    moved += 1
+                elif key == "document_number":
+                    year = dt.date.fromisoformat(str(row_a["recognised_on"])).year
+                    later_year = dt.date.fromisoformat(str(row_b["recognised_on"])).year
+                    assert row_b[key] == str(value).replace(f"〔{year}〕", f"〔{later_year}〕")
+                else:
+                    assert row_b[key] == value, (name, key)
+    assert moved > 2000
+    # Nothing lies after the day the data is generated for: the importer refuses the future.
+    for name, field in (
+        ("subjects", "established_on"),
+        ("roles", "start"),
+        ("entries", "recognised_on"),
+        ("records", "recorded_on"),
+    ):
+        days = [str(r[field]) for r in _rows(tmp_path / "b", name) if field in r]
+        assert days and max(days) <= later.isoformat()
