@@ -101,6 +101,18 @@ def _tracing(get: Callable[[str], str | None]) -> tuple[bool, str]:
     return configured and not disabled and chosen != "none", kind
 
 
+_OFFSETS: dict[tuple[dt.date, str], dt.timedelta] = {}
+
+
+def _pinned_offset(day: dt.date, timezone: str, real: dt.datetime) -> dt.timedelta:
+    """Whole days from the local date of the first reading in this process to ``day``."""
+    key = (day, timezone)
+    offset = _OFFSETS.get(key)
+    if offset is None:
+        offset = _OFFSETS[key] = day - real.astimezone(ZoneInfo(timezone)).date()
+    return offset
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     # Neo4j
@@ -204,14 +216,14 @@ class Settings:
             ) from None
 
     def now(self) -> dt.datetime:
-        """The application's clock (UTC): the system's, or on the pinned day at the time of
-        day the system reads, so that what happens in a run stays in order."""
+        """The application's clock (UTC): the system's or, on a pinned day, the system's
+        moved by whole days so that it reads the pinned day when first asked. It runs on
+        from there and never jumps back, so what happens in a run stays in order (a run
+        that passes local midnight sees the day after the pinned one in ``now``)."""
         real = dt.datetime.now(dt.UTC)
         if self.today is None:
             return real
-        zone = ZoneInfo(self.timezone)
-        local = real.astimezone(zone)
-        return dt.datetime.combine(self.today, local.timetz()).astimezone(dt.UTC)
+        return real + _pinned_offset(self.today, self.timezone, real)
 
     def today_(self) -> dt.date:
         """The date in ``timezone``: what "today" means for every rule."""
