@@ -260,6 +260,8 @@ def mint_token(settings: Settings, *, sub: str, roles: Iterable[str], dept: str 
         raise ConfigurationError(f"unknown roles {sorted(unknown)}; known: {sorted(ROLES)}")
     if jur is None and dept and "/" in dept:
         jur = dept.split("/", 1)[0]
+    # A token's lifetime is on the system clock, as the verifier's (PyJWT) and an identity
+    # provider's are: pinning the business day (settings.today) must not extend or cut it.
     issued = now or dt.datetime.now(dt.UTC)
     claims: dict[str, Any] = {"sub": sub, "aud": settings.jwt_audience, "roles": sorted(roles),
                               "iat": int(issued.timestamp()),

@@ -273,7 +273,9 @@ async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Pa
     from seeds.importer import Importer, count_lines, read_rows
     from seeds.rejects import write_rejects
 
-    importer = Importer(db, batch_size=batch_size, today=today, concurrency=concurrency)
+    clock = _settings()  # the application's one clock: the day and the writes' stamps
+    importer = Importer(db, batch_size=batch_size, today=today or clock.today_(),
+                        clock=clock.now, concurrency=concurrency)
     reports = []
     targets = {path: rejects or path.with_suffix(path.suffix + ".rejects.csv")
                for path, _ in files}
@@ -406,7 +408,7 @@ def demo(
         folder = settings.home / f"synthetic-{subjects}"
         generate(out=folder, subjects=subjects, seed_value=2018, today=None)
         _with_db(lambda db: load_dataset(db, folder))
-        marker.write_text(dt.datetime.now().isoformat() + "\n")
+        marker.write_text(settings.now().isoformat() + "\n")
     else:
         console.print(f"demo data already loaded ({marker})")
     url = f"http://{settings.host}:{settings.port}"

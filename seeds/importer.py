@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from gateway.db import Database, Transaction
+from gateway.settings import Settings
 from loaders import ingest
 from seeds.rejects import Reject, graph_reject, write_rejects
 from seeds.rows import (
@@ -101,9 +102,10 @@ def count_lines(path: Path) -> int:
 class Importer:
     """Imports one file; reusable across files of one run (shares the department directory).
 
-    ``today`` is the import day, the one clock the row rules read: a date of a past
-    event after it is refused (``DATE_IN_FUTURE``) and an entry's stored status is
-    set as of it. The CLI takes it from ``--as-of``; tests pin it.
+    ``today`` is the import day the row rules read: a date of a past event after it is
+    refused (``DATE_IN_FUTURE``) and an entry's stored status is set as of it. ``clock``
+    stamps the writes. Both come from the application's one clock (gateway/settings.py)
+    unless the caller gives them: the CLI takes the day from ``--as-of``; tests pin both.
 
     ``concurrency`` batches are written at once when they touch different keys
     (``ingest.conflict_keys``); a batch that shares a key with one being written waits
@@ -117,6 +119,7 @@ class Importer:
         batch_size: int = 2000,
         actor: str = "import",
         today: dt.date | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
         concurrency: int = 2,
         derived: bool = True,
     ) -> None:
@@ -125,7 +128,9 @@ class Importer:
         self.concurrency = max(1, concurrency)
         self.derived = derived  # roles: derived entries follow (an initial load defers it)
         self.actor = actor
-        self.today = today or dt.date.today()
+        system = Settings()  # the clock unpinned: the date in China, as every rule reads it
+        self.today = today or system.today_()
+        self.clock = clock or system.now
         self._departments: DepartmentDirectory | None = None
 
     async def departments(self) -> DepartmentDirectory:
@@ -240,7 +245,7 @@ class Importer:
         report: ImportReport,
         rejects: list[Reject],
     ) -> None:
-        now = dt.datetime.now(dt.UTC)
+        now = self.clock()
         write = ingest.WRITERS[kind.value]
 
         options = {"derived": False} if kind is ImportKind.ROLES and not self.derived else {}

@@ -463,7 +463,13 @@ async def _in_transactions(db: Database, statement: str, params: dict[str, Any])
 
 
 async def _online(
-    db: Database, kind: str, path: Path, today: dt.date, report: KindReport, batch_size: int
+    db: Database,
+    kind: str,
+    path: Path,
+    today: dt.date,
+    clock: Callable[[], dt.datetime],
+    report: KindReport,
+    batch_size: int,
 ) -> list[Reject]:
     def rows() -> Iterator[tuple[int, Any]]:
         with open(path, "rb") as f:
@@ -473,7 +479,7 @@ async def _online(
 
     # Roles: derived entries are made once, from every role, after the roles (below).
     importer = Importer(
-        db, batch_size=batch_size, actor="load", today=today, derived=kind != "roles"
+        db, batch_size=batch_size, actor="load", today=today, clock=clock, derived=kind != "roles"
     )
     online, rejects = await importer.load(rows(), ImportKind(kind), report.path)
     report.created, report.updated = online.created, online.updated
@@ -505,7 +511,7 @@ async def load(
     files = inputs(folder)
     settings = settings.with_(neo4j_query_timeout_s=24 * 3600.0)  # index builds take a while
     report = LoadReport()
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or settings.now()
     stamp = admin_csv.Stamp(now.isoformat(), "load")
     workdir = workdir or settings.instance_dir / "import" / f"load-{now:%Y%m%dT%H%M%S}"
     cpus = os.cpu_count() or 1
@@ -557,7 +563,13 @@ async def load(
         for kind in ("subjects", "roles"):
             if kind in prepared.kept:
                 rejects[kind] += await _online(
-                    db, kind, prepared.kept[kind], today, report.kinds[kind], batch_size=2000
+                    db,
+                    kind,
+                    prepared.kept[kind],
+                    today,
+                    settings.now,
+                    report.kinds[kind],
+                    batch_size=2000,
                 )
         phase("rows kept for the online importer (subjects, roles)", t)
         t = time.perf_counter()
@@ -580,7 +592,13 @@ async def load(
         for kind in ("entries", "records"):
             if kind in prepared.kept:
                 rejects[kind] += await _online(
-                    db, kind, prepared.kept[kind], today, report.kinds[kind], batch_size=2000
+                    db,
+                    kind,
+                    prepared.kept[kind],
+                    today,
+                    settings.now,
+                    report.kinds[kind],
+                    batch_size=2000,
                 )
         phase("rows kept for the online importer (entries, records)", t)
     finally:
