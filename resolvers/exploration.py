@@ -22,7 +22,7 @@ from graph_schema.rules.disclosure import PUBLIC
 from loaders import investigate as q
 
 T = TypeVar("T")
-ROLES = (INVESTIGATOR, CREDIT_ADMIN)  # investigators: market regulators, credit administrators
+INVESTIGATING_ROLES = (INVESTIGATOR, CREDIT_ADMIN)  # market regulators, credit administrators
 MAX_NODES = 1000
 MAX_PAGE = 100
 

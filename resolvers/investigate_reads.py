@@ -28,9 +28,9 @@ from loaders import investigate as q
 from loaders import investigate_reads as cypher
 from loaders.selection import Rules, compiled, request_params
 from resolvers.exploration import (
+    INVESTIGATING_ROLES,
     MAX_NODES,
     MAX_PAGE,
-    ROLES,
     bounded,
     budget_of,
     in_range,
@@ -49,7 +49,7 @@ async def _begin(info: Info[Context, None], operation: str, *refs: SubjectRef) -
     """Role, valid codes, and a purpose: a refusal for want of one is registered against
     the subjects asked about, like any refusal (``ctx.disclose``)."""
     ctx = info.context
-    ctx.require(*ROLES)
+    ctx.require(*INVESTIGATING_ROLES)
     anchors(refs)
     if not ctx.purpose:
         for found in await subject_ids(ctx, refs, operation):

@@ -18,7 +18,7 @@ import orjson
 import strawberry
 from strawberry import Info
 
-from gateway.auth import Viewer
+from gateway.auth import GOVERNMENT_ROLES, Viewer
 from gateway.context import Context
 from gateway.errors import Forbidden, InvalidInput, NotFound
 from graph_schema.lifecycle import (
@@ -40,8 +40,6 @@ from procedures import objection as objection_steps
 from procedures import repair as repair_steps
 from resolvers import lifecycle_reads as reads
 from resolvers.subject import load_subject
-
-GOVERNMENT = ("approval", "investigator", "credit_admin", "supervisor")
 
 
 def _actor(viewer: Viewer) -> str:
@@ -79,7 +77,7 @@ def _subject_or_admin(ctx: Context, subject_id: str) -> Viewer:
 
 def _providing_department(ctx: Context, department_id: str | None) -> Viewer:
     """信息提供单位: a government caller of the department that recorded the entry."""
-    viewer = ctx.require(*GOVERNMENT)
+    viewer = ctx.require(*sorted(GOVERNMENT_ROLES))
     if viewer.dept is None or viewer.dept != department_id:
         raise Forbidden("only the providing department may do this", department=department_id)
     return viewer
@@ -411,7 +409,7 @@ class LifecycleMutation:
         self, info: Info[Context, None], application_id: strawberry.ID, statement: str
     ) -> RepairApplication:
         ctx = info.context
-        ctx.require(*GOVERNMENT)
+        ctx.require(*sorted(GOVERNMENT_ROLES))
         await repair_steps.object_during_publicity(
             ctx.db, str(application_id), statement=statement, today=ctx.today
         )
