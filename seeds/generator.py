@@ -32,6 +32,7 @@ from stdnum.cn import ric, uscc
 
 from gateway.errors import CreditGraphError
 from seeds.codes import id_number as checked_id_number
+from seeds.kinds import NAMES
 from seeds.reference import departments, jurisdictions
 
 SURNAMES = (
@@ -340,18 +341,17 @@ def generate(n_subjects: int, seed: int, out: Path, today: dt.date) -> Sizes:
     depts = departments()
     n_orgs = max(1, n_subjects * 2 // 5)
     n_persons = max(1, n_subjects - n_orgs)
-    names = ("subjects", "roles", "entries", "records")
     with ExitStack() as stack:
         files = {
             name: stack.enter_context(open(out / f"{name}.jsonl", "wb", buffering=1 << 20))
-            for name in names
+            for name in NAMES  # one file per import kind (seeds/kinds.py)
         }
         id_numbers = _persons(rng, n_persons, files["subjects"], sizes)
         orgs = _organizations(rng, n_orgs, js, id_numbers, files, sizes, today)
         _entries(rng, orgs, id_numbers, depts, files["entries"], sizes, today)
         _records(rng, orgs, id_numbers, depts, files["records"], sizes, today)
     sizes.subjects = sizes.organizations + sizes.persons
-    sizes.bytes = sum((out / f"{name}.jsonl").stat().st_size for name in names)
+    sizes.bytes = sum((out / f"{name}.jsonl").stat().st_size for name in NAMES)
     return sizes
 
 

@@ -15,7 +15,6 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -24,22 +23,9 @@ import orjson
 from gateway.db import Database, Transaction
 from gateway.settings import Settings
 from loaders import ingest
+from seeds.kinds import KINDS, ImportKind
 from seeds.rejects import Reject, graph_reject, write_rejects
-from seeds.rows import (
-    DepartmentDirectory,
-    RowError,
-    parse_entry,
-    parse_record,
-    parse_role,
-    parse_subject,
-)
-
-
-class ImportKind(Enum):
-    SUBJECTS = "subjects"
-    ROLES = "roles"
-    ENTRIES = "entries"
-    RECORDS = "records"
+from seeds.rows import DepartmentDirectory, RowError
 
 
 @dataclass
@@ -107,9 +93,10 @@ class Importer:
     stamps the writes. Both come from the application's one clock (gateway/settings.py)
     unless the caller gives them: the CLI takes the day from ``--as-of``; tests pin both.
 
-    ``concurrency`` batches are written at once when they touch different keys
-    (``ingest.conflict_keys``); a batch that shares a key with one being written waits
-    for it, so every row sees the rows before it that concern it, as in file order.
+    ``concurrency`` batches are written at once when they touch different keys (the
+    kind's ``conflict_keys``, seeds/kinds.py); a batch that shares a key with one being
+    written waits for it, so every row sees the rows before it that concern it, as in
+    file order.
     """
 
     def __init__(
@@ -205,7 +192,7 @@ class Importer:
                     on_progress(chunk[-1][0])
                 if not batch:
                     continue
-                keys = ingest.conflict_keys(kind.value, batch)
+                keys = KINDS[kind].conflict_keys(batch)
                 await settle(wait=False)
                 while len(in_flight) >= self.concurrency or any(
                     not keys.isdisjoint(k) for k, _ in in_flight
@@ -227,15 +214,9 @@ class Importer:
         return report, rejects
 
     async def _parser(self, kind: ImportKind) -> Callable[[Any, int], dict[str, Any]]:
-        today = self.today
-        if kind is ImportKind.SUBJECTS:
-            return lambda raw, n: parse_subject(raw, n, today)[1]
-        if kind is ImportKind.ROLES:
-            return lambda raw, n: parse_role(raw, n, today)
-        directory = await self.departments()
-        if kind is ImportKind.ENTRIES:
-            return lambda raw, n: parse_entry(raw, n, directory, today)
-        return lambda raw, n: parse_record(raw, n, directory, today)
+        spec, today = KINDS[kind], self.today
+        directory = await self.departments() if spec.departments else None
+        return lambda raw, n: spec.check(raw, n, today, directory)
 
     async def _flush(
         self,
@@ -246,9 +227,9 @@ class Importer:
         rejects: list[Reject],
     ) -> None:
         now = self.clock()
-        write = ingest.WRITERS[kind.value]
-
-        options = {"derived": False} if kind is ImportKind.ROLES and not self.derived else {}
+        spec = KINDS[kind]
+        write = spec.write
+        options = {"derived": False} if spec.defers_derived and not self.derived else {}
 
         async def work(tx: Transaction) -> ingest.Written:
             return await write(

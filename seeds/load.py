@@ -54,17 +54,9 @@ from loaders import ingest
 from seeds import admin_csv
 from seeds.claims import Claims, code_key
 from seeds.importer import Importer, ImportKind, count_lines, read_rows
+from seeds.kinds import KINDS, NAMES
 from seeds.rejects import Reject
-from seeds.rows import (
-    DepartmentDirectory,
-    RowError,
-    parse_entry,
-    parse_record,
-    parse_role,
-    parse_subject,
-)
-
-KINDS = ("subjects", "roles", "entries", "records")
+from seeds.rows import DepartmentDirectory, RowError
 
 # What `migrate` and `seed` write: a database holding these only is empty of credit data.
 REFERENCE_LABELS = (
@@ -117,7 +109,7 @@ class LoadReport:
 def inputs(folder: Path) -> dict[str, Path]:
     """The files of a folder, by kind: ``<kind>.jsonl`` or ``<kind>.csv``."""
     found = {}
-    for kind in KINDS:
+    for kind in NAMES:
         for suffix in (".jsonl", ".csv"):
             if (folder / f"{kind}{suffix}").exists():
                 found[kind] = folder / f"{kind}{suffix}"
@@ -145,14 +137,19 @@ def _key64(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
+def _checked(kind: ImportKind, raw: Any, n: int) -> dict[str, Any]:
+    """The row as the importer's checker for its kind makes it (seeds/kinds.py)."""
+    return KINDS[kind].check(raw, n, _WORKER["today"], _WORKER["directory"])
+
+
 def _check_subject(raw: Any, n: int) -> tuple[Any, ...]:
-    _, row = parse_subject(raw, n, _WORKER["today"])
+    row = _checked(ImportKind.SUBJECTS, raw, n)
     lines = tuple(admin_csv.subject_lines(row, _WORKER["ids"], _WORKER["stamp"]))
     return (row.get("uscc"), row.get("idNumber")), lines
 
 
 def _check_role(raw: Any, n: int) -> tuple[Any, ...]:
-    row = parse_role(raw, n, _WORKER["today"])
+    row = _checked(ImportKind.ROLES, raw, n)
     keys = [_key64(f"role|{row['idNumber']}|{row['uscc']}|{row['kind']}|{row['start']}")]
     if row["kind"] in SINGLE_HOLDER_ROLES:  # the post is one person's from a start
         keys.append(_key64(f"holder|{row['uscc']}|{row['kind']}|{row['start']}"))
@@ -161,17 +158,18 @@ def _check_role(raw: Any, n: int) -> tuple[Any, ...]:
 
 
 def _check_entry(raw: Any, n: int) -> tuple[Any, ...]:
-    row = parse_entry(raw, n, _WORKER["directory"], _WORKER["today"])
+    row = _checked(ImportKind.ENTRIES, raw, n)
     lines = tuple(admin_csv.entry_lines(row, _WORKER["ids"], _WORKER["stamp"]))
     return (row["uscc"], row["idNumber"], (_key64(row["key"]),)), lines
 
 
 def _check_record(raw: Any, n: int) -> tuple[Any, ...]:
-    row = parse_record(raw, n, _WORKER["directory"], _WORKER["today"])
+    row = _checked(ImportKind.RECORDS, raw, n)
     lines = tuple(admin_csv.record_lines(row, _WORKER["ids"], _WORKER["stamp"]))
     return (row["uscc"], row["idNumber"], (_key64(row["key"]),)), lines
 
 
+# The offline half of each kind of seeds/kinds.py: its checker, then its neo4j-admin lines.
 _CHECKS: dict[str, Callable[[Any, int], tuple[Any, ...]]] = {
     "subjects": _check_subject,
     "roles": _check_role,
@@ -309,7 +307,7 @@ def prepare(
     else:
         _init_worker(departments, today, stamp)
     try:
-        for kind in KINDS:
+        for kind in NAMES:
             if kind not in files:
                 continue
             if kind != "subjects":
