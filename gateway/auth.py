@@ -30,7 +30,7 @@ from starlette.requests import Request
 
 from gateway.base.errors import ConfigurationError, Unauthenticated
 from gateway.base.settings import Settings
-from gateway.base.viewer import GOVERNMENT_ROLES, ROLES, SUBJECT, Viewer
+from gateway.base.viewer import GOVERNMENT_ROLES, KNOWN_ROLES, SUBJECT, Viewer
 
 _HMAC = {"HS256", "HS384", "HS512"}
 _ASYMMETRIC = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"}
@@ -55,9 +55,9 @@ def viewer_from_claims(claims: Mapping[str, Any]) -> Viewer:
         raw = raw.split()
     if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
         raise Unauthenticated("the claim 'roles' must be a list of role names", claim="roles")
-    roles = frozenset(raw) & ROLES
+    roles = frozenset(raw) & KNOWN_ROLES
     if not roles:
-        raise Unauthenticated(f"the token grants none of the roles {sorted(ROLES)}",
+        raise Unauthenticated(f"the token grants none of the roles {sorted(KNOWN_ROLES)}",
                               claim="roles")
     government = bool(roles & GOVERNMENT_ROLES)
     exp = claims.get("exp")
@@ -213,11 +213,13 @@ def mint_token(settings: Settings, *, sub: str, roles: Iterable[str], dept: str 
     key = secret or resolve_secret(settings)
     if not key:
         raise ConfigurationError("no HS256 secret: set CREDIT_GRAPH_JWT_SECRET")
-    unknown = set(roles) - ROLES
+    unknown = set(roles) - KNOWN_ROLES
     if unknown:
-        raise ConfigurationError(f"unknown roles {sorted(unknown)}; known: {sorted(ROLES)}")
+        raise ConfigurationError(f"unknown roles {sorted(unknown)}; known: {sorted(KNOWN_ROLES)}")
     if jur is None and dept and "/" in dept:
         jur = dept.split("/", 1)[0]
+    # A token's lifetime is on the system clock, as the verifier's (PyJWT) and an identity
+    # provider's are: pinning the business day (settings.today) must not extend or cut it.
     issued = now or dt.datetime.now(dt.UTC)
     claims: dict[str, Any] = {"sub": sub, "aud": settings.jwt_audience, "roles": sorted(roles),
                               "iat": int(issued.timestamp()),

@@ -216,8 +216,9 @@ def repair_case(
             repair_rule.PastRepair(r["entryId"], r.get("category"), r["repairedOn"].to_native())
             for r in record["repairs"]
         ],
-        bankrupt="破产" in (subject.get("status") or "")
-        or any(x["kind"] == "BANKRUPTCY" for x in exclusions),
+        bankrupt=repair_rule.in_bankruptcy(
+            subject.get("status"), recorded=any(x["kind"] == "BANKRUPTCY" for x in exclusions)
+        ),
         ignored_reminders=[x["reason"] for x in exclusions if x["kind"] == "IGNORED_REMINDER"],
         other_exclusions=[x["reason"] for x in exclusions if x["kind"] == "OTHER"],
     )

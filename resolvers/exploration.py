@@ -22,7 +22,7 @@ from loaders import investigate
 from resolvers.context import Context, selected_fields
 
 T = TypeVar("T")
-ROLES = (INVESTIGATOR, CREDIT_ADMIN)  # investigators: market regulators, credit administrators
+INVESTIGATING_ROLES = (INVESTIGATOR, CREDIT_ADMIN)  # market regulators, credit administrators
 MAX_NODES = 1000
 MAX_PAGE = 100
 

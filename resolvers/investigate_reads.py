@@ -26,9 +26,9 @@ from loaders import cursors, investigate, investigate_reads
 from loaders.selection import Rules, compiled, request_params
 from resolvers.context import Context, selected_fields
 from resolvers.exploration import (
+    INVESTIGATING_ROLES,
     MAX_NODES,
     MAX_PAGE,
-    ROLES,
     bounded,
     budget_of,
     in_range,
@@ -47,7 +47,7 @@ async def _begin(info: Info[Context, None], operation: str, *refs: SubjectRef) -
     """Role, valid codes, and a purpose: a refusal for want of one is registered against
     the subjects asked about, like any refusal (``ctx.disclose``)."""
     ctx = info.context
-    ctx.require(*ROLES)
+    ctx.require(*INVESTIGATING_ROLES)
     anchors(refs)
     if not ctx.purpose:
         for found in await subject_ids(ctx, refs, operation):

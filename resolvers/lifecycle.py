@@ -19,7 +19,7 @@ import strawberry
 from strawberry import Info
 
 from gateway.base.errors import Forbidden, InvalidInput, NotFound
-from gateway.base.viewer import Viewer
+from gateway.base.viewer import GOVERNMENT_ROLES, Viewer
 from graph_schema.lifecycle import (
     EntryCorrection,
     EntryVersion,
@@ -44,8 +44,6 @@ from procedures import repair as repair_steps
 from resolvers import lifecycle_reads as reads
 from resolvers.context import Context
 from resolvers.subject import load_subject
-
-GOVERNMENT = ("approval", "investigator", "credit_admin", "supervisor")
 
 
 def _actor(viewer: Viewer) -> str:
@@ -83,7 +81,7 @@ def _subject_or_admin(ctx: Context, subject_id: str) -> Viewer:
 
 def _providing_department(ctx: Context, department_id: str | None) -> Viewer:
     """信息提供单位: a government caller of the department that recorded the entry."""
-    viewer = ctx.require(*GOVERNMENT)
+    viewer = ctx.require(*sorted(GOVERNMENT_ROLES))
     if viewer.dept is None or viewer.dept != department_id:
         raise Forbidden("only the providing department may do this", department=department_id)
     return viewer
@@ -435,7 +433,7 @@ class LifecycleMutation:
         self, info: Info[Context, None], application_id: strawberry.ID, statement: str
     ) -> dict[str, Any]:
         ctx = info.context
-        ctx.require(*GOVERNMENT)
+        ctx.require(*sorted(GOVERNMENT_ROLES))
         await repair_steps.object_during_publicity(
             ctx.db, str(application_id), statement=statement, today=ctx.today
         )

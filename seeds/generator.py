@@ -39,6 +39,7 @@ from stdnum.cn import ric, uscc
 
 from gateway.base.errors import CreditGraphError
 from seeds.codes import id_number as checked_id_number
+from seeds.kinds import NAMES
 from seeds.reference import departments, jurisdictions
 
 SURNAMES = (
@@ -362,11 +363,10 @@ def generate(
     depts = departments()
     n_orgs = max(1, n_subjects * 2 // 5)
     n_persons = max(1, n_subjects - n_orgs)
-    names = ("subjects", "roles", "entries", "records")
     with ExitStack() as stack:
         files = {
             name: stack.enter_context(open(out / f"{name}.jsonl", "wb", buffering=1 << 20))
-            for name in names
+            for name in NAMES  # one file per import kind (seeds/kinds.py)
         }
         id_numbers = _persons(rng, n_persons, files["subjects"], sizes, say)
         shift = today - REFERENCE_DAY
@@ -374,7 +374,7 @@ def generate(
         _entries(rng, orgs, id_numbers, depts, files["entries"], sizes, shift, say)
         _records(rng, orgs, id_numbers, depts, files["records"], sizes, shift, say)
     sizes.subjects = sizes.organizations + sizes.persons
-    sizes.bytes = sum((out / f"{name}.jsonl").stat().st_size for name in names)
+    sizes.bytes = sum((out / f"{name}.jsonl").stat().st_size for name in NAMES)
     return sizes
 
 

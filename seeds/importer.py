@@ -15,30 +15,17 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from gateway.base.db import Database, Transaction
+from gateway.base.settings import Settings
 from seeds import ingest
+from seeds.kinds import KINDS, ImportKind
 from seeds.rejects import Reject, graph_reject, write_rejects
-from seeds.rows import (
-    DepartmentDirectory,
-    RowError,
-    parse_entry,
-    parse_record,
-    parse_role,
-    parse_subject,
-)
-
-
-class ImportKind(Enum):
-    SUBJECTS = "subjects"
-    ROLES = "roles"
-    ENTRIES = "entries"
-    RECORDS = "records"
+from seeds.rows import DepartmentDirectory, RowError
 
 
 @dataclass
@@ -101,13 +88,15 @@ def count_lines(path: Path) -> int:
 class Importer:
     """Imports one file; reusable across files of one run (shares the department directory).
 
-    ``today`` is the import day, the one clock the row rules read: a date of a past
-    event after it is refused (``DATE_IN_FUTURE``) and an entry's stored status is
-    set as of it. The CLI takes it from ``--as-of``; tests pin it.
+    ``today`` is the import day the row rules read: a date of a past event after it is
+    refused (``DATE_IN_FUTURE``) and an entry's stored status is set as of it. ``clock``
+    stamps the writes. Both come from the application's one clock (gateway/settings.py)
+    unless the caller gives them: the CLI takes the day from ``--as-of``; tests pin both.
 
-    ``concurrency`` batches are written at once when they touch different keys
-    (``ingest.conflict_keys``); a batch that shares a key with one being written waits
-    for it, so every row sees the rows before it that concern it, as in file order.
+    ``concurrency`` batches are written at once when they touch different keys (the
+    kind's ``conflict_keys``, seeds/kinds.py); a batch that shares a key with one being
+    written waits for it, so every row sees the rows before it that concern it, as in
+    file order.
     """
 
     def __init__(
@@ -117,6 +106,7 @@ class Importer:
         batch_size: int = 2000,
         actor: str = "import",
         today: dt.date | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
         concurrency: int = 2,
         derived: bool = True,
     ) -> None:
@@ -125,7 +115,9 @@ class Importer:
         self.concurrency = max(1, concurrency)
         self.derived = derived  # roles: derived entries follow (an initial load defers it)
         self.actor = actor
-        self.today = today or dt.date.today()
+        system = Settings()  # the clock unpinned: the date in China, as every rule reads it
+        self.today = today or system.today_()
+        self.clock = clock or system.now
         self._departments: DepartmentDirectory | None = None
 
     async def departments(self) -> DepartmentDirectory:
@@ -200,7 +192,7 @@ class Importer:
                     on_progress(chunk[-1][0])
                 if not batch:
                     continue
-                keys = ingest.conflict_keys(kind.value, batch)
+                keys = KINDS[kind].conflict_keys(batch)
                 await settle(wait=False)
                 while len(in_flight) >= self.concurrency or any(
                     not keys.isdisjoint(k) for k, _ in in_flight
@@ -222,15 +214,9 @@ class Importer:
         return report, rejects
 
     async def _parser(self, kind: ImportKind) -> Callable[[Any, int], dict[str, Any]]:
-        today = self.today
-        if kind is ImportKind.SUBJECTS:
-            return lambda raw, n: parse_subject(raw, n, today)[1]
-        if kind is ImportKind.ROLES:
-            return lambda raw, n: parse_role(raw, n, today)
-        directory = await self.departments()
-        if kind is ImportKind.ENTRIES:
-            return lambda raw, n: parse_entry(raw, n, directory, today)
-        return lambda raw, n: parse_record(raw, n, directory, today)
+        spec, today = KINDS[kind], self.today
+        directory = await self.departments() if spec.departments else None
+        return lambda raw, n: spec.check(raw, n, today, directory)
 
     async def _flush(
         self,
@@ -240,10 +226,10 @@ class Importer:
         report: ImportReport,
         rejects: list[Reject],
     ) -> None:
-        now = dt.datetime.now(dt.UTC)
-        write = ingest.WRITERS[kind.value]
-
-        options = {"derived": False} if kind is ImportKind.ROLES and not self.derived else {}
+        now = self.clock()
+        spec = KINDS[kind]
+        write = spec.write
+        options = {"derived": False} if spec.defers_derived and not self.derived else {}
 
         async def work(tx: Transaction) -> ingest.Written:
             return await write(

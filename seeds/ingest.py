@@ -20,7 +20,7 @@ millions never changed carry none (half the writes of an import).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -300,23 +300,32 @@ def _entry_keys(row: dict[str, Any]) -> list[Hashable]:
     return [row["key"]]
 
 
-def conflict_keys(kind: str, rows: list[dict[str, Any]]) -> frozenset[Hashable]:
-    """What a batch's writes depend on: two batches sharing none may run at once.
+# What a batch's writes depend on, by kind: two batches sharing none may run at once.
+# Batches that share only persons or departments wait on each other's locks at most, and
+# their order does not change what either writes.
 
-    A subject row depends on its code only; a role on its organisation (its posts, their
-    holders, the derived entries of the organisation's sources); a list entry on its key
-    and its subject (实施办法 第四条 weighs all entries of the subject); a record on its
-    key. Batches that share only persons or departments wait on each other's locks at
-    most, and their order does not change what either writes.
-    """
-    if kind == "subjects":
-        return frozenset(r.get("uscc") or r["idNumber"] for r in rows)
-    if kind == "roles":
-        return frozenset(r["uscc"] for r in rows)
-    if kind == "entries":
-        return frozenset(
-            x for r in rows for x in (("key", r["key"]), ("subject", r["uscc"] or r["idNumber"]))
-        )
+
+def subject_conflicts(rows: list[dict[str, Any]]) -> frozenset[Hashable]:
+    """A subject row depends on its code only."""
+    return frozenset(r.get("uscc") or r["idNumber"] for r in rows)
+
+
+def role_conflicts(rows: list[dict[str, Any]]) -> frozenset[Hashable]:
+    """A role depends on its organisation (its posts, their holders, the derived entries
+    of the organisation's sources)."""
+    return frozenset(r["uscc"] for r in rows)
+
+
+def entry_conflicts(rows: list[dict[str, Any]]) -> frozenset[Hashable]:
+    """A list entry depends on its key and its subject (实施办法 第四条 weighs all entries
+    of the subject)."""
+    return frozenset(
+        x for r in rows for x in (("key", r["key"]), ("subject", r["uscc"] or r["idNumber"]))
+    )
+
+
+def record_conflicts(rows: list[dict[str, Any]]) -> frozenset[Hashable]:
+    """A credit record depends on its key."""
     return frozenset(r["key"] for r in rows)
 
 
@@ -390,9 +399,5 @@ async def write_records(
     return out
 
 
-WRITERS = {
-    "subjects": write_subjects,
-    "roles": write_roles,
-    "entries": write_list_entries,
-    "records": write_records,
-}
+# One batch of one kind of import rows, in the caller's transaction (seeds/kinds.py).
+Writer = Callable[..., Awaitable[Written]]

@@ -16,6 +16,8 @@ Strategy:
 - HTTP tests talk to a real uvicorn server on a free port, in a thread, serving
   ``create_app`` with the test settings (``gateway_url``); its ``app.state.db``
   counts Cypher queries.
+- Time is pinned: ``TODAY`` is the test settings' ``today`` (so the gateway's too);
+  tests derive dates from ``TODAY`` and instants from ``now()``.
 - ``/graphql`` needs a bearer token: ``gql`` (and ``gql.client``) send a default
   government token (every government role, department ``DEFAULT_DEPT``) and an
   ``X-Credit-Purpose`` header. A test that passes ``headers=`` sends exactly those
@@ -51,6 +53,17 @@ from seeds import load_all
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEPT = "320800/淮安市市场监督管理局"
 DEFAULT_PURPOSE = "automated test"
+# The application's one clock (gateway/settings.py), pinned for the whole suite: the
+# test settings (and so the test gateway) carry this day, and tests take "today" and
+# "now" from here, never from the system clock, so no answer depends on when the suite
+# runs (the README's "Time" paragraph says how that is checked).
+TODAY = dt.date(2026, 11, 30)
+CLOCK = Settings(today=TODAY)
+
+
+def now() -> dt.datetime:
+    """The pinned clock's now: ``TODAY`` at the system's time of day, as the gateway sees it."""
+    return CLOCK.now()
 
 
 def _test_settings() -> Settings:
@@ -60,6 +73,7 @@ def _test_settings() -> Settings:
         "CREDIT_GRAPH_HOME": os.environ.get("CREDIT_GRAPH_HOME", str(ROOT / "var")),
         "CREDIT_GRAPH_NEO4J_HEAP": "768m",
         "CREDIT_GRAPH_NEO4J_PAGECACHE": "256m",
+        "CREDIT_GRAPH_TODAY": TODAY.isoformat(),
     }
     for name in ("BOLT_PORT", "HTTP_PORT"):  # a second suite can run beside the first
         if f"CREDIT_GRAPH_TEST_{name}" in os.environ:

@@ -7,11 +7,12 @@ from typing import Any
 
 from gateway.base.db import Database
 from seeds.importer import Importer, ImportKind, ImportReport, Reject
+from tests.conftest import TODAY, now
 
 
 async def load(db: Database, kind: str, rows: list[dict[str, Any]],
                today: dt.date | None = None) -> tuple[ImportReport, list[Reject]]:
-    importer = Importer(db, actor="test", today=today or dt.date(2026, 11, 25))
+    importer = Importer(db, actor="test", today=today or TODAY, clock=now)
     return await importer.load(enumerate(rows, start=1), ImportKind(kind))
 
 

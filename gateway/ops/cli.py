@@ -19,6 +19,7 @@ from gateway.base.errors import CreditGraphError
 from gateway.base.settings import Settings
 from gateway.ops import neo4j_server
 from seeds.generator import DEMO_SEED, DEMO_SUBJECTS
+from seeds.kinds import NAMES, kind_help, kinds_described
 
 app = typer.Typer(help="credit-graph: a GraphQL gateway over a public-credit graph in Neo4j.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -168,10 +169,11 @@ def calendar_(
     console.print(f"recorded {len(days)} days; announced years: {announce or []}")
 
 
-@app.command("import")
+@app.command("import", help="Bulk import; bad rows go to a rejects file with line, field and "
+             "reason. One kind per file:\n\n" + kinds_described())
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="CSV or JSON-lines files", exists=True)],
-    kind: Annotated[str, typer.Option(help="subjects | roles | entries | records")],
+    kind: Annotated[str, typer.Option(help=kind_help())],
     rejects: Annotated[Path | None, typer.Option(
         help="rejects file (default: <file>.rejects.csv)")] = None,
     batch_size: Annotated[int, typer.Option()] = 2000,
@@ -181,13 +183,12 @@ def import_(
     concurrency: Annotated[int, typer.Option(
         help="batches written at once when they touch different keys")] = 2,
 ) -> None:
-    """Bulk import; bad rows go to a rejects file with line, field and reason."""
-    from seeds.importer import ImportKind
+    from seeds.kinds import ImportKind
 
     try:
         import_kind = ImportKind(kind)
     except ValueError:
-        console.print(f"[red]unknown kind {kind!r}[/red]: subjects, roles, entries or records")
+        console.print(f"[red]unknown kind {kind!r}[/red]: one of {kind_help()}")
         raise typer.Exit(2) from None
     today = _day(as_of)
     reports = _with_db(lambda db: _import_files(db, [(p, import_kind) for p in paths], rejects,
@@ -198,8 +199,8 @@ def import_(
 
 @app.command("load")
 def load_(
-    folder: Annotated[Path, typer.Argument(help="subjects, roles, entries, records (.jsonl or "
-                                           ".csv)", exists=True, file_okay=False)],
+    folder: Annotated[Path, typer.Argument(help=f"{', '.join(NAMES)} (.jsonl or .csv)",
+                                           exists=True, file_okay=False)],
     rejects: Annotated[Path | None, typer.Option(
         help="one rejects file for all (default: <file>.rejects.csv)")] = None,
     as_of: Annotated[str | None, typer.Option(
@@ -325,7 +326,9 @@ async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Pa
     from seeds.importer import Importer, count_lines, read_rows
     from seeds.rejects import write_rejects
 
-    importer = Importer(db, batch_size=batch_size, today=today, concurrency=concurrency)
+    clock = _settings()  # the application's one clock: the day and the writes' stamps
+    importer = Importer(db, batch_size=batch_size, today=today or clock.today_(),
+                        clock=clock.now, concurrency=concurrency)
     reports = []
     targets = {path: rejects or path.with_suffix(path.suffix + ".rejects.csv")
                for path, _ in files}
@@ -390,12 +393,10 @@ def generate(
 
 async def load_dataset(db: Database, folder: Path, today: dt.date | None = None) -> list[Any]:
     """Import a generated dataset; ``today`` is the day it was generated for (default today)."""
-    from seeds.importer import ImportKind
+    from seeds.kinds import KINDS
 
-    order = [("subjects", ImportKind.SUBJECTS), ("roles", ImportKind.ROLES),
-             ("entries", ImportKind.ENTRIES), ("records", ImportKind.RECORDS)]
-    files = [(folder / f"{name}.jsonl", kind) for name, kind in order
-             if (folder / f"{name}.jsonl").exists()]
+    files = [(folder / f"{kind.value}.jsonl", kind) for kind in KINDS
+             if (folder / f"{kind.value}.jsonl").exists()]
     return await _import_files(db, files, None, 2000, today)
 
 
@@ -477,7 +478,7 @@ def demo(
         day = settings.today_()  # generated for and imported as of the same day
         generate(out=folder, subjects=subjects, seed_value=DEMO_SEED, today=day.isoformat())
         _with_db(lambda db: load_dataset(db, folder, day))
-        marker.write_text(dt.datetime.now().isoformat() + "\n")
+        marker.write_text(settings.now().isoformat() + "\n")
     else:
         console.print(f"demo data already loaded ({marker})")
     typer.echo(demo_banner(f"http://{settings.host}:{settings.port}", _cli_path()))

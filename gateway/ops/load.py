@@ -51,17 +51,9 @@ from graph_schema.rules.red_black import END_RED_ON_BLACK_IN_TRANSACTIONS
 from seeds import admin_csv, ingest
 from seeds.claims import Claims, code_key
 from seeds.importer import Importer, ImportKind, count_lines, read_rows
+from seeds.kinds import KINDS, NAMES
 from seeds.rejects import Reject
-from seeds.rows import (
-    DepartmentDirectory,
-    RowError,
-    parse_entry,
-    parse_record,
-    parse_role,
-    parse_subject,
-)
-
-KINDS = ("subjects", "roles", "entries", "records")
+from seeds.rows import DepartmentDirectory, RowError
 
 # What `migrate` and `seed` write: a database holding these only is empty of credit data.
 REFERENCE_LABELS = (
@@ -114,7 +106,7 @@ class LoadReport:
 def inputs(folder: Path) -> dict[str, Path]:
     """The files of a folder, by kind: ``<kind>.jsonl`` or ``<kind>.csv``."""
     found = {}
-    for kind in KINDS:
+    for kind in NAMES:
         for suffix in (".jsonl", ".csv"):
             if (folder / f"{kind}{suffix}").exists():
                 found[kind] = folder / f"{kind}{suffix}"
@@ -142,14 +134,19 @@ def _key64(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
+def _checked(kind: ImportKind, raw: Any, n: int) -> dict[str, Any]:
+    """The row as the importer's checker for its kind makes it (seeds/kinds.py)."""
+    return KINDS[kind].check(raw, n, _WORKER["today"], _WORKER["directory"])
+
+
 def _check_subject(raw: Any, n: int) -> tuple[Any, ...]:
-    _, row = parse_subject(raw, n, _WORKER["today"])
+    row = _checked(ImportKind.SUBJECTS, raw, n)
     lines = tuple(admin_csv.subject_lines(row, _WORKER["ids"], _WORKER["stamp"]))
     return (row.get("uscc"), row.get("idNumber")), lines
 
 
 def _check_role(raw: Any, n: int) -> tuple[Any, ...]:
-    row = parse_role(raw, n, _WORKER["today"])
+    row = _checked(ImportKind.ROLES, raw, n)
     keys = [_key64(f"role|{row['idNumber']}|{row['uscc']}|{row['kind']}|{row['start']}")]
     if row["kind"] in SINGLE_HOLDER_ROLES:  # the post is one person's from a start
         keys.append(_key64(f"holder|{row['uscc']}|{row['kind']}|{row['start']}"))
@@ -158,17 +155,18 @@ def _check_role(raw: Any, n: int) -> tuple[Any, ...]:
 
 
 def _check_entry(raw: Any, n: int) -> tuple[Any, ...]:
-    row = parse_entry(raw, n, _WORKER["directory"], _WORKER["today"])
+    row = _checked(ImportKind.ENTRIES, raw, n)
     lines = tuple(admin_csv.entry_lines(row, _WORKER["ids"], _WORKER["stamp"]))
     return (row["uscc"], row["idNumber"], (_key64(row["key"]),)), lines
 
 
 def _check_record(raw: Any, n: int) -> tuple[Any, ...]:
-    row = parse_record(raw, n, _WORKER["directory"], _WORKER["today"])
+    row = _checked(ImportKind.RECORDS, raw, n)
     lines = tuple(admin_csv.record_lines(row, _WORKER["ids"], _WORKER["stamp"]))
     return (row["uscc"], row["idNumber"], (_key64(row["key"]),)), lines
 
 
+# The offline half of each kind of seeds/kinds.py: its checker, then its neo4j-admin lines.
 _CHECKS: dict[str, Callable[[Any, int], tuple[Any, ...]]] = {
     "subjects": _check_subject,
     "roles": _check_role,
@@ -306,7 +304,7 @@ def prepare(
     else:
         _init_worker(departments, today, stamp)
     try:
-        for kind in KINDS:
+        for kind in NAMES:
             if kind not in files:
                 continue
             if kind != "subjects":
@@ -460,7 +458,13 @@ async def _in_transactions(db: Database, statement: str, params: dict[str, Any])
 
 
 async def _online(
-    db: Database, kind: str, path: Path, today: dt.date, report: KindReport, batch_size: int
+    db: Database,
+    kind: str,
+    path: Path,
+    today: dt.date,
+    clock: Callable[[], dt.datetime],
+    report: KindReport,
+    batch_size: int,
 ) -> list[Reject]:
     def rows() -> Iterator[tuple[int, Any]]:
         with open(path, "rb") as f:
@@ -470,7 +474,7 @@ async def _online(
 
     # Roles: derived entries are made once, from every role, after the roles (below).
     importer = Importer(
-        db, batch_size=batch_size, actor="load", today=today, derived=kind != "roles"
+        db, batch_size=batch_size, actor="load", today=today, clock=clock, derived=kind != "roles"
     )
     online, rejects = await importer.load(rows(), ImportKind(kind), report.path)
     report.created, report.updated = online.created, online.updated
@@ -502,7 +506,7 @@ async def load(
     files = inputs(folder)
     settings = settings.with_(neo4j_query_timeout_s=24 * 3600.0)  # index builds take a while
     report = LoadReport()
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or settings.now()
     stamp = admin_csv.Stamp(now.isoformat(), "load")
     workdir = workdir or settings.instance_dir / "import" / f"load-{now:%Y%m%dT%H%M%S}"
     cpus = os.cpu_count() or 1
@@ -554,7 +558,13 @@ async def load(
         for kind in ("subjects", "roles"):
             if kind in prepared.kept:
                 rejects[kind] += await _online(
-                    db, kind, prepared.kept[kind], today, report.kinds[kind], batch_size=2000
+                    db,
+                    kind,
+                    prepared.kept[kind],
+                    today,
+                    settings.now,
+                    report.kinds[kind],
+                    batch_size=2000,
                 )
         phase("rows kept for the online importer (subjects, roles)", t)
         t = time.perf_counter()
@@ -577,7 +587,13 @@ async def load(
         for kind in ("entries", "records"):
             if kind in prepared.kept:
                 rejects[kind] += await _online(
-                    db, kind, prepared.kept[kind], today, report.kinds[kind], batch_size=2000
+                    db,
+                    kind,
+                    prepared.kept[kind],
+                    today,
+                    settings.now,
+                    report.kinds[kind],
+                    batch_size=2000,
                 )
         phase("rows kept for the online importer (entries, records)", t)
     finally:

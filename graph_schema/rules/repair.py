@@ -79,6 +79,17 @@ class Eligibility:
     rules: list[RuleResult] = field(default_factory=list)
 
 
+def in_bankruptcy(registration_status: str | None, recorded: bool = False) -> bool:
+    """管理办法 第三十一条（二）2: no repair for "企业已进入破产程序".
+
+    The article names the exclusion but not how it is known. This reading takes it from
+    a BANKRUPTCY exclusion a department recorded, or from the registration status
+    (登记状态) when it names 破产 (破产清算, 破产重整, 破产和解 …); neither the 管理办法
+    nor the other documents of 004 say which status values mean the procedure has begun.
+    """
+    return recorded or "破产" in (registration_status or "")
+
+
 def _rule(rules: list[RuleResult], rule: str, article: str, passed: bool, detail: str) -> None:
     rules.append(RuleResult(rule, article, passed, detail))
 

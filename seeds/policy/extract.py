@@ -38,7 +38,7 @@ from seeds.policy.structure import items as item_records
 from seeds.policy.tasks import changzhou_tasks, huaian_tasks, jiangyin_tasks, nantong_tasks
 
 HERE = Path(__file__).parent
-ROLES = ("lead", "cooperating", "responsible")
+TASK_DEPARTMENT_ROLES = ("lead", "cooperating", "responsible")  # a policy task's departments
 
 
 def load_json(name: str, root: Path = HERE) -> Any:
@@ -94,7 +94,7 @@ def resolve(tasks: list[dict[str, Any]], documents: list[dict[str, Any]],
         table[key] = m["unit_id"]
     used, problems = set(), []
     for task in tasks:
-        for role in ROLES:
+        for role in TASK_DEPARTMENT_ROLES:
             for mention in task[role]:
                 key = (task["document_id"], mention["as_written"])
                 unit_id = table.get(key)

@@ -20,7 +20,7 @@ from gateway.auth import resolve_secret
 from gateway.base.db import Database
 from gateway.base.settings import Settings
 from gateway.ops import router
-from tests.conftest import free_port, unique_uscc
+from tests.conftest import TODAY, free_port, unique_uscc
 from tests.graph import load_ok
 from tests.integration.audiences import bearer
 
@@ -79,6 +79,7 @@ def federation(settings: Settings, applicants: dict[str, str],
         "NEO4J_PASSWORD": settings.password(), "NEO4J_DATABASE": settings.neo4j_database,
         "CREDIT_GRAPH_JWT_SECRET": resolve_secret(settings) or "",
         "CREDIT_GRAPH_HOME": str(settings.home),
+        "CREDIT_GRAPH_TODAY": TODAY.isoformat(),  # the subgraphs read the suite's pinned clock
         # the register is written before each answer, so a test can count it at once
         "CREDIT_GRAPH_AUDIT_WRITE": "request",
         "APPROVAL_APPLICATIONS_FILE": str(work / "applications.json"),

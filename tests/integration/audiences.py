@@ -14,13 +14,19 @@ from typing import Any
 from gateway.base.db import Database
 from gateway.base.settings import Settings
 from procedures.entry import end_entry
-from tests.conftest import DEFAULT_DEPT, government_token, unique_id_number, unique_uscc
+from tests.conftest import (
+    DEFAULT_DEPT,
+    government_token,
+    now,
+    unique_id_number,
+    unique_uscc,
+)
 from tests.graph import load_ok
 
 DEPT = DEFAULT_DEPT
 OTHER_DEPT = "320800/国家税务总局淮安市税务局"
 SENTINEL = "SENTINEL"
-NOW = dt.datetime.now(dt.UTC)
+NOW = now()
 
 
 def bearer(settings: Settings, purpose: str | None = "审批核查", consent: str | None = None,

@@ -43,7 +43,7 @@ def post(url: str, query: str, headers: dict[str, str], path: str = "/graphql") 
 
 
 def claims(settings: Settings, **changes: Any) -> dict[str, Any]:
-    now = dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC)  # token lifetimes are on the system clock (gateway/auth.py)
     c = {"sub": "officer-9", "aud": settings.jwt_audience, "roles": ["approval"],
          "dept": "320800/淮安市市场监督管理局", "jur": "320800",
          "exp": int((now + dt.timedelta(hours=1)).timestamp())}

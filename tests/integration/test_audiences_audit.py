@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import datetime as dt
 import re
 import uuid
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 from gateway.base.db import Database
 from gateway.base.settings import Settings
 from procedures.audit import insert_events
-from tests.conftest import ROOT, unique_uscc
+from tests.conftest import ROOT, now, unique_uscc
 from tests.graph import load_ok
 from tests.integration.audiences import (
     DEPT,
@@ -122,7 +121,7 @@ async def test_supervisors_review_the_register_by_caller_department_subject_and_
     for n in range(5):
         dept = OTHER_DEPT if n == 4 else DEPT
         gql(q, {"u": w["org"]}, headers=bearer(settings, sub=caller, dept=dept, purpose=f"核查{n}"))
-        stamps.append(dt.datetime.now(dt.UTC))
+        stamps.append(now())
     await audit_events(db, w["org_id"], 5)
     supervisor = bearer(settings, roles=["supervisor"], sub="supervisor-1", purpose=None)
 
@@ -155,7 +154,7 @@ async def test_a_batch_sent_again_after_a_lost_answer_is_registered_once(db: Dat
     org = unique_uscc()
     await load_ok(db, "subjects", [{"uscc": org, "name": "淮安市重写登记测试有限公司"}])
     [row] = await db.read("MATCH (s:Organization {uscc: $u}) RETURN s.id AS id", {"u": org})
-    batch = [{"id": str(uuid.uuid4()), "at": dt.datetime.now(dt.UTC),
+    batch = [{"id": str(uuid.uuid4()), "at": now(),
               "requestId": str(uuid.uuid4()), "sub": "officer", "dept": DEPT, "jur": "320800",
               "roles": ["approval"], "purpose": "审批核查", "subjectId": row["id"],
               "operationName": None, "operations": ["creditCheck"], "fields": ["creditCheck"],

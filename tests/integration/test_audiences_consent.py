@@ -13,7 +13,7 @@ from typing import Any
 from gateway.base.db import Database
 from gateway.base.settings import Settings
 from procedures.consent import grant_consent
-from tests.conftest import LiveServer, unique_id_number, unique_uscc
+from tests.conftest import LiveServer, now, unique_id_number, unique_uscc
 from tests.graph import load_ok
 from tests.integration.audiences import (
     DEPT,
@@ -53,9 +53,9 @@ async def person(db: Database) -> dict[str, str]:
 
 
 def window(start_days: float = -1, end_days: float = 30) -> dict[str, str]:
-    now = dt.datetime.now(dt.UTC)
-    return {"validFrom": (now + dt.timedelta(days=start_days)).isoformat(),
-            "validUntil": (now + dt.timedelta(days=end_days)).isoformat()}
+    at = now()
+    return {"validFrom": (at + dt.timedelta(days=start_days)).isoformat(),
+            "validUntil": (at + dt.timedelta(days=end_days)).isoformat()}
 
 
 def grant(gql: Any, headers: dict[str, str], subject: str, scope: list[str],
@@ -148,7 +148,7 @@ async def test_scope_window_and_revocation_hold(gql: Any, settings: Settings,
         "subjectId": after["id"], "departmentId": DEPT, "granteeUscc": None, "purpose": "过期",
         "scope": ["AUTHORISED"], "validFrom": dt.datetime.fromisoformat(past["validFrom"]),
         "validUntil": dt.datetime.fromisoformat(past["validUntil"]),
-        "now": dt.datetime.now(dt.UTC), "by": "test", "byDept": None, "documentRef": "x"})
+        "now": now(), "by": "test", "byDept": None, "documentRef": "x"})
     assert not authorised(after)
     withdrawn, consent = await case(["AUTHORISED"])
     assert authorised(withdrawn)

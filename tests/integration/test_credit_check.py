@@ -6,13 +6,12 @@ import datetime as dt
 from typing import Any
 
 from gateway.base.db import Database
-from tests.conftest import LiveServer, unique_id_number, unique_uscc
+from tests.conftest import TODAY, LiveServer, unique_id_number, unique_uscc
 from tests.graph import load_ok
 
 CITY = "320800/淮安市市场监督管理局"
 COUNTY_COURT = "320826/涟水县人民法院"
 TAX = "320800/国家税务总局淮安市税务局"
-TODAY = dt.date.today()
 
 CHECK = """query($s: SubjectRef!, $m: MatterType!, $d: Date) {
   creditCheck(subject: $s, matter: $m, asOf: $d) {

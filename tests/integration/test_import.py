@@ -13,7 +13,7 @@ from pathlib import Path
 from gateway.base.db import Database
 from gateway.base.settings import Settings
 from seeds.importer import Importer, ImportKind, Reject
-from tests.conftest import ROOT, unique_id_number, unique_uscc
+from tests.conftest import ROOT, TODAY, unique_id_number, unique_uscc
 from tests.graph import load, load_ok
 
 DEPT = "320800/淮安市市场监督管理局"
@@ -32,7 +32,7 @@ async def test_good_rows_load_and_every_bad_row_is_reported(db: Database, tmp_pa
         w.writerow(["PERSON", "", person, "李四", ""])
         w.writerow(["PERSON", "", unique_id_number(), "王五", "A"])
     rejects = tmp_path / "rejects.csv"
-    report = await Importer(db).run(path, ImportKind.SUBJECTS, rejects)
+    report = await Importer(db, today=TODAY).run(path, ImportKind.SUBJECTS, rejects)
     assert (report.read, report.created, report.rejected) == (4, 2, 2)
     with open(rejects, encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
@@ -352,7 +352,7 @@ async def test_the_rejects_file_is_readable_by_its_owner_only(db: Database, tmp_
     try:
         with open(older, encoding="utf-8") as opened_before:
             for target in (fresh, older):
-                report = await Importer(db).run(path, ImportKind.SUBJECTS, target)
+                report = await Importer(db, today=TODAY).run(path, ImportKind.SUBJECTS, target)
                 assert report.rejected == 1 and report.rejects_path == str(target)
                 assert stat.S_IMODE(target.stat().st_mode) == 0o600
                 assert "FORBIDDEN_INFORMATION" in target.read_text(encoding="utf-8")

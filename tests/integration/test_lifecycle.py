@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from gateway.base.db import Database
-from tests.conftest import DEFAULT_DEPT, unique_id_number, unique_uscc
+from tests.conftest import DEFAULT_DEPT, now, unique_id_number, unique_uscc
 from tests.graph import load_ok
 from tests.integration.audiences import bearer, subject_headers, subject_id
 
@@ -370,9 +370,9 @@ async def test_expire_marks_once_and_no_api_deletes(db: Database, gql: Any) -> N
     from procedures.entry import expire
 
     x = await listed(db, severity="GENERAL", recognised="2024-01-05")
-    now = dt.datetime.now(dt.UTC)
-    await expire(db, as_of=dt.date(2026, 11, 25), now=now, actor="test")
-    assert await expire(db, as_of=dt.date(2026, 11, 25), now=now, actor="test") == 0
+    at = now()
+    await expire(db, as_of=dt.date(2026, 11, 25), now=at, actor="test")
+    assert await expire(db, as_of=dt.date(2026, 11, 25), now=at, actor="test") == 0
     status = await db.read("MATCH (e:ListEntry {id: $e}) RETURN e.status AS s", {"e": x["entry"]})
     assert status[0]["s"] == "EXPIRED"
     mutations = gql("{ __schema { mutationType { fields { name } } } }")

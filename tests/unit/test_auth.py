@@ -24,7 +24,7 @@ from gateway.base.errors import ConfigurationError, Unauthenticated
 from gateway.base.settings import Settings
 
 SECRET = "s" * 48
-NOW = dt.datetime.now(dt.UTC)
+NOW = dt.datetime.now(dt.UTC)  # token lifetimes are on the system clock (gateway/auth.py)
 
 
 def settings(**changes: Any) -> Settings:

@@ -105,10 +105,12 @@ def test_task_counts(data):
 @pytest.mark.parametrize("doc_id", sorted(MENTIONS))
 def test_mention_counts(data, doc_id):
     rows = [t for t in data["tasks"] if t["document_id"] == doc_id]
-    counted = tuple(sum(len(t[role]) for t in rows) for role in extract.ROLES)
+    counted = tuple(sum(len(t[role]) for t in rows) for role in extract.TASK_DEPARTMENT_ROLES)
     assert counted == MENTIONS[doc_id]
     assert sum(1 for t in rows if t["open_ended"]) == OPEN_ENDED[doc_id]
-    wordings = {m["as_written"] for t in rows for role in extract.ROLES for m in t[role]}
+    wordings = {
+        m["as_written"] for t in rows for role in extract.TASK_DEPARTMENT_ROLES for m in t[role]
+    }
     assert len(wordings) == DISTINCT_MENTIONS[doc_id]
 
 
@@ -196,7 +198,7 @@ def test_every_mention_resolves(data, units):
     collectives = {c["id"]: c for c in units["collectives"]}
     used = set()
     for task in data["tasks"]:
-        for role in extract.ROLES:
+        for role in extract.TASK_DEPARTMENT_ROLES:
             for m in task[role]:
                 assert m["unit_id"] in departments or m["unit_id"] in collectives, m
                 if m["unit_id"] in departments:
@@ -256,7 +258,7 @@ def test_collectives_are_not_departments(units, tasks):
     assert tasks["ha-grcx:task:二/（二）"]["responsible"][0]["unit_id"] == \
         "320800/淮安市精神文明建设委员会办公室"
     for task in tasks.values():
-        for role in extract.ROLES:
+        for role in extract.TASK_DEPARTMENT_ROLES:
             for m in task[role]:
                 group = m["as_written"].startswith("各") or m["as_written"].endswith("部门") or \
                     m["as_written"] == "高校"

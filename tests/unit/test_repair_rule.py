@@ -5,7 +5,14 @@ from dataclasses import replace
 
 import pytest
 
-from graph_schema.rules.repair import PastEntry, PastRepair, RepairCase, add_months, eligibility
+from graph_schema.rules.repair import (
+    PastEntry,
+    PastRepair,
+    RepairCase,
+    add_months,
+    eligibility,
+    in_bankruptcy,
+)
 
 D = dt.date
 ENTRY = PastEntry("e1", "BLACK", "MAJOR", "拖欠农民工工资", D(2025, 1, 10))
@@ -78,3 +85,20 @@ def test_article_18_clean_period_six_months_first_twelve_otherwise() -> None:
                      other_entries=[earlier])
     rule = next(r for r in eligibility(repeat).rules if r.rule == "CLEAN_PERIOD")
     assert not rule.passed and rule.article == "实施办法 第十八条（二）"  # 12 months: 2026-02-15
+
+
+@pytest.mark.parametrize(("status", "recorded", "bankrupt"), [
+    ("破产清算", False, True),
+    ("破产重整", False, True),
+    ("存续（破产和解中）", False, True),
+    ("存续", False, False),
+    ("注销", False, False),
+    (None, False, False),
+    ("", False, False),
+    ("存续", True, True),  # a department recorded it (ExclusionKind.BANKRUPTCY)
+    (None, True, True),
+])
+def test_bankruptcy_is_read_from_the_status_or_a_recorded_exclusion(
+        status: str | None, recorded: bool, bankrupt: bool) -> None:
+    """管理办法 第三十一条（二）2."""
+    assert in_bankruptcy(status, recorded=recorded) is bankrupt
