@@ -54,6 +54,14 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/ruff format --check .
 
+# The read-path benchmark against raw Cypher (bench/read_path.py; SUBJECTS=1000000 for the
+# figures in the README, about ten minutes once the dataset is loaded). Targets are printed
+# PASS/FAIL, never asserted in tests; results go to bench/results/.
+SUBJECTS ?= 100000
+bench: install web
+	$(CG) neo4j fetch
+	$(BIN)/python -m bench.read_path --subjects $(SUBJECTS)
+
 neo4j-start: install
 	$(CG) neo4j start
 
