@@ -25,10 +25,15 @@ ROOT = FEDERATION_DIR.parent.parent
 def test_npm_ci_gives_no_engine_warning(folder: Path, tmp_path: Path) -> None:
     for name in ("package.json", "package-lock.json"):
         shutil.copy(folder / name, tmp_path / name)  # a copy: the real node_modules stay
-    done = subprocess.run(["npm", "ci", "--dry-run", "--no-audit", "--no-fund"],
-                          cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300)
+    done = subprocess.run(
+        ["npm", "ci", "--dry-run", "--no-audit", "--no-fund"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "add @" in done.stdout  # it did resolve the tree
     refused = re.findall(r"package: '([^']+)'", done.stderr)
     assert "EBADENGINE" not in done.stderr, sorted(set(refused))
-
