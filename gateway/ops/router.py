@@ -70,13 +70,15 @@ def start_subgraph(name: str, port: int, env: Mapping[str, str] | None = None,
         cwd=FEDERATION_DIR.parent.parent, env=environment)
 
 
-def start_router(supergraph: Path, port: int) -> subprocess.Popen[bytes]:
-    """Hive Gateway on 127.0.0.1 (it binds every interface unless told)."""
+def start_router(supergraph: Path, port: int, env: Mapping[str, str] | None = None,
+                 ) -> subprocess.Popen[bytes]:
+    """Hive Gateway on 127.0.0.1 (it binds every interface unless told); ``env`` adds to
+    the environment (``OTEL_*`` turns its traces on: deploy/federation/tracing.mjs)."""
     _require_node_tools()
     return subprocess.Popen(
         [str(HIVE_GATEWAY), "supergraph", str(supergraph), "--host", "127.0.0.1",
          "--port", str(port)],
-        cwd=FEDERATION_DIR, env={**os.environ, "NODE_ENV": "production"},
+        cwd=FEDERATION_DIR, env={**os.environ, **(env or {}), "NODE_ENV": "production"},
         stdout=subprocess.DEVNULL)
 
 
@@ -109,9 +111,11 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
 
 def serve_composed(apps: Mapping[str, tuple[str, int]], work: Path, env: Mapping[str, str],
                    headers: Mapping[str, str], router_port: int,
+                   router_env: Mapping[str, str] | None = None,
                    ) -> tuple[list[subprocess.Popen[bytes]], str]:
-    """Start each subgraph (name → ASGI app and port), compose the SDL they report in
-    ``_service`` into ``work/supergraph.graphql`` and start Hive Gateway over it.
+    """Start each subgraph (name → ASGI app and port) with ``env``, compose the SDL they
+    report in ``_service`` into ``work/supergraph.graphql`` and start Hive Gateway over it
+    with ``router_env``.
 
     Returns the processes (to ``stop``) and the router's URL. What a subgraph reports,
     not a file, is composed: the test of what runs. ``/healthz`` or, for an app without
@@ -136,7 +140,7 @@ def serve_composed(apps: Mapping[str, tuple[str, int]], work: Path, env: Mapping
             listed.append({"name": name, "sdl": f"{name}.graphql", "url": url})
         (work / "subgraphs.json").write_text(json.dumps(listed))
         compose(work / "subgraphs.json", work / "supergraph.graphql")
-        processes.append(start_router(work / "supergraph.graphql", router_port))
+        processes.append(start_router(work / "supergraph.graphql", router_port, router_env))
         wait_ready(f"http://127.0.0.1:{router_port}/readiness", processes[-1])
     except BaseException:
         stop(processes)
