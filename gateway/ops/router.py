@@ -25,6 +25,12 @@ FEDERATION_DIR = Path(__file__).resolve().parents[2] / "deploy" / "federation"
 SUBGRAPHS_JSON = FEDERATION_DIR / "subgraphs.json"
 SUPERGRAPH = FEDERATION_DIR / "supergraph.graphql"
 HIVE_GATEWAY = FEDERATION_DIR / "node_modules" / ".bin" / "hive-gateway"
+# the sample approval system's subgraph (not part of the committed supergraph) and the
+# applications it holds for the demo data: `federation up --sample-approval`
+SAMPLE_APPROVAL_APP = "tests.federation.approval:app"
+SAMPLE_APPLICATIONS = (FEDERATION_DIR.parent.parent / "tests" / "federation"
+                       / "demo_applications.json")
+SAMPLE_APPROVAL_PORT = 8103
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,40 @@ def start_router(supergraph: Path, port: int, env: Mapping[str, str] | None = No
         stdout=subprocess.DEVNULL)
 
 
+def subgraph_sdl(url: str, headers: Mapping[str, str] | None = None) -> str:
+    """The SDL a running subgraph reports in ``_service``."""
+    answer = httpx.post(url, json={"query": "{ _service { sdl } }"}, headers=dict(headers or {}),
+                        timeout=30)
+    answer.raise_for_status()
+    return str(answer.json()["data"]["_service"]["sdl"])
+
+
+def start_sample_approval(port: int = SAMPLE_APPROVAL_PORT,
+                          applications: Path = SAMPLE_APPLICATIONS) -> subprocess.Popen[bytes]:
+    """The sample approval subgraph (tests/federation/approval.py) holding ``applications``;
+    returns once it answers."""
+    process = start_subgraph("approval", port, {"APPROVAL_APPLICATIONS_FILE": str(applications)},
+                             app=SAMPLE_APPROVAL_APP)
+    wait_ready(f"http://127.0.0.1:{port}/graphql?query=%7B__typename%7D", process, 120)
+    return process
+
+
+def compose_with(extra: Mapping[str, tuple[str, str]], work: Path,
+                 config: Path = SUBGRAPHS_JSON) -> Path:
+    """Compose the subgraphs ``config`` lists (their committed SDL) and ``extra`` (name →
+    SDL text and URL) into ``work/supergraph.graphql``; the committed supergraph is left
+    as it is. Returns the composed file."""
+    work.mkdir(parents=True, exist_ok=True)
+    listed = [{"name": s.name, "sdl": str((config.parent / s.sdl).resolve()), "url": s.url}
+              for s in services(config)]
+    for name, (sdl, url) in extra.items():
+        (work / f"{name}.graphql").write_text(sdl)
+        listed.append({"name": name, "sdl": f"{name}.graphql", "url": url})
+    (work / "subgraphs.json").write_text(json.dumps(listed))
+    compose(work / "subgraphs.json", work / "supergraph.graphql")
+    return work / "supergraph.graphql"
+
+
 def wait_ready(url: str, process: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
     """Until ``url`` answers 200; fails early when the process has exited."""
     deadline = time.monotonic() + timeout_s
@@ -133,10 +173,7 @@ def serve_composed(apps: Mapping[str, tuple[str, int]], work: Path, env: Mapping
             wait_ready(urls[name].replace("/graphql", probe), process, 120)
         listed = []
         for name, url in urls.items():
-            answer = httpx.post(url, json={"query": "{ _service { sdl } }"},
-                                headers=dict(headers), timeout=30)
-            answer.raise_for_status()
-            (work / f"{name}.graphql").write_text(answer.json()["data"]["_service"]["sdl"])
+            (work / f"{name}.graphql").write_text(subgraph_sdl(url, headers))
             listed.append({"name": name, "sdl": f"{name}.graphql", "url": url})
         (work / "subgraphs.json").write_text(json.dumps(listed))
         compose(work / "subgraphs.json", work / "supergraph.graphql")
