@@ -33,11 +33,12 @@ federation-deps: $(FED)/node_modules/.package-lock.json
 supergraph: install federation-deps
 	$(CG) federation compose
 
-# The demo graph served as two subgraphs behind Hive Gateway on http://127.0.0.1:4000/graphql.
+# The demo graph served as two subgraphs and the sample approval subgraph behind Hive Gateway
+# on http://127.0.0.1:4000/graphql.
 federation: install web federation-deps
 	$(CG) neo4j fetch
 	$(CG) demo --no-serve
-	$(CG) federation up
+	$(CG) federation up --sample-approval
 
 demo: install web
 	$(CG) neo4j fetch

@@ -10,8 +10,8 @@ what it is, so no example can be added without a test running it:
   meaning the gateway under test. ``excerpt`` says the answer shows only some items of
   its lists, ``unordered`` that its lists may come in another order (items that tie in
   the answer's order, e.g. equally near, come in the order of ids made at import);
-  ``federation`` that the example needs the router (``make federation`` and
-  the sample approval subgraph), so ``tests/federation`` runs it.
+  ``federation`` that the example needs the router and the sample approval subgraph
+  (``make federation`` serves both), so ``tests/federation`` runs it.
 - ``<!-- not an example: why -->`` before a block that is not a request (set-up
   commands, schema).
 

@@ -4,6 +4,10 @@
 // (the bearer token), why it asks (管理办法 第三十三条), which consents it relies on and,
 // for read-your-writes across replicas, the bookmarks of its last write; nothing else.
 // A subgraph without these headers answers only public data.
+import { tracing } from "./tracing.mjs";
+
+const traced = await tracing();
+
 const FORWARDED = ["authorization", "x-credit-purpose", "x-credit-consent", "x-credit-bookmarks"];
 
 export const gatewayConfig = {
@@ -23,4 +27,7 @@ export const gatewayConfig = {
       return bookmarks ? { "x-credit-bookmarks": bookmarks } : {};
     },
   },
+  // traces when OTEL_EXPORTER_OTLP_ENDPOINT is set (tracing.mjs); with them the router
+  // sends W3C `traceparent` to the subgraphs, whose spans continue its trace
+  ...(traced ? { openTelemetry: { traces: true } } : {}),
 };

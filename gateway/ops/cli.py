@@ -585,6 +585,11 @@ def federation_compose() -> None:
 @federation_app.command("up")
 def federation_up(
     port: Annotated[int, typer.Option(help="the router's port")] = 4000,
+    sample_approval: Annotated[bool, typer.Option(
+        "--sample-approval",
+        help="also serve the sample approval subgraph (tests/federation/approval.py) with "
+             "three applications from the demo data, composed in under the home folder")
+    ] = False,
 ) -> None:
     """Serve the credit and policy subgraphs as separate processes and Hive Gateway in front
     of them on 127.0.0.1 (ports from deploy/federation/subgraphs.json); Ctrl-C stops all."""
@@ -603,7 +608,15 @@ def federation_up(
             processes.append(p)
             router.wait_ready(service.url.replace("/graphql", "/healthz"), p)
             console.print(f"subgraph {service.name}: {service.url}")
-        p = router.start_router(router.SUPERGRAPH, port)
+        supergraph = router.SUPERGRAPH
+        if sample_approval:
+            processes.append(router.start_sample_approval())
+            url = f"http://127.0.0.1:{router.SAMPLE_APPROVAL_PORT}/graphql"
+            console.print(f"sample approval subgraph: {url}")
+            supergraph = router.compose_with({"approval": (router.subgraph_sdl(url), url)},
+                                             _settings().home / "federation")
+            console.print(f"supergraph with it: {supergraph}")
+        p = router.start_router(supergraph, port)
         processes.append(p)
         router.wait_ready(f"http://127.0.0.1:{port}/readiness", p)
         console.print(f"router (Hive Gateway): http://127.0.0.1:{port}/graphql")

@@ -25,6 +25,12 @@ FEDERATION_DIR = Path(__file__).resolve().parents[2] / "deploy" / "federation"
 SUBGRAPHS_JSON = FEDERATION_DIR / "subgraphs.json"
 SUPERGRAPH = FEDERATION_DIR / "supergraph.graphql"
 HIVE_GATEWAY = FEDERATION_DIR / "node_modules" / ".bin" / "hive-gateway"
+# the sample approval system's subgraph (not part of the committed supergraph) and the
+# applications it holds for the demo data: `federation up --sample-approval`
+SAMPLE_APPROVAL_APP = "tests.federation.approval:app"
+SAMPLE_APPLICATIONS = (FEDERATION_DIR.parent.parent / "tests" / "federation"
+                       / "demo_applications.json")
+SAMPLE_APPROVAL_PORT = 8103
 
 
 @dataclass(frozen=True)
@@ -70,14 +76,50 @@ def start_subgraph(name: str, port: int, env: Mapping[str, str] | None = None,
         cwd=FEDERATION_DIR.parent.parent, env=environment)
 
 
-def start_router(supergraph: Path, port: int) -> subprocess.Popen[bytes]:
-    """Hive Gateway on 127.0.0.1 (it binds every interface unless told)."""
+def start_router(supergraph: Path, port: int, env: Mapping[str, str] | None = None,
+                 ) -> subprocess.Popen[bytes]:
+    """Hive Gateway on 127.0.0.1 (it binds every interface unless told); ``env`` adds to
+    the environment (``OTEL_*`` turns its traces on: deploy/federation/tracing.mjs)."""
     _require_node_tools()
     return subprocess.Popen(
         [str(HIVE_GATEWAY), "supergraph", str(supergraph), "--host", "127.0.0.1",
          "--port", str(port)],
-        cwd=FEDERATION_DIR, env={**os.environ, "NODE_ENV": "production"},
+        cwd=FEDERATION_DIR, env={**os.environ, **(env or {}), "NODE_ENV": "production"},
         stdout=subprocess.DEVNULL)
+
+
+def subgraph_sdl(url: str, headers: Mapping[str, str] | None = None) -> str:
+    """The SDL a running subgraph reports in ``_service``."""
+    answer = httpx.post(url, json={"query": "{ _service { sdl } }"}, headers=dict(headers or {}),
+                        timeout=30)
+    answer.raise_for_status()
+    return str(answer.json()["data"]["_service"]["sdl"])
+
+
+def start_sample_approval(port: int = SAMPLE_APPROVAL_PORT,
+                          applications: Path = SAMPLE_APPLICATIONS) -> subprocess.Popen[bytes]:
+    """The sample approval subgraph (tests/federation/approval.py) holding ``applications``;
+    returns once it answers."""
+    process = start_subgraph("approval", port, {"APPROVAL_APPLICATIONS_FILE": str(applications)},
+                             app=SAMPLE_APPROVAL_APP)
+    wait_ready(f"http://127.0.0.1:{port}/graphql?query=%7B__typename%7D", process, 120)
+    return process
+
+
+def compose_with(extra: Mapping[str, tuple[str, str]], work: Path,
+                 config: Path = SUBGRAPHS_JSON) -> Path:
+    """Compose the subgraphs ``config`` lists (their committed SDL) and ``extra`` (name →
+    SDL text and URL) into ``work/supergraph.graphql``; the committed supergraph is left
+    as it is. Returns the composed file."""
+    work.mkdir(parents=True, exist_ok=True)
+    listed = [{"name": s.name, "sdl": str((config.parent / s.sdl).resolve()), "url": s.url}
+              for s in services(config)]
+    for name, (sdl, url) in extra.items():
+        (work / f"{name}.graphql").write_text(sdl)
+        listed.append({"name": name, "sdl": f"{name}.graphql", "url": url})
+    (work / "subgraphs.json").write_text(json.dumps(listed))
+    compose(work / "subgraphs.json", work / "supergraph.graphql")
+    return work / "supergraph.graphql"
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
@@ -109,9 +151,11 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
 
 def serve_composed(apps: Mapping[str, tuple[str, int]], work: Path, env: Mapping[str, str],
                    headers: Mapping[str, str], router_port: int,
+                   router_env: Mapping[str, str] | None = None,
                    ) -> tuple[list[subprocess.Popen[bytes]], str]:
-    """Start each subgraph (name → ASGI app and port), compose the SDL they report in
-    ``_service`` into ``work/supergraph.graphql`` and start Hive Gateway over it.
+    """Start each subgraph (name → ASGI app and port) with ``env``, compose the SDL they
+    report in ``_service`` into ``work/supergraph.graphql`` and start Hive Gateway over it
+    with ``router_env``.
 
     Returns the processes (to ``stop``) and the router's URL. What a subgraph reports,
     not a file, is composed: the test of what runs. ``/healthz`` or, for an app without
@@ -129,14 +173,11 @@ def serve_composed(apps: Mapping[str, tuple[str, int]], work: Path, env: Mapping
             wait_ready(urls[name].replace("/graphql", probe), process, 120)
         listed = []
         for name, url in urls.items():
-            answer = httpx.post(url, json={"query": "{ _service { sdl } }"},
-                                headers=dict(headers), timeout=30)
-            answer.raise_for_status()
-            (work / f"{name}.graphql").write_text(answer.json()["data"]["_service"]["sdl"])
+            (work / f"{name}.graphql").write_text(subgraph_sdl(url, headers))
             listed.append({"name": name, "sdl": f"{name}.graphql", "url": url})
         (work / "subgraphs.json").write_text(json.dumps(listed))
         compose(work / "subgraphs.json", work / "supergraph.graphql")
-        processes.append(start_router(work / "supergraph.graphql", router_port))
+        processes.append(start_router(work / "supergraph.graphql", router_port, router_env))
         wait_ready(f"http://127.0.0.1:{router_port}/readiness", processes[-1])
     except BaseException:
         stop(processes)

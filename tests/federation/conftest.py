@@ -63,18 +63,16 @@ async def applicants(db: Database) -> dict[str, str]:
     return {"blocked": blocked, "clear": clear, "red": red}
 
 
-@pytest.fixture(scope="session")
-def federation(settings: Settings, applicants: dict[str, str],
-               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federation]:
-    assert router.HIVE_GATEWAY.exists(), "run `make federation-deps` first"
-    work: Path = tmp_path_factory.mktemp("federation")
+def subgraph_env(settings: Settings, applicants: dict[str, str], work: Path) -> dict[str, str]:
+    """The subgraphs' environment: the session's Neo4j and secret, and the approval
+    system's applications (one per applicant) in ``work/applications.json``."""
     applications = [
         {"id": "APP-1", "matter": MATTER, "uscc": applicants["blocked"]},
         {"id": "APP-2", "matter": MATTER, "uscc": applicants["clear"]},
         {"id": "APP-3", "matter": MATTER, "uscc": applicants["red"]},
     ]
     (work / "applications.json").write_text(json.dumps(applications))
-    env = {
+    return {
         "NEO4J_URI": settings.bolt_uri, "NEO4J_USER": settings.neo4j_user,
         "NEO4J_PASSWORD": settings.password(), "NEO4J_DATABASE": settings.neo4j_database,
         "CREDIT_GRAPH_JWT_SECRET": resolve_secret(settings) or "",
@@ -84,6 +82,14 @@ def federation(settings: Settings, applicants: dict[str, str],
         "CREDIT_GRAPH_AUDIT_WRITE": "request",
         "APPROVAL_APPLICATIONS_FILE": str(work / "applications.json"),
     }
+
+
+@pytest.fixture(scope="session")
+def federation(settings: Settings, applicants: dict[str, str],
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federation]:
+    assert router.HIVE_GATEWAY.exists(), "run `make federation-deps` first"
+    work: Path = tmp_path_factory.mktemp("federation")
+    env = subgraph_env(settings, applicants, work)
     apps = {"credit": ("gateway.asgi:app", free_port()),
             "policy": ("gateway.asgi:app", free_port()),
             "approval": ("tests.federation.approval:app", free_port())}
