@@ -57,11 +57,21 @@ async def prepare(settings: Settings) -> dict[str, str]:
         importer = Importer(db, actor="bench")
         rows = [{"uscc": c, "name": f"淮安市基准{k}有限公司"} for k, c in codes.items()]
         await importer.load(enumerate(rows, 1), ImportKind.SUBJECTS)
-        entries = [{"list": "BLACK", "uscc": c, "department_id": DEPT, "facts": f"基准事实{i}",
-                    "recognised_on": "2026-06-01", "severity": "SERIOUS",
-                    "disclosure": "PUBLIC" if k == "public" else "GOVERNMENT",
-                    "source_system": "bench", "source_ref": f"{k}-{i}"}
-                   for k, c in codes.items() for i in range(5)]
+        entries = [
+            {
+                "list": "BLACK",
+                "uscc": c,
+                "department_id": DEPT,
+                "facts": f"基准事实{i}",
+                "recognised_on": "2026-06-01",
+                "severity": "SERIOUS",
+                "disclosure": "PUBLIC" if k == "public" else "GOVERNMENT",
+                "source_system": "bench",
+                "source_ref": f"{k}-{i}",
+            }
+            for k, c in codes.items()
+            for i in range(5)
+        ]
         await importer.load(enumerate(entries, 1), ImportKind.ENTRIES)
         return codes
     finally:
@@ -69,11 +79,28 @@ async def prepare(settings: Settings) -> dict[str, str]:
 
 
 def start(settings: Settings, mode: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CREDIT_GRAPH_AUDIT_WRITE": mode, "CREDIT_GRAPH_PORT": str(PORT),
-           "CREDIT_GRAPH_GRAPHIQL": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "gateway.asgi:app", "--port",
-                             str(PORT), "--no-access-log", "--log-level", "warning"],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL)  # access log
+    env = {
+        **os.environ,
+        "CREDIT_GRAPH_AUDIT_WRITE": mode,
+        "CREDIT_GRAPH_PORT": str(PORT),
+        "CREDIT_GRAPH_GRAPHIQL": "false",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "gateway.asgi:app",
+            "--port",
+            str(PORT),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )  # access log
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -86,12 +113,14 @@ def start(settings: Settings, mode: str) -> subprocess.Popen[bytes]:
     raise RuntimeError("the gateway did not start")
 
 
-async def measure(headers: dict[str, str], codes: dict[str, str], n: int,
-                  concurrency: int) -> dict[str, dict[str, float]]:
+async def measure(
+    headers: dict[str, str], codes: dict[str, str], n: int, concurrency: int
+) -> dict[str, dict[str, float]]:
     """Public and government requests interleaved on every connection, so that both kinds
     see the same load on this shared machine; latencies per kind."""
-    conns = [await Connection("127.0.0.1", PORT, "/graphql", headers).open()
-             for _ in range(concurrency)]
+    conns = [
+        await Connection("127.0.0.1", PORT, "/graphql", headers).open() for _ in range(concurrency)
+    ]
     for c in conns:  # warm up: parse cache, connection pool
         for _ in range(20):
             await c.graphql(QUERY, {"u": codes["government"]})
@@ -113,8 +142,10 @@ async def measure(headers: dict[str, str], codes: dict[str, str], n: int,
     out = {}
     for kind, values in latencies.items():
         ordered = sorted(values)
-        out[kind] = {"p50_ms": statistics.median(ordered) * 1000,
-                     "p99_ms": ordered[int(0.99 * (len(ordered) - 1))] * 1000}
+        out[kind] = {
+            "p50_ms": statistics.median(ordered) * 1000,
+            "p99_ms": ordered[int(0.99 * (len(ordered) - 1))] * 1000,
+        }
     out["all"] = {"per_s": sum(map(len, latencies.values())) / elapsed}
     return out
 
@@ -134,8 +165,9 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings.from_env()
     codes = asyncio.run(prepare(settings))
-    token = mint_token(settings, sub="bench-audit", roles=["approval"], dept=DEPT,
-                       ttl=dt.timedelta(hours=1))
+    token = mint_token(
+        settings, sub="bench-audit", roles=["approval"], dept=DEPT, ttl=dt.timedelta(hours=1)
+    )
     headers = {"Authorization": f"Bearer {token}", "X-Credit-Purpose": "benchmark"}
     for mode in ("request", "background"):
         proc = start(settings, mode)
@@ -144,8 +176,11 @@ def main() -> None:
                 key = f"{mode}/c{concurrency}"
                 r = asyncio.run(measure(headers, codes, args.requests, concurrency))
                 for kind in ("public", "government"):
-                    print(f"{key:14} {kind:10} p50 {r[kind]['p50_ms']:6.2f} ms  "
-                          f"p99 {r[kind]['p99_ms']:6.2f} ms", flush=True)
+                    print(
+                        f"{key:14} {kind:10} p50 {r[kind]['p50_ms']:6.2f} ms  "
+                        f"p99 {r[kind]['p99_ms']:6.2f} ms",
+                        flush=True,
+                    )
                 print(f"{key:14} both       {r['all']['per_s']:7.0f} requests/s", flush=True)
         finally:
             proc.terminate()

@@ -84,10 +84,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
         async def raw(refs_: list[dict[str, str]]) -> Any:
             return await raw_read(
-                driver, RAW_CHECK,
-                {**officer_request(today, dt.datetime.now(dt.UTC)),
-                 **check_params([raw_ref(r) for r in refs_], matter, today)},
-                settings.neo4j_database)
+                driver,
+                RAW_CHECK,
+                {
+                    **officer_request(today, dt.datetime.now(dt.UTC)),
+                    **check_params([raw_ref(r) for r in refs_], matter, today),
+                },
+                settings.neo4j_database,
+            )
 
         async def gateway_connection() -> Connection:
             return await Connection("127.0.0.1", GATEWAY_PORT, "/graphql", headers).open()

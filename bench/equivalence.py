@@ -182,8 +182,10 @@ async def checks(
     answers: list[Any] = []
     for i in range(0, len(refs), 500):
         part = refs[i : i + 500]
-        params = {**officer_request(as_of, dt.datetime.now(dt.UTC)),
-                  **check_params(part, matter, as_of)}
+        params = {
+            **officer_request(as_of, dt.datetime.now(dt.UTC)),
+            **check_params(part, matter, as_of),
+        }
         records = await db.read(check_query(Audience(), True), params)
         rows = {i: record_of(raw) for i, raw in records[0]["subjects"]} if records else {}
         measures = [Measure.from_map(m) for m in records[0]["measures"]] if records else []

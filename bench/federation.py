@@ -45,16 +45,26 @@ from gateway.ops import router
 
 FIELDS = """found decision hits { entryId kind category severity derived recognisedOn validUntil
   department { name level } legalBasis { itemId article } } measures { id effect }"""
-SINGLE = ("query Check($u: String!, $m: MatterType!) { creditCheck(subject: {uscc: $u}, "
-          "matter: $m) { " + FIELDS + " } }")
-JOINED = ("query Application($id: ID!) { application(id: $id) { id applicant { uscc name "
-          "creditCheck(matter: %s) { " + FIELDS + " } } } }")
-ALL_JOINED = ("query Applications { applications { id applicant { uscc "
-              "creditCheck(matter: %s) { " + FIELDS + " } } } }")
-ENTITIES = ("query Entities($r: [_Any!]!) { _entities(representations: $r) { "
-            "... on Organization { uscc creditCheck(matter: %s) { " + FIELDS + " } } } }")
-BATCH = ("query Batch($s: [SubjectRef!]!, $m: MatterType!) { creditCheckBatch(subjects: $s, "
-         "matter: $m) { " + FIELDS + " } }")
+SINGLE = (
+    "query Check($u: String!, $m: MatterType!) { creditCheck(subject: {uscc: $u}, "
+    "matter: $m) { " + FIELDS + " } }"
+)
+JOINED = (
+    "query Application($id: ID!) { application(id: $id) { id applicant { uscc name "
+    "creditCheck(matter: %s) { " + FIELDS + " } } } }"
+)
+ALL_JOINED = (
+    "query Applications { applications { id applicant { uscc "
+    "creditCheck(matter: %s) { " + FIELDS + " } } } }"
+)
+ENTITIES = (
+    "query Entities($r: [_Any!]!) { _entities(representations: $r) { "
+    "... on Organization { uscc creditCheck(matter: %s) { " + FIELDS + " } } } }"
+)
+BATCH = (
+    "query Batch($s: [SubjectRef!]!, $m: MatterType!) { creditCheckBatch(subjects: $s, "
+    "matter: $m) { " + FIELDS + " } }"
+)
 PORTS = {"all": 8771, "credit": 8772, "policy": 8773, "approval": 8774, "router": 8775}
 
 
@@ -82,21 +92,34 @@ async def timed(conn: Connection, query: str, variables: dict[str, Any], runs: i
 
 async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     settings = bench_settings(args.subjects)
-    folder = await ensure_dataset(settings, args.subjects, args.seed,
-                                  dt.date.fromisoformat(args.today))
+    folder = await ensure_dataset(
+        settings, args.subjects, args.seed, dt.date.fromisoformat(args.today)
+    )
     usccs = organisations(folder, max(args.requests, 1000), args.seed)
-    applications = [{"id": f"A{n}", "matter": args.matter, "uscc": u}
-                    for n, u in enumerate(usccs[:1000])]
-    applications += [{"id": f"S{n}", "matter": args.matter, "uscc": u}
-                     for n, u in enumerate(usccs[: args.requests])]
+    applications = [
+        {"id": f"A{n}", "matter": args.matter, "uscc": u} for n, u in enumerate(usccs[:1000])
+    ]
+    applications += [
+        {"id": f"S{n}", "matter": args.matter, "uscc": u}
+        for n, u in enumerate(usccs[: args.requests])
+    ]
     (work / "applications.json").write_text(json.dumps(applications))
     headers = bench_headers(settings)
-    env = {"NEO4J_URI": settings.bolt_uri, "NEO4J_PASSWORD": settings.password(),
-           "CREDIT_GRAPH_HOME": str(settings.home), "CREDIT_GRAPH_GRAPHIQL": "false",
-           "CREDIT_GRAPH_JWT_SECRET": JWT_SECRET,
-           "APPROVAL_APPLICATIONS_FILE": str(work / "applications.json")}
-    apps = {name: ("tests.federation.approval:app" if name == "approval" else "gateway.asgi:app",
-                   PORTS[name]) for name in ("credit", "policy", "approval")}
+    env = {
+        "NEO4J_URI": settings.bolt_uri,
+        "NEO4J_PASSWORD": settings.password(),
+        "CREDIT_GRAPH_HOME": str(settings.home),
+        "CREDIT_GRAPH_GRAPHIQL": "false",
+        "CREDIT_GRAPH_JWT_SECRET": JWT_SECRET,
+        "APPROVAL_APPLICATIONS_FILE": str(work / "applications.json"),
+    }
+    apps = {
+        name: (
+            "tests.federation.approval:app" if name == "approval" else "gateway.asgi:app",
+            PORTS[name],
+        )
+        for name in ("credit", "policy", "approval")
+    }
     whole = router.start_subgraph("all", PORTS["all"], env)
     try:
         processes, _ = router.serve_composed(apps, work, env, headers, PORTS["router"])
@@ -137,7 +160,9 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             await through_router(app_id)
         single_lat, routed_lat = await paired_latencies(at_single, through_router, sample)
         results: dict[str, Any] = {
-            "subjects": args.subjects, "requests": len(sample), "matter": matter,
+            "subjects": args.subjects,
+            "requests": len(sample),
+            "matter": matter,
             "joined_query_c1_ms": {
                 "single_process_p50": percentile(single_lat, 0.5) * 1e3,
                 "single_process_p99": percentile(single_lat, 0.99) * 1e3,
@@ -162,10 +187,10 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         j = results["joined_query_c1_ms"]
         results["ratios"] = {
             "router_over_single_p50": j["router_p50"] / j["single_process_p50"],
-            "entities_over_batch": (results["references_1000_ms"]
-                                    ["entities_at_credit_subgraph_p50"]
-                                    / results["references_1000_ms"]
-                                    ["credit_check_batch_single_process_p50"]),
+            "entities_over_batch": (
+                results["references_1000_ms"]["entities_at_credit_subgraph_p50"]
+                / results["references_1000_ms"]["credit_check_batch_single_process_p50"]
+            ),
         }
         for conn in (single, routed, credit):
             await conn.close()

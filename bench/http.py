@@ -16,8 +16,10 @@ class Connection:
     def __init__(self, host: str, port: int, path: str, headers: dict[str, str]) -> None:
         self.host, self.port, self.path = host, port, path
         extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        self._head = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-                      f"Content-Type: application/json\r\n{extra}").encode()
+        self._head = (
+            f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Content-Type: application/json\r\n{extra}"
+        ).encode()
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
 

@@ -57,8 +57,12 @@ QUERY = """query Neighbourhood($s: SubjectRef!, $depth: Int!) {
               derivedRoles throughOrganizationName explanation department { name level } }
       department { id name level } }
     edges { id kind source target role start end } } }"""
-VIEWER = Viewer(sub="bench-investigator", roles=frozenset({INVESTIGATOR}),
-                dept="320800/淮安市市场监督管理局", jur="320800")
+VIEWER = Viewer(
+    sub="bench-investigator",
+    roles=frozenset({INVESTIGATOR}),
+    dept="320800/淮安市市场监督管理局",
+    jur="320800",
+)
 
 
 def sample(folder: Path, n: int, seed: int) -> list[dict[str, str]]:
@@ -72,7 +76,8 @@ async def subject_ids(db: Database, refs: list[dict[str, str]]) -> list[str]:
         "UNWIND $refs AS ref OPTIONAL MATCH (o:Organization {uscc: ref.uscc}) "
         "OPTIONAL MATCH (p:Person {idNumber: ref.idNumber}) "
         "RETURN collect(coalesce(o, p).id) AS ids",
-        {"refs": [{"uscc": r.get("uscc"), "idNumber": r.get("idNumber")} for r in refs]})
+        {"refs": [{"uscc": r.get("uscc"), "idNumber": r.get("idNumber")} for r in refs]},
+    )
     return list(records[0]["ids"])
 
 
@@ -82,23 +87,30 @@ def endpoint(db: Database, settings: Settings) -> httpx.AsyncClient:
     async def context(request: Any, _: Any, document: Any, operation: str | None) -> Context:
         return Context(db, settings, request, VIEWER, purpose="benchmark", operation_name=operation)
 
-    limits = DocumentLimits(max_tokens=settings.max_tokens, max_source=settings.max_request_bytes,
-                            max_depth=settings.max_depth, max_fields=settings.max_fields,
-                            max_page=settings.max_batch)
+    limits = DocumentLimits(
+        max_tokens=settings.max_tokens,
+        max_source=settings.max_request_bytes,
+        max_depth=settings.max_depth,
+        max_fields=settings.max_fields,
+        max_page=settings.max_batch,
+    )
     graphql = GraphQLEndpoint(government_schema()._schema, context, limits=limits)
     app = Starlette(routes=[Route("/graphql", graphql.handle, methods=["POST"])])
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
 
 
-async def by_ref(call: Callable[[int, str], Awaitable[None]], depth: int,
-                 ref: dict[str, str]) -> None:
+async def by_ref(
+    call: Callable[[int, str], Awaitable[None]], depth: int, ref: dict[str, str]
+) -> None:
     await call(depth, ref["id"])
 
 
 def summary(values: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(percentile(values, 0.5) * 1000, 1),
-            "p99_ms": round(percentile(values, 0.99) * 1000, 1),
-            "mean_ms": round(statistics.fmean(values) * 1000, 1)}
+    return {
+        "p50_ms": round(percentile(values, 0.5) * 1000, 1),
+        "p99_ms": round(percentile(values, 0.99) * 1000, 1),
+        "mean_ms": round(statistics.fmean(values) * 1000, 1),
+    }
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -117,13 +129,18 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     async def raw(depth: int, subject_id: str) -> None:
         found = await q.neighbourhood(db, subject_id, depth, q.RoleFilter(), CAP, budget)
         assert found is not None
-        await q.subject_marks(db, [(s["id"], classes) for s in found["subjects"]],
-                              ["BLACK", "RED"], today, budget)
+        await q.subject_marks(
+            db, [(s["id"], classes) for s in found["subjects"]], ["BLACK", "RED"], today, budget
+        )
 
     async def graphql(depth: int, subject_id: str) -> None:
-        r = await client.post("/graphql", content=orjson.dumps(
-            {"query": QUERY, "variables": {"s": {"id": subject_id}, "depth": depth}}),
-            headers={"content-type": "application/json"})
+        r = await client.post(
+            "/graphql",
+            content=orjson.dumps(
+                {"query": QUERY, "variables": {"s": {"id": subject_id}, "depth": depth}}
+            ),
+            headers={"content-type": "application/json"},
+        )
         body = r.json()
         assert r.status_code == 200 and "errors" not in body, body
         graph = body["data"]["neighbourhood"]
@@ -132,21 +149,30 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
     try:
         ids = await subject_ids(db, sample(folder, args.requests + args.warmup, args.seed))
-        warm, measured = ids[:args.warmup], ids[args.warmup:]
-        out: dict[str, Any] = {"subjects": args.subjects, "requests": len(measured),
-                               "max_nodes": CAP, "seed": args.seed}
+        warm, measured = ids[: args.warmup], ids[args.warmup :]
+        out: dict[str, Any] = {
+            "subjects": args.subjects,
+            "requests": len(measured),
+            "max_nodes": CAP,
+            "seed": args.seed,
+        }
         for depth in (2, 3):
             for sid in warm:
                 await raw(depth, sid)
                 await graphql(depth, sid)
             sizes[depth], truncated[depth] = [], 0
             lat_raw, lat_gql = await paired_latencies(
-                functools.partial(by_ref, raw, depth), functools.partial(by_ref, graphql, depth),
-                [{"id": s} for s in measured])
+                functools.partial(by_ref, raw, depth),
+                functools.partial(by_ref, graphql, depth),
+                [{"id": s} for s in measured],
+            )
             out[f"{depth}_hops"] = {
-                "raw": summary(lat_raw), "graphql": summary(lat_gql),
+                "raw": summary(lat_raw),
+                "graphql": summary(lat_gql),
                 "nodes_median": statistics.median(sizes[depth]),
-                "nodes_max": max(sizes[depth]), "truncated": truncated[depth]}
+                "nodes_max": max(sizes[depth]),
+                "truncated": truncated[depth],
+            }
         return out
     finally:
         await client.aclose()

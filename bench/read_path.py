@@ -609,14 +609,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             records = await raw_read(
                 driver,
                 RAW_CHECK,
-                {**officer_request(today, dt.datetime.now(dt.UTC)), **check_params(
-                    [
-                        {"uscc": r.get("uscc"), "idNumber": r.get("idNumber"), "id": None}
-                        for r in check_refs
-                    ],
-                    matter,
-                    today,
-                )},
+                {
+                    **officer_request(today, dt.datetime.now(dt.UTC)),
+                    **check_params(
+                        [
+                            {"uscc": r.get("uscc"), "idNumber": r.get("idNumber"), "id": None}
+                            for r in check_refs
+                        ],
+                        matter,
+                        today,
+                    ),
+                },
                 database,
             )
             return records

@@ -54,18 +54,31 @@ log = logging.getLogger("credit_graph")
 SERVER_OPTIONS: dict[str, Any] = {"proxy_headers": False}
 
 
-def create_app(settings: Settings | None = None, *, db: Database | None = None,
-               run_migrations: bool = True,
-               tracer_provider: TracerProvider | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    db: Database | None = None,
+    run_migrations: bool = True,
+    tracer_provider: TracerProvider | None = None,
+) -> Starlette:
     """The app; ``tracer_provider`` (a test's, say) is used instead of the one the settings
     would build, and is left to its owner to shut down."""
     settings = settings or Settings.from_env()
     state: dict[str, Any] = {}
     verifier = TokenVerifier(settings)  # a missing secret or key fails here, at start-up
-    audit = AuditWriter(lambda: state["audit_db"], mode=settings.audit_write,
-                        flush_ms=settings.audit_flush_ms, clock=settings.now)
-    counted = None if settings.metrics == "off" else metrics.Metrics(
-        audit=lambda: audit, breaker=lambda: state["db"].breaker if "db" in state else None)
+    audit = AuditWriter(
+        lambda: state["audit_db"],
+        mode=settings.audit_write,
+        flush_ms=settings.audit_flush_ms,
+        clock=settings.now,
+    )
+    counted = (
+        None
+        if settings.metrics == "off"
+        else metrics.Metrics(
+            audit=lambda: audit, breaker=lambda: state["db"].breaker if "db" in state else None
+        )
+    )
     traces = tracer_provider or tracing.provider(settings)
     tracer = traces.get_tracer(tracing.TRACER_NAME) if traces is not None else None
     telemetry = Telemetry(counted, tracer) if counted or tracer else None
@@ -80,10 +93,14 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
         state["db"] = database
         # The register writes through its own view of the driver: its statements belong to
         # no request, so the per-app query count (which proves batching) leaves them out.
-        state["audit_db"] = Database(database.driver, database.database,
-                                     read_routing=settings.neo4j_read_routing,
-                                     timeout_s=settings.neo4j_query_timeout_s,
-                                     breaker=database.breaker, telemetry=telemetry)
+        state["audit_db"] = Database(
+            database.driver,
+            database.database,
+            read_routing=settings.neo4j_read_routing,
+            timeout_s=settings.neo4j_query_timeout_s,
+            breaker=database.breaker,
+            telemetry=telemetry,
+        )
         probe = Probe(settings)
         watch: asyncio.Task[None] | None = None
         try:
@@ -91,9 +108,14 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
                 applied = await migrate(database)
                 if applied:
                     log.info("applied migrations: %s", ", ".join(applied))
-            watch = asyncio.create_task(database.breaker.watch(
-                probe, interval_s=settings.neo4j_probe_interval_s,
-                timeout_s=settings.neo4j_connect_timeout_s), name="neo4j-probe")
+            watch = asyncio.create_task(
+                database.breaker.watch(
+                    probe,
+                    interval_s=settings.neo4j_probe_interval_s,
+                    timeout_s=settings.neo4j_connect_timeout_s,
+                ),
+                name="neo4j-probe",
+            )
             await audit.start()
             try:
                 yield
@@ -110,20 +132,28 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
             if traces is not None and tracer_provider is None:
                 traces.shutdown()  # sends the spans still batched
 
-    async def government_context(request: Request, viewer: Viewer, document: DocumentNode,
-                                 operation: str | None) -> Context:
+    async def government_context(
+        request: Request, viewer: Viewer, document: DocumentNode, operation: str | None
+    ) -> Context:
         database: Database = state["db"]
         database.breaker.check()  # Neo4j unreachable: HTTP 503 with Retry-After, at once
         bookmarks = request.headers.get(BOOKMARKS_HEADER)
         if bookmarks:  # a write made through another replica: wait for it
             database = database.after(b.strip() for b in bookmarks.split(","))
-        return Context(database, settings, request, viewer, purpose=read_purpose(request),
-                       consents=read_consents(request),
-                       operation_name=operation or _operation_name(document),
-                       audit_writer=audit)
+        return Context(
+            database,
+            settings,
+            request,
+            viewer,
+            purpose=read_purpose(request),
+            consents=read_consents(request),
+            operation_name=operation or _operation_name(document),
+            audit_writer=audit,
+        )
 
-    async def public_context(request: Request, _: None, document: DocumentNode,
-                             operation: str | None) -> Context:
+    async def public_context(
+        request: Request, _: None, document: DocumentNode, operation: str | None
+    ) -> Context:
         database: Database = state["db"]
         database.breaker.check()
         return Context(database, settings, request)
@@ -132,30 +162,46 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     if not settings.introspection:
         government_rules.append(NoSchemaIntrospectionCustomRule)
     graphql = GraphQLEndpoint(
-        subgraph(settings.subgraph).schema, government_context,
+        subgraph(settings.subgraph).schema,
+        government_context,
         admit=verifier.authenticate,  # before the body is read: no token, HTTP 401
-        limits=DocumentLimits(max_tokens=settings.max_tokens,
-                              max_source=settings.max_request_bytes,
-                              max_depth=settings.max_depth, max_fields=settings.max_fields,
-                              max_page=settings.max_batch),
-        max_body=settings.max_request_bytes, max_list=settings.max_batch,
-        graphiql=settings.graphiql, extra_rules=government_rules,
-        cache_size=settings.document_cache_size, tracer=tracer,
-        registered=Documents.load(), trusted_only=settings.trusted_documents_only)
+        limits=DocumentLimits(
+            max_tokens=settings.max_tokens,
+            max_source=settings.max_request_bytes,
+            max_depth=settings.max_depth,
+            max_fields=settings.max_fields,
+            max_page=settings.max_batch,
+        ),
+        max_body=settings.max_request_bytes,
+        max_list=settings.max_batch,
+        graphiql=settings.graphiql,
+        extra_rules=government_rules,
+        cache_size=settings.document_cache_size,
+        tracer=tracer,
+        registered=Documents.load(),
+        trusted_only=settings.trusted_documents_only,
+    )
     public_rules: list[type[ASTValidationRule]] = []
     if not settings.public_introspection:
         public_rules.append(NoSchemaIntrospectionCustomRule)
     public = GraphQLEndpoint(
-        public_schema()._schema, public_context,
-        limits=DocumentLimits(max_tokens=settings.public_max_tokens,
-                              max_source=settings.public_max_request_bytes,
-                              max_depth=settings.public_max_depth,
-                              max_fields=settings.public_max_fields,
-                              max_cost=settings.public_max_cost,
-                              max_page=settings.public_max_page),
-        max_body=settings.public_max_request_bytes, max_list=settings.public_max_page,
-        graphiql=settings.graphiql, extra_rules=public_rules,
-        cache_size=settings.document_cache_size, tracer=tracer)
+        public_schema()._schema,
+        public_context,
+        limits=DocumentLimits(
+            max_tokens=settings.public_max_tokens,
+            max_source=settings.public_max_request_bytes,
+            max_depth=settings.public_max_depth,
+            max_fields=settings.public_max_fields,
+            max_cost=settings.public_max_cost,
+            max_page=settings.public_max_page,
+        ),
+        max_body=settings.public_max_request_bytes,
+        max_list=settings.public_max_page,
+        graphiql=settings.graphiql,
+        extra_rules=public_rules,
+        cache_size=settings.document_cache_size,
+        tracer=tracer,
+    )
     limiter = RateLimiter(settings.public_rate_per_minute)
 
     async def healthz(request: Request) -> Response:
@@ -165,47 +211,67 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
         database: Database = state["db"]
         register = audit.health()
         if database.breaker.is_open:  # what every query is told meanwhile
-            return json_response({"status": "unavailable", "reason": database.breaker.reason,
-                                  "register": register},
-                                 503, {"Retry-After": str(database.breaker.retry_after_s)})
+            return json_response(
+                {"status": "unavailable", "reason": database.breaker.reason, "register": register},
+                503,
+                {"Retry-After": str(database.breaker.retry_after_s)},
+            )
         try:
             await database.verify()
             todo = await pending(database)
         except CreditGraphError as exc:
-            return json_response({"status": "unavailable", "reason": exc.message,
-                                  "register": register}, 503)
+            return json_response(
+                {"status": "unavailable", "reason": exc.message, "register": register}, 503
+            )
         if todo:
             return json_response({"status": "migrating", "pending": [m.id for m in todo]}, 503)
         if audit.failing:
             # Every sight of restricted data must reach the register: a replica that cannot
             # write it is taken out of rotation until a write succeeds again.
-            return json_response({"status": "unavailable",
-                                  "reason": "the query register cannot be written",
-                                  "register": register}, 503)
+            return json_response(
+                {
+                    "status": "unavailable",
+                    "reason": "the query register cannot be written",
+                    "register": register,
+                },
+                503,
+            )
         return json_response({"status": "ready", "register": register})
 
     async def internal_error(request: Request, exc: Exception) -> Response:
         log.error("unhandled error on %s", request.url.path, exc_info=exc)
-        return json_response({"errors": [{"message": "internal error",
-                                          "extensions": {"code": "INTERNAL"}}]}, 500)
+        return json_response(
+            {"errors": [{"message": "internal error", "extensions": {"code": "INTERNAL"}}]}, 500
+        )
 
     refused = (lambda: counted.rate_limited("/public/graphql")) if counted else None
     routes: list[Route | Mount] = [
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
-        Route("/public/graphql",
-              rate_limited(public.handle, limiter, settings.public_client_header, refused),
-              methods=["GET", "POST"]),
+        Route(
+            "/public/graphql",
+            rate_limited(public.handle, limiter, settings.public_client_header, refused),
+            methods=["GET", "POST"],
+        ),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *explore_routes(),
         *graphiql_routes(),
     ]
     if counted is not None:
-        routes.append(Route("/metrics", metrics.endpoint(counted, settings.metrics,
-                                                         settings.public_client_header)))
-    observe = Middleware(Observe, metrics=counted, tracer=tracer, log=settings.access_log,
-                         routes=[r.path for r in routes if isinstance(r, Route)],
-                         mounts=[r.path for r in routes if isinstance(r, Mount)])
+        routes.append(
+            Route(
+                "/metrics",
+                metrics.endpoint(counted, settings.metrics, settings.public_client_header),
+            )
+        )
+    observe = Middleware(
+        Observe,
+        metrics=counted,
+        tracer=tracer,
+        log=settings.access_log,
+        routes=[r.path for r in routes if isinstance(r, Route)],
+        mounts=[r.path for r in routes if isinstance(r, Mount)],
+    )
     app = Starlette(
         exception_handlers={Exception: internal_error},
         routes=routes,
@@ -221,6 +287,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
 
 
 def _operation_name(document: DocumentNode) -> str | None:
-    names = [d.name.value for d in document.definitions
-             if isinstance(d, OperationDefinitionNode) and d.name]
+    names = [
+        d.name.value
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode) and d.name
+    ]
     return names[0] if len(names) == 1 else None

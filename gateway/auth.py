@@ -57,8 +57,9 @@ def viewer_from_claims(claims: Mapping[str, Any]) -> Viewer:
         raise Unauthenticated("the claim 'roles' must be a list of role names", claim="roles")
     roles = frozenset(raw) & KNOWN_ROLES
     if not roles:
-        raise Unauthenticated(f"the token grants none of the roles {sorted(KNOWN_ROLES)}",
-                              claim="roles")
+        raise Unauthenticated(
+            f"the token grants none of the roles {sorted(KNOWN_ROLES)}", claim="roles"
+        )
     government = bool(roles & GOVERNMENT_ROLES)
     exp = claims.get("exp")
     return Viewer(
@@ -108,21 +109,27 @@ class TokenVerifier:
         if not self.algorithms or len(self.algorithms) != len(settings.jwt_algorithms):
             raise ConfigurationError(
                 f"CREDIT_GRAPH_JWT_ALGORITHMS must name signing algorithms from "
-                f"{sorted(_HMAC | _ASYMMETRIC)}, not {list(settings.jwt_algorithms)}")
+                f"{sorted(_HMAC | _ASYMMETRIC)}, not {list(settings.jwt_algorithms)}"
+            )
         self.secret = resolve_secret(settings) if set(self.algorithms) & _HMAC else None
         if set(self.algorithms) & _HMAC:
             if not self.secret:
-                raise ConfigurationError("CREDIT_GRAPH_JWT_SECRET is required for HS256 tokens "
-                                         "(or set CREDIT_GRAPH_JWT_JWKS_URL for RS256)")
+                raise ConfigurationError(
+                    "CREDIT_GRAPH_JWT_SECRET is required for HS256 tokens "
+                    "(or set CREDIT_GRAPH_JWT_JWKS_URL for RS256)"
+                )
             if len(self.secret.encode()) < MIN_SECRET_BYTES:
                 raise ConfigurationError(
-                    f"CREDIT_GRAPH_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes")
+                    f"CREDIT_GRAPH_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes"
+                )
         self.public_key: str | None = None
         if settings.jwt_public_key_file is not None:
             self.public_key = settings.jwt_public_key_file.read_text()
         if set(self.algorithms) & _ASYMMETRIC and not (self.public_key or settings.jwt_jwks_url):
-            raise ConfigurationError("asymmetric JWT algorithms need CREDIT_GRAPH_JWT_JWKS_URL "
-                                     "or CREDIT_GRAPH_JWT_PUBLIC_KEY_FILE")
+            raise ConfigurationError(
+                "asymmetric JWT algorithms need CREDIT_GRAPH_JWT_JWKS_URL "
+                "or CREDIT_GRAPH_JWT_PUBLIC_KEY_FILE"
+            )
 
     @cached_property
     def jwks(self) -> jwt.PyJWKClient | None:
@@ -136,8 +143,9 @@ class TokenVerifier:
             try:
                 return self.jwks.get_signing_key_from_jwt(token).key
             except jwt.PyJWKClientConnectionError as exc:
-                raise Unauthenticated("the identity provider's keys are unavailable",
-                                      reason=str(exc)) from None
+                raise Unauthenticated(
+                    "the identity provider's keys are unavailable", reason=str(exc)
+                ) from None
             except jwt.PyJWKClientError:
                 raise Unauthenticated("the token's signing key is unknown") from None
         return self.public_key
@@ -169,11 +177,15 @@ class TokenVerifier:
             raise Unauthenticated(f"tokens signed with {alg!r} are not accepted", alg=str(alg))
         required = ["exp", "aud", "sub"] + (["iss"] if self.settings.jwt_issuer else [])
         try:
-            claims = jwt.decode(token, self._key(token, alg), algorithms=[alg],
-                                audience=self.settings.jwt_audience,
-                                issuer=self.settings.jwt_issuer,
-                                leeway=self.settings.jwt_leeway_s,
-                                options={"require": required})
+            claims = jwt.decode(
+                token,
+                self._key(token, alg),
+                algorithms=[alg],
+                audience=self.settings.jwt_audience,
+                issuer=self.settings.jwt_issuer,
+                leeway=self.settings.jwt_leeway_s,
+                options={"require": required},
+            )
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the token has expired") from None
         except jwt.InvalidAudienceError:
@@ -181,8 +193,9 @@ class TokenVerifier:
         except jwt.InvalidIssuerError:
             raise Unauthenticated("the token's issuer is not trusted") from None
         except jwt.MissingRequiredClaimError as exc:
-            raise Unauthenticated(f"the token lacks the claim {exc.claim!r}",
-                                  claim=exc.claim) from None
+            raise Unauthenticated(
+                f"the token lacks the claim {exc.claim!r}", claim=exc.claim
+            ) from None
         except jwt.InvalidSignatureError:
             raise Unauthenticated("the token's signature is invalid") from None
         except jwt.InvalidTokenError:
@@ -205,10 +218,18 @@ def bearer_token(request: Request) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
-def mint_token(settings: Settings, *, sub: str, roles: Iterable[str], dept: str | None = None,
-               jur: str | None = None, subject_id: str | None = None,
-               ttl: dt.timedelta = dt.timedelta(hours=8), now: dt.datetime | None = None,
-               secret: str | None = None) -> str:
+def mint_token(
+    settings: Settings,
+    *,
+    sub: str,
+    roles: Iterable[str],
+    dept: str | None = None,
+    jur: str | None = None,
+    subject_id: str | None = None,
+    ttl: dt.timedelta = dt.timedelta(hours=8),
+    now: dt.datetime | None = None,
+    secret: str | None = None,
+) -> str:
     """A development token signed with the HS256 secret (never for production use)."""
     key = secret or resolve_secret(settings)
     if not key:
@@ -221,9 +242,14 @@ def mint_token(settings: Settings, *, sub: str, roles: Iterable[str], dept: str 
     # A token's lifetime is on the system clock, as the verifier's (PyJWT) and an identity
     # provider's are: pinning the business day (settings.today) must not extend or cut it.
     issued = now or dt.datetime.now(dt.UTC)
-    claims: dict[str, Any] = {"sub": sub, "aud": settings.jwt_audience, "roles": sorted(roles),
-                              "iat": int(issued.timestamp()),
-                              "exp": int((issued + ttl).timestamp()), "jti": str(uuid.uuid4())}
+    claims: dict[str, Any] = {
+        "sub": sub,
+        "aud": settings.jwt_audience,
+        "roles": sorted(roles),
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + ttl).timestamp()),
+        "jti": str(uuid.uuid4()),
+    }
     if settings.jwt_issuer:
         claims["iss"] = settings.jwt_issuer
     for name, value in (("dept", dept), ("jur", jur), ("subject_id", subject_id)):

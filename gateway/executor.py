@@ -69,11 +69,14 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
             if result.error is not None:
                 raise result.error
             if result.value is None and isinstance(return_type, GraphQLNonNull):
-                raise TypeError(f"Cannot return null for non-nullable field "
-                                f"{info.parent_type}.{info.field_name}.")
+                raise TypeError(
+                    f"Cannot return null for non-nullable field "
+                    f"{info.parent_type}.{info.field_name}."
+                )
             return result.value
-        return super().complete_value(return_type, field_details_list, info, path, result,
-                                      position_context)
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
 
     def complete_object_value(
         self,

@@ -27,7 +27,8 @@ HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self' data: blob:; "
         f"style-src 'self' {_CYTOSCAPE_STYLE}; base-uri 'none'; form-action 'none'; "
-        "frame-ancestors 'none'"),
+        "frame-ancestors 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
@@ -43,8 +44,7 @@ class Assets(StaticFiles):
 
     def __init__(self, *, directory: Path, headers: dict[str, str] | None = None) -> None:
         super().__init__(directory=directory)
-        self._headers = [(k.lower().encode(), v.encode())
-                         for k, v in (headers or HEADERS).items()]
+        self._headers = [(k.lower().encode(), v.encode()) for k, v in (headers or HEADERS).items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def with_headers(message: Message) -> None:

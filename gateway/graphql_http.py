@@ -106,8 +106,14 @@ class DocumentCache:
     query text.
     """
 
-    def __init__(self, schema: Any, rules: Sequence[type[ASTValidationRule]],
-                 limits: DocumentLimits, size: int, max_chars: int = 32_000_000) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        rules: Sequence[type[ASTValidationRule]],
+        limits: DocumentLimits,
+        size: int,
+        max_chars: int = 32_000_000,
+    ) -> None:
         self._schema = schema
         self._rules = tuple(rules)
         self._limits = limits
@@ -128,8 +134,7 @@ class DocumentCache:
         if query not in self._entries:
             self._entries[query] = entry
             self._chars += len(query)
-        while self._entries and (len(self._entries) > self._size
-                                 or self._chars > self._max_chars):
+        while self._entries and (len(self._entries) > self._size or self._chars > self._max_chars):
             old, _ = self._entries.popitem(last=False)
             self._chars -= len(old)
         return entry
@@ -139,18 +144,33 @@ class DocumentCache:
         could not be parsed."""
         limits = self._limits
         if len(query) > limits.max_source:
-            return None, [format_error(too_complex(
-                f"the query is {len(query)} characters long; at most {limits.max_source} "
-                "are allowed", limit="source", max=limits.max_source, actual=len(query)))]
+            return None, [
+                format_error(
+                    too_complex(
+                        f"the query is {len(query)} characters long; at most {limits.max_source} "
+                        "are allowed",
+                        limit="source",
+                        max=limits.max_source,
+                        actual=len(query),
+                    )
+                )
+            ]
         try:
-            document = parse(query, max_lexical_tokens=limits.max_tokens,
-                             max_comments=limits.max_tokens)
+            document = parse(
+                query, max_lexical_tokens=limits.max_tokens, max_comments=limits.max_tokens
+            )
         except GraphQLSyntaxError as exc:
             if "Parsing aborted" in exc.message:  # a parser limit, not a typo
                 limit = "nesting" if "nested too deeply" in exc.message else "tokens"
-                return None, [format_error(too_complex(
-                    f"the query is too large to read: {exc.message}", limit=limit,
-                    max=limits.max_tokens if limit == "tokens" else None))]
+                return None, [
+                    format_error(
+                        too_complex(
+                            f"the query is too large to read: {exc.message}",
+                            limit=limit,
+                            max=limits.max_tokens if limit == "tokens" else None,
+                        )
+                    )
+                ]
             return None, [format_error(exc, "GRAPHQL_PARSE_FAILED")]
         errors = measure_document(self._schema, document, limits)
         if not errors:
@@ -205,8 +225,11 @@ def check_variables(variables: dict[str, Any], max_items: int) -> None:
         value = stack.pop()
         if isinstance(value, list):
             if len(value) > max_items:
-                raise InvalidInput(f"a list in the variables holds {len(value)} items; at most "
-                                   f"{max_items} are accepted", max=max_items)
+                raise InvalidInput(
+                    f"a list in the variables holds {len(value)} items; at most "
+                    f"{max_items} are accepted",
+                    max=max_items,
+                )
             stack.extend(value)
         elif isinstance(value, dict):
             stack.extend(value.values())
@@ -240,12 +263,14 @@ class GraphQLEndpoint:
         self._graphiql = graphiql
         self._registered = registered  # documents sent by id (gateway/persisted.py)
         self._trusted_only = trusted_only
-        self.documents = DocumentCache(schema, [*specified_rules, *extra_rules], limits,
-                                       cache_size)
+        self.documents = DocumentCache(schema, [*specified_rules, *extra_rules], limits, cache_size)
 
     async def handle(self, request: Request) -> Response:
-        if request.method == "GET" and self._graphiql and "text/html" in request.headers.get(
-                "accept", ""):
+        if (
+            request.method == "GET"
+            and self._graphiql
+            and "text/html" in request.headers.get("accept", "")
+        ):
             return graphiql_page()
         if request.method not in ("GET", "POST"):
             return bad_request("use GET or POST", 405)
@@ -287,8 +312,11 @@ class GraphQLEndpoint:
             note_operation(definition.name.value if definition.name else "")
         if request.method == "GET" and op is not OperationType.QUERY:
             return bad_request("only queries may use GET", 405)
-        with operation_span(self._tracer, op.value if op is not None else None,
-                            definition.name.value if definition and definition.name else None):
+        with operation_span(
+            self._tracer,
+            op.value if op is not None else None,
+            definition.name.value if definition and definition.name else None,
+        ):
             try:
                 context = await self._context(request, caller, document, operation_name)
             except CreditGraphError as exc:
@@ -319,4 +347,3 @@ class GraphQLEndpoint:
         if retry_after is not None:
             headers["Retry-After"] = retry_after
         return json_response(payload, 503 if retry_after is not None else 200, headers or None)
-

@@ -93,8 +93,12 @@ class _TooNested(Exception):
 class _Walker:
     """Measures selection sets; fragments are measured once per (name, pending page)."""
 
-    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
-                 limits: DocumentLimits) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        limits: DocumentLimits,
+    ) -> None:
         self.schema = schema
         self.fragments = fragments
         self.max_page = limits.max_page
@@ -102,8 +106,13 @@ class _Walker:
         self._memo: dict[tuple[str, int | None], _Measure] = {}
         self._active: set[str] = set()  # fragments being measured: a cycle ends here
 
-    def selection_set(self, node: SelectionSetNode | None, parent: GraphQLNamedType | None,
-                      pending: int | None, level: int) -> _Measure:
+    def selection_set(
+        self,
+        node: SelectionSetNode | None,
+        parent: GraphQLNamedType | None,
+        pending: int | None,
+        level: int,
+    ) -> _Measure:
         if node is None:
             return _NOTHING
         if level > self.max_nesting:
@@ -145,8 +154,9 @@ class _Walker:
         self._memo[key] = known
         return known
 
-    def field(self, node: FieldNode, parent: GraphQLNamedType | None, pending: int | None,
-              level: int) -> _Measure:
+    def field(
+        self, node: FieldNode, parent: GraphQLNamedType | None, pending: int | None, level: int
+    ) -> _Measure:
         if node.name.value.startswith("__"):  # introspection: counted as work, not as depth
             sub = self.selection_set(node.selection_set, None, None, level + 1)
             return _Measure(0, 0, min(_CAP, 1 + sub.fields), sub.height)
@@ -195,44 +205,77 @@ def _is_list(t: Any) -> bool:
     return isinstance(t, GraphQLList)
 
 
-def measure_document(schema: GraphQLSchema, document: DocumentNode,
-                     limits: DocumentLimits) -> list[GraphQLError]:
+def measure_document(
+    schema: GraphQLSchema, document: DocumentNode, limits: DocumentLimits
+) -> list[GraphQLError]:
     """Every limit an operation of ``document`` exceeds, as coded errors; [] when within."""
-    fragments = {d.name.value: d for d in document.definitions
-                 if isinstance(d, FragmentDefinitionNode)}
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
     walker = _Walker(schema, fragments, limits)
     errors: list[GraphQLError] = []
     for op in document.definitions:
         if not isinstance(op, OperationDefinitionNode):
             continue
         try:
-            m = walker.selection_set(op.selection_set, schema.get_root_type(op.operation),
-                                     None, 1)
+            m = walker.selection_set(op.selection_set, schema.get_root_type(op.operation), None, 1)
         except _TooNested:
-            errors.append(too_complex(
-                f"selections are nested more than {limits.max_nesting} levels deep "
-                "(fragments included)", op, limit="nesting", max=limits.max_nesting))
+            errors.append(
+                too_complex(
+                    f"selections are nested more than {limits.max_nesting} levels deep "
+                    "(fragments included)",
+                    op,
+                    limit="nesting",
+                    max=limits.max_nesting,
+                )
+            )
             continue
-        checks = (("depth", limits.max_depth, m.depth,
-                   "the query is {actual} levels deep; at most {max} are allowed"),
-                  ("fields", limits.max_fields, m.fields,
-                   "the query selects {actual} fields with its fragments expanded; at most "
-                   "{max} are allowed"),
-                  ("cost", limits.max_cost, m.cost,
-                   "the query may cost {actual}; at most {max} is allowed (ask for fewer "
-                   "items or fewer nested lists)"))
+        checks = (
+            (
+                "depth",
+                limits.max_depth,
+                m.depth,
+                "the query is {actual} levels deep; at most {max} are allowed",
+            ),
+            (
+                "fields",
+                limits.max_fields,
+                m.fields,
+                "the query selects {actual} fields with its fragments expanded; at most "
+                "{max} are allowed",
+            ),
+            (
+                "cost",
+                limits.max_cost,
+                m.cost,
+                "the query may cost {actual}; at most {max} is allowed (ask for fewer "
+                "items or fewer nested lists)",
+            ),
+        )
         for limit, most, actual, message in checks:
             if most is not None and actual > most:
-                errors.append(too_complex(message.format(actual=actual, max=most), op,
-                                          limit=limit, max=most, actual=actual))
+                errors.append(
+                    too_complex(
+                        message.format(actual=actual, max=most),
+                        op,
+                        limit=limit,
+                        max=most,
+                        actual=actual,
+                    )
+                )
     return errors
 
 
 class RateLimiter:
     """A token bucket per key: ``rate_per_minute`` requests a minute, bursts up to that."""
 
-    def __init__(self, rate_per_minute: int, *, max_keys: int = 100_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate_per_minute: int,
+        *,
+        max_keys: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.capacity = float(max(1, rate_per_minute))
         self.refill = self.capacity / 60.0
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
@@ -266,18 +309,25 @@ def client_address(request: Request, header: str | None) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def rate_limited(handle: Callable[[Request], Awaitable[Response]], limiter: RateLimiter,
-                 header: str | None, on_refusal: Callable[[], None] | None = None
-                 ) -> Callable[[Request], Awaitable[Response]]:
+def rate_limited(
+    handle: Callable[[Request], Awaitable[Response]],
+    limiter: RateLimiter,
+    header: str | None,
+    on_refusal: Callable[[], None] | None = None,
+) -> Callable[[Request], Awaitable[Response]]:
     """Wrap an endpoint: over the limit is HTTP 429 with ``Retry-After`` (and
     ``on_refusal`` is called: a metric counts it)."""
+
     async def limited(request: Request) -> Response:
         wait = limiter.take(client_address(request, header))
         if wait > 0:
             if on_refusal is not None:
                 on_refusal()
-            return refusal(RateLimited("too many requests from this address; slow down",
-                                       retry_after_s=math.ceil(wait)))
+            return refusal(
+                RateLimited(
+                    "too many requests from this address; slow down", retry_after_s=math.ceil(wait)
+                )
+            )
         return await handle(request)
 
     return limited

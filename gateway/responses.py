@@ -57,5 +57,6 @@ def refusal(err: CreditGraphError) -> Response:
 
 
 def bad_request(message: str, status: int = 400) -> Response:
-    return json_response({"errors": [{"message": message,
-                                      "extensions": {"code": "BAD_REQUEST"}}]}, status)
+    return json_response(
+        {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}, status
+    )

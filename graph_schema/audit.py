@@ -17,8 +17,10 @@ SubjectRef = Annotated["Subject", strawberry.lazy("graph_schema.subject")]
 
 
 @node("AuditEvent")
-@strawberry.type(description="One access to a subject's non-public information, in one "
-                 "request. Immutable: no operation changes or deletes it.")
+@strawberry.type(
+    description="One access to a subject's non-public information, in one "
+    "request. Immutable: no operation changes or deletes it."
+)
 class AuditEvent:
     id: strawberry.ID = prop("id")
     at: dt.datetime = prop("at")
@@ -29,22 +31,25 @@ class AuditEvent:
     roles: list[str] = prop("roles", default="[]")
     purpose: str | None = prop("purpose", description="As stated (管理办法 第三十三条).")
     subject_id: strawberry.ID = prop("subjectId")
-    operation_name: str | None = prop("operationName",
-                                      description="The GraphQL operation name.")
-    operations: list[str] = prop("operations", default="[]",
-                                 description="The fields that disclosed it.")
+    operation_name: str | None = prop("operationName", description="The GraphQL operation name.")
+    operations: list[str] = prop(
+        "operations", default="[]", description="The fields that disclosed it."
+    )
     fields: list[str] = prop("fields", default="[]")
     classes: list[Disclosure] = prop("classes", default="[]")
     consent_ids: list[strawberry.ID] = prop("consentIds", default="[]")
     outcome: str = prop("outcome", description="OK, or the code of the refusal.")
 
     subject: SubjectRef | None = related(
-        lambda s, m: f"MATCH ({m}:Subject {{id: {s.node}.subjectId}})")
+        lambda s, m: f"MATCH ({m}:Subject {{id: {s.node}.subjectId}})"
+    )
 
 
 @node("AuditEvent")
-@strawberry.type(description="What a subject sees of the register about itself: which "
-                 "department looked, when, why and at what; not the individual officer.")
+@strawberry.type(
+    description="What a subject sees of the register about itself: which "
+    "department looked, when, why and at what; not the individual officer."
+)
 class AccessLogEntry:
     at: dt.datetime = prop("at")
     department: str | None = prop("dept")

@@ -19,8 +19,11 @@ SubjectRef = Annotated["Subject", strawberry.lazy("graph_schema.subject")]
 # those classes, which a type checker reads as types.
 ConsentScope = model.ConsentScope
 GranteeKind = model.GranteeKind
-strawberry.enum(ConsentScope, description="What a consent opens: "
-                "GOVERNMENT or AUTHORISED information, or the ID number alone.")
+strawberry.enum(
+    ConsentScope,
+    description="What a consent opens: "
+    "GOVERNMENT or AUTHORISED information, or the ID number alone.",
+)
 strawberry.enum(GranteeKind)
 
 
@@ -33,9 +36,9 @@ def native(value: Any) -> Any:
 @strawberry.type(description="Who a consent is given to.")
 class ConsentGrantee:
     kind: GranteeKind = computed(
-        lambda s: f"CASE WHEN {s.node}:Department THEN 'DEPARTMENT' ELSE 'ORGANIZATION' END")
-    id: strawberry.ID = prop("id", description="Department id, or the organisation's "
-                             "internal id.")
+        lambda s: f"CASE WHEN {s.node}:Department THEN 'DEPARTMENT' ELSE 'ORGANIZATION' END"
+    )
+    id: strawberry.ID = prop("id", description="Department id, or the organisation's internal id.")
     name: str = prop("name", default="''")
     uscc: str | None = prop("uscc")
 
@@ -44,13 +47,17 @@ def _in_force(s: Scope) -> str:
     """管理办法 第二十一条: inside its window [from, until) and not revoked, now (the same
     rule as ``graph_schema.rules.disclosure.in_force``)."""
     c = s.node
-    return (f"({c}.validFrom <= $now AND $now < {c}.validUntil "
-            f"AND ({c}.revokedAt IS NULL OR $now < {c}.revokedAt))")
+    return (
+        f"({c}.validFrom <= $now AND $now < {c}.validUntil "
+        f"AND ({c}.revokedAt IS NULL OR $now < {c}.revokedAt))"
+    )
 
 
 @node("Consent")
-@strawberry.type(description="A subject's consent to be queried by a grantee, within a scope "
-                 "and a time window; revocation ends it, nothing deletes it.")
+@strawberry.type(
+    description="A subject's consent to be queried by a grantee, within a scope "
+    "and a time window; revocation ends it, nothing deletes it."
+)
 class Consent:
     id: strawberry.ID = prop("id")
     purpose: str = prop("purpose")
@@ -65,8 +72,11 @@ class Consent:
     created_by_department: str | None = prop("createdByDept")
     document_ref: str | None = prop("documentRef", description="The written consent on file.")
     grantee: ConsentGrantee = related(lambda s, m: f"MATCH ({s.node})-[:TO]->({m})")
-    in_force: bool = strawberry.field(description="In force now: inside its window and not "
-                                      "revoked.", metadata=meta(Expr(cypher=_in_force)))
+    in_force: bool = strawberry.field(
+        description="In force now: inside its window and not revoked.",
+        metadata=meta(Expr(cypher=_in_force)),
+    )
     subject: SubjectRef | None = related(
         lambda s, m: f"MATCH ({s.node})<-[:GRANTED]-({m}:Subject)",
-        description="The subject that gave it.")
+        description="The subject that gave it.",
+    )

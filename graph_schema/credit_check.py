@@ -30,8 +30,13 @@ from graph_schema.scalars import Date
 CHECK_ROLES = ("approval", "credit_admin", "investigator")
 AUDITED_FIELDS = ("creditCheck.decision", "creditCheck.hits", "creditCheck.measures")
 # Officers whose dishonesty flags their organisation (information only).
-OFFICER_ROLES = ["LEGAL_REPRESENTATIVE", "PRINCIPAL_RESPONSIBLE", "DIRECTOR", "SUPERVISOR",
-                 "SENIOR_MANAGER"]
+OFFICER_ROLES = [
+    "LEGAL_REPRESENTATIVE",
+    "PRINCIPAL_RESPONSIBLE",
+    "DIRECTOR",
+    "SUPERVISOR",
+    "SENIOR_MANAGER",
+]
 
 
 @strawberry.type(description="A policy article a hit or a measure rests on.")
@@ -58,8 +63,10 @@ class CheckedSubject:
     uscc: str | None
 
 
-@strawberry.type(description="How an organisation's entry reached a person "
-                 "(管理办法 第二十六条): organisation → role → person.")
+@strawberry.type(
+    description="How an organisation's entry reached a person "
+    "(管理办法 第二十六条): organisation → role → person."
+)
 class DerivationChain:
     organization: CheckedSubject
     roles: list[RoleKind]
@@ -83,12 +90,15 @@ class CreditHit:
     source_system: str | None = strawberry.field(description="The system the entry came from.")
     derived: bool
     chain: DerivationChain | None
-    outweighed: bool = strawberry.field(description="A red hit outweighed by a black one "
-                                        "(实施办法 第四条).")
+    outweighed: bool = strawberry.field(
+        description="A red hit outweighed by a black one (实施办法 第四条)."
+    )
     disputed: bool = strawberry.field(description="An objection against the entry is open.")
-    withheld: bool = strawberry.field(description="The entry counts for the decision, but its "
-                                      "facts and documents need an authorised query "
-                                      "(管理办法 第二十一条).")
+    withheld: bool = strawberry.field(
+        description="The entry counts for the decision, but its "
+        "facts and documents need an authorised query "
+        "(管理办法 第二十一条)."
+    )
     legal_basis: list[LegalBasis]
 
 
@@ -132,11 +142,14 @@ class ImplementingDepartment:  # read from the IMPLEMENTED_BY link
 
 # A measure's matters by code and its departments by id: the catalogue reads the same
 # whichever order the links were written in.
-MATTERS = Related(match=lambda s, m: f"MATCH ({s.node})-[{m}:APPLIES_TO]->({m}t:MatterType)",
-                  order=lambda s, m: f"{m}t.code")
+MATTERS = Related(
+    match=lambda s, m: f"MATCH ({s.node})-[{m}:APPLIES_TO]->({m}t:MatterType)",
+    order=lambda s, m: f"{m}t.code",
+)
 DEPARTMENTS = Related(
     match=lambda s, m: f"MATCH ({s.node})-[{m}:IMPLEMENTED_BY]->({m}d:Department)",
-    order=lambda s, m: f"{m}d.id")
+    order=lambda s, m: f"{m}d.id",
+)
 
 
 def _basis_of(item_ids: Sequence[str]) -> list[Plain]:
@@ -151,14 +164,13 @@ class MeasureInfo:
     kind: str = prop("kind", description="INCENTIVE or PUNISHMENT")
     list: ListKind = prop("list")
     # `list` is a field name from here on in this class body: the builtin is spelt in full.
-    targets: builtins.list[str] = prop("targets",
-                                       description="SUBJECT and/or RESPONSIBLE_PERSON")
+    targets: builtins.list[str] = prop("targets", description="SUBJECT and/or RESPONSIBLE_PERSON")
     matters: builtins.list[MatterEffect] = strawberry.field(metadata=meta(MATTERS))
     # The articles are cited from the committed extraction, as the credit check cites them.
-    legal_basis: builtins.list[LegalBasis] = converted(lambda s: f"{s.node}.basis",
-                                                       _basis_of)
+    legal_basis: builtins.list[LegalBasis] = converted(lambda s: f"{s.node}.basis", _basis_of)
     departments: builtins.list[ImplementingDepartment] = strawberry.field(
-        metadata=meta(DEPARTMENTS))
+        metadata=meta(DEPARTMENTS)
+    )
 
 
 @strawberry.type(description="Why a subject could not be checked (e.g. an invalid code).")
@@ -187,8 +199,12 @@ Plain = dict[str, Any]
 
 
 def _subject(m: Mapping[str, Any], kind: str | None = None) -> Plain:
-    return {"id": m["id"], "name": m["name"], "kind": kind or m.get("kind") or "PERSON",
-            "uscc": m.get("uscc")}
+    return {
+        "id": m["id"],
+        "name": m["name"],
+        "kind": kind or m.get("kind") or "PERSON",
+        "uscc": m.get("uscc"),
+    }
 
 
 @cache
@@ -196,8 +212,14 @@ def _basis(item_ids: tuple[str, ...]) -> list[Plain]:
     out = []
     for item_id in item_ids:
         c = lb.cite(item_id)
-        out.append({"itemId": c.item_id, "document": c.document,
-                    "documentNumber": c.document_number, "article": c.article})
+        out.append(
+            {
+                "itemId": c.item_id,
+                "document": c.document,
+                "documentNumber": c.document_number,
+                "article": c.article,
+            }
+        )
     return out
 
 
@@ -214,43 +236,70 @@ def hit_plain(h: Mapping[str, Any], outweighed: bool, visible: tuple[str, ...]) 
     # 管理办法 第二十一条: the entry counts, its details need the class (or a consent).
     withheld = h["disclosure"] not in visible
     return {
-        "entryId": h["id"], "kind": h["kind"], "domain": h.get("domain"),
-        "category": h.get("category"), "facts": None if withheld else h.get("facts"),
+        "entryId": h["id"],
+        "kind": h["kind"],
+        "domain": h.get("domain"),
+        "category": h.get("category"),
+        "facts": None if withheld else h.get("facts"),
         "basis": None if withheld else h.get("basis"),
         "decisionDocument": None if withheld else h.get("decisionDocument"),
-        "documentNumber": None if withheld else h.get("documentNumber"), "withheld": withheld,
-        "severity": h.get("severity") or "UNSTATED", "disclosure": h["disclosure"],
-        "recognisedOn": h["recognisedOn"], "validUntil": h.get("validUntil"),
-        "department": h.get("department"), "sourceSystem": h.get("sourceSystem"),
+        "documentNumber": None if withheld else h.get("documentNumber"),
+        "withheld": withheld,
+        "severity": h.get("severity") or "UNSTATED",
+        "disclosure": h["disclosure"],
+        "recognisedOn": h["recognisedOn"],
+        "validUntil": h.get("validUntil"),
+        "department": h.get("department"),
+        "sourceSystem": h.get("sourceSystem"),
         "derived": derived,
-        "chain": {"organization": _subject(via, "ORGANIZATION"),
-                  "roles": h.get("derivedRoles") or []} if derived and via else None,
-        "outweighed": outweighed, "legalBasis": _basis(basis),
+        "chain": {
+            "organization": _subject(via, "ORGANIZATION"),
+            "roles": h.get("derivedRoles") or [],
+        }
+        if derived and via
+        else None,
+        "outweighed": outweighed,
+        "legalBasis": _basis(basis),
         "disputed": bool(h.get("disputed")),
     }
 
 
 def measure_plain(measure: Measure, hit_ids: list[str]) -> Plain:
-    return {"id": measure.id, "name": measure.name, "kind": measure.kind,
-            "effect": measure.effect, "legalBasis": _basis(measure.basis), "hitIds": hit_ids}
+    return {
+        "id": measure.id,
+        "name": measure.name,
+        "kind": measure.kind,
+        "effect": measure.effect,
+        "legalBasis": _basis(measure.basis),
+        "hitIds": hit_ids,
+    }
 
 
 def related_plain(subject_name: str, r: Mapping[str, Any]) -> Plain:
     person = r["person"]
-    return {"person": _subject(person, "PERSON"), "role": r["role"], "entryId": r["entryId"],
-            "category": r.get("category"), "derived": bool(r.get("derived")),
-            "path": f"{subject_name} ← {r['role']} ← {person['name']} ← {r['entryId']}"}
+    return {
+        "person": _subject(person, "PERSON"),
+        "role": r["role"],
+        "entryId": r["entryId"],
+        "category": r.get("category"),
+        "derived": bool(r.get("derived")),
+        "path": f"{subject_name} ← {r['role']} ← {person['name']} ← {r['entryId']}",
+    }
 
 
-def check_plain(record: Mapping[str, Any], outcome: Outcome | None, matter: str,
-                as_of: Any) -> Plain:
+def check_plain(
+    record: Mapping[str, Any], outcome: Outcome | None, matter: str, as_of: Any
+) -> Plain:
     subject = record["subject"]
     if outcome is None:
         return not_found(matter, as_of)
     outweighed, visible = outcome.outweighed, record.get("visible", ())
     return {
-        "found": True, "subject": _subject(subject), "decision": outcome.decision,
-        "matter": matter, "asOf": as_of,
+        "found": True,
+        "subject": _subject(subject),
+        "decision": outcome.decision,
+        "matter": matter,
+        "asOf": as_of,
         "hits": [hit_plain(h, h["id"] in outweighed, visible) for h in record["hits"]],
         "measures": [measure_plain(m, ids) for m, ids in outcome.applied],
         "relatedParties": [related_plain(subject["name"], r) for r in record["related"]],
@@ -259,8 +308,17 @@ def check_plain(record: Mapping[str, Any], outcome: Outcome | None, matter: str,
 
 
 def not_found(matter: str, as_of: Any, error: Plain | None = None) -> Plain:
-    return {"found": False, "subject": None, "decision": None, "matter": matter, "asOf": as_of,
-            "hits": [], "measures": [], "relatedParties": [], "error": error}
+    return {
+        "found": False,
+        "subject": None,
+        "decision": None,
+        "matter": matter,
+        "asOf": as_of,
+        "hits": [],
+        "measures": [],
+        "relatedParties": [],
+        "error": error,
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -302,8 +360,10 @@ def _is_date(field: Any) -> bool:
 
 def hits_cypher(s: str, as_of: str, visible: str) -> str:
     """The subject's list entries in force on the date (direct and derived)."""
-    return (f"[({s})<-[:CONCERNS]-(e:ListEntry) WHERE {in_force_cypher('e', as_of)} "
-            f"| {_hit_map('e', visible)}]")
+    return (
+        f"[({s})<-[:CONCERNS]-(e:ListEntry) WHERE {in_force_cypher('e', as_of)} "
+        f"| {_hit_map('e', visible)}]"
+    )
 
 
 def related_cypher(s: str, as_of: str) -> str:
@@ -320,16 +380,20 @@ def related_cypher(s: str, as_of: str) -> str:
 
 
 def check_cypher(s: str, as_of: str, visible: str, grants: str, *, related: bool) -> str:
-    return (f"[{s} {{.id, .name, .kind, .uscc}}, {hits_cypher(s, as_of, visible)}, "
-            f"{related_cypher(s, as_of) if related else '[]'}, {visible}, {grants}]")
+    return (
+        f"[{s} {{.id, .name, .kind, .uscc}}, {hits_cypher(s, as_of, visible)}, "
+        f"{related_cypher(s, as_of) if related else '[]'}, {visible}, {grants}]"
+    )
 
 
 def measures_cypher(matter: str, var: str) -> str:
     """The measures that apply to a matter (a query of its own, once per check query)."""
-    return ("OPTIONAL MATCH (m:Measure)-[a:APPLIES_TO]->"
-            f"(:MatterType {{code: {matter}}}) WITH m, a ORDER BY m.id "
-            "RETURN collect(m {.id, .name, .kind, .list, .targets, .subjectKinds, .minSeverity, "
-            f".basis, effect: a.effect}}) AS {var}")
+    return (
+        "OPTIONAL MATCH (m:Measure)-[a:APPLIES_TO]->"
+        f"(:MatterType {{code: {matter}}}) WITH m, a ORDER BY m.id "
+        "RETURN collect(m {.id, .name, .kind, .list, .targets, .subjectKinds, .minSeverity, "
+        f".basis, effect: a.effect}}) AS {var}"
+    )
 
 
 def record_of(raw: Sequence[Any]) -> dict[str, Any]:
@@ -349,8 +413,9 @@ def subject_check_cypher(s: Any) -> str:
     matter = s.arg("matter")
     measures = s.once(("measures", matter), lambda name: measures_cypher(matter, name))
     day = f"coalesce({s.arg('asOf')}, $today)"
-    check = check_cypher(s.node, day, s.visible(s.node), s.grants(s.node),
-                         related=s.selects("relatedParties"))
+    check = check_cypher(
+        s.node, day, s.visible(s.node), s.grants(s.node), related=s.selects("relatedParties")
+    )
     return f"CASE WHEN $checks THEN [{check}, '{measures}', {matter}, {day}] END"
 
 
@@ -364,6 +429,7 @@ def assemble_subject_check(raw: Any, ctx: Any) -> Plain:
     if record["hits"]:
         subject = record["subject"]["id"]
         ctx.known_access(subject, [Grant.from_map(g) for g in check[4]])
-        ctx.disclose(subject, "creditCheck", AUDITED_FIELDS,
-                     {h["disclosure"] for h in record["hits"]})
+        ctx.disclose(
+            subject, "creditCheck", AUDITED_FIELDS, {h["disclosure"] for h in record["hits"]}
+        )
     return answer(record, [Measure.from_map(m) for m in measures], matter, day)

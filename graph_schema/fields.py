@@ -179,8 +179,7 @@ class Guarded(Read):
         return Forbidden(self.message)
 
 
-def _declared(read: Read, description: str | None, name: str | None,
-              resolver: Any = None) -> Any:
+def _declared(read: Read, description: str | None, name: str | None, resolver: Any = None) -> Any:
     kwargs: dict[str, Any] = {"description": description, "metadata": {READ: read}}
     if name is not None:
         kwargs["name"] = name
@@ -189,65 +188,132 @@ def _declared(read: Read, description: str | None, name: str | None,
     return strawberry.field(**kwargs)
 
 
-def prop(name: str, *, description: str | None = None, default: str | None = None,
-         public: bool = False, propagates: bool = False, detail: bool = True,
-         graphql_name: str | None = None) -> Any:
+def prop(
+    name: str,
+    *,
+    description: str | None = None,
+    default: str | None = None,
+    public: bool = False,
+    propagates: bool = False,
+    detail: bool = True,
+    graphql_name: str | None = None,
+) -> Any:
     """A field read from the stored property ``name``."""
-    return _declared(Prop(name=name, default=default, public=public, propagates=propagates,
-                          detail=detail), description, graphql_name)
+    return _declared(
+        Prop(name=name, default=default, public=public, propagates=propagates, detail=detail),
+        description,
+        graphql_name,
+    )
 
 
-def computed(cypher: Cypher, *, description: str | None = None, public: bool = False,
-             graphql_name: str | None = None) -> Any:
+def computed(
+    cypher: Cypher,
+    *,
+    description: str | None = None,
+    public: bool = False,
+    graphql_name: str | None = None,
+) -> Any:
     """A field computed in Cypher."""
     return _declared(Expr(cypher=cypher, public=public), description, graphql_name)
 
 
-def converted(cypher: Cypher, convert: Callable[[Any], Any], *,
-              description: str | None = None, public: bool = False) -> Any:
+def converted(
+    cypher: Cypher,
+    convert: Callable[[Any], Any],
+    *,
+    description: str | None = None,
+    public: bool = False,
+) -> Any:
     """A field read in Cypher and shaped in Python by ``convert`` (not called for null),
     with no need of the request: e.g. citations of policy articles read from the
     committed extraction (``graph_schema/rules/legal_basis.py``). See ``Assembled``."""
-    return _declared(Assembled(cypher=cypher, public=public,
-                               assemble=lambda raw, ctx: None if raw is None else convert(raw)),
-                     description, None)
+    return _declared(
+        Assembled(
+            cypher=cypher,
+            public=public,
+            assemble=lambda raw, ctx: None if raw is None else convert(raw),
+        ),
+        description,
+        None,
+    )
 
 
-def guarded(value: Cypher, *, guard: Cypher, disclosure: str, operation: str, message: str,
-            consent_item: str | None = None, description: str | None = None) -> Any:
+def guarded(
+    value: Cypher,
+    *,
+    guard: Cypher,
+    disclosure: str,
+    operation: str,
+    message: str,
+    consent_item: str | None = None,
+    description: str | None = None,
+) -> Any:
     """A field shown only when ``guard`` holds (see ``Guarded``)."""
-    return _declared(Guarded(value=value, guard=guard, disclosure=disclosure,
-                             operation=operation, message=message, consent_item=consent_item),
-                     description, None)
+    return _declared(
+        Guarded(
+            value=value,
+            guard=guard,
+            disclosure=disclosure,
+            operation=operation,
+            message=message,
+            consent_item=consent_item,
+        ),
+        description,
+        None,
+    )
 
 
-def related(match: Callable[[Scope, str], str], *, where: Callable[[Scope, str], str] | None = None,
-            order: Callable[[Scope, str], str] | None = None,
-            limit: Callable[[Scope], str] | None = None, audit: str | None = None,
-            subject: Callable[[Scope, str], str] | None = None, public: bool = False,
-            binds: tuple[tuple[str, Cypher], ...] = (), description: str | None = None,
-            graphql_name: str | None = None) -> Any:
+def related(
+    match: Callable[[Scope, str], str],
+    *,
+    where: Callable[[Scope, str], str] | None = None,
+    order: Callable[[Scope, str], str] | None = None,
+    limit: Callable[[Scope], str] | None = None,
+    audit: str | None = None,
+    subject: Callable[[Scope, str], str] | None = None,
+    public: bool = False,
+    binds: tuple[tuple[str, Cypher], ...] = (),
+    description: str | None = None,
+    graphql_name: str | None = None,
+) -> Any:
     """A field reaching other objects, without arguments."""
-    return _declared(Related(match=match, where=where, order=order, limit=limit, audit=audit,
-                             subject=subject, public=public, binds=binds),
-                     description, graphql_name)
+    return _declared(
+        Related(
+            match=match,
+            where=where,
+            order=order,
+            limit=limit,
+            audit=audit,
+            subject=subject,
+            public=public,
+            binds=binds,
+        ),
+        description,
+        graphql_name,
+    )
 
 
-def reads(read: Read, *, description: str | None = None,
-          graphql_name: str | None = None) -> Callable[[Callable[..., Any]], Any]:
+def reads(
+    read: Read, *, description: str | None = None, graphql_name: str | None = None
+) -> Callable[[Callable[..., Any]], Any]:
     """A field with arguments: the decorated function gives its signature (the arguments
     and the type) and its description; ``read`` says how it is read. Its body never runs:
     the field is answered by the compiled query."""
 
     def declare(signature: Callable[..., Any]) -> Any:
-        return _declared(read, description or inspect.cleandoc(signature.__doc__ or "") or None,
-                         graphql_name, resolver=signature)
+        return _declared(
+            read,
+            description or inspect.cleandoc(signature.__doc__ or "") or None,
+            graphql_name,
+            resolver=signature,
+        )
 
     return declare
 
 
-def assembled(cypher: Cypher, assemble: Callable[[Any, Any], Any], *,
-              description: str | None = None) -> Callable[[Callable[..., Any]], Any]:
+def assembled(
+    cypher: Cypher, assemble: Callable[[Any, Any], Any], *, description: str | None = None
+) -> Callable[[Callable[..., Any]], Any]:
     """A field with arguments read in Cypher and assembled in Python (see ``Assembled``)."""
     return reads(Assembled(cypher=cypher, assemble=assemble), description=description)
 
@@ -272,8 +338,11 @@ def _camel(name: str) -> str:
 
 def propagated(cls: type) -> tuple[str, ...]:
     """The stored properties a derived entry copies from its source (管理办法 第二十六条)."""
-    return tuple(read.name for f in fields_of(cls).values()
-                 if isinstance(read := declaration(f), Prop) and read.propagates)
+    return tuple(
+        read.name
+        for f in fields_of(cls).values()
+        if isinstance(read := declaration(f), Prop) and read.propagates
+    )
 
 
 def node(label: str) -> Callable[[type], type]:

@@ -23,9 +23,7 @@ def normalise_uscc(value: str) -> str:
     try:
         return str(uscc.validate(value))
     except ValidationError as exc:
-        raise InvalidUSCC(
-            f"invalid unified social credit code: {exc}", value=value
-        ) from None
+        raise InvalidUSCC(f"invalid unified social credit code: {exc}", value=value) from None
 
 
 @lru_cache(maxsize=8192)
@@ -47,9 +45,13 @@ def normalise_id_number(value: str) -> str:
     """
     number = str(ric.compact(value))
     try:
-        if (len(number) == 18 and number[:-1].isascii() and number[:-1].isdigit()
-                and number[-1] == ric.calc_check_digit(number)
-                and _region_existed(number[:6], ric.get_birth_date(number).year)):
+        if (
+            len(number) == 18
+            and number[:-1].isascii()
+            and number[:-1].isdigit()
+            and number[-1] == ric.calc_check_digit(number)
+            and _region_existed(number[:6], ric.get_birth_date(number).year)
+        ):
             return number
         ric.validate(number)  # raises the precise reason
     except ValidationError as exc:
@@ -88,7 +90,9 @@ def mask_id_number_cypher(id_number: str) -> str:
 def age_cypher(id_number: str, on: str) -> str:
     """``age_on`` in Cypher: whole years from the birth date in the number (positions
     7–14) to ``on`` (names, never values); tests check that both agree."""
-    born = (f"date({{year: toInteger(substring({id_number}, 6, 4)), "
-            f"month: toInteger(substring({id_number}, 10, 2)), "
-            f"day: toInteger(substring({id_number}, 12, 2))}})")
+    born = (
+        f"date({{year: toInteger(substring({id_number}, 6, 4)), "
+        f"month: toInteger(substring({id_number}, 10, 2)), "
+        f"day: toInteger(substring({id_number}, 12, 2))}})"
+    )
     return f"duration.between({born}, {on}).years"

@@ -52,14 +52,19 @@ class Tenure(Enum):
     PAST = "PAST"
 
 
-@strawberry.input(description="Which roles an exploration walks. Hops follow roles only: "
-                  "list entries and departments hang off the subjects reached.")
+@strawberry.input(
+    description="Which roles an exploration walks. Hops follow roles only: "
+    "list entries and departments hang off the subjects reached."
+)
 class RoleFilter:
     kinds: list[RoleKind] | None = strawberry.field(
-        default=None, description="Role kinds to follow; all when omitted.")
+        default=None, description="Role kinds to follow; all when omitted."
+    )
     as_of: Date | None = strawberry.field(
-        default=None, description="Only roles held on this date (start and end inclusive); "
-        "every role, past and present, when omitted.")
+        default=None,
+        description="Only roles held on this date (start and end inclusive); "
+        "every role, past and present, when omitted.",
+    )
 
 
 @strawberry.type(description="A subject as a node: enough to label and mark it.")
@@ -70,8 +75,9 @@ class GraphSubject:
     uscc: str | None
     id_number_masked: str | None = strawberry.field(description="实施办法 第八条 form.")
     status: str | None
-    black_listed: bool = strawberry.field(description="Has a black entry in force that the "
-                                          "caller may see.")
+    black_listed: bool = strawberry.field(
+        description="Has a black entry in force that the caller may see."
+    )
 
 
 @strawberry.type(description="The recognising department of an entry, as a node.")
@@ -99,8 +105,9 @@ class GraphEntry:
     through_organization_id: strawberry.ID | None
     through_organization_name: str | None
     department: GraphDepartment | None
-    explanation: str | None = strawberry.field(description="For a derived entry: why it "
-                                               "is on this person (管理办法 第二十六条).")
+    explanation: str | None = strawberry.field(
+        description="For a derived entry: why it is on this person (管理办法 第二十六条)."
+    )
 
 
 @strawberry.type(description="A node: a subject, a list entry or a department.")
@@ -133,8 +140,9 @@ class SubjectGraph:
     as_of: Date | None
     nodes: list[GraphNode]
     edges: list[GraphEdge]
-    truncated: bool = strawberry.field(description="The node cap (or the entries drawn per "
-                                       "subject) cut the answer.")
+    truncated: bool = strawberry.field(
+        description="The node cap (or the entries drawn per subject) cut the answer."
+    )
 
 
 @strawberry.type(description="A post on a path, with its dates.")
@@ -228,8 +236,9 @@ class SharedOfficer:
 class SharedOfficerLink:
     organization: Organization = strawberry.field(metadata=meta(_member("organization")))
     shared_count: int = computed(lambda s: f"{s.node}.shared")
-    officers: list[SharedOfficer] = strawberry.field(metadata=meta(Related(
-        match=lambda s, m: f"UNWIND {s.node}.officers AS {m}")))
+    officers: list[SharedOfficer] = strawberry.field(
+        metadata=meta(Related(match=lambda s, m: f"UNWIND {s.node}.officers AS {m}"))
+    )
 
 
 @strawberry.type

@@ -67,7 +67,8 @@ async def migrate(db: Database) -> list[str]:
         for statement in migration.statements:
             await db.write(statement, op=f"migrate:{migration.id}")
         await db.write(AWAIT_INDEXES, op="migrate:await-indexes")
-        await db.write(RECORD, {"id": migration.id, "checksum": migration.checksum},
-                       op="migrate:record")
+        await db.write(
+            RECORD, {"id": migration.id, "checksum": migration.checksum}, op="migrate:record"
+        )
         done.append(migration.id)
     return done

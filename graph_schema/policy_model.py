@@ -49,10 +49,16 @@ class UnitKind(Enum):
 
 
 # Role -> relationship type, and the extraction's key for each role.
-ROLE_TYPES = {TaskRole.LEAD: LED_BY, TaskRole.COOPERATING: COOPERATED_BY,
-              TaskRole.RESPONSIBLE: RESPONSIBILITY_OF}
-ROLE_KEYS = {TaskRole.LEAD: "lead", TaskRole.COOPERATING: "cooperating",
-             TaskRole.RESPONSIBLE: "responsible"}
+ROLE_TYPES = {
+    TaskRole.LEAD: LED_BY,
+    TaskRole.COOPERATING: COOPERATED_BY,
+    TaskRole.RESPONSIBLE: RESPONSIBILITY_OF,
+}
+ROLE_KEYS = {
+    TaskRole.LEAD: "lead",
+    TaskRole.COOPERATING: "cooperating",
+    TaskRole.RESPONSIBLE: "responsible",
+}
 UNIT_LINKS = "|".join(ROLE_TYPES.values())  # LED_BY|COOPERATED_BY|RESPONSIBILITY_OF
 
 
@@ -61,8 +67,10 @@ def role_types_cypher(role: str) -> str:
     """The link types a ``DepartmentRole`` follows, as a Cypher list; ``role`` null or
     ``ANY``: every role."""
     by_role = ", ".join(f"{r.value}: '{t}'" for r, t in ROLE_TYPES.items())
-    return (f"CASE WHEN {role} IS NULL OR {role} = 'ANY' THEN {list(ROLE_TYPES.values())!r} "
-            f"ELSE [{{{by_role}}}[{role}]] END")
+    return (
+        f"CASE WHEN {role} IS NULL OR {role} = 'ANY' THEN {list(ROLE_TYPES.values())!r} "
+        f"ELSE [{{{by_role}}}[{role}]] END"
+    )
 
 
 def role_of_link_cypher(link: str) -> str:

@@ -33,8 +33,10 @@ from graph_schema.subject import Organization, Person, Subject
 def _published(s: Scope, m: str) -> str:
     """管理办法 第十八条/第二十七条: PUBLIC entries in force today."""
     kind = s.arg("kind")
-    return (f"{m}.disclosure = 'PUBLIC' AND {in_force_cypher(m, '$today')} "
-            f"AND ({kind} IS NULL OR {m}.kind = {kind})")
+    return (
+        f"{m}.disclosure = 'PUBLIC' AND {in_force_cypher(m, '$today')} "
+        f"AND ({kind} IS NULL OR {m}.kind = {kind})"
+    )
 
 
 def _check_first(args: dict[str, Any], ctx: Any) -> None:
@@ -42,27 +44,38 @@ def _check_first(args: dict[str, Any], ctx: Any) -> None:
 
 
 PUBLISHED_ENTRIES = Related(
-    match=lambda s, m: f"MATCH ({s.node})<-[:CONCERNS]-({m}:ListEntry)", where=_published,
-    order=lambda s, m: f"{m}.recognisedOn DESC, {m}.id", limit=lambda s: s.arg("first"),
-    check=_check_first, public=True)
+    match=lambda s, m: f"MATCH ({s.node})<-[:CONCERNS]-({m}:ListEntry)",
+    where=_published,
+    order=lambda s, m: f"{m}.recognisedOn DESC, {m}.id",
+    limit=lambda s: s.arg("first"),
+    check=_check_first,
+    public=True,
+)
 
-LEGAL_REPRESENTATIVE_NAME = Expr(public=True, cypher=lambda s: (
-    f"head(COLLECT {{ MATCH ({s.node})<-[r:HOLDS_ROLE]-(p:Person) "
-    "WHERE r.kind = 'LEGAL_REPRESENTATIVE' AND r.start <= $today "
-    "AND (r.end IS NULL OR $today <= r.end) WITH r, p ORDER BY r.start DESC, p.id "
-    "RETURN p.name })"))
+LEGAL_REPRESENTATIVE_NAME = Expr(
+    public=True,
+    cypher=lambda s: (
+        f"head(COLLECT {{ MATCH ({s.node})<-[r:HOLDS_ROLE]-(p:Person) "
+        "WHERE r.kind = 'LEGAL_REPRESENTATIVE' AND r.start <= $today "
+        "AND (r.end IS NULL OR $today <= r.end) WITH r, p ORDER BY r.start DESC, p.id "
+        "RETURN p.name })"
+    ),
+)
 
 AGE = Expr(public=True, cypher=lambda s: age_cypher(f"{s.node}.idNumber", "$today"))
 
-THROUGH_ORGANIZATION = Related(public=True, match=lambda s, m: (
-    f"MATCH ({m}:Organization {{id: {s.node}.throughOrganizationId}})"))
+THROUGH_ORGANIZATION = Related(
+    public=True,
+    match=lambda s, m: f"MATCH ({m}:Organization {{id: {s.node}.throughOrganizationId}})",
+)
 
 
 # PublicListEntry is built by public_view below: a GraphQL type that strawberry reads from
 # this annotation when the schema is built, and that no type checker can see.
 @reads(PUBLISHED_ENTRIES)
-def _published_entries(self: Any, kind: ListKind | None = None,
-                       first: int = 10) -> list[PublicListEntry]:  # type: ignore[valid-type]
+def _published_entries(
+    self: Any, kind: ListKind | None = None, first: int = 10
+) -> list[PublicListEntry]:  # type: ignore[valid-type]
     """Red and black list entries published today (active and public); expired and
     repaired entries are not published."""
 
@@ -75,23 +88,33 @@ def _swap(type_: Any, views: dict[Any, Any]) -> Any:
     return views.get(type_, type_)
 
 
-def public_view(source: type, name: str, description: str, *, bases: tuple[type, ...] = (),
-                extra: dict[str, Any] | None = None, interface: bool = False) -> type:
+def public_view(
+    source: type,
+    name: str,
+    description: str,
+    *,
+    bases: tuple[type, ...] = (),
+    extra: dict[str, Any] | None = None,
+    interface: bool = False,
+) -> type:
     """The public type of ``source``: its fields declared public (less those ``bases``
     already have), then ``extra`` (``python name → (type, field)``)."""
-    inherited = {f.python_name for b in bases
-                 for f in get_object_definition(b, strict=True).fields}
+    inherited = {f.python_name for b in bases for f in get_object_definition(b, strict=True).fields}
     namespace: dict[str, Any] = {"__annotations__": {}}
     for f in get_object_definition(source, strict=True).fields:
         read = declaration(f)
-        if read is None or not read.public or f.python_name in inherited \
-                or f.python_name in namespace:
+        if (
+            read is None
+            or not read.public
+            or f.python_name in inherited
+            or f.python_name in namespace
+        ):
             continue
         type_ = _swap(f.type, VIEWS)
         namespace["__annotations__"][f.python_name] = type_
         namespace[f.python_name] = strawberry.field(
-            graphql_type=type_, description=f.description, metadata=f.metadata,
-            name=f.graphql_name)
+            graphql_type=type_, description=f.description, metadata=f.metadata, name=f.graphql_name
+        )
     for python_name, (type_, field) in (extra or {}).items():
         if type_ is not None:  # a field with a signature has its type there
             namespace["__annotations__"][python_name] = type_
@@ -106,21 +129,48 @@ def public_view(source: type, name: str, description: str, *, bases: tuple[type,
 VIEWS: dict[Any, Any] = {}
 
 PublicSubject = public_view(
-    Subject, "PublicSubject", "A subject as published: an organisation, or a person with a "
-    "published entry.", interface=True, extra={"list_entries": (None, _published_entries)})
+    Subject,
+    "PublicSubject",
+    "A subject as published: an organisation, or a person with a published entry.",
+    interface=True,
+    extra={"list_entries": (None, _published_entries)},
+)
 
 PublicOrganization = public_view(
-    Organization, "PublicOrganization", "法人或非法人组织 as published (实施办法 第八条（二）).",
-    bases=(PublicSubject,), extra={"legal_representative_name": (str | None, strawberry.field(
-        description="法定代表人或负责人姓名 today.", metadata=meta(LEGAL_REPRESENTATIVE_NAME)))})
+    Organization,
+    "PublicOrganization",
+    "法人或非法人组织 as published (实施办法 第八条（二）).",
+    bases=(PublicSubject,),
+    extra={
+        "legal_representative_name": (
+            str | None,
+            strawberry.field(
+                description="法定代表人或负责人姓名 today.",
+                metadata=meta(LEGAL_REPRESENTATIVE_NAME),
+            ),
+        )
+    },
+)
 PublicPerson = public_view(
-    Person, "PublicPerson", "自然人 with a published entry (实施办法 第八条（一）).",
-    bases=(PublicSubject,), extra={"age": (int | None, strawberry.field(
-        description="年龄 today.", metadata=meta(AGE)))})
+    Person,
+    "PublicPerson",
+    "自然人 with a published entry (实施办法 第八条（一）).",
+    bases=(PublicSubject,),
+    extra={"age": (int | None, strawberry.field(description="年龄 today.", metadata=meta(AGE)))},
+)
 VIEWS.update({Organization: PublicOrganization, Person: PublicPerson, Subject: PublicSubject})
 PublicListEntry = public_view(
-    ListEntry, "PublicListEntry", "A published red or black list entry: the fields of "
-    "实施办法 第八条.", extra={"through_organization": (PublicOrganization | None, strawberry.field(
-        description="For a derived entry: the organisation it came through.",
-        metadata=meta(THROUGH_ORGANIZATION)))})
+    ListEntry,
+    "PublicListEntry",
+    "A published red or black list entry: the fields of 实施办法 第八条.",
+    extra={
+        "through_organization": (
+            PublicOrganization | None,
+            strawberry.field(
+                description="For a derived entry: the organisation it came through.",
+                metadata=meta(THROUGH_ORGANIZATION),
+            ),
+        )
+    },
+)
 VIEWS[ListEntry] = PublicListEntry

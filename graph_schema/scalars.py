@@ -27,8 +27,12 @@ def _parse_date(value: Any) -> dt.date:
 
 
 SCALARS: dict[object, ScalarDefinition] = {
-    Date: strawberry.scalar(name="Date", description="A calendar date, YYYY-MM-DD.",
-                            serialize=_serialize_date, parse_value=_parse_date),
+    Date: strawberry.scalar(
+        name="Date",
+        description="A calendar date, YYYY-MM-DD.",
+        serialize=_serialize_date,
+        parse_value=_parse_date,
+    ),
 }
 
 

@@ -41,9 +41,22 @@ def events_anchor(subject: str | None, sub: str | None, dept: str | None) -> str
     return _ANCHORS["dept"] if dept is not None else _ANCHORS["all"]
 
 
-def page_params(*, sub: str | None = None, dept: str | None = None,
-                start: dt.datetime | None = None, end: dt.datetime | None = None,
-                after: tuple[Any, ...] | None = None, limit: int) -> dict[str, Any]:
+def page_params(
+    *,
+    sub: str | None = None,
+    dept: str | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    after: tuple[Any, ...] | None = None,
+    limit: int,
+) -> dict[str, Any]:
     after_at, after_id = after if after else (None, None)
-    return {"sub": sub, "dept": dept, "from": start, "to": end, "afterAt": after_at,
-            "afterId": after_id, "limit": limit}
+    return {
+        "sub": sub,
+        "dept": dept,
+        "from": start,
+        "to": end,
+        "afterAt": after_at,
+        "afterId": after_id,
+        "limit": limit,
+    }

@@ -34,21 +34,31 @@ def check_query(audience: Audience, related: bool) -> str:
     """The check of a batch: the matter's measures once, then per known reference the
     subject, its hits with the details the caller may not see withheld inside Neo4j, and
     (when asked for) related parties. One query, one record."""
-    check = check_cypher("s", "$asOf", visible_cypher(audience, "s"),
-                         grants_cypher(audience, "s"), related=related)
-    return (f"CALL () {{ {measures_cypher('$matter', 'measures')} }}\n{_SUBJECTS}\n"
-            f"RETURN measures, collect([i, {check}]) AS subjects")
+    check = check_cypher(
+        "s", "$asOf", visible_cypher(audience, "s"), grants_cypher(audience, "s"), related=related
+    )
+    return (
+        f"CALL () {{ {measures_cypher('$matter', 'measures')} }}\n{_SUBJECTS}\n"
+        f"RETURN measures, collect([i, {check}]) AS subjects"
+    )
 
 
 def officer_request(today: dt.date, now: dt.datetime) -> dict[str, Any]:
     """The caller parameters of a government officer relying on no consent: what a raw
     check (a benchmark's floor) runs with."""
-    return {"today": today, "now": now, "self": None, "government": True,
-            "base": ["PUBLIC", "GOVERNMENT"], "checks": True}
+    return {
+        "today": today,
+        "now": now,
+        "self": None,
+        "government": True,
+        "base": ["PUBLIC", "GOVERNMENT"],
+        "checks": True,
+    }
 
 
-def check_params(refs: Sequence[Mapping[str, str | None]], matter: str,
-                 as_of: dt.date) -> dict[str, Any]:
+def check_params(
+    refs: Sequence[Mapping[str, str | None]], matter: str, as_of: dt.date
+) -> dict[str, Any]:
     """The check's parameters: references split by key, each with its position."""
     by: dict[str, list[list[Any]]] = {"uscc": [], "idNumber": [], "id": []}
     for n, ref in enumerate(refs):
@@ -56,21 +66,35 @@ def check_params(refs: Sequence[Mapping[str, str | None]], matter: str,
             if ref.get(key):
                 by[key].append([n, ref[key]])
                 break
-    return {"byUscc": by["uscc"], "byIdNumber": by["idNumber"], "byId": by["id"],
-            "matter": matter, "asOf": as_of}
+    return {
+        "byUscc": by["uscc"],
+        "byIdNumber": by["idNumber"],
+        "byId": by["id"],
+        "matter": matter,
+        "asOf": as_of,
+    }
 
 
-async def credit_check(db: Database, refs: list[dict[str, str | None]], matter: str,
-                       as_of: dt.date, *, audience: Audience, request: dict[str, Any],
-                       related: bool = True,
-                       ) -> tuple[list[list[Any] | None], list[dict[str, Any]]]:
+async def credit_check(
+    db: Database,
+    refs: list[dict[str, str | None]],
+    matter: str,
+    as_of: dt.date,
+    *,
+    audience: Audience,
+    request: dict[str, Any],
+    related: bool = True,
+) -> tuple[list[list[Any] | None], list[dict[str, Any]]]:
     """One raw check per reference in input order (None when unknown; see
     ``graph_schema.credit_check.check_cypher``), and the matter's measures; one query.
     ``request``: the caller's parameters (``loaders.selection.request_params``)."""
     if not refs:
         return [], []
-    records = await db.read(check_query(audience, related),
-                            {**request, **check_params(refs, matter, as_of)}, op="credit_check")
+    records = await db.read(
+        check_query(audience, related),
+        {**request, **check_params(refs, matter, as_of)},
+        op="credit_check",
+    )
     answers: list[list[Any] | None] = [None] * len(refs)
     if not records:  # none of the references is known
         return answers, []

@@ -48,8 +48,9 @@ def decode(cursor: str | None, kind: str, *types: type) -> tuple[Any, ...] | Non
     try:
         if len(cursor) > MAX_CURSOR:
             raise ValueError
-        value = orjson.loads(base64.b64decode(cursor.encode("ascii"), altchars=b"-_",
-                                              validate=True))
+        value = orjson.loads(
+            base64.b64decode(cursor.encode("ascii"), altchars=b"-_", validate=True)
+        )
         if not isinstance(value, list) or len(value) != len(types) + 1 or value[0] != kind:
             raise ValueError
         return tuple(_part(v, t) for v, t in zip(value[1:], types, strict=True))

@@ -56,8 +56,10 @@ ROLE_FIELDS = ".id, .kind, .start, .end"
 
 def role_filter(r: str) -> str:
     """Roles of the wanted kinds, held on ``$heldOn`` when given (start and end inclusive)."""
-    return (f"($kinds IS NULL OR {r}.kind IN $kinds) AND ($heldOn IS NULL OR "
-            f"({r}.start <= $heldOn AND ({r}.end IS NULL OR $heldOn <= {r}.end)))")
+    return (
+        f"($kinds IS NULL OR {r}.kind IN $kinds) AND ($heldOn IS NULL OR "
+        f"({r}.start <= $heldOn AND ({r}.end IS NULL OR $heldOn <= {r}.end)))"
+    )
 
 
 def _role_step(r: str = "r") -> str:
@@ -77,7 +79,7 @@ WITH [root] + found AS nodes, [root {{{SUBJECT_FIELDS}, hops: 0}}] + maps AS map
 WITH nodes[..$cap] AS nodes, maps[..$cap] AS maps, size(nodes) > $cap AS truncated
 CALL (nodes) {{
   UNWIND nodes AS a
-  MATCH (a:{PERSON})-[r:{HOLDS_ROLE} WHERE {role_filter('r')}]->(b:{ORGANIZATION})
+  MATCH (a:{PERSON})-[r:{HOLDS_ROLE} WHERE {role_filter("r")}]->(b:{ORGANIZATION})
   WHERE b IN nodes
   RETURN collect(r {{{ROLE_FIELDS}, person: a.id, organization: b.id}}) AS roles
 }}
@@ -88,6 +90,7 @@ RETURN maps AS subjects, roles, truncated
 # By depth: the quantifier is part of the text, so one constant per depth.
 NEIGHBOURHOOD = {d: _neighbourhood(d) for d in range(1, MAX_DEPTH + 1)}
 
+
 # The entries of many subjects, each under its own classes: ``$subjects`` = [{id, classes}].
 # blackClasses: the classes of the black entries in force (what a black-listed mark rests
 # on); entries: up to ``$perSubject`` entries of ``$listKinds`` in force, black first.
@@ -97,7 +100,7 @@ def _marks(x: str, classes: str) -> str:
     return f"""
 CALL ({x}, {classes}) {{
   UNWIND [({x})<-[:{CONCERNS}]-(e:{LIST_ENTRY})
-          WHERE e.disclosure IN {classes} AND {in_force_cypher('e', '$day')} | e] AS e
+          WHERE e.disclosure IN {classes} AND {in_force_cypher("e", "$day")} | e] AS e
   WITH e ORDER BY e.kind, e.recognisedOn DESC, e.id
   WITH collect(e) AS inForce
   WITH [e IN inForce WHERE e.kind = $black | e.disclosure] AS black,
@@ -114,14 +117,16 @@ SUBJECT_MARKS = f"""
 UNWIND $subjects AS s
 MATCH (x:{SUBJECT} {{id: s.id}})
 WITH x, s, s.classes AS classes
-{_marks('x', 'classes')}
+{_marks("x", "classes")}
 RETURN collect({{id: s.id, entries: entries, more: more, blackClasses: {_BLACK_CLASSES}}})
   AS marks
 """
 
 # A path as the answers show it: its key, its subjects and its roles in walking order.
-_PATH_MAP = (f"{{key: key, nodes: [n IN nodes(p) | n {{{SUBJECT_FIELDS}}}], "
-             f"roles: [r IN relationships(p) | r {{{ROLE_FIELDS}}}]}}")
+_PATH_MAP = (
+    f"{{key: key, nodes: [n IN nodes(p) | n {{{SUBJECT_FIELDS}}}], "
+    f"roles: [r IN relationships(p) | r {{{ROLE_FIELDS}}}]}}"
+)
 
 
 class RoleFilter(NamedTuple):
@@ -141,24 +146,42 @@ class Budget(NamedTuple):
     max_scan: int
 
 
-async def neighbourhood(db: Database, root_id: str, depth: int, roles: RoleFilter, cap: int,
-                        budget: Budget) -> dict[str, Any] | None:
+async def neighbourhood(
+    db: Database, root_id: str, depth: int, roles: RoleFilter, cap: int, budget: Budget
+) -> dict[str, Any] | None:
     """Subjects within ``depth`` role hops (nearest first, at most ``cap`` with the root)
     and the roles among them; None when the root is unknown."""
-    records = await db.read(NEIGHBOURHOOD[depth], {"id": root_id, "cap": cap, **roles.params()},
-                            op="neighbourhood", timeout=budget.timeout_s)
+    records = await db.read(
+        NEIGHBOURHOOD[depth],
+        {"id": root_id, "cap": cap, **roles.params()},
+        op="neighbourhood",
+        timeout=budget.timeout_s,
+    )
     return dict(records[0]) if records else None
 
 
-async def subject_marks(db: Database, subjects: Sequence[tuple[str, Sequence[str]]],
-                        list_kinds: Sequence[str], as_of: dt.date, budget: Budget,
-                        per_subject: int = ENTRIES_PER_SUBJECT) -> dict[str, dict[str, Any]]:
+async def subject_marks(
+    db: Database,
+    subjects: Sequence[tuple[str, Sequence[str]]],
+    list_kinds: Sequence[str],
+    as_of: dt.date,
+    budget: Budget,
+    per_subject: int = ENTRIES_PER_SUBJECT,
+) -> dict[str, dict[str, Any]]:
     """By subject id: the classes of its black entries in force on ``as_of`` and up to
     ``per_subject`` entries of ``list_kinds`` in force, each under the subject's classes."""
     if not subjects:
         return {}
-    records = await db.read(SUBJECT_MARKS, {
-        "subjects": [{"id": s, "classes": list(c)} for s, c in subjects],
-        "listKinds": list(list_kinds), "perSubject": per_subject, "day": as_of,
-        "black": ListKind.BLACK.value}, op="subject_marks", timeout=budget.timeout_s)
+    records = await db.read(
+        SUBJECT_MARKS,
+        {
+            "subjects": [{"id": s, "classes": list(c)} for s, c in subjects],
+            "listKinds": list(list_kinds),
+            "perSubject": per_subject,
+            "day": as_of,
+            "black": ListKind.BLACK.value,
+        },
+        op="subject_marks",
+        timeout=budget.timeout_s,
+    )
     return {m["id"]: m for m in records[0]["marks"]}

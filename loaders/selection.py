@@ -122,8 +122,9 @@ def visible_cypher(audience: Audience, subject: str) -> str:
     """管理办法 第十八条–第二十一条: the classes the caller may see of ``subject``."""
     consented = ""
     if audience.consents != "none":
-        consented = " + " + consent_cypher(subject, "classes", "$grantees", "$consentIds",
-                                           "$now", "$base")
+        consented = " + " + consent_cypher(
+            subject, "classes", "$grantees", "$consentIds", "$now", "$base"
+        )
     return f"CASE WHEN {subject}.id = $self THEN {list(CLASSES)!r} ELSE $base{consented} END"
 
 
@@ -135,8 +136,9 @@ def history_cypher(subject: str) -> str:
 def id_number_cypher(audience: Audience, subject: str) -> str:
     consented = ""
     if audience.consents != "none":
-        consented = " OR " + consent_cypher(subject, "id_number", "$grantees", "$consentIds",
-                                            "$now", "$base")
+        consented = " OR " + consent_cypher(
+            subject, "id_number", "$grantees", "$consentIds", "$now", "$base"
+        )
     return f"($government OR {subject}.id = $self{consented})"
 
 
@@ -147,17 +149,22 @@ def grants_cypher(audience: Audience, subject: str) -> str:
     return consent_cypher(subject, "grants", "$grantees", "$consentIds", "$now", "$base")
 
 
-REQUEST_PARAMS = ("today", "now", "self", "government", "base", "checks", "grantees",
-                  "consentIds")
+REQUEST_PARAMS = ("today", "now", "self", "government", "base", "checks", "grantees", "consentIds")
 
 
 def request_params(ctx: Context, audience: Audience) -> dict[str, Any]:
     viewer = ctx.viewer
     government = bool(viewer and viewer.government)
-    acts_for = viewer.subject_id if viewer is not None and viewer.acts_for(
-        viewer.subject_id or "") else None
+    acts_for = (
+        viewer.subject_id
+        if viewer is not None and viewer.acts_for(viewer.subject_id or "")
+        else None
+    )
     params: dict[str, Any] = {
-        "today": ctx.today, "now": ctx.now, "self": acts_for, "government": government,
+        "today": ctx.today,
+        "now": ctx.now,
+        "self": acts_for,
+        "government": government,
         "base": [PUBLIC, GOVERNMENT] if government else [PUBLIC],
         # a credit check needs a checking role and a stated purpose (管理办法 第三十三条)
         "checks": bool(viewer and viewer.has_any(*CHECK_ROLES) and ctx.purpose),
@@ -188,23 +195,26 @@ class Plan:
     arguments: tuple[_Arguments, ...]
     convert: Converter
     names: tuple[str, ...]  # the selected field and its subfields, for the register
-    checks: tuple[tuple[GraphQLField, FieldDetails, Callable[[dict[str, Any], Any], None]],
-                  ...] = ()
+    checks: tuple[
+        tuple[GraphQLField, FieldDetails, Callable[[dict[str, Any], Any], None]], ...
+    ] = ()
     sidecars: tuple[str, ...] = ()  # values read once beside the answer (``Scope.once``)
     uses: tuple[str, ...] = ()  # the request's parameters the query reads (only those are sent)
 
     def check(self, variables: Any, ctx: Any) -> None:
         """Validate the arguments declarations check (e.g. a page size) before running."""
         for definition, details, check in self.checks:
-            values = get_argument_values(definition, details.node, variables,
-                                         details.fragment_variable_values)
+            values = get_argument_values(
+                definition, details.node, variables, details.fragment_variable_values
+            )
             check({k: plain(v) for k, v in values.items()}, ctx)
 
     def params(self, variables: Any) -> dict[str, Any]:
         out = dict(self.constants)
         for a in self.arguments:
-            values = get_argument_values(a.definition, a.details.node, variables,
-                                         a.details.fragment_variable_values)
+            values = get_argument_values(
+                a.definition, a.details.node, variables, a.details.fragment_variable_values
+            )
             for arg, param in a.params:
                 out[param] = plain(values.get(arg))
         return out
@@ -281,8 +291,9 @@ class _Compiler:
 
     # Projection
 
-    def project(self, type_: GraphQLOutputType, details: list[FieldDetails],
-                var: str) -> tuple[str, Converter]:
+    def project(
+        self, type_: GraphQLOutputType, details: list[FieldDetails], var: str
+    ) -> tuple[str, Converter]:
         """The selection ``details`` on the named type of ``type_`` read from ``var``."""
         named = get_named_type(type_)
         if isinstance(named, GraphQLObjectType):
@@ -302,10 +313,12 @@ class _Compiler:
             return cypher, abstract
         raise NotCompiled(f"{named} is not an object type")
 
-    def _object(self, type_: GraphQLObjectType, details: list[FieldDetails], var: str, *,
-                tagged: bool) -> tuple[str, Converter]:
-        grouped = collect_subfields(self.schema, self.fragments, self.variables, self.operation,
-                                    type_, details).grouped_field_set
+    def _object(
+        self, type_: GraphQLObjectType, details: list[FieldDetails], var: str, *, tagged: bool
+    ) -> tuple[str, Converter]:
+        grouped = collect_subfields(
+            self.schema, self.fragments, self.variables, self.operation, type_, details
+        ).grouped_field_set
         items: list[str] = [repr(type_.name)] if tagged else []
         plan: list[tuple[str, int, Converter | None, bool]] = []
         constants: list[tuple[str, Any]] = []
@@ -318,15 +331,18 @@ class _Compiler:
             definition = type_.fields[name]
             read = declaration_of(type_, name)
             if read is None:
-                raise NotCompiled(f"{type_.name}.{name} has no declaration of how it is read "
-                                  "(graph_schema/fields.py)")
+                raise NotCompiled(
+                    f"{type_.name}.{name} has no declaration of how it is read "
+                    "(graph_schema/fields.py)"
+                )
             cypher, convert = self._field(read, definition, group, var)
             plan.append((response, len(items), convert, is_nullable(definition.type)))
             items.append(cypher)
         return "[" + ", ".join(items) + "]", _object_converter(plan, dict(constants))
 
-    def _field(self, read: Read, definition: GraphQLField, group: list[FieldDetails],
-               var: str) -> tuple[str, Converter | None]:
+    def _field(
+        self, read: Read, definition: GraphQLField, group: list[FieldDetails], var: str
+    ) -> tuple[str, Converter | None]:
         scope = _FieldScope(self, var, definition, group[0])
         convert: Converter | None
         if isinstance(read, Related):
@@ -365,8 +381,9 @@ class _Compiler:
             item = self.plain(type_.of_type, details)
             return lambda value: None if value is None else [item(v) for v in value]
         if isinstance(type_, GraphQLObjectType):
-            grouped = collect_subfields(self.schema, self.fragments, self.variables,
-                                        self.operation, type_, details).grouped_field_set
+            grouped = collect_subfields(
+                self.schema, self.fragments, self.variables, self.operation, type_, details
+            ).grouped_field_set
             steps: list[tuple[str, str | None, Callable[[Any], Any]]] = []
             for response, group in grouped.items():
                 name = group[0].node.name.value
@@ -378,8 +395,9 @@ class _Compiler:
             def project(value: Any) -> Any:
                 if value is None:
                     return None
-                return {r: convert(value.get(n) if n is not None else None)
-                        for r, n, convert in steps}
+                return {
+                    r: convert(value.get(n) if n is not None else None) for r, n, convert in steps
+                }
 
             return project
         if isinstance(type_, GraphQLScalarType):
@@ -389,8 +407,9 @@ class _Compiler:
             return lambda value: value.value if isinstance(value, enum.Enum) else value
         raise NotCompiled(f"{type_} cannot be assembled")
 
-    def _related(self, read: Related, scope: _FieldScope, definition: GraphQLField,
-                 group: list[FieldDetails]) -> tuple[str, Converter]:
+    def _related(
+        self, read: Related, scope: _FieldScope, definition: GraphQLField, group: list[FieldDetails]
+    ) -> tuple[str, Converter]:
         target = self.var("m")
         if read.check is not None:
             self.checks.append((definition, group[0], read.check))
@@ -399,8 +418,10 @@ class _Compiler:
         # then from each target (locals); where, order and the target's fields read them.
         frame = {name: self.var("b") for name, _ in read.binds}
         if read.binds:
-            clauses.append("WITH *" + "".join(f", {cypher(scope)} AS {frame[name]}"
-                                              for name, cypher in read.binds))
+            clauses.append(
+                "WITH *"
+                + "".join(f", {cypher(scope)} AS {frame[name]}" for name, cypher in read.binds)
+            )
         # The field's own clauses see what the enclosing object was bound too; the
         # target's fields see only what this field binds for them.
         outer = self.bound[-1] if self.bound else {}
@@ -430,9 +451,8 @@ class _Compiler:
         finally:
             self.bound.pop()
         if read.audit is not None:  # audited
-            inner = (f"[{inner}, {target}.disclosure, {subject}.id, {self.grants(subject)}]")
-            convert = _audited(convert, read.audit, selected_names(group, self.fragments),
-                               many)
+            inner = f"[{inner}, {target}.disclosure, {subject}.id, {self.grants(subject)}]"
+            convert = _audited(convert, read.audit, selected_names(group, self.fragments), many)
         elif many:
             convert = _list(convert)
         plain = not (read.order or read.limit or read.binds or read.locals)
@@ -447,12 +467,15 @@ class _Compiler:
             cypher = f"head({cypher})"
         return cypher, convert
 
-    def _guarded(self, read: Guarded, scope: _FieldScope, definition: GraphQLField,
-                 group: list[FieldDetails]) -> tuple[str, Converter]:
+    def _guarded(
+        self, read: Guarded, scope: _FieldScope, definition: GraphQLField, group: list[FieldDetails]
+    ) -> tuple[str, Converter]:
         node = scope.node
         guard = read.guard(scope)
-        cypher = (f"[CASE WHEN {guard} THEN {read.value(scope)} END, {guard}, {node}.id, "
-                  f"{self.grants(node)}]")
+        cypher = (
+            f"[CASE WHEN {guard} THEN {read.value(scope)} END, {guard}, {node}.id, "
+            f"{self.grants(node)}]"
+        )
         return cypher, _guarded(read, selected_names(group, self.fragments))
 
 
@@ -474,8 +497,9 @@ class Rules(_Compiler):
 class _FieldScope:
     """The ``Scope`` a declaration writes one field's Cypher in."""
 
-    def __init__(self, compiler: _Compiler, node: str, definition: GraphQLField,
-                 details: FieldDetails) -> None:
+    def __init__(
+        self, compiler: _Compiler, node: str, definition: GraphQLField, details: FieldDetails
+    ) -> None:
         self._c = compiler
         self.node = node
         self._definition = definition
@@ -542,8 +566,9 @@ class _FieldScope:
         if _uses_variables(node):
             self._c.arguments.append(_Arguments(self._definition, self._details, pairs))
             return
-        values = get_argument_values(self._definition, node, self._c.variables,
-                                     self._details.fragment_variable_values)
+        values = get_argument_values(
+            self._definition, node, self._c.variables, self._details.fragment_variable_values
+        )
         for arg, param in pairs:
             self._c.constants[param] = plain(values.get(arg))
 
@@ -564,7 +589,7 @@ def _path(match: str) -> str | None:
     a pattern comprehension can say), else None."""
     if not match.startswith("MATCH ("):
         return None
-    pattern = match[len("MATCH "):]
+    pattern = match[len("MATCH ") :]
     if "-[" not in pattern or any(w in pattern.upper() for w in (" WHERE ", " WITH ", "), (")):
         return None
     return pattern
@@ -583,8 +608,9 @@ def _unwrap(type_: GraphQLOutputType) -> GraphQLOutputType:
     return type_.of_type if isinstance(type_, GraphQLNonNull) else type_
 
 
-def selected_names(group: list[FieldDetails], fragments: dict[str, FragmentDetails]
-                   ) -> tuple[str, ...]:
+def selected_names(
+    group: list[FieldDetails], fragments: dict[str, FragmentDetails]
+) -> tuple[str, ...]:
     """The field and its direct subfields as ``field.subfield`` (fragments flattened, by
     field name): what a register entry lists as the fields returned."""
     name = group[0].node.name.value
@@ -608,16 +634,19 @@ def selected_names(group: list[FieldDetails], fragments: dict[str, FragmentDetai
 # Converters: Cypher's lists into the response's maps
 
 
-def _object_converter(plan: list[tuple[str, int, Converter | None, bool]],
-                      constants: dict[str, Any]) -> Converter:
+def _object_converter(
+    plan: list[tuple[str, int, Converter | None, bool]], constants: dict[str, Any]
+) -> Converter:
     if all(convert is None and index >= 0 for _, index, convert, _ in plan):
         keys = tuple(response for response, *_ in plan)
         offset = plan[0][1] if plan else 0
         if offset == 0:
-            return lambda raw, run, path: None if raw is None else dict(zip(keys, raw,
-                                                                             strict=False))
-        return lambda raw, run, path: (None if raw is None
-                                       else dict(zip(keys, raw[offset:], strict=False)))
+            return lambda raw, run, path: (
+                None if raw is None else dict(zip(keys, raw, strict=False))
+            )
+        return lambda raw, run, path: (
+            None if raw is None else dict(zip(keys, raw[offset:], strict=False))
+        )
     steps = tuple(plan)
 
     def convert(raw: Any, run: Run, path: Path) -> Any:
@@ -704,11 +733,17 @@ def _guarded(read: Guarded, names: tuple[str, ...]) -> Converter:
     def convert(raw: Any, run: Run, path: Path) -> Any:
         value, allowed, subject, grants = raw
         if allowed:
-            run.disclose(subject, grants, read.operation, names, {read.disclosure}, path,
-                         consent_item=read.consent_item)
+            run.disclose(
+                subject,
+                grants,
+                read.operation,
+                names,
+                {read.disclosure},
+                path,
+                consent_item=read.consent_item,
+            )
             return value
-        run.refuse(subject, grants, read.operation, names, {read.disclosure}, path,
-                   read.denied())
+        run.refuse(subject, grants, read.operation, names, {read.disclosure}, path, read.denied())
 
     return convert
 
@@ -736,9 +771,17 @@ class Run:
     def _access(self, subject: str, grants: list[dict[str, Any]]) -> None:
         self.ctx.known_access(subject, [Grant.from_map(g) for g in grants])
 
-    def disclose(self, subject: str, grants: list[dict[str, Any]], operation: str,
-                 names: Sequence[str], classes: set[str], path: Path, *,
-                 consent_item: str | None = None) -> None:
+    def disclose(
+        self,
+        subject: str,
+        grants: list[dict[str, Any]],
+        operation: str,
+        names: Sequence[str],
+        classes: set[str],
+        path: Path,
+        *,
+        consent_item: str | None = None,
+    ) -> None:
         self._access(subject, grants)
         consent = None
         if consent_item is not None:
@@ -749,9 +792,16 @@ class Run:
         except CreditGraphError as exc:
             raise _Null(self.located(exc, path)) from None
 
-    def refuse(self, subject: str, grants: list[dict[str, Any]], operation: str,
-               names: Sequence[str], classes: set[str], path: Path,
-               exc: CreditGraphError) -> None:
+    def refuse(
+        self,
+        subject: str,
+        grants: list[dict[str, Any]],
+        operation: str,
+        names: Sequence[str],
+        classes: set[str],
+        path: Path,
+        exc: CreditGraphError,
+    ) -> None:
         self._access(subject, grants)
         self.ctx.audit.record(subject, operation, names, classes, outcome=exc.code)
         raise _Null(self.located(exc, path))
@@ -784,8 +834,11 @@ def _conditional_key(info: GraphQLResolveInfo[Any]) -> tuple[Any, ...]:
         class Finder(Visitor):
             def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
                 if node.name.value in ("skip", "include"):
-                    names.extend(a.value.name.value for a in node.arguments or ()
-                                 if isinstance(a.value, VariableNode))
+                    names.extend(
+                        a.value.name.value
+                        for a in node.arguments or ()
+                        if isinstance(a.value, VariableNode)
+                    )
 
         visit(operation, Finder())
         for fragment in info.fragments.values():
@@ -807,8 +860,13 @@ class Selection:
     ``(("asOf", "$asOf"),)``. ``runtime``: the object type to read when the field's type
     is abstract (an entity type of ``_entities``)."""
 
-    def __init__(self, info: GraphQLResolveInfo[Any], at: tuple[str, ...] = (),
-                 bound: tuple[tuple[str, str], ...] = (), runtime: str | None = None) -> None:
+    def __init__(
+        self,
+        info: GraphQLResolveInfo[Any],
+        at: tuple[str, ...] = (),
+        bound: tuple[tuple[str, str], ...] = (),
+        runtime: str | None = None,
+    ) -> None:
         self.info = info
         self.ctx: Context = info.context
         self.at = at
@@ -829,10 +887,20 @@ class Selection:
         for name in self.at:
             named = get_named_type(type_)
             assert isinstance(named, GraphQLObjectType)
-            grouped = collect_subfields(compiler.schema, compiler.fragments, compiler.variables,
-                                        compiler.operation, named, details).grouped_field_set
-            details = [d for response, group in grouped.items() for d in group
-                       if group[0].node.name.value == name]
+            grouped = collect_subfields(
+                compiler.schema,
+                compiler.fragments,
+                compiler.variables,
+                compiler.operation,
+                named,
+                details,
+            ).grouped_field_set
+            details = [
+                d
+                for response, group in grouped.items()
+                for d in group
+                if group[0].node.name.value == name
+            ]
             type_ = named.fields[name].type
         if self.runtime is not None:
             runtime = compiler.schema.get_type(self.runtime)
@@ -842,8 +910,16 @@ class Selection:
 
     def plan(self, template: str, var: str) -> Plan:
         info = self.info
-        key = (template, var, self.at, self.bound, self.runtime, self.audience,
-               *(id(n) for n in info.field_nodes), *_conditional_key(info))
+        key = (
+            template,
+            var,
+            self.at,
+            self.bound,
+            self.runtime,
+            self.audience,
+            *(id(n) for n in info.field_nodes),
+            *_conditional_key(info),
+        )
         known = _PLANS.get(key)
         if known is not None:
             return known[1]
@@ -857,30 +933,50 @@ class Selection:
         cypher = template.replace("{value}", value)
         sidecars = tuple(name for name, _ in compiler.sidecars.values())
         if sidecars:  # the answer and what it shares, side by side in one record
-            cypher = "\n".join([f"CALL () {{ {cypher} }}",
-                                 *(f"CALL () {{ {text} }}" for _, text in
-                                   compiler.sidecars.values()),
-                                 f"RETURN [value, {', '.join(sidecars)}] AS value"])
-        plan = Plan(cypher, compiler.constants, tuple(compiler.arguments), convert,
-                    selected_names(details, compiler.fragments) if details else (),
-                    tuple(compiler.checks), sidecars,
-                    tuple(n for n in REQUEST_PARAMS if re.search(rf"\${n}\b", cypher)))
+            cypher = "\n".join(
+                [
+                    f"CALL () {{ {cypher} }}",
+                    *(f"CALL () {{ {text} }}" for _, text in compiler.sidecars.values()),
+                    f"RETURN [value, {', '.join(sidecars)}] AS value",
+                ]
+            )
+        plan = Plan(
+            cypher,
+            compiler.constants,
+            tuple(compiler.arguments),
+            convert,
+            selected_names(details, compiler.fragments) if details else (),
+            tuple(compiler.checks),
+            sidecars,
+            tuple(n for n in REQUEST_PARAMS if re.search(rf"\${n}\b", cypher)),
+        )
         if len(_PLANS) >= _MAX_PLANS:
             _PLANS.clear()
         _PLANS[key] = (list(info.field_nodes), plan)  # keeps the nodes (and their ids) alive
         return plan
 
-    async def fetch(self, template: str, params: dict[str, Any], *, var: str = "n",
-                    op: str | None = None, timeout: float | None = None) -> Any:
+    async def fetch(
+        self,
+        template: str,
+        params: dict[str, Any],
+        *,
+        var: str = "n",
+        op: str | None = None,
+        timeout: float | None = None,
+    ) -> Any:
         """Run the compiled query (``timeout``: its transaction's, in seconds, when not the
         default): the first column of its one record (None for none)."""
         plan = self._plan = self.plan(template, var)
         plan.check(variables_of(self.info), self.ctx)
         request = request_params(self.ctx, self.audience)
-        values = {**{k: request[k] for k in plan.uses}, **plan.params(variables_of(self.info)),
-                  **params}
-        records = await self.ctx.db.read(plan.cypher, values, op=op or self.info.field_name,
-                                         timeout=timeout)
+        values = {
+            **{k: request[k] for k in plan.uses},
+            **plan.params(variables_of(self.info)),
+            **params,
+        }
+        records = await self.ctx.db.read(
+            plan.cypher, values, op=op or self.info.field_name, timeout=timeout
+        )
         if not records:
             return None
         value = records[0][0]
@@ -901,8 +997,14 @@ class Selection:
         except _Null as null:  # the executor raises it where the object sits
             return Shaped(None, null.error)
 
-    def disclose(self, subject: str, grants: list[dict[str, Any]], operation: str,
-                 classes: set[str], *below: Any) -> Exception | None:
+    def disclose(
+        self,
+        subject: str,
+        grants: list[dict[str, Any]],
+        operation: str,
+        classes: set[str],
+        *below: Any,
+    ) -> Exception | None:
         """Register the sight of a root object's information (``Context.disclose``); the
         error when it is refused."""
         run = Run(self.ctx, [*self.info.path.as_list(), *below])
@@ -913,13 +1015,30 @@ class Selection:
         return None
 
 
-def compiled(info: Any, at: tuple[str, ...] = (), bound: tuple[tuple[str, str], ...] = (),
-             runtime: str | None = None) -> Selection:
+def compiled(
+    info: Any,
+    at: tuple[str, ...] = (),
+    bound: tuple[tuple[str, str], ...] = (),
+    runtime: str | None = None,
+) -> Selection:
     """The selection of the root field being resolved (strawberry's ``Info`` or
     graphql-core's)."""
     return Selection(getattr(info, "_raw_info", info), at, bound, runtime)
 
 
-__all__ = ["AUTHORISED", "ID_NUMBER", "Audience", "NotCompiled", "Plan", "Rules", "Selection",
-           "Shaped", "compiled", "grants_cypher", "history_cypher", "plain", "request_params",
-           "visible_cypher"]
+__all__ = [
+    "AUTHORISED",
+    "ID_NUMBER",
+    "Audience",
+    "NotCompiled",
+    "Plan",
+    "Rules",
+    "Selection",
+    "Shaped",
+    "compiled",
+    "grants_cypher",
+    "history_cypher",
+    "plain",
+    "request_params",
+    "visible_cypher",
+]

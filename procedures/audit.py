@@ -70,14 +70,21 @@ class _Pending:
 class AuditLog:
     """The events of one request, merged per subject."""
 
-    def __init__(self, consents_of: Callable[[str, Iterable[str]], list[str]] | None = None
-                 ) -> None:
+    def __init__(
+        self, consents_of: Callable[[str, Iterable[str]], list[str]] | None = None
+    ) -> None:
         self._pending: dict[str, _Pending] = {}
         self._consents_of = consents_of
 
-    def record(self, subject_id: str, operation: str, fields: Iterable[str],
-               classes: Iterable[str], consent_id: str | None = None,
-               outcome: str = OK) -> None:
+    def record(
+        self,
+        subject_id: str,
+        operation: str,
+        fields: Iterable[str],
+        classes: Iterable[str],
+        consent_id: str | None = None,
+        outcome: str = OK,
+    ) -> None:
         """Note an access to a subject's non-public information (or a refused attempt).
 
         Several calls for one subject in one request make one event. Without
@@ -102,27 +109,50 @@ class AuditLog:
         """The subjects this request's events are about."""
         return list(self._pending)
 
-    def events(self, *, viewer: Viewer | None, purpose: str | None, operation_name: str | None,
-               at: dt.datetime) -> list[dict[str, Any]]:
+    def events(
+        self,
+        *,
+        viewer: Viewer | None,
+        purpose: str | None,
+        operation_name: str | None,
+        at: dt.datetime,
+    ) -> list[dict[str, Any]]:
         request_id = str(uuid.uuid4())
-        return [{
-            "id": str(uuid.uuid4()), "at": at, "requestId": request_id,
-            "sub": viewer.sub if viewer else None, "dept": viewer.dept if viewer else None,
-            "jur": viewer.jur if viewer else None,
-            "roles": sorted(viewer.roles) if viewer else [], "purpose": purpose,
-            "subjectId": subject_id, "operationName": operation_name,
-            "operations": sorted(p.operations), "fields": sorted(p.fields),
-            "classes": sorted(p.classes), "consentIds": sorted(p.consent_ids),
-            "outcome": p.outcome,
-        } for subject_id, p in self._pending.items()]
+        return [
+            {
+                "id": str(uuid.uuid4()),
+                "at": at,
+                "requestId": request_id,
+                "sub": viewer.sub if viewer else None,
+                "dept": viewer.dept if viewer else None,
+                "jur": viewer.jur if viewer else None,
+                "roles": sorted(viewer.roles) if viewer else [],
+                "purpose": purpose,
+                "subjectId": subject_id,
+                "operationName": operation_name,
+                "operations": sorted(p.operations),
+                "fields": sorted(p.fields),
+                "classes": sorted(p.classes),
+                "consentIds": sorted(p.consent_ids),
+                "outcome": p.outcome,
+            }
+            for subject_id, p in self._pending.items()
+        ]
 
 
 class AuditWriter:
     """Writes the register for the whole process; see the module docstring for the modes."""
 
-    def __init__(self, db: Callable[[], Database], *, mode: str = "background",
-                 flush_ms: int = 5, max_queue: int = 100_000, max_batch: int = 5000,
-                 clock: Callable[[], dt.datetime] | None = None) -> None:
+    def __init__(
+        self,
+        db: Callable[[], Database],
+        *,
+        mode: str = "background",
+        flush_ms: int = 5,
+        max_queue: int = 100_000,
+        max_batch: int = 5000,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         # Which database the register is written to; replaceable while the process runs.
         self.db = db
         self.mode = mode
@@ -212,8 +242,12 @@ class AuditWriter:
                 return
             except Exception as exc:  # noqa: BLE001 - kept and retried; the queue applies backpressure
                 self._failed(exc)
-                log.warning("audit write of %d events failed; retrying in %.2f s", len(batch),
-                            delay, exc_info=not isinstance(exc, DatabaseUnavailable))
+                log.warning(
+                    "audit write of %d events failed; retrying in %.2f s",
+                    len(batch),
+                    delay,
+                    exc_info=not isinstance(exc, DatabaseUnavailable),
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 1.0 if self._closing else 5.0)
 
@@ -224,10 +258,15 @@ class AuditWriter:
 
     def health(self) -> dict[str, Any]:
         """What /readyz reports: never an event's content, only the writer's state."""
-        return {"mode": self.mode, "queueDepth": self.queue_depth,
-                "queueCapacity": self._max_queue if self._queue is not None else 0,
-                "lastWrite": self.last_write_at, "failing": self.failing,
-                "failures": self.failures, "lastError": self.last_error}
+        return {
+            "mode": self.mode,
+            "queueDepth": self.queue_depth,
+            "queueCapacity": self._max_queue if self._queue is not None else 0,
+            "lastWrite": self.last_write_at,
+            "failing": self.failing,
+            "failures": self.failures,
+            "lastError": self.last_error,
+        }
 
     def _count(self, events: int) -> None:
         self.events_written += events

@@ -19,8 +19,9 @@ from graph_schema.rules.propagation import (
     void_statement,
 )
 
-_PROPAGATION = {scope: (propagate_statement(scope, SYNCED), void_statement(scope))
-                for scope in SCOPES}
+_PROPAGATION = {
+    scope: (propagate_statement(scope, SYNCED), void_statement(scope)) for scope in SCOPES
+}
 
 
 async def propagate(

@@ -24,8 +24,9 @@ from resolvers.reads import anchor
 from resolvers.subject import page_size
 
 MAX_PAGE = 200
-From = Annotated[dt.datetime | None, strawberry.argument(name="from",
-                                                          description="Inclusive, with offset.")]
+From = Annotated[
+    dt.datetime | None, strawberry.argument(name="from", description="Inclusive, with offset.")
+]
 
 
 @strawberry.type
@@ -52,8 +53,9 @@ class AccessLogConnection:
     page_info: PageInfo
 
 
-def _window(start: dt.datetime | None, end: dt.datetime | None
-            ) -> tuple[dt.datetime | None, dt.datetime | None]:
+def _window(
+    start: dt.datetime | None, end: dt.datetime | None
+) -> tuple[dt.datetime | None, dt.datetime | None]:
     for value, name in ((start, "from"), (end, "to")):
         if value is not None and value.tzinfo is None:
             raise InvalidInput(f"{name} needs a UTC offset", field=name)
@@ -64,30 +66,49 @@ def _cursor(after: str | None) -> tuple[Any, ...] | None:
     return cursors.decode(after, "a", dt.datetime, str)
 
 
-async def _page(info: Info[Context, None], template: str, limit: int,
-                params: dict[str, Any]) -> dict[str, Any]:
+async def _page(
+    info: Info[Context, None], template: str, limit: int, params: dict[str, Any]
+) -> dict[str, Any]:
     """One page in one query: events projected from the selection below ``edges.node``."""
     selection = compiled(info, at=("edges", "node"))
-    rows = await selection.fetch(template, {**params, "limit": limit + 1}, var="a",
-                                 op="audit_events") or []
-    edges = [{"cursor": cursors.encode("a", native(at), id_),
-              "node": selection.shape(node, "edges", i, "node")}
-             for i, (at, id_, node) in enumerate(rows[:limit])]
-    return {"edges": edges, "pageInfo": {"hasNextPage": len(rows) > limit,
-                                         "endCursor": edges[-1]["cursor"] if edges else None}}
+    rows = (
+        await selection.fetch(template, {**params, "limit": limit + 1}, var="a", op="audit_events")
+        or []
+    )
+    edges = [
+        {
+            "cursor": cursors.encode("a", native(at), id_),
+            "node": selection.shape(node, "edges", i, "node"),
+        }
+        for i, (at, id_, node) in enumerate(rows[:limit])
+    ]
+    return {
+        "edges": edges,
+        "pageInfo": {
+            "hasNextPage": len(rows) > limit,
+            "endCursor": edges[-1]["cursor"] if edges else None,
+        },
+    }
 
 
 @strawberry.type
 class AuditQuery:
-    @strawberry.field(description="The query register, newest first, for supervisors: by "
-                      "caller (`sub`), department, subject and time window [from, to).",
-                      graphql_type=AuditEventConnection)  # a page as plain data (_page)
-    async def audit_events(self, info: Info[Context, None], caller: str | None = None,
-                           department: strawberry.ID | None = None,
-                           subject: SubjectRef | None = None,
-                           from_: From = None,
-                           to: dt.datetime | None = None, first: int = 50,
-                           after: str | None = None) -> dict[str, Any]:
+    @strawberry.field(
+        description="The query register, newest first, for supervisors: by "
+        "caller (`sub`), department, subject and time window [from, to).",
+        graphql_type=AuditEventConnection,
+    )  # a page as plain data (_page)
+    async def audit_events(
+        self,
+        info: Info[Context, None],
+        caller: str | None = None,
+        department: strawberry.ID | None = None,
+        subject: SubjectRef | None = None,
+        from_: From = None,
+        to: dt.datetime | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> dict[str, Any]:
         ctx = info.context
         ctx.require(SUPERVISOR)
         found = anchor(subject, "s") if subject is not None else None
@@ -95,22 +116,40 @@ class AuditQuery:
         limit, key = page_size(first, MAX_PAGE), _cursor(after)
         dept = str(department) if department else None
         template = events_page(events_anchor(found[0] if found else None, caller, dept))
-        return await _page(info, template, limit, {
-            "key": found[1] if found else None, **page_params(
-                sub=caller, dept=dept, start=start, end=end, after=key, limit=limit)})
+        return await _page(
+            info,
+            template,
+            limit,
+            {
+                "key": found[1] if found else None,
+                **page_params(sub=caller, dept=dept, start=start, end=end, after=key, limit=limit),
+            },
+        )
 
-    @strawberry.field(description="For a subject acting for itself: who looked at its "
-                      "non-public information, newest first (个人诚信 opinion 四(一)).",
-                      graphql_type=AccessLogConnection)  # a page as plain data (_page)
-    async def my_access_log(self, info: Info[Context, None],
-                            from_: From = None,
-                            to: dt.datetime | None = None, first: int = 50,
-                            after: str | None = None) -> dict[str, Any]:
+    @strawberry.field(
+        description="For a subject acting for itself: who looked at its "
+        "non-public information, newest first (个人诚信 opinion 四(一)).",
+        graphql_type=AccessLogConnection,
+    )  # a page as plain data (_page)
+    async def my_access_log(
+        self,
+        info: Info[Context, None],
+        from_: From = None,
+        to: dt.datetime | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> dict[str, Any]:
         ctx = info.context
         viewer = ctx.require(SUBJECT)
         start, end = _window(from_, to)
         limit, key = page_size(first, MAX_PAGE), _cursor(after)
         template = events_page(EVENTS_OF_SUBJECT_ID)
-        return await _page(info, template, limit, {
-            "subjectId": viewer.subject_id,
-            **page_params(start=start, end=end, after=key, limit=limit)})
+        return await _page(
+            info,
+            template,
+            limit,
+            {
+                "subjectId": viewer.subject_id,
+                **page_params(start=start, end=end, after=key, limit=limit),
+            },
+        )

@@ -40,19 +40,21 @@ class GrantConsentInput:
     grantee: GranteeRef
     scope: list[ConsentScope]
     purpose: str
-    valid_until: dt.datetime = strawberry.field(description="End of the window, exclusive; "
-                                                "with a UTC offset.")
+    valid_until: dt.datetime = strawberry.field(
+        description="End of the window, exclusive; with a UTC offset."
+    )
     valid_from: dt.datetime | None = strawberry.field(
-        default=None, description="Start of the window (default: now); with a UTC offset.")
+        default=None, description="Start of the window (default: now); with a UTC offset."
+    )
     document_ref: str | None = strawberry.field(
-        default=None, description="The written consent on file; required from a credit "
-        "administrator.")
+        default=None,
+        description="The written consent on file; required from a credit administrator.",
+    )
 
 
 def _aware(value: dt.datetime, name: str) -> dt.datetime:
     if value.tzinfo is None:
-        raise InvalidInput(f"{name} needs a UTC offset, e.g. 2027-01-01T00:00:00+08:00",
-                           field=name)
+        raise InvalidInput(f"{name} needs a UTC offset, e.g. 2027-01-01T00:00:00+08:00", field=name)
     return value.astimezone(dt.UTC)
 
 
@@ -67,10 +69,11 @@ def _text(value: str | None, name: str, required: bool) -> str | None:
 
 @strawberry.type
 class ConsentMutation:
-    @strawberry.mutation(description="Record a consent: by the subject itself, or by a credit "
-                         "administrator from a written consent (documentRef required).")
-    async def grant_consent(self, info: Info[Context, None],
-                            input: GrantConsentInput) -> Consent:
+    @strawberry.mutation(
+        description="Record a consent: by the subject itself, or by a credit "
+        "administrator from a written consent (documentRef required)."
+    )
+    async def grant_consent(self, info: Info[Context, None], input: GrantConsentInput) -> Consent:
         ctx = info.context
         viewer = ctx.require(SUBJECT, CREDIT_ADMIN)
         subject = await load_subject(ctx, input.subject)
@@ -80,43 +83,55 @@ class ConsentMutation:
             if not viewer.has_any(CREDIT_ADMIN):
                 raise Forbidden("a subject grants consent only for itself")
             if not input.document_ref:
-                raise InvalidInput("a credit administrator records a written consent: "
-                                   "documentRef is required", field="documentRef")
+                raise InvalidInput(
+                    "a credit administrator records a written consent: documentRef is required",
+                    field="documentRef",
+                )
         if not input.scope:
             raise InvalidInput("scope names at least one class or field", field="scope")
         valid_from = _aware(input.valid_from, "validFrom") if input.valid_from else ctx.now
         valid_until = _aware(input.valid_until, "validUntil")
         if valid_until <= max(valid_from, ctx.now):
-            raise InvalidInput("validUntil must be after validFrom and in the future",
-                               field="validUntil")
+            raise InvalidInput(
+                "validUntil must be after validFrom and in the future", field="validUntil"
+            )
         grantee = input.grantee
-        granted = await grant_consent(ctx.db, {
-            "subjectId": subject["id"],
-            "departmentId": str(grantee.department_id) if grantee.department_id else None,
-            "granteeUscc": normalise_uscc(grantee.uscc) if grantee.uscc else None,
-            "purpose": _text(input.purpose, "purpose", True),
-            "scope": sorted({s.value for s in input.scope}),
-            "validFrom": valid_from, "validUntil": valid_until, "now": ctx.now,
-            "by": viewer.sub, "byDept": viewer.dept,
-            "documentRef": _text(input.document_ref, "documentRef", False),
-        })
+        granted = await grant_consent(
+            ctx.db,
+            {
+                "subjectId": subject["id"],
+                "departmentId": str(grantee.department_id) if grantee.department_id else None,
+                "granteeUscc": normalise_uscc(grantee.uscc) if grantee.uscc else None,
+                "purpose": _text(input.purpose, "purpose", True),
+                "scope": sorted({s.value for s in input.scope}),
+                "validFrom": valid_from,
+                "validUntil": valid_until,
+                "now": ctx.now,
+                "by": viewer.sub,
+                "byDept": viewer.dept,
+                "documentRef": _text(input.document_ref, "documentRef", False),
+            },
+        )
         if granted is None:
             raise NotFound("no such grantee (or the subject named itself)")
         return await one(info, CONSENT_BY_ID, key=granted)
 
     @strawberry.mutation(description="Revoke a consent from now on; it stays on file.")
-    async def revoke_consent(self, info: Info[Context, None], id: strawberry.ID,
-                             reason: str | None = None) -> Consent:
+    async def revoke_consent(
+        self, info: Info[Context, None], id: strawberry.ID, reason: str | None = None
+    ) -> Consent:
         ctx = info.context
         viewer = ctx.require(SUBJECT, CREDIT_ADMIN)
         known = await ctx.loaders.consents_by_id.load(str(id))
         if known is None:
             raise NotFound("no such consent", id=str(id))
         if not (viewer.acts_for(known["subjectId"]) or viewer.has_any(CREDIT_ADMIN)):
-            raise Forbidden("only the subject that gave a consent, or a credit "
-                            "administrator, may revoke it")
-        revoked = await revoke_consent(ctx.db, str(id), now=ctx.now, by=viewer.sub,
-                                       reason=_text(reason, "reason", False))
+            raise Forbidden(
+                "only the subject that gave a consent, or a credit administrator, may revoke it"
+            )
+        revoked = await revoke_consent(
+            ctx.db, str(id), now=ctx.now, by=viewer.sub, reason=_text(reason, "reason", False)
+        )
         if revoked is None:
             raise NotFound("no such consent", id=str(id))
         return await one(info, CONSENT_BY_ID, key=revoked)
@@ -133,19 +148,28 @@ def _visible_to(viewer: Viewer, subject_id: str) -> bool:
 
 @strawberry.type
 class ConsentQuery:
-    @strawberry.field(description="A subject's consents, newest first: all of them for the "
-                      "subject itself, credit administrators and supervisors; for anyone "
-                      "else those given to the caller's department or organisation.",
-                      graphql_type=list[Consent])  # answered by the compiled selection
-    async def consents(self, info: Info[Context, None], subject: SubjectRef,
-                       include_revoked: bool = True) -> list[Shaped | None]:
+    @strawberry.field(
+        description="A subject's consents, newest first: all of them for the "
+        "subject itself, credit administrators and supervisors; for anyone "
+        "else those given to the caller's department or organisation.",
+        graphql_type=list[Consent],
+    )  # answered by the compiled selection
+    async def consents(
+        self, info: Info[Context, None], subject: SubjectRef, include_revoked: bool = True
+    ) -> list[Shaped | None]:
         ctx = info.context
         viewer = ctx.require()
         pattern, key = anchor(subject, "s")
         selection = compiled(info)
-        answer = await selection.fetch(consents_of(pattern), {
-            "key": key, "everyone": viewer.has_any(CREDIT_ADMIN, SUPERVISOR),
-            "granteeIds": list(viewer.grantee_ids), "includeRevoked": include_revoked})
+        answer = await selection.fetch(
+            consents_of(pattern),
+            {
+                "key": key,
+                "everyone": viewer.has_any(CREDIT_ADMIN, SUPERVISOR),
+                "granteeIds": list(viewer.grantee_ids),
+                "includeRevoked": include_revoked,
+            },
+        )
         if answer is None:
             return []
         _visible_to(viewer, answer[0])

@@ -58,8 +58,9 @@ def read_consents(request: Request) -> tuple[str, ...] | None:
         return (ANY_CONSENT,)
     ids = tuple(dict.fromkeys(i.strip() for i in raw.split(",") if i.strip()))
     if len(ids) > MAX_CONSENTS or not all(_CONSENT_ID.fullmatch(i) for i in ids):
-        raise InvalidInput(f"X-Credit-Consent takes up to {MAX_CONSENTS} consent ids separated "
-                           "by commas, or *")
+        raise InvalidInput(
+            f"X-Credit-Consent takes up to {MAX_CONSENTS} consent ids separated by commas, or *"
+        )
     return ids
 
 
@@ -69,14 +70,17 @@ def read_purpose(request: Request) -> str | None:
     if raw is None:
         return None
     try:  # Starlette decodes header bytes as latin-1; raw UTF-8 is common from curl
-        purpose = urllib.parse.unquote(raw.encode("latin-1").decode("utf-8"),
-                                       errors="strict").strip()
+        purpose = urllib.parse.unquote(
+            raw.encode("latin-1").decode("utf-8"), errors="strict"
+        ).strip()
     except UnicodeError:  # the register must hold what the caller meant, or nothing
-        raise InvalidInput("X-Credit-Purpose must be UTF-8, raw or percent-encoded",
-                           header="X-Credit-Purpose") from None
+        raise InvalidInput(
+            "X-Credit-Purpose must be UTF-8, raw or percent-encoded", header="X-Credit-Purpose"
+        ) from None
     if any(unicodedata.category(c) == "Cc" for c in purpose):
-        raise InvalidInput("X-Credit-Purpose must not hold control characters",
-                           header="X-Credit-Purpose")
+        raise InvalidInput(
+            "X-Credit-Purpose must not hold control characters", header="X-Credit-Purpose"
+        )
     if len(purpose) > MAX_PURPOSE:
         raise InvalidInput(f"the purpose is longer than {MAX_PURPOSE} characters")
     return purpose or None
@@ -105,12 +109,20 @@ def selected_fields(info: Any) -> list[str]:
 class Context:
     """Database, settings, the caller and the request's own DataLoaders."""
 
-    def __init__(self, db: Database, settings: Settings, request: Request | None = None,
-                 viewer: Viewer | None = None, today: dt.date | None = None, *,
-                 purpose: str | None = None, consents: tuple[str, ...] | None = None,
-                 operation_name: str | None = None,
-                 audit_writer: AuditWriter | None = None,
-                 now: dt.datetime | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        request: Request | None = None,
+        viewer: Viewer | None = None,
+        today: dt.date | None = None,
+        *,
+        purpose: str | None = None,
+        consents: tuple[str, ...] | None = None,
+        operation_name: str | None = None,
+        audit_writer: AuditWriter | None = None,
+        now: dt.datetime | None = None,
+    ) -> None:
         self.db = db
         self.settings = settings
         self.request = request
@@ -137,8 +149,9 @@ class Context:
         if self.viewer is None:
             raise Unauthenticated("this needs an authenticated caller")
         if roles and not self.viewer.has_any(*roles):
-            raise Forbidden(f"this needs one of the roles: {', '.join(roles)}",
-                            required=list(roles))
+            raise Forbidden(
+                f"this needs one of the roles: {', '.join(roles)}", required=list(roles)
+            )
         return self.viewer
 
     def require_purpose(self) -> str:
@@ -146,7 +159,8 @@ class Context:
         if not self.purpose:
             raise PurposeRequired(
                 "state the purpose of this query in the X-Credit-Purpose header "
-                "(管理办法 第三十三条)")
+                "(管理办法 第三十三条)"
+            )
         return self.purpose
 
     def known_access(self, subject_id: str, grants: list[Grant]) -> Access:
@@ -160,9 +174,13 @@ class Context:
                 known = disclosure.PUBLIC_ONLY
             else:
                 self_query = viewer.acts_for(subject_id)
-                known = disclosure.access(government=viewer.government, self_query=self_query,
-                                          grantee_ids=viewer.grantee_ids,
-                                          grants=[] if self_query else grants, now=self.now)
+                known = disclosure.access(
+                    government=viewer.government,
+                    self_query=self_query,
+                    grantee_ids=viewer.grantee_ids,
+                    grants=[] if self_query else grants,
+                    now=self.now,
+                )
             self._access[subject_id] = known
         return known
 
@@ -173,8 +191,14 @@ class Context:
         known = self._access.get(subject_id)
         return known.consent_for(items) if known else []
 
-    def disclose(self, subject_id: str, operation: str, fields: Iterable[str],
-                 classes: Iterable[str], consent_id: str | None = None) -> None:
+    def disclose(
+        self,
+        subject_id: str,
+        operation: str,
+        fields: Iterable[str],
+        classes: Iterable[str],
+        consent_id: str | None = None,
+    ) -> None:
         """Before returning information of ``classes`` about a subject: nothing for public
         information; otherwise a purpose (unless the subject reads itself) and one entry
         in the register. A refusal is registered too, then raised."""
@@ -197,16 +221,25 @@ class Context:
         purpose = self.purpose
         if purpose is None and self.viewer is not None and self.viewer.subject_id:
             # 本人查询: every subject the request registers a sight of is the caller itself
-            purpose = SELF_QUERY if all(self.viewer.acts_for(s)
-                                        for s in self.audit.subjects()) else None
-        events = self.audit.events(viewer=self.viewer, purpose=purpose,
-                                   operation_name=self.operation_name, at=self.now)
+            purpose = (
+                SELF_QUERY if all(self.viewer.acts_for(s) for s in self.audit.subjects()) else None
+            )
+        events = self.audit.events(
+            viewer=self.viewer, purpose=purpose, operation_name=self.operation_name, at=self.now
+        )
         try:
             await self._writer.write(events)
         except Exception:  # noqa: BLE001 - fail closed: no data without its register entry
             log.exception("could not write %d audit events; withholding the data", len(events))
             payload.clear()
-            payload.update({"errors": [{
-                "message": "the query register is unavailable; no data was returned",
-                "extensions": {"code": "AUDIT_UNAVAILABLE"}}], "data": None})
-
+            payload.update(
+                {
+                    "errors": [
+                        {
+                            "message": "the query register is unavailable; no data was returned",
+                            "extensions": {"code": "AUDIT_UNAVAILABLE"},
+                        }
+                    ],
+                    "data": None,
+                }
+            )

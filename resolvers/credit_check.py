@@ -90,8 +90,6 @@ def _selects(info: GraphQLResolveInfo, name: str) -> bool:
     return any(walk(node.selection_set) for node in info.field_nodes)
 
 
-
-
 async def run_checks(
     ctx: Context,
     refs: list[Mapping[str, Any]],
@@ -124,10 +122,15 @@ async def run_checks(
             }
     wanted = [k for k in keys if k is not None]
     audience = Audience.of(ctx)
-    raws, measure_maps = await credit_check(ctx.db, wanted, matter.value, day,
-                                            audience=audience,
-                                            request=request_params(ctx, audience),
-                                            related=related)
+    raws, measure_maps = await credit_check(
+        ctx.db,
+        wanted,
+        matter.value,
+        day,
+        audience=audience,
+        request=request_params(ctx, audience),
+        related=related,
+    )
     measures = [Measure.from_map(m) for m in measure_maps]
     out: list[Plain] = []
     rows = iter(raws)
@@ -150,8 +153,9 @@ def _disclose(raw: list[Any], ctx: Context) -> dict[str, Any]:
     if record["hits"]:
         subject = record["subject"]["id"]
         ctx.known_access(subject, [Grant.from_map(g) for g in raw[4]])
-        ctx.disclose(subject, "creditCheck", AUDITED_FIELDS,
-                     {h["disclosure"] for h in record["hits"]})
+        ctx.disclose(
+            subject, "creditCheck", AUDITED_FIELDS, {h["disclosure"] for h in record["hits"]}
+        )
     return record
 
 

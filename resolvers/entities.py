@@ -40,7 +40,8 @@ KEYS: dict[str, tuple[str, dict[str, str]]] = {
 def _template(label: str, keys: dict[str, str]) -> str:
     probes = " UNION ALL ".join(
         f"UNWIND ${key} AS k MATCH (n:{label} {{{prop}: k[1]}}) RETURN k[0] AS i, n"
-        for key, prop in keys.items())
+        for key, prop in keys.items()
+    )
     return f"CALL () {{ {probes} }}\nRETURN collect([i, {{value}}]) AS value"
 
 
@@ -63,8 +64,9 @@ def _key(type_name: str, key: str, value: Any) -> Any:
     return str(value)
 
 
-async def resolve_entities(_: Any, info: GraphQLResolveInfo,
-                           representations: list[Mapping[str, Any]]) -> list[Any]:
+async def resolve_entities(
+    _: Any, info: GraphQLResolveInfo, representations: list[Mapping[str, Any]]
+) -> list[Any]:
     """``_entities(representations)``: answers in the order asked, null for a reference
     that names nothing (or nothing the caller may see)."""
     out: list[Any] = [None] * len(representations)

@@ -87,8 +87,9 @@ def _declared() -> dict[str, Subgraph]:
 
     converter = government_schema().schema_converter
     entities: dict[str, set[str]] = {n: set() for n in SUBGRAPH_NAMES}
-    roots: dict[str, dict[str, set[str]]] = {n: {"Query": set(), "Mutation": set()}
-                                            for n in SUBGRAPH_NAMES}
+    roots: dict[str, dict[str, set[str]]] = {
+        n: {"Query": set(), "Mutation": set()} for n in SUBGRAPH_NAMES
+    }
     for name, concrete in converter.type_map.items():
         definition = concrete.definition
         if not isinstance(definition, StrawberryObjectDefinition):
@@ -100,10 +101,15 @@ def _declared() -> dict[str, Subgraph]:
                     roots[subgraph_of(f.origin, f)][name].add(field)
         elif any(isinstance(d, Key) for d in definition.directives or ()):
             entities[subgraph_of(definition.origin)].add(name)
-    return {n: Subgraph(n, entities=frozenset(entities[n]),
-                        query_fields=frozenset(roots[n]["Query"]),
-                        mutation_fields=frozenset(roots[n]["Mutation"]))
-            for n in SUBGRAPH_NAMES}
+    return {
+        n: Subgraph(
+            n,
+            entities=frozenset(entities[n]),
+            query_fields=frozenset(roots[n]["Query"]),
+            mutation_fields=frozenset(roots[n]["Mutation"]),
+        )
+        for n in SUBGRAPH_NAMES
+    }
 
 
 def _camel(name: str) -> str:
@@ -137,8 +143,13 @@ def _named(node: TypeNode) -> str:
 
 
 def _keys(node: Any) -> list[str]:
-    return [arg.value.value for d in node.directives or () if d.name.value == "key"
-            for arg in d.arguments if arg.name.value == "fields"]
+    return [
+        arg.value.value
+        for d in node.directives or ()
+        if d.name.value == "key"
+        for arg in d.arguments
+        if arg.name.value == "fields"
+    ]
 
 
 class _Monolith:
@@ -168,20 +179,26 @@ class _Monolith:
 
     def plan(self, subgraph: Subgraph) -> Plan:
         plan = Plan(subgraph)
-        others = {f for s in _subgraphs().values() if s is not subgraph
-                  for f in (s.query_fields or ())}
-        other_mutations = {f for s in _subgraphs().values() if s is not subgraph
-                           for f in (s.mutation_fields or ())}
+        others = {
+            f for s in _subgraphs().values() if s is not subgraph for f in (s.query_fields or ())
+        }
+        other_mutations = {
+            f for s in _subgraphs().values() if s is not subgraph for f in (s.mutation_fields or ())
+        }
         todo: list[str] = []
-        for root, own, taken in (("Query", subgraph.query_fields, others),
-                                 ("Mutation", subgraph.mutation_fields, other_mutations)):
+        for root, own, taken in (
+            ("Query", subgraph.query_fields, others),
+            ("Mutation", subgraph.mutation_fields, other_mutations),
+        ):
             node = self.types.get(root)
             if node is None:
                 continue
-            names = tuple(f.name.value for f in node.fields
-                          if f.name.value not in _FEDERATION_FIELDS
-                          and (f.name.value in own if own is not None else
-                               f.name.value not in taken))
+            names = tuple(
+                f.name.value
+                for f in node.fields
+                if f.name.value not in _FEDERATION_FIELDS
+                and (f.name.value in own if own is not None else f.name.value not in taken)
+            )
             if names:
                 plan.kept[root] = names
                 todo.extend(self._reached(node, names))
@@ -224,12 +241,19 @@ class _Monolith:
         definitions: list[Any] = list(self.directives)
         imports = ["@key"] + (["@shareable"] if plan.shareable else [])
         assert self.schema_node is not None
-        link = ConstDirectiveNode(name=NameNode(value="link"), arguments=(
-            _arg("url", StringValueNode(value=_link_url(self.schema_node))),
-            _arg("import", ConstListValueNode(values=tuple(StringValueNode(value=i)
-                                                           for i in imports)))))
-        operations = tuple(o for o in self.schema_node.operation_types
-                           if _root_name(o) in plan.kept)
+        link = ConstDirectiveNode(
+            name=NameNode(value="link"),
+            arguments=(
+                _arg("url", StringValueNode(value=_link_url(self.schema_node))),
+                _arg(
+                    "import",
+                    ConstListValueNode(values=tuple(StringValueNode(value=i) for i in imports)),
+                ),
+            ),
+        )
+        operations = tuple(
+            o for o in self.schema_node.operation_types if _root_name(o) in plan.kept
+        )
         definitions.append(SchemaDefinitionNode(directives=(link,), operation_types=operations))
         for name, node in self.types.items():
             if name in _FEDERATION_TYPES:
@@ -237,9 +261,14 @@ class _Monolith:
             if name in plan.stubs:
                 key = plan.stubs[name]
                 fields = tuple(_bare(f) for f in node.fields if f.name.value in key.split())
-                definitions.append(ObjectTypeDefinitionNode(
-                    name=node.name, fields=fields, interfaces=(),
-                    directives=(_key(key, resolvable=False),)))
+                definitions.append(
+                    ObjectTypeDefinitionNode(
+                        name=node.name,
+                        fields=fields,
+                        interfaces=(),
+                        directives=(_key(key, resolvable=False),),
+                    )
+                )
             elif name in plan.kept:
                 definitions.append(self._kept(node, plan))
         return print_ast(DocumentNode(definitions=tuple(definitions))) + "\n"
@@ -250,13 +279,21 @@ class _Monolith:
         if name in _ROOTS:
             wanted = set(plan.kept[name])
             return ObjectTypeDefinitionNode(
-                name=node.name, description=node.description, interfaces=(), directives=(),
-                fields=tuple(f for f in node.fields if f.name.value in wanted))
+                name=node.name,
+                description=node.description,
+                interfaces=(),
+                directives=(),
+                fields=tuple(f for f in node.fields if f.name.value in wanted),
+            )
         if name in plan.shareable:
             shareable = ConstDirectiveNode(name=NameNode(value="shareable"), arguments=())
             return ObjectTypeDefinitionNode(
-                name=node.name, description=node.description, interfaces=node.interfaces,
-                directives=(*(node.directives or ()), shareable), fields=node.fields)
+                name=node.name,
+                description=node.description,
+                interfaces=node.interfaces,
+                directives=(*(node.directives or ()), shareable),
+                fields=node.fields,
+            )
         return node
 
 
@@ -322,8 +359,12 @@ def subgraphs() -> dict[str, Cut]:
             seen[name] = seen.get(name, 0) + 1
     for plan in plans.values():
         plan.shareable = {
-            n for n in plan.kept if seen[n] > 1 and n not in _ROOTS
-            and isinstance(monolith.types[n], ObjectTypeDefinitionNode)}
+            n
+            for n in plan.kept
+            if seen[n] > 1
+            and n not in _ROOTS
+            and isinstance(monolith.types[n], ObjectTypeDefinitionNode)
+        }
         clash = plan.shareable & set(monolith.owner)
         if clash:
             raise ValueError(f"entities resolved by two subgraphs: {sorted(clash)}")
@@ -338,8 +379,9 @@ def subgraph(name: str) -> Cut:
     try:
         return subgraphs()[name]
     except KeyError:
-        raise ValueError(f"unknown subgraph {name!r}; one of: {ALL}, "
-                         f"{', '.join(SUBGRAPH_NAMES)}") from None
+        raise ValueError(
+            f"unknown subgraph {name!r}; one of: {ALL}, {', '.join(SUBGRAPH_NAMES)}"
+        ) from None
 
 
 def _strip_federation(sdl: str) -> str:
@@ -352,8 +394,12 @@ def _strip_federation(sdl: str) -> str:
             continue
         if name in _ROOTS and isinstance(d, ObjectTypeDefinitionNode):
             d = ObjectTypeDefinitionNode(
-                name=d.name, description=d.description, interfaces=(), directives=(),
-                fields=tuple(f for f in d.fields or () if f.name.value not in _FEDERATION_FIELDS))
+                name=d.name,
+                description=d.description,
+                interfaces=(),
+                directives=(),
+                fields=tuple(f for f in d.fields or () if f.name.value not in _FEDERATION_FIELDS),
+            )
         keep.append(d)
     return print_ast(DocumentNode(definitions=tuple(keep))) + "\n"
 
@@ -382,9 +428,14 @@ def _executable(whole: GraphQLSchema, plan: Plan, sdl: str) -> GraphQLSchema:
         return built.get(t.name, t)  # built-in scalars are nobody's to copy
 
     def copy_field(f: GraphQLField) -> GraphQLField:
-        return GraphQLField(ref(f.type), args=f.args, resolve=f.resolve,
-                            description=f.description, deprecation_reason=f.deprecation_reason,
-                            extensions=f.extensions)
+        return GraphQLField(
+            ref(f.type),
+            args=f.args,
+            resolve=f.resolve,
+            description=f.description,
+            deprecation_reason=f.deprecation_reason,
+            extensions=f.extensions,
+        )
 
     def fields_of(source: Any, names: Iterable[str]) -> Any:
         return lambda: {n: copy_field(source.fields[n]) for n in names}
@@ -405,16 +456,30 @@ def _executable(whole: GraphQLSchema, plan: Plan, sdl: str) -> GraphQLSchema:
         if isinstance(t, GraphQLObjectType):
             names = plan.kept.get(name) or tuple(plan.stubs[name].split())
             built[name] = GraphQLObjectType(
-                name, fields_of(t, names), interfaces_of(t), is_type_of=t.is_type_of,
-                description=t.description, extensions=t.extensions)
+                name,
+                fields_of(t, names),
+                interfaces_of(t),
+                is_type_of=t.is_type_of,
+                description=t.description,
+                extensions=t.extensions,
+            )
         elif isinstance(t, GraphQLInterfaceType):
             built[name] = GraphQLInterfaceType(
-                name, fields_of(t, plan.kept[name]), interfaces_of(t),
-                resolve_type=t.resolve_type, description=t.description, extensions=t.extensions)
+                name,
+                fields_of(t, plan.kept[name]),
+                interfaces_of(t),
+                resolve_type=t.resolve_type,
+                description=t.description,
+                extensions=t.extensions,
+            )
         elif isinstance(t, GraphQLUnionType):
             built[name] = GraphQLUnionType(
-                name, members_of(t),
-                resolve_type=t.resolve_type, description=t.description, extensions=t.extensions)
+                name,
+                members_of(t),
+                resolve_type=t.resolve_type,
+                description=t.description,
+                extensions=t.extensions,
+            )
         else:  # scalars, enums, inputs: shared as they are
             assert isinstance(t, GraphQLNamedType)
             built[name] = t
@@ -422,29 +487,40 @@ def _executable(whole: GraphQLSchema, plan: Plan, sdl: str) -> GraphQLSchema:
     whole_query = whole.query_type
     assert whole_query is not None
     entities = GraphQLUnionType(
-        "_Entity", [object_type(e) for e in sorted(plan.subgraph.entities)],
-        resolve_type=_entity_type)
+        "_Entity",
+        [object_type(e) for e in sorted(plan.subgraph.entities)],
+        resolve_type=_entity_type,
+    )
     service = GraphQLObjectType("_Service", {"sdl": GraphQLField(GraphQLString)})
     federation_fields = {
-        "_entities": GraphQLField(GraphQLNonNull(GraphQLList(entities)),
-                                  args=whole_query.fields["_entities"].args,
-                                  resolve=whole_query.fields["_entities"].resolve),
-        "_service": GraphQLField(GraphQLNonNull(service),
-                                 resolve=lambda *_: {"sdl": sdl}),
+        "_entities": GraphQLField(
+            GraphQLNonNull(GraphQLList(entities)),
+            args=whole_query.fields["_entities"].args,
+            resolve=whole_query.fields["_entities"].resolve,
+        ),
+        "_service": GraphQLField(GraphQLNonNull(service), resolve=lambda *_: {"sdl": sdl}),
     }
     query_names = plan.kept["Query"]
     query = GraphQLObjectType(
-        "Query", lambda: {**federation_fields,
-                          **{n: copy_field(whole_query.fields[n]) for n in query_names}})
+        "Query",
+        lambda: {
+            **federation_fields,
+            **{n: copy_field(whole_query.fields[n]) for n in query_names},
+        },
+    )
     built["Query"] = query
     mutation = None
     if "Mutation" in plan.kept and whole.mutation_type is not None:
         mutation = built["Mutation"] = GraphQLObjectType(
-            "Mutation", fields_of(whole.mutation_type, plan.kept["Mutation"]))
+            "Mutation", fields_of(whole.mutation_type, plan.kept["Mutation"])
+        )
     types = [t for n, t in built.items() if n not in _ROOTS]
-    schema = GraphQLSchema(query=query, mutation=mutation,
-                           types=[*types, entities, service],
-                           directives=whole.directives)
+    schema = GraphQLSchema(
+        query=query,
+        mutation=mutation,
+        types=[*types, entities, service],
+        directives=whole.directives,
+    )
     # strawberry's Info reaches its schema through the graphql-core one
     schema._strawberry_schema = whole._strawberry_schema  # type: ignore[attr-defined]
     return schema

@@ -41,68 +41,130 @@ From = Annotated[SubjectRef, strawberry.argument(name="from")]
 # projects onto the selection; ``graphql_type`` names the type the schema declares.
 @strawberry.type
 class InvestigateQuery:
-    @strawberry.field(description="A subject's neighbourhood up to 4 role hops, ready to draw: "
-                      "subjects nearest first (at most `maxNodes` nodes in all, `truncated` "
-                      "when the cap cut it), the roles among them, their list entries in force "
-                      "on `roles.asOf` (default today) and the entries' departments.",
-                      graphql_type=SubjectGraph | None)
-    async def neighbourhood(self, info: Info[Context, None], subject: SubjectRef,
-                            depth: int = 2, roles: RoleFilter | None = None,
-                            list_kinds: list[ListKind] | None = None, departments: bool = True,
-                            max_nodes: int = 200) -> Plain | None:
+    @strawberry.field(
+        description="A subject's neighbourhood up to 4 role hops, ready to draw: "
+        "subjects nearest first (at most `maxNodes` nodes in all, `truncated` "
+        "when the cap cut it), the roles among them, their list entries in force "
+        "on `roles.asOf` (default today) and the entries' departments.",
+        graphql_type=SubjectGraph | None,
+    )
+    async def neighbourhood(
+        self,
+        info: Info[Context, None],
+        subject: SubjectRef,
+        depth: int = 2,
+        roles: RoleFilter | None = None,
+        list_kinds: list[ListKind] | None = None,
+        departments: bool = True,
+        max_nodes: int = 200,
+    ) -> Plain | None:
         return await reads.neighbourhood(
-            info, subject, depth, roles, list_kinds, departments, max_nodes)
+            info, subject, depth, roles, list_kinds, departments, max_nodes
+        )
 
-    @strawberry.field(description="All shortest paths between two subjects up to `maxHops` "
-                      "role hops (at most 6), each step with its role and dates, ordered by "
-                      "the roles they take; nodes marked black-listed on `roles.asOf` "
-                      "(default today).",
-                      graphql_type=PathConnection)
-    async def shortest_paths(self, info: Info[Context, None], from_: From, to: SubjectRef,
-                             max_hops: int = 4, roles: RoleFilter | None = None,
-                             first: int = 10, after: str | None = None) -> Plain:
-        return await reads.shortest_paths(
-            info, from_, to, max_hops, roles, first, after)
+    @strawberry.field(
+        description="All shortest paths between two subjects up to `maxHops` "
+        "role hops (at most 6), each step with its role and dates, ordered by "
+        "the roles they take; nodes marked black-listed on `roles.asOf` "
+        "(default today).",
+        graphql_type=PathConnection,
+    )
+    async def shortest_paths(
+        self,
+        info: Info[Context, None],
+        from_: From,
+        to: SubjectRef,
+        max_hops: int = 4,
+        roles: RoleFilter | None = None,
+        first: int = 10,
+        after: str | None = None,
+    ) -> Plain:
+        return await reads.shortest_paths(info, from_, to, max_hops, roles, first, after)
 
-    @strawberry.field(description="Black-listed subjects within `maxHops` role hops (at most "
-                      "4), nearest first, each with its black entries in force on "
-                      "`roles.asOf` (default today) and one shortest path to it.",
-                      graphql_type=RiskConnection)
-    async def risk_around(self, info: Info[Context, None], subject: SubjectRef,
-                          max_hops: int = 2, roles: RoleFilter | None = None, first: int = 20,
-                          after: str | None = None) -> Plain:
-        return await reads.risk_around(
-            info, subject, max_hops, roles, first, after)
+    @strawberry.field(
+        description="Black-listed subjects within `maxHops` role hops (at most "
+        "4), nearest first, each with its black entries in force on "
+        "`roles.asOf` (default today) and one shortest path to it.",
+        graphql_type=RiskConnection,
+    )
+    async def risk_around(
+        self,
+        info: Info[Context, None],
+        subject: SubjectRef,
+        max_hops: int = 2,
+        roles: RoleFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Plain:
+        return await reads.risk_around(info, subject, max_hops, roles, first, after)
 
-    @strawberry.field(description="A person's organisations through its roles, current and "
-                      "past (`tenure` on `on`, default today), newest start first.",
-                      graphql_type=TenureConnection)
-    async def organizations_of_person(self, info: Info[Context, None], person: SubjectRef,
-                                      tenure: Tenure | None = None,
-                                      kinds: list[RoleKind] | None = None, on: Date | None = None,
-                                      first: int = 20, after: str | None = None
-                                      ) -> Plain:
+    @strawberry.field(
+        description="A person's organisations through its roles, current and "
+        "past (`tenure` on `on`, default today), newest start first.",
+        graphql_type=TenureConnection,
+    )
+    async def organizations_of_person(
+        self,
+        info: Info[Context, None],
+        person: SubjectRef,
+        tenure: Tenure | None = None,
+        kinds: list[RoleKind] | None = None,
+        on: Date | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Plain:
         return await reads.tenures(
-            info, "organizationsOfPerson", person, "PERSON", "person", tenure, kinds, on, first,
-            after)
+            info,
+            "organizationsOfPerson",
+            person,
+            "PERSON",
+            "person",
+            tenure,
+            kinds,
+            on,
+            first,
+            after,
+        )
 
-    @strawberry.field(description="An organisation's officers over time, newest start first; "
-                      "`tenure` CURRENT or PAST on `on` (default today).",
-                      graphql_type=TenureConnection)
-    async def officers_of_organization(self, info: Info[Context, None],
-                                       organization: SubjectRef, tenure: Tenure | None = None,
-                                       kinds: list[RoleKind] | None = None,
-                                       on: Date | None = None, first: int = 20,
-                                       after: str | None = None) -> Plain:
+    @strawberry.field(
+        description="An organisation's officers over time, newest start first; "
+        "`tenure` CURRENT or PAST on `on` (default today).",
+        graphql_type=TenureConnection,
+    )
+    async def officers_of_organization(
+        self,
+        info: Info[Context, None],
+        organization: SubjectRef,
+        tenure: Tenure | None = None,
+        kinds: list[RoleKind] | None = None,
+        on: Date | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Plain:
         return await reads.tenures(
-            info, "officersOfOrganization", organization, "ORGANIZATION", "organization", tenure,
-            kinds, on, first, after)
+            info,
+            "officersOfOrganization",
+            organization,
+            "ORGANIZATION",
+            "organization",
+            tenure,
+            kinds,
+            on,
+            first,
+            after,
+        )
 
-    @strawberry.field(description="Organisations that share an officer with this one (roles "
-                      "filtered on both sides), most shared officers first.",
-                      graphql_type=SharedOfficerConnection)
-    async def shared_officers(self, info: Info[Context, None], organization: SubjectRef,
-                              roles: RoleFilter | None = None, first: int = 20,
-                              after: str | None = None) -> Plain:
-        return await reads.shared_officers(
-            info, organization, roles, first, after)
+    @strawberry.field(
+        description="Organisations that share an officer with this one (roles "
+        "filtered on both sides), most shared officers first.",
+        graphql_type=SharedOfficerConnection,
+    )
+    async def shared_officers(
+        self,
+        info: Info[Context, None],
+        organization: SubjectRef,
+        roles: RoleFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Plain:
+        return await reads.shared_officers(info, organization, roles, first, after)

@@ -166,9 +166,7 @@ class LifecycleQuery:
         committed: bool = True,
         as_of: Date | None = None,
     ) -> dict[str, Any]:
-        return await reads.repair_eligibility(
-            info, str(entry_id), corrected_on, committed, as_of
-        )
+        return await reads.repair_eligibility(info, str(entry_id), corrected_on, committed, as_of)
 
     @strawberry.field(graphql_type=RepairApplication)
     async def repair_application(

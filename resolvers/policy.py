@@ -39,71 +39,107 @@ def _not_national(item_id: str) -> InvalidInput:
     return InvalidInput("not an item of a national document", value=item_id)
 
 
-def _unit_filter(jurisdiction_code: str | None, department_id: strawberry.ID | None,
-                 department_name: str | None) -> None:
+def _unit_filter(
+    jurisdiction_code: str | None, department_id: strawberry.ID | None, department_name: str | None
+) -> None:
     if department_id is not None and department_name is not None:
         raise InvalidInput("give departmentId or departmentName, not both")
     if department_name is not None and not jurisdiction_code:
-        raise InvalidInput("departmentName needs jurisdictionCode: the same wording "
-                           "names different departments in different cities",
-                           field="departmentName")
+        raise InvalidInput(
+            "departmentName needs jurisdictionCode: the same wording "
+            "names different departments in different cities",
+            field="departmentName",
+        )
 
 
 @owned_by("policy")
 @strawberry.type
 class PolicyQuery:
-    @strawberry.field(description="Policy documents, national to county, in curated order; "
-                      "filtered by level and by the issuing jurisdiction (exact code).")
-    async def policy_documents(self, info: Info[Context, None],
-                               level: JurisdictionLevel | None = None,
-                               jurisdiction_code: str | None = None) -> list[PolicyDocument]:
-        return await many(info, DOCUMENTS_WHERE, level=level.value if level else None,
-                          jurisdictionCode=jurisdiction_code)
+    @strawberry.field(
+        description="Policy documents, national to county, in curated order; "
+        "filtered by level and by the issuing jurisdiction (exact code)."
+    )
+    async def policy_documents(
+        self,
+        info: Info[Context, None],
+        level: JurisdictionLevel | None = None,
+        jurisdiction_code: str | None = None,
+    ) -> list[PolicyDocument]:
+        return await many(
+            info,
+            DOCUMENTS_WHERE,
+            level=level.value if level else None,
+            jurisdictionCode=jurisdiction_code,
+        )
 
     @strawberry.field(description="A policy document by id (e.g. `nat-ec-2016`, `ha-jlcj`).")
-    async def policy_document(self, info: Info[Context, None],
-                              id: strawberry.ID) -> PolicyDocument | None:
+    async def policy_document(
+        self, info: Info[Context, None], id: strawberry.ID
+    ) -> PolicyDocument | None:
         return await one(info, DOCUMENT_BY_ID, key=str(id))
 
     @strawberry.field(description="A policy item by id (e.g. `nat-ec-2016:（三）`).")
     async def policy_item(self, info: Info[Context, None], id: strawberry.ID) -> PolicyItem | None:
         return await one(info, ITEM_BY_ID, key=str(id))
 
-    @strawberry.field(description="Task rows, in document order, filtered by document, by the "
-                      "issuing jurisdiction and level, and by a unit in a role: `departmentId`, "
-                      "or `departmentName` as written (any alias) with `jurisdictionCode`.")
-    async def tasks(self, info: Info[Context, None], document_id: strawberry.ID | None = None,
-                    jurisdiction_code: str | None = None,
-                    level: JurisdictionLevel | None = None,
-                    department_id: strawberry.ID | None = None,
-                    department_name: str | None = None,
-                    department_role: DepartmentRole = DepartmentRole.ANY) -> list[Task]:
+    @strawberry.field(
+        description="Task rows, in document order, filtered by document, by the "
+        "issuing jurisdiction and level, and by a unit in a role: `departmentId`, "
+        "or `departmentName` as written (any alias) with `jurisdictionCode`."
+    )
+    async def tasks(
+        self,
+        info: Info[Context, None],
+        document_id: strawberry.ID | None = None,
+        jurisdiction_code: str | None = None,
+        level: JurisdictionLevel | None = None,
+        department_id: strawberry.ID | None = None,
+        department_name: str | None = None,
+        department_role: DepartmentRole = DepartmentRole.ANY,
+    ) -> list[Task]:
         _unit_filter(jurisdiction_code, department_id, department_name)
         return await many(
-            info, TASKS_WHERE, documentId=str(document_id) if document_id else None,
-            jurisdictionCode=jurisdiction_code, level=level.value if level else None,
+            info,
+            TASKS_WHERE,
+            documentId=str(document_id) if document_id else None,
+            jurisdictionCode=jurisdiction_code,
+            level=level.value if level else None,
             departmentId=str(department_id) if department_id is not None else None,
             departmentName=department_name.strip() if department_name is not None else None,
-            types=list(link_types(department_role)))
+            types=list(link_types(department_role)),
+        )
 
-    @strawberry.field(description="A national item, the provincial documents its implementations "
-                      "cite, and every municipal and county task implementing it.")
-    async def implementation_chain(self, info: Info[Context, None],
-                                   national_item_id: strawberry.ID) -> ImplementationChain | None:
+    @strawberry.field(
+        description="A national item, the provincial documents its implementations "
+        "cite, and every municipal and county task implementing it."
+    )
+    async def implementation_chain(
+        self, info: Info[Context, None], national_item_id: strawberry.ID
+    ) -> ImplementationChain | None:
         return await _chain(info, str(national_item_id))
 
-    @strawberry.field(description="National items (the numbered items below a section, e.g. "
-                      "003 （一）…（二十三）) × the municipal and county jurisdictions that issued "
-                      "documents: each cell lists the implementing tasks; empty = not implemented.")
-    async def coverage_matrix(self, info: Info[Context, None],
-                              document_id: strawberry.ID | None = None) -> CoverageMatrix:
-        return await one(info, COVERAGE_MATRIX, levels=IMPLEMENTING_LEVELS,
-                         documentId=str(document_id) if document_id else None)
+    @strawberry.field(
+        description="National items (the numbered items below a section, e.g. "
+        "003 （一）…（二十三）) × the municipal and county jurisdictions that issued "
+        "documents: each cell lists the implementing tasks; empty = not implemented."
+    )
+    async def coverage_matrix(
+        self, info: Info[Context, None], document_id: strawberry.ID | None = None
+    ) -> CoverageMatrix:
+        return await one(
+            info,
+            COVERAGE_MATRIX,
+            levels=IMPLEMENTING_LEVELS,
+            documentId=str(document_id) if document_id else None,
+        )
 
-    @strawberry.field(description="The tasks a department leads, supports or is responsible "
-                      "for, per document; null for an unknown department.")
-    async def department_workload(self, info: Info[Context, None],
-                                  department_id: strawberry.ID) -> DepartmentWorkload | None:
+    @strawberry.field(
+        description="The tasks a department leads, supports or is responsible "
+        "for, per document; null for an unknown department."
+    )
+    async def department_workload(
+        self, info: Info[Context, None], department_id: strawberry.ID
+    ) -> DepartmentWorkload | None:
         return await one(info, DEPARTMENT_BY_ID, key=str(department_id))
 
 

@@ -57,11 +57,14 @@ PUBLIC_ORGANIZATION = "MATCH (n:Organization {uscc: $key}) RETURN {value} AS val
 
 @strawberry.type
 class PublicSubjectQuery:
-    @strawberry.field(description="Published subjects by name (CJK-aware) or by unified social "
-                      "credit code, best match first.",
-                      graphql_type=PublicSubjectConnection)  # answered as plain data
-    async def search(self, info: Info[Context, None], text: str, first: int = 10,
-                     after: str | None = None) -> dict[str, Any]:
+    @strawberry.field(
+        description="Published subjects by name (CJK-aware) or by unified social "
+        "credit code, best match first.",
+        graphql_type=PublicSubjectConnection,
+    )  # answered as plain data
+    async def search(
+        self, info: Info[Context, None], text: str, first: int = 10, after: str | None = None
+    ) -> dict[str, Any]:
         ctx = info.context
         limit = check_page(first, ctx.settings.public_max_page)
         offset = decode_offset(after)
@@ -70,19 +73,41 @@ class PublicSubjectQuery:
         if uscc is None and not query:
             return {"edges": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
         selection = compiled(info, at=("edges", "node"))
-        rows = await selection.fetch(
-            PUBLIC_BY_USCC if uscc is not None else PUBLIC_SEARCH_COMPILED,
-            {"uscc": uscc, "index": SUBJECT_NAME_INDEX, "query": query, "window": WINDOW,
-             "skip": offset, "limit": limit + 1, "today": ctx.today}) or []
+        rows = (
+            await selection.fetch(
+                PUBLIC_BY_USCC if uscc is not None else PUBLIC_SEARCH_COMPILED,
+                {
+                    "uscc": uscc,
+                    "index": SUBJECT_NAME_INDEX,
+                    "query": query,
+                    "window": WINDOW,
+                    "skip": offset,
+                    "limit": limit + 1,
+                    "today": ctx.today,
+                },
+            )
+            or []
+        )
         has_next = uscc is None and len(rows) > limit
-        edges = [{"cursor": encode_offset(offset + i + 1),
-                  "node": selection.shape(node, "edges", i, "node")}
-                 for i, node in enumerate(rows[:limit])]
-        return {"edges": edges, "pageInfo": {
-            "hasNextPage": has_next, "endCursor": edges[-1]["cursor"] if edges else None}}
+        edges = [
+            {
+                "cursor": encode_offset(offset + i + 1),
+                "node": selection.shape(node, "edges", i, "node"),
+            }
+            for i, node in enumerate(rows[:limit])
+        ]
+        return {
+            "edges": edges,
+            "pageInfo": {
+                "hasNextPage": has_next,
+                "endCursor": edges[-1]["cursor"] if edges else None,
+            },
+        }
 
-    @strawberry.field(description="An organisation by its unified social credit code.",
-                      graphql_type=PublicOrganization | None)
+    @strawberry.field(
+        description="An organisation by its unified social credit code.",
+        graphql_type=PublicOrganization | None,
+    )
     async def organization(self, info: Info[Context, None], uscc: str) -> Shaped | None:
         selection = compiled(info)
         raw = await selection.fetch(PUBLIC_ORGANIZATION, {"key": normalise_uscc(uscc)})
@@ -99,5 +124,6 @@ def public_schema() -> strawberry.Schema:
     # the @key marks on the public policy types it shares are inert here.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Federation directive found", UserWarning)
-        return strawberry.Schema(query=PublicQuery, types=[PublicOrganization, PublicPerson],
-                                 config=schema_config())
+        return strawberry.Schema(
+            query=PublicQuery, types=[PublicOrganization, PublicPerson], config=schema_config()
+        )

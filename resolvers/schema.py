@@ -25,8 +25,16 @@ from resolvers.subject import SubjectQuery
 
 
 @strawberry.type
-class Query(SubjectQuery, JurisdictionQuery, CreditCheckQuery, ConsentQuery, AuditQuery,
-            PolicyQuery, LifecycleQuery, InvestigateQuery):
+class Query(
+    SubjectQuery,
+    JurisdictionQuery,
+    CreditCheckQuery,
+    ConsentQuery,
+    AuditQuery,
+    PolicyQuery,
+    LifecycleQuery,
+    InvestigateQuery,
+):
     pass
 
 
@@ -40,12 +48,14 @@ FEDERATION_VERSION: Final = "2.9"
 
 
 def government_schema() -> strawberry.federation.Schema:
-    schema = strawberry.federation.Schema(query=Query, mutation=Mutation,
-                                          # every entity, also those reached lazily
-                                          types=[Organization, Person, ListEntry, Department,
-                                                 Jurisdiction, PolicyDocument],
-                                          config=schema_config(),
-                                          federation_version=FEDERATION_VERSION)
+    schema = strawberry.federation.Schema(
+        query=Query,
+        mutation=Mutation,
+        # every entity, also those reached lazily
+        types=[Organization, Person, ListEntry, Department, Jurisdiction, PolicyDocument],
+        config=schema_config(),
+        federation_version=FEDERATION_VERSION,
+    )
     install_fast_resolvers(schema)
     query = schema._schema.query_type
     assert query is not None  # every schema served has a Query

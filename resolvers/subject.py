@@ -79,23 +79,38 @@ def _code(text: str) -> tuple[str, str, str] | None:
             return None
 
 
-async def _search(info: Any, text: str, kind: SubjectKind | None, offset: int,
-                  limit: int) -> dict[str, Any]:
+async def _search(
+    info: Any, text: str, kind: SubjectKind | None, offset: int, limit: int
+) -> dict[str, Any]:
     code = _code(text)
     if code is None and not lucene_text(text):
         return {"edges": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
     template = search_by_code(code[0], code[1]) if code else SEARCH_SUBJECTS_COMPILED
     selection = compiled(info, at=("edges", "node"))
-    exact, rows = await selection.fetch(template, {
-        "index": SUBJECT_NAME_INDEX, "query": lucene_text(text) or '"-"', "skip": offset,
-        "limit": limit + 1, "kind": kind.value if kind else None,
-        "code": code[2] if code else None}) or (False, [])
+    exact, rows = await selection.fetch(
+        template,
+        {
+            "index": SUBJECT_NAME_INDEX,
+            "query": lucene_text(text) or '"-"',
+            "skip": offset,
+            "limit": limit + 1,
+            "kind": kind.value if kind else None,
+            "code": code[2] if code else None,
+        },
+    ) or (False, [])
     has_next = not exact and len(rows) > limit
-    edges = [{"cursor": encode_offset(offset + i + 1), "score": score,
-              "node": selection.shape(node, "edges", i, "node")}
-             for i, (score, node) in enumerate(rows[:limit])]
-    return {"edges": edges, "pageInfo": {"hasNextPage": has_next,
-                                         "endCursor": edges[-1]["cursor"] if edges else None}}
+    edges = [
+        {
+            "cursor": encode_offset(offset + i + 1),
+            "score": score,
+            "node": selection.shape(node, "edges", i, "node"),
+        }
+        for i, (score, node) in enumerate(rows[:limit])
+    ]
+    return {
+        "edges": edges,
+        "pageInfo": {"hasNextPage": has_next, "endCursor": edges[-1]["cursor"] if edges else None},
+    }
 
 
 @strawberry.type

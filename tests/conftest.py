@@ -80,9 +80,11 @@ def _test_settings() -> Settings:
             env[f"CREDIT_GRAPH_NEO4J_{name}"] = os.environ[f"CREDIT_GRAPH_TEST_{name}"]
     base = Settings.from_env(env)
     if uri:
-        return base.with_(neo4j_uri=uri,
-                          neo4j_user=os.environ.get("CREDIT_GRAPH_TEST_NEO4J_USER", "neo4j"),
-                          neo4j_password=os.environ["CREDIT_GRAPH_TEST_NEO4J_PASSWORD"])
+        return base.with_(
+            neo4j_uri=uri,
+            neo4j_user=os.environ.get("CREDIT_GRAPH_TEST_NEO4J_USER", "neo4j"),
+            neo4j_password=os.environ["CREDIT_GRAPH_TEST_NEO4J_PASSWORD"],
+        )
     return base
 
 
@@ -115,9 +117,16 @@ class LiveServer:
     def __init__(self, app: Any, port: int) -> None:
         self.app = app
         self.url = f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                                    log_level="warning", lifespan="on",
-                                                    **SERVER_OPTIONS))
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host="127.0.0.1",
+                port=port,
+                log_level="warning",
+                lifespan="on",
+                **SERVER_OPTIONS,
+            )
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def start(self) -> None:
@@ -143,13 +152,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def count_queries(server: LiveServer, headers: dict[str, str], query: str,
-                  variables: dict[str, Any] | None = None) -> tuple[dict[str, Any], int]:
+def count_queries(
+    server: LiveServer, headers: dict[str, str], query: str, variables: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], int]:
     """The answer to one request to /graphql and the Cypher queries the gateway ran for it
     (the register's writes go through a view of their own and are not counted)."""
     before = server.queries
-    response = httpx.post(f"{server.url}/graphql", headers=headers, timeout=60,
-                          json={"query": query, "variables": variables or {}})
+    response = httpx.post(
+        f"{server.url}/graphql",
+        headers=headers,
+        timeout=60,
+        json={"query": query, "variables": variables or {}},
+    )
     assert response.status_code == 200, response.text
     return response.json(), server.queries - before
 
@@ -166,8 +180,9 @@ def gateway(settings: Settings, db: Database) -> Iterator[LiveServer]:
 def trusted_gateway(settings: Settings, db: Database) -> Iterator[LiveServer]:
     """A second gateway that runs registered documents only (gateway/persisted.py), with
     batches of 400 and a probe that, once started, leaves the breaker to the tests."""
-    app = create_app(settings.with_(trusted_documents_only=True, max_batch=400,
-                                    neo4j_probe_interval_s=3600.0))
+    app = create_app(
+        settings.with_(trusted_documents_only=True, max_batch=400, neo4j_probe_interval_s=3600.0)
+    )
     server = LiveServer(app, free_port())
     server.start()
     yield server
@@ -176,8 +191,11 @@ def trusted_gateway(settings: Settings, db: Database) -> Iterator[LiveServer]:
 
 def government_token(settings: Settings, **claims: Any) -> str:
     """A token for the test gateway: every government role of ``DEFAULT_DEPT`` unless told."""
-    defaults: dict[str, Any] = {"sub": "test-officer", "dept": DEFAULT_DEPT,
-                                "roles": sorted(GOVERNMENT_ROLES)}
+    defaults: dict[str, Any] = {
+        "sub": "test-officer",
+        "dept": DEFAULT_DEPT,
+        "roles": sorted(GOVERNMENT_ROLES),
+    }
     return mint_token(settings, **{**defaults, **claims})
 
 
@@ -189,12 +207,21 @@ class GraphQLCaller:
         self.client = client
         self.bare = bare
 
-    def __call__(self, query: str, variables: dict[str, Any] | None = None, *,
-                 path: str = "/graphql", headers: dict[str, str] | None = None,
-                 status: int = 200) -> dict[str, Any]:
+    def __call__(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        path: str = "/graphql",
+        headers: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> dict[str, Any]:
         body = {"query": query, "variables": variables or {}}
-        response = (self.client.post(path, json=body) if headers is None
-                    else self.bare.post(path, json=body, headers=headers))
+        response = (
+            self.client.post(path, json=body)
+            if headers is None
+            else self.bare.post(path, json=body, headers=headers)
+        )
         assert response.status_code == status, response.text
         return response.json()
 
@@ -202,8 +229,10 @@ class GraphQLCaller:
 @pytest.fixture(scope="session")
 def gql(gateway: LiveServer, settings: Settings) -> Iterator[GraphQLCaller]:
     """A ``GraphQLCaller`` on the test gateway."""
-    defaults = {"Authorization": f"Bearer {government_token(settings)}",
-                "X-Credit-Purpose": DEFAULT_PURPOSE}
+    defaults = {
+        "Authorization": f"Bearer {government_token(settings)}",
+        "X-Credit-Purpose": DEFAULT_PURPOSE,
+    }
     client = httpx.Client(base_url=gateway.url, timeout=60, headers=defaults)
     bare = httpx.Client(base_url=gateway.url, timeout=60)
     yield GraphQLCaller(client, bare)
@@ -234,4 +263,3 @@ def unique_id_number(born: dt.date = dt.date(1984, 5, 17)) -> str:
         number = head + ric.calc_check_digit(head + "0")
         if ric.is_valid(number):
             return number
-

@@ -65,8 +65,14 @@ def blocks(text: str) -> list[Block]:
     for m in _FENCE.finditer(text):
         before = text[: m.start()].rstrip()
         mark = _MARK.search(before[-400:])
-        out.append(Block(text.count("\n", 0, m.start()) + 1, m.group(1), m.group(2),
-                         (mark.group(1), mark.group(2).strip()) if mark else None))
+        out.append(
+            Block(
+                text.count("\n", 0, m.start()) + 1,
+                m.group(1),
+                m.group(2),
+                (mark.group(1), mark.group(2).strip()) if mark else None,
+            )
+        )
     return out
 
 
@@ -83,16 +89,18 @@ def examples(text: str | None = None) -> list[Example]:
         if block.mark and block.mark[0] == "example":
             options = dict(_option(w) for w in shlex.split(block.mark[1]))
             found.append(Example(block.line, block.language, block.text, options))
-        elif block.language == "json" and found and found[-1].answer is None \
-                and block.mark is None:
+        elif block.language == "json" and found and found[-1].answer is None and block.mark is None:
             found[-1].answer = orjson.loads(block.text)
     return found
 
 
 def unmarked(text: str | None = None) -> list[Block]:
     """Request-like blocks (graphql, sh) that say neither what they are nor why not."""
-    return [b for b in blocks(README.read_text(encoding="utf-8") if text is None else text)
-            if b.language in ("graphql", "sh") and b.mark is None]
+    return [
+        b
+        for b in blocks(README.read_text(encoding="utf-8") if text is None else text)
+        if b.language in ("graphql", "sh") and b.mark is None
+    ]
 
 
 class Mismatch(AssertionError):
@@ -113,19 +121,34 @@ def masked(value: str) -> str:
     return _DATE.sub("<date>", value)
 
 
-def compare(expected: Any, actual: Any, ids: Ids, *, excerpt: bool = False,
-            unordered: bool = False, at: str = "$") -> None:
+def compare(
+    expected: Any,
+    actual: Any,
+    ids: Ids,
+    *,
+    excerpt: bool = False,
+    unordered: bool = False,
+    at: str = "$",
+) -> None:
     """Raise ``Mismatch`` naming the first place where ``actual`` differs from the README's
     ``expected``; bind ids on the way. With ``excerpt`` a README list may leave out items
     (those it shows come in the actual order); with ``unordered`` lists match in any
     order."""
     if isinstance(expected, dict):
         if not isinstance(actual, dict) or list(expected) != list(actual):
-            raise Mismatch(f"{at}: keys {list(expected)} in the README, "
-                           f"{list(actual) if isinstance(actual, dict) else actual!r} here")
+            raise Mismatch(
+                f"{at}: keys {list(expected)} in the README, "
+                f"{list(actual) if isinstance(actual, dict) else actual!r} here"
+            )
         for key in expected:
-            compare(expected[key], actual[key], ids, excerpt=excerpt, unordered=unordered,
-                    at=f"{at}.{key}")
+            compare(
+                expected[key],
+                actual[key],
+                ids,
+                excerpt=excerpt,
+                unordered=unordered,
+                at=f"{at}.{key}",
+            )
     elif isinstance(expected, list):
         if not isinstance(actual, list):
             raise Mismatch(f"{at}: a list in the README, {actual!r} here")
@@ -146,8 +169,10 @@ def compare(expected: Any, actual: Any, ids: Ids, *, excerpt: bool = False,
             return
         if not excerpt:
             if len(expected) != len(actual):
-                raise Mismatch(f"{at}: {len(expected)} items in the README, {len(actual)} here:"
-                               f" {orjson.dumps(actual).decode()[:600]}")
+                raise Mismatch(
+                    f"{at}: {len(expected)} items in the README, {len(actual)} here:"
+                    f" {orjson.dumps(actual).decode()[:600]}"
+                )
             for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
                 compare(e, a, ids, at=f"{at}[{i}]")
             return
@@ -165,8 +190,9 @@ def compare(expected: Any, actual: Any, ids: Ids, *, excerpt: bool = False,
         if not isinstance(actual, str) or not UUID.fullmatch(actual):
             raise Mismatch(f"{at}: an id in the README, {actual!r} here")
         if ids.bound.setdefault(expected, actual) != actual:
-            raise Mismatch(f"{at}: {actual} where the README's {expected} was "
-                           f"{ids.bound[expected]}")
+            raise Mismatch(
+                f"{at}: {actual} where the README's {expected} was {ids.bound[expected]}"
+            )
     elif isinstance(expected, str):
         if not isinstance(actual, str) or masked(expected) != masked(actual):
             raise Mismatch(f"{at}: {expected!r} in the README, {actual!r} here")

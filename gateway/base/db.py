@@ -68,8 +68,10 @@ def _translate(exc: Exception) -> Exception:
         return Conflict("the change conflicts with an existing record", reason=exc.message)
     code = getattr(exc, "code", None)
     if code in _BOOKMARK_CODES:
-        return InvalidInput("X-Credit-Bookmarks holds a bookmark this database did not issue "
-                            "or has not reached", neo4j_code=code)
+        return InvalidInput(
+            "X-Credit-Bookmarks holds a bookmark this database did not issue or has not reached",
+            neo4j_code=code,
+        )
     if code in _TIMEOUT_CODES:
         return QueryBudgetExceeded("the query exceeded its time or memory budget", neo4j_code=code)
     return exc
@@ -97,11 +99,17 @@ def _driver(settings: Settings, **config: Any) -> AsyncDriver:
 class Database:
     """Runs parameterised Cypher; never interpolates values."""
 
-    def __init__(self, driver: AsyncDriver, database: str, *, read_routing: bool = True,
-                 timeout_s: float | None = None,
-                 bookmarks: AsyncBookmarkManager | None = None,
-                 breaker: Breaker | None = None,
-                 telemetry: Telemetry | None = None) -> None:
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        database: str,
+        *,
+        read_routing: bool = True,
+        timeout_s: float | None = None,
+        bookmarks: AsyncBookmarkManager | None = None,
+        breaker: Breaker | None = None,
+        telemetry: Telemetry | None = None,
+    ) -> None:
         self.driver = driver
         self.database = database
         self._read_routing = RoutingControl.READ if read_routing else RoutingControl.WRITE
@@ -121,12 +129,17 @@ class Database:
         values = [b for b in bookmarks if b]
         if not values:
             return self  # nothing to wait for beyond this process's own writes
-        return Database(self.driver, self.database,
-                        read_routing=self._read_routing is RoutingControl.READ,
-                        timeout_s=self._timeout,
-                        bookmarks=AsyncGraphDatabase.bookmark_manager(
-                            initial_bookmarks=Bookmarks.from_raw_values(values)),
-                        breaker=self.breaker, telemetry=self.telemetry)
+        return Database(
+            self.driver,
+            self.database,
+            read_routing=self._read_routing is RoutingControl.READ,
+            timeout_s=self._timeout,
+            bookmarks=AsyncGraphDatabase.bookmark_manager(
+                initial_bookmarks=Bookmarks.from_raw_values(values)
+            ),
+            breaker=self.breaker,
+            telemetry=self.telemetry,
+        )
 
     async def bookmarks(self) -> list[str]:
         """The bookmarks of the last writes this view saw, to hand to a client."""
@@ -176,13 +189,21 @@ class Database:
             self.breaker.open(str(exc) or type(exc).__name__)
             raise self.breaker.unavailable() from exc
         except ConnectionAcquisitionTimeoutError as exc:  # busy, not down: the breaker stays
-            raise DatabaseUnavailable("no connection to Neo4j became free in time",
-                                      retry_after_s=self.breaker.retry_after_s) from exc
+            raise DatabaseUnavailable(
+                "no connection to Neo4j became free in time",
+                retry_after_s=self.breaker.retry_after_s,
+            ) from exc
         except (ClientError, TransientError) as exc:
             raise _translate(exc) from exc
 
-    async def read(self, cypher: str, params: Params | None = None, *, op: str = "read",
-                   timeout: float | None = None) -> list[neo4j.Record]:
+    async def read(
+        self,
+        cypher: str,
+        params: Params | None = None,
+        *,
+        op: str = "read",
+        timeout: float | None = None,
+    ) -> list[neo4j.Record]:
         """One read query, in an auto-commit transaction (one round trip, no BEGIN or
         COMMIT: a third cheaper than a managed transaction); retried once on a transient
         error, as a managed one would be. Returns all records."""
@@ -191,8 +212,9 @@ class Database:
         mode = neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS
 
         async def run() -> list[neo4j.Record]:
-            async with self.driver.session(database=self.database, default_access_mode=mode,
-                                           bookmark_manager=self._bookmarks) as session:
+            async with self.driver.session(
+                database=self.database, default_access_mode=mode, bookmark_manager=self._bookmarks
+            ) as session:
                 result = await session.run(query, params)
                 return [record async for record in result]
 
@@ -201,17 +223,34 @@ class Database:
         except TransientError:
             return await self._guarded(run, op)
 
-    async def write(self, cypher: str, params: Params | None = None, *, op: str = "write",
-                    timeout: float | None = None) -> list[neo4j.Record]:
+    async def write(
+        self,
+        cypher: str,
+        params: Params | None = None,
+        *,
+        op: str = "write",
+        timeout: float | None = None,
+    ) -> list[neo4j.Record]:
         """One write query in its own transaction."""
-        result = await self._guarded(lambda: self.driver.execute_query(
-            self._query(cypher, op, timeout), params, routing_=RoutingControl.WRITE,
-            database_=self.database, bookmark_manager_=self._bookmarks,
-        ), op)
+        result = await self._guarded(
+            lambda: self.driver.execute_query(
+                self._query(cypher, op, timeout),
+                params,
+                routing_=RoutingControl.WRITE,
+                database_=self.database,
+                bookmark_manager_=self._bookmarks,
+            ),
+            op,
+        )
         return result.records
 
-    async def transaction(self, work: Callable[[Transaction], Awaitable[T]], *,
-                          op: str = "write", fail_after_writes: int | None = None) -> T:
+    async def transaction(
+        self,
+        work: Callable[[Transaction], Awaitable[T]],
+        *,
+        op: str = "write",
+        fail_after_writes: int | None = None,
+    ) -> T:
         """Several statements in one write transaction (retried on transient errors).
 
         ``fail_after_writes`` is a test seam: the transaction raises ``InjectedFault`` right
@@ -223,8 +262,9 @@ class Database:
             return await work(Transaction(self, tx, op, fail_after_writes))
 
         async def session() -> T:
-            async with self.driver.session(database=self.database,
-                                           bookmark_manager=self._bookmarks) as session:
+            async with self.driver.session(
+                database=self.database, bookmark_manager=self._bookmarks
+            ) as session:
                 return await session.execute_write(run)
 
         return await self._guarded(session, op)
@@ -239,8 +279,9 @@ class Probe:
         self._database = settings.neo4j_database
 
     async def __call__(self) -> None:
-        async with self._driver.session(database=self._database,
-                                        default_access_mode=neo4j.READ_ACCESS) as session:
+        async with self._driver.session(
+            database=self._database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
             result = await session.run("RETURN 1")
             await result.consume()
 
@@ -251,8 +292,13 @@ class Probe:
 class Transaction:
     """A write transaction handed to ``Database.transaction`` callbacks."""
 
-    def __init__(self, db: Database, tx: AsyncManagedTransaction, op: str,
-                 fail_after_writes: int | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        tx: AsyncManagedTransaction,
+        op: str,
+        fail_after_writes: int | None = None,
+    ) -> None:
         self._db = db
         self._tx = tx
         self._op = op

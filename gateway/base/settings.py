@@ -88,16 +88,22 @@ def _tracing(get: Callable[[str], str | None]) -> tuple[bool, str]:
     chosen = (get("OTEL_TRACES_EXPORTER") or "").strip().lower()
     if chosen and chosen not in TRACES_EXPORTERS:
         raise ConfigurationError(
-            f"OTEL_TRACES_EXPORTER must be otlp, console or none here, not {chosen!r}")
-    protocol = (get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or get("OTEL_EXPORTER_OTLP_PROTOCOL")
-                or "http/protobuf").strip()
-    kind = "console" if chosen == "console" else (
-        "otlp-grpc" if protocol == "grpc" else "otlp-http")
+            f"OTEL_TRACES_EXPORTER must be otlp, console or none here, not {chosen!r}"
+        )
+    protocol = (
+        get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
+        or get("OTEL_EXPORTER_OTLP_PROTOCOL")
+        or "http/protobuf"
+    ).strip()
+    kind = (
+        "console" if chosen == "console" else ("otlp-grpc" if protocol == "grpc" else "otlp-http")
+    )
     if mode != "auto":
         return mode == "on", kind
     disabled = (get("OTEL_SDK_DISABLED") or "").strip().lower() == "true"
-    configured = bool(chosen or get("OTEL_EXPORTER_OTLP_ENDPOINT")
-                      or get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+    configured = bool(
+        chosen or get("OTEL_EXPORTER_OTLP_ENDPOINT") or get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    )
     return configured and not disabled and chosen != "none", kind
 
 
@@ -245,21 +251,25 @@ class Settings:
         # A deployment with an identity provider's keys verifies RS256 unless told otherwise.
         default_algorithms = "RS256" if jwks_url or public_key else "HS256"
         algorithms = tuple(
-            a.strip() for a in get("CREDIT_GRAPH_JWT_ALGORITHMS", default_algorithms).split(",")
+            a.strip()
+            for a in get("CREDIT_GRAPH_JWT_ALGORITHMS", default_algorithms).split(",")
             if a.strip()
         )
         audit_write = get("CREDIT_GRAPH_AUDIT_WRITE", "background")
         if audit_write not in {"request", "background"}:
             raise ConfigurationError(
-                f"CREDIT_GRAPH_AUDIT_WRITE must be request or background, not {audit_write!r}")
+                f"CREDIT_GRAPH_AUDIT_WRITE must be request or background, not {audit_write!r}"
+            )
         subgraph = get("CREDIT_GRAPH_SUBGRAPH", "all")
         if subgraph not in SUBGRAPHS:
             raise ConfigurationError(
-                f"CREDIT_GRAPH_SUBGRAPH must be one of {', '.join(SUBGRAPHS)}, not {subgraph!r}")
+                f"CREDIT_GRAPH_SUBGRAPH must be one of {', '.join(SUBGRAPHS)}, not {subgraph!r}"
+            )
         metrics = get("CREDIT_GRAPH_METRICS", "local")
         if metrics not in METRICS_ACCESS:
             raise ConfigurationError(
-                f"CREDIT_GRAPH_METRICS must be one of {', '.join(METRICS_ACCESS)}, not {metrics!r}")
+                f"CREDIT_GRAPH_METRICS must be one of {', '.join(METRICS_ACCESS)}, not {metrics!r}"
+            )
         tracing, tracing_exporter = _tracing(get)
         return cls(
             neo4j_uri=get("NEO4J_URI") or None,
@@ -269,13 +279,16 @@ class Settings:
             neo4j_read_routing=_bool(get("NEO4J_READ_ROUTING", "true"), "NEO4J_READ_ROUTING"),
             neo4j_query_timeout_s=float(get("CREDIT_GRAPH_QUERY_TIMEOUT_S", "30")),
             neo4j_pool_size=_int(get("NEO4J_POOL_SIZE", "100"), "NEO4J_POOL_SIZE"),
-            neo4j_connect_timeout_s=_seconds(get("NEO4J_CONNECT_TIMEOUT_S", "2"),
-                                             "NEO4J_CONNECT_TIMEOUT_S"),
-            neo4j_acquire_timeout_s=_seconds(get("NEO4J_ACQUIRE_TIMEOUT_S", "2"),
-                                             "NEO4J_ACQUIRE_TIMEOUT_S"),
+            neo4j_connect_timeout_s=_seconds(
+                get("NEO4J_CONNECT_TIMEOUT_S", "2"), "NEO4J_CONNECT_TIMEOUT_S"
+            ),
+            neo4j_acquire_timeout_s=_seconds(
+                get("NEO4J_ACQUIRE_TIMEOUT_S", "2"), "NEO4J_ACQUIRE_TIMEOUT_S"
+            ),
             neo4j_retry_time_s=_seconds(get("NEO4J_RETRY_TIME_S", "10"), "NEO4J_RETRY_TIME_S"),
-            neo4j_probe_interval_s=_seconds(get("CREDIT_GRAPH_NEO4J_PROBE_S", "1"),
-                                            "CREDIT_GRAPH_NEO4J_PROBE_S"),
+            neo4j_probe_interval_s=_seconds(
+                get("CREDIT_GRAPH_NEO4J_PROBE_S", "1"), "CREDIT_GRAPH_NEO4J_PROBE_S"
+            ),
             home=Path(get("CREDIT_GRAPH_HOME", "var")),
             instance=instance,
             neo4j_version=get("CREDIT_GRAPH_NEO4J_VERSION", NEO4J_VERSION),
@@ -299,11 +312,15 @@ class Settings:
                 get("CREDIT_GRAPH_INTROSPECTION", "true"), "CREDIT_GRAPH_INTROSPECTION"
             ),
             max_batch=_int(get("CREDIT_GRAPH_MAX_BATCH", "1000"), "CREDIT_GRAPH_MAX_BATCH"),
-            trusted_documents_only=_bool(get("CREDIT_GRAPH_TRUSTED_DOCUMENTS_ONLY", "false"),
-                                         "CREDIT_GRAPH_TRUSTED_DOCUMENTS_ONLY"),
+            trusted_documents_only=_bool(
+                get("CREDIT_GRAPH_TRUSTED_DOCUMENTS_ONLY", "false"),
+                "CREDIT_GRAPH_TRUSTED_DOCUMENTS_ONLY",
+            ),
             subgraph=subgraph,
-            max_request_bytes=_int(get("CREDIT_GRAPH_MAX_REQUEST_BYTES", str(1 << 20)),
-                                   "CREDIT_GRAPH_MAX_REQUEST_BYTES"),
+            max_request_bytes=_int(
+                get("CREDIT_GRAPH_MAX_REQUEST_BYTES", str(1 << 20)),
+                "CREDIT_GRAPH_MAX_REQUEST_BYTES",
+            ),
             max_tokens=_int(get("CREDIT_GRAPH_MAX_TOKENS", "15000"), "CREDIT_GRAPH_MAX_TOKENS"),
             max_depth=_int(get("CREDIT_GRAPH_MAX_DEPTH", "16"), "CREDIT_GRAPH_MAX_DEPTH"),
             max_fields=_int(get("CREDIT_GRAPH_MAX_FIELDS", "2000"), "CREDIT_GRAPH_MAX_FIELDS"),
@@ -315,11 +332,14 @@ class Settings:
             jwt_public_key_file=Path(public_key) if public_key else None,
             jwt_leeway_s=_int(get("CREDIT_GRAPH_JWT_LEEWAY_S", "30"), "CREDIT_GRAPH_JWT_LEEWAY_S"),
             audit_write=audit_write,
-            audit_flush_ms=_int(get("CREDIT_GRAPH_AUDIT_FLUSH_MS", "50"),
-                                "CREDIT_GRAPH_AUDIT_FLUSH_MS"),
+            audit_flush_ms=_int(
+                get("CREDIT_GRAPH_AUDIT_FLUSH_MS", "50"), "CREDIT_GRAPH_AUDIT_FLUSH_MS"
+            ),
             investigate_timeout_s=float(get("CREDIT_GRAPH_INVESTIGATE_TIMEOUT_S", "5")),
-            investigate_max_scan=_int(get("CREDIT_GRAPH_INVESTIGATE_MAX_SCAN", "20000"),
-                                      "CREDIT_GRAPH_INVESTIGATE_MAX_SCAN"),
+            investigate_max_scan=_int(
+                get("CREDIT_GRAPH_INVESTIGATE_MAX_SCAN", "20000"),
+                "CREDIT_GRAPH_INVESTIGATE_MAX_SCAN",
+            ),
             public_max_depth=_int(
                 get("CREDIT_GRAPH_PUBLIC_MAX_DEPTH", "8"), "CREDIT_GRAPH_PUBLIC_MAX_DEPTH"
             ),
@@ -329,12 +349,16 @@ class Settings:
             public_max_cost=_int(
                 get("CREDIT_GRAPH_PUBLIC_MAX_COST", "500"), "CREDIT_GRAPH_PUBLIC_MAX_COST"
             ),
-            public_max_request_bytes=_int(get("CREDIT_GRAPH_PUBLIC_MAX_REQUEST_BYTES", "16384"),
-                                          "CREDIT_GRAPH_PUBLIC_MAX_REQUEST_BYTES"),
-            public_max_tokens=_int(get("CREDIT_GRAPH_PUBLIC_MAX_TOKENS", "1000"),
-                                   "CREDIT_GRAPH_PUBLIC_MAX_TOKENS"),
-            public_max_fields=_int(get("CREDIT_GRAPH_PUBLIC_MAX_FIELDS", "500"),
-                                   "CREDIT_GRAPH_PUBLIC_MAX_FIELDS"),
+            public_max_request_bytes=_int(
+                get("CREDIT_GRAPH_PUBLIC_MAX_REQUEST_BYTES", "16384"),
+                "CREDIT_GRAPH_PUBLIC_MAX_REQUEST_BYTES",
+            ),
+            public_max_tokens=_int(
+                get("CREDIT_GRAPH_PUBLIC_MAX_TOKENS", "1000"), "CREDIT_GRAPH_PUBLIC_MAX_TOKENS"
+            ),
+            public_max_fields=_int(
+                get("CREDIT_GRAPH_PUBLIC_MAX_FIELDS", "500"), "CREDIT_GRAPH_PUBLIC_MAX_FIELDS"
+            ),
             public_rate_per_minute=_int(
                 get("CREDIT_GRAPH_PUBLIC_RATE_PER_MINUTE", "120"),
                 "CREDIT_GRAPH_PUBLIC_RATE_PER_MINUTE",
@@ -348,6 +372,6 @@ class Settings:
             access_log=_bool(get("CREDIT_GRAPH_ACCESS_LOG", "true"), "CREDIT_GRAPH_ACCESS_LOG"),
             tracing=tracing,
             tracing_exporter=tracing_exporter,
-            service_name=get("OTEL_SERVICE_NAME") or (
-                "credit-graph" if subgraph == "all" else f"credit-graph-{subgraph}"),
+            service_name=get("OTEL_SERVICE_NAME")
+            or ("credit-graph" if subgraph == "all" else f"credit-graph-{subgraph}"),
         )

@@ -21,12 +21,16 @@ from gateway.ops import neo4j_server
 from seeds.generator import DEMO_SEED, DEMO_SUBJECTS
 from seeds.kinds import NAMES, kind_help, kinds_described
 
-app = typer.Typer(help="credit-graph: a GraphQL gateway over a public-credit graph in Neo4j.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="credit-graph: a GraphQL gateway over a public-credit graph in Neo4j.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 neo4j_app = typer.Typer(help="The project's own local Neo4j server.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
-federation_app = typer.Typer(help="Federation: subgraph SDL, the supergraph, a local router.",
-                             no_args_is_help=True)
+federation_app = typer.Typer(
+    help="Federation: subgraph SDL, the supergraph, a local router.", no_args_is_help=True
+)
 app.add_typer(federation_app, name="federation")
 console = Console()
 T = TypeVar("T")
@@ -101,8 +105,10 @@ def neo4j_status() -> None:
     if not _require_local(settings):
         return
     st = neo4j_server.status(settings)
-    console.print(f"Neo4j '{settings.instance}' {st.detail}"
-                  + (f" (pid {st.pid}) at {st.uri}" if st.running else ""))
+    console.print(
+        f"Neo4j '{settings.instance}' {st.detail}"
+        + (f" (pid {st.pid}) at {st.uri}" if st.running else "")
+    )
     if not st.running:
         raise typer.Exit(1)
 
@@ -131,13 +137,16 @@ def recompute() -> None:
     from procedures.propagation import recompute as run
 
     counts = _with_db(lambda db: run(db, now=_settings().now(), actor="recompute"))
-    console.print(f"derived entries recorded: {counts['RECORDED']}, updated: "
-                  f"{counts['UPDATED']}, voided: {counts['VOIDED']}")
+    console.print(
+        f"derived entries recorded: {counts['RECORDED']}, updated: "
+        f"{counts['UPDATED']}, voided: {counts['VOIDED']}"
+    )
 
 
 @app.command()
-def expire(as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD, default today")] = None,
-           ) -> None:
+def expire(
+    as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD, default today")] = None,
+) -> None:
     """Mark entries past their validity EXPIRED (管理办法 第二十七条); idempotent.
 
     Answers never depend on it: every query evaluates validity on its own date.
@@ -152,8 +161,9 @@ def expire(as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD, default t
 @app.command("calendar")
 def calendar_(
     path: Annotated[Path, typer.Argument(help="CSV: date,working (1/0),name", exists=True)],
-    announce: Annotated[list[int] | None, typer.Option(help="years whose arrangements are now "
-                                                      "complete")] = None,
+    announce: Annotated[
+        list[int] | None, typer.Option(help="years whose arrangements are now complete")
+    ] = None,
     source: Annotated[str, typer.Option(help="the notice, e.g. 国办发明电〔2026〕N号")] = "",
 ) -> None:
     """Record the State Council's holiday arrangements for years chinese_calendar lacks."""
@@ -162,26 +172,40 @@ def calendar_(
     from procedures.calendar import record
 
     with open(path, newline="", encoding="utf-8-sig") as f:
-        days = [{"date": dt.date.fromisoformat(r["date"]),
-                 "working": r["working"].strip() in {"1", "true", "yes", "班"},
-                 "name": r.get("name") or None} for r in csv.DictReader(f)]
+        days = [
+            {
+                "date": dt.date.fromisoformat(r["date"]),
+                "working": r["working"].strip() in {"1", "true", "yes", "班"},
+                "name": r.get("name") or None,
+            }
+            for r in csv.DictReader(f)
+        ]
     _with_db(lambda db: record(db, days, years=announce or [], source=source))
     console.print(f"recorded {len(days)} days; announced years: {announce or []}")
 
 
-@app.command("import", help="Bulk import; bad rows go to a rejects file with line, field and "
-             "reason. One kind per file:\n\n" + kinds_described())
+@app.command(
+    "import",
+    help="Bulk import; bad rows go to a rejects file with line, field and "
+    "reason. One kind per file:\n\n" + kinds_described(),
+)
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="CSV or JSON-lines files", exists=True)],
     kind: Annotated[str, typer.Option(help=kind_help())],
-    rejects: Annotated[Path | None, typer.Option(
-        help="rejects file (default: <file>.rejects.csv)")] = None,
+    rejects: Annotated[
+        Path | None, typer.Option(help="rejects file (default: <file>.rejects.csv)")
+    ] = None,
     batch_size: Annotated[int, typer.Option()] = 2000,
-    as_of: Annotated[str | None, typer.Option(
-        help="the import day, YYYY-MM-DD (default today): dates of past events after it "
-             "are refused")] = None,
-    concurrency: Annotated[int, typer.Option(
-        help="batches written at once when they touch different keys")] = 2,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            help="the import day, YYYY-MM-DD (default today): dates of past events after it "
+            "are refused"
+        ),
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option(help="batches written at once when they touch different keys")
+    ] = 2,
 ) -> None:
     from seeds.kinds import ImportKind
 
@@ -191,25 +215,41 @@ def import_(
         console.print(f"[red]unknown kind {kind!r}[/red]: one of {kind_help()}")
         raise typer.Exit(2) from None
     today = _day(as_of)
-    reports = _with_db(lambda db: _import_files(db, [(p, import_kind) for p in paths], rejects,
-                                                batch_size, today, concurrency))
+    reports = _with_db(
+        lambda db: _import_files(
+            db, [(p, import_kind) for p in paths], rejects, batch_size, today, concurrency
+        )
+    )
     if any(r.rejected for r in reports):
         raise typer.Exit(3)
 
 
 @app.command("load")
 def load_(
-    folder: Annotated[Path, typer.Argument(help=f"{', '.join(NAMES)} (.jsonl or .csv)",
-                                           exists=True, file_okay=False)],
-    rejects: Annotated[Path | None, typer.Option(
-        help="one rejects file for all (default: <file>.rejects.csv)")] = None,
-    as_of: Annotated[str | None, typer.Option(
-        help="the import day, YYYY-MM-DD (default today): dates of past events after it "
-             "are refused")] = None,
-    workers: Annotated[int | None, typer.Option(
-        help="processes checking rows (default: one per core; 0: in this process)")] = None,
-    workdir: Annotated[Path | None, typer.Option(
-        help="where the CSV for neo4j-admin go (default: the instance's import folder)")] = None,
+    folder: Annotated[
+        Path,
+        typer.Argument(help=f"{', '.join(NAMES)} (.jsonl or .csv)", exists=True, file_okay=False),
+    ],
+    rejects: Annotated[
+        Path | None, typer.Option(help="one rejects file for all (default: <file>.rejects.csv)")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            help="the import day, YYYY-MM-DD (default today): dates of past events after it "
+            "are refused"
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="processes checking rows (default: one per core; 0: in this process)"),
+    ] = None,
+    workdir: Annotated[
+        Path | None,
+        typer.Option(
+            help="where the CSV for neo4j-admin go (default: the instance's import folder)"
+        ),
+    ] = None,
     keep_files: Annotated[bool, typer.Option("--keep-files", help="keep that CSV")] = False,
 ) -> None:
     """Initial load of an empty database through neo4j-admin (the local instance only).
@@ -223,9 +263,17 @@ def load_(
     settings = _settings()
     today = _day(as_of)
     try:
-        report, rejected = asyncio.run(run(
-            settings, folder, today=today, workers=workers, workdir=workdir,
-            keep_files=keep_files, on_phase=lambda line: console.print(line)))
+        report, rejected = asyncio.run(
+            run(
+                settings,
+                folder,
+                today=today,
+                workers=workers,
+                workdir=workdir,
+                keep_files=keep_files,
+                on_phase=lambda line: console.print(line),
+            )
+        )
     except CreditGraphError as exc:
         _fail(exc)
     collected: dict[Path, list[Any]] = {}
@@ -238,17 +286,21 @@ def load_(
         write_rejects(target, rows)
     table = Table("file", "kind", "read", "offline", "online", "rejected")
     for k in report.kinds.values():
-        table.add_row(Path(k.path).name, k.kind, str(k.read), str(k.offline), str(k.online),
-                      str(k.rejected))
+        table.add_row(
+            Path(k.path).name, k.kind, str(k.read), str(k.offline), str(k.online), str(k.rejected)
+        )
     console.print(table)
-    console.print(f"red entries ended (实施办法 第四条): {report.red_entries_ended:,}; derived "
-                  f"entries (管理办法 第二十六条): {report.derived_entries:,}; "
-                  f"{sum(report.phases.values()):,.0f} s in all")
+    console.print(
+        f"red entries ended (实施办法 第四条): {report.red_entries_ended:,}; derived "
+        f"entries (管理办法 第二十六条): {report.derived_entries:,}; "
+        f"{sum(report.phases.values()):,.0f} s in all"
+    )
     for k in report.kinds.values():
         if k.rejected:
             codes = ", ".join(f"{c} × {n}" for c, n in sorted(k.reject_codes.items()))
-            console.print(f"[yellow]{k.rejected} rejected[/yellow] from {k.path} ({codes}): "
-                          f"{k.rejects_path}")
+            console.print(
+                f"[yellow]{k.rejected} rejected[/yellow] from {k.path} ({codes}): {k.rejects_path}"
+            )
     if any(k.rejected for k in report.kinds.values()):
         raise typer.Exit(3)
 
@@ -261,8 +313,12 @@ class LogProgress:
     ``every_s`` seconds and when it is done, where a live bar would print nothing at all.
     The part of ``rich.progress.Progress`` the commands use."""
 
-    def __init__(self, every_s: float = 5.0, clock: Callable[[], float] | None = None,
-                 echo: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        every_s: float = 5.0,
+        clock: Callable[[], float] | None = None,
+        echo: Callable[[str], None] | None = None,
+    ) -> None:
         import time
 
         self._every = every_s
@@ -292,16 +348,24 @@ class LogProgress:
             return
         self._said[task] = _DONE if done else now
         of = f" of {total:,} ({100 * completed // max(total, 1)}%)" if total else ""
-        self._echo(f"{description}: {completed:,}{of} rows, {now - started:,.0f} s"
-                   + (", done" if done else ""))
+        self._echo(
+            f"{description}: {completed:,}{of} rows, {now - started:,.0f} s"
+            + (", done" if done else "")
+        )
 
 
 def _progress() -> Any:
     """A live bar on a terminal; lines every few seconds in a log."""
     if not console.is_terminal:
         return LogProgress()
-    return Progress("[progress.description]{task.description}", BarColumn(),
-                    MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True)
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
 
 
 def _day(text: str | None) -> dt.date:
@@ -314,9 +378,14 @@ def _day(text: str | None) -> dt.date:
         raise typer.BadParameter(f"{text!r}: a date, YYYY-MM-DD") from None
 
 
-async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Path | None,
-                        batch_size: int, today: dt.date | None = None,
-                        concurrency: int = 2) -> list[Any]:
+async def _import_files(
+    db: Database,
+    files: list[tuple[Path, Any]],
+    rejects: Path | None,
+    batch_size: int,
+    today: dt.date | None = None,
+    concurrency: int = 2,
+) -> list[Any]:
     """Import the files in order; each rejects file is written once, after its last file.
 
     Without ``rejects`` each file has its own ``<file>.rejects.csv``; with it, one file
@@ -327,11 +396,15 @@ async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Pa
     from seeds.rejects import write_rejects
 
     clock = _settings()  # the application's one clock: the day and the writes' stamps
-    importer = Importer(db, batch_size=batch_size, today=today or clock.today_(),
-                        clock=clock.now, concurrency=concurrency)
+    importer = Importer(
+        db,
+        batch_size=batch_size,
+        today=today or clock.today_(),
+        clock=clock.now,
+        concurrency=concurrency,
+    )
     reports = []
-    targets = {path: rejects or path.with_suffix(path.suffix + ".rejects.csv")
-               for path, _ in files}
+    targets = {path: rejects or path.with_suffix(path.suffix + ".rejects.csv") for path, _ in files}
     collected: dict[Path, list[Any]] = {target: [] for target in targets.values()}
     with _progress() as progress:
         for path, kind in files:
@@ -341,7 +414,8 @@ async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Pa
                 progress.update(task, completed=line)
 
             report, rejected = await importer.load(
-                read_rows(path), kind, str(path), on_progress=advance)
+                read_rows(path), kind, str(path), on_progress=advance
+            )
             progress.update(task, completed=count_lines(path))
             collected[targets[path]].extend(rejected)
             report.rejects_path = str(targets[path]) if rejected else None
@@ -350,14 +424,23 @@ async def _import_files(db: Database, files: list[tuple[Path, Any]], rejects: Pa
         write_rejects(target, rows)
     table = Table("file", "kind", "read", "created", "updated", "unchanged", "rejected", "rows/s")
     for r in reports:
-        table.add_row(Path(r.path).name, r.kind, str(r.read), str(r.created), str(r.updated),
-                      str(r.unchanged), str(r.rejected), f"{r.rows_per_second:,.0f}")
+        table.add_row(
+            Path(r.path).name,
+            r.kind,
+            str(r.read),
+            str(r.created),
+            str(r.updated),
+            str(r.unchanged),
+            str(r.rejected),
+            f"{r.rows_per_second:,.0f}",
+        )
     console.print(table)
     for r in reports:
         if r.rejected:
             codes = ", ".join(f"{c} × {n}" for c, n in sorted(r.reject_codes.items()))
-            console.print(f"[yellow]{r.rejected} rejected[/yellow] from {r.path} ({codes}): "
-                          f"{r.rejects_path}")
+            console.print(
+                f"[yellow]{r.rejected} rejected[/yellow] from {r.path} ({codes}): {r.rejects_path}"
+            )
     return reports
 
 
@@ -366,9 +449,13 @@ def generate(
     out: Annotated[Path, typer.Option(help="output folder")] = Path("var/synthetic"),
     subjects: Annotated[int, typer.Option(help="number of subjects (1k to 10M)")] = 10_000,
     seed_value: Annotated[int, typer.Option("--seed")] = 2018,
-    today: Annotated[str | None, typer.Option(
-        help="the day the data is for (the import's as-of day), YYYY-MM-DD; default today: "
-             "only the dates depend on it")] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            help="the day the data is for (the import's as-of day), YYYY-MM-DD; default today: "
+            "only the dates depend on it"
+        ),
+    ] = None,
 ) -> None:
     """Write a deterministic synthetic dataset in the import format.
 
@@ -395,8 +482,11 @@ async def load_dataset(db: Database, folder: Path, today: dt.date | None = None)
     """Import a generated dataset; ``today`` is the day it was generated for (default today)."""
     from seeds.kinds import KINDS
 
-    files = [(folder / f"{kind.value}.jsonl", kind) for kind in KINDS
-             if (folder / f"{kind.value}.jsonl").exists()]
+    files = [
+        (folder / f"{kind.value}.jsonl", kind)
+        for kind in KINDS
+        if (folder / f"{kind.value}.jsonl").exists()
+    ]
     return await _import_files(db, files, None, 2000, today)
 
 
@@ -413,22 +503,34 @@ def _duration(text: str) -> dt.timedelta:
 @app.command()
 def token(
     sub: Annotated[str, typer.Option(help="the caller (token subject)")],
-    roles: Annotated[str, typer.Option(help="comma-separated: approval, investigator, "
-                                       "credit_admin, supervisor, subject")],
+    roles: Annotated[
+        str,
+        typer.Option(
+            help="comma-separated: approval, investigator, credit_admin, supervisor, subject"
+        ),
+    ],
     dept: Annotated[str | None, typer.Option(help="department id, <code>/<name>")] = None,
-    jur: Annotated[str | None, typer.Option(help="jurisdiction code (default: from --dept)")
-                   ] = None,
-    subject_id: Annotated[str | None, typer.Option(help="with role subject: the subject's "
-                                                   "internal id")] = None,
+    jur: Annotated[
+        str | None, typer.Option(help="jurisdiction code (default: from --dept)")
+    ] = None,
+    subject_id: Annotated[
+        str | None, typer.Option(help="with role subject: the subject's internal id")
+    ] = None,
     ttl: Annotated[str, typer.Option(help="lifetime: seconds, or 30m, 8h, 7d")] = "8h",
 ) -> None:
     """Mint a development token (HS256 with the local secret) and print it."""
     from gateway.auth import mint_token
 
     try:
-        jwt_token = mint_token(_settings(), sub=sub, dept=dept, jur=jur, subject_id=subject_id,
-                               roles=[r.strip() for r in roles.split(",") if r.strip()],
-                               ttl=_duration(ttl))
+        jwt_token = mint_token(
+            _settings(),
+            sub=sub,
+            dept=dept,
+            jur=jur,
+            subject_id=subject_id,
+            roles=[r.strip() for r in roles.split(",") if r.strip()],
+            ttl=_duration(ttl),
+        )
     except CreditGraphError as exc:
         _fail(exc)
     typer.echo(jwt_token)
@@ -439,8 +541,10 @@ def serve(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
     workers: Annotated[int, typer.Option(help="worker processes")] = 1,
-    subgraph: Annotated[str | None, typer.Option(
-        help="all | credit | policy (default CREDIT_GRAPH_SUBGRAPH, else all)")] = None,
+    subgraph: Annotated[
+        str | None,
+        typer.Option(help="all | credit | policy (default CREDIT_GRAPH_SUBGRAPH, else all)"),
+    ] = None,
 ) -> None:
     """Serve the gateway with uvicorn."""
     import os
@@ -457,8 +561,15 @@ def serve(
         _fail(exc)
     # uvicorn's own access log stays off: the app writes one JSON line per request, with
     # its request id and operation (gateway/access_log.py; CREDIT_GRAPH_ACCESS_LOG).
-    uvicorn.run("gateway.asgi:app", host=host or settings.host, port=port or settings.port,
-                workers=workers, log_level="info", access_log=False, **SERVER_OPTIONS)
+    uvicorn.run(
+        "gateway.asgi:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+        **SERVER_OPTIONS,
+    )
 
 
 @app.command()
@@ -531,25 +642,27 @@ def _cli_path() -> str:
 def demo_banner(url: str, cli: str = ".venv/bin/credit-graph") -> str:
     """What ``demo`` prints before it serves: fits 80 columns (counting a Chinese character
     as two), long commands broken only between words, each value on a line of its own."""
-    return "\n".join([
-        "",
-        "The demo is ready:",
-        f"  GraphQL, government (a token):  {url}/graphql",
-        f"  the public portal (anonymous):  {url}/public/graphql",
-        f"  the graph view (paste a token): {url}/explore",
-        f"  alive / ready:                  {url}/healthz",
-        f"                                  {url}/readyz",
-        "",
-        "A development token for an officer (another terminal, this folder):",
-        f"  {cli} token --sub me --roles approval \\",
-        "    --dept 320800/淮安市市场监督管理局",
-        "",
-        "A search on the public portal:",
-        f"  curl -s -G {url}/public/graphql \\",
-        "    --data-urlencode 'query={ search(text: \"华宏\", first: 3) {",
-        "      edges { node { name ... on PublicOrganization { uscc } } } } }'",
-        "",
-    ])
+    return "\n".join(
+        [
+            "",
+            "The demo is ready:",
+            f"  GraphQL, government (a token):  {url}/graphql",
+            f"  the public portal (anonymous):  {url}/public/graphql",
+            f"  the graph view (paste a token): {url}/explore",
+            f"  alive / ready:                  {url}/healthz",
+            f"                                  {url}/readyz",
+            "",
+            "A development token for an officer (another terminal, this folder):",
+            f"  {cli} token --sub me --roles approval \\",
+            "    --dept 320800/淮安市市场监督管理局",
+            "",
+            "A search on the public portal:",
+            f"  curl -s -G {url}/public/graphql \\",
+            '    --data-urlencode \'query={ search(text: "华宏", first: 3) {',
+            "      edges { node { name ... on PublicOrganization { uscc } } } } }'",
+            "",
+        ]
+    )
 
 
 @federation_app.command("sdl")
@@ -585,10 +698,13 @@ def federation_compose() -> None:
 @federation_app.command("up")
 def federation_up(
     port: Annotated[int, typer.Option(help="the router's port")] = 4000,
-    sample_approval: Annotated[bool, typer.Option(
-        "--sample-approval",
-        help="also serve the sample approval subgraph (tests/federation/approval.py) with "
-             "three applications from the demo data, composed in under the home folder")
+    sample_approval: Annotated[
+        bool,
+        typer.Option(
+            "--sample-approval",
+            help="also serve the sample approval subgraph (tests/federation/approval.py) with "
+            "three applications from the demo data, composed in under the home folder",
+        ),
     ] = False,
 ) -> None:
     """Serve the credit and policy subgraphs as separate processes and Hive Gateway in front
@@ -613,8 +729,9 @@ def federation_up(
             processes.append(router.start_sample_approval())
             url = f"http://127.0.0.1:{router.SAMPLE_APPROVAL_PORT}/graphql"
             console.print(f"sample approval subgraph: {url}")
-            supergraph = router.compose_with({"approval": (router.subgraph_sdl(url), url)},
-                                             _settings().home / "federation")
+            supergraph = router.compose_with(
+                {"approval": (router.subgraph_sdl(url), url)}, _settings().home / "federation"
+            )
             console.print(f"supergraph with it: {supergraph}")
         p = router.start_router(supergraph, port)
         processes.append(p)

@@ -85,7 +85,11 @@ def fetch(settings: Settings) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     subprocess.run(
         [
-            mvn, "-q", "-B", "-f", str(POM),
+            mvn,
+            "-q",
+            "-B",
+            "-f",
+            str(POM),
             f"-Dneo4j.version={settings.neo4j_version}",
             "dependency:copy-dependencies",
             f"-DoutputDirectory={(staging / 'lib').resolve()}",
@@ -146,11 +150,18 @@ def prepare(settings: Settings) -> None:
     password = secrets.token_urlsafe(24)
     subprocess.run(
         [
-            java_executable(), "-cp", _classpath(settings),
+            java_executable(),
+            "-cp",
+            _classpath(settings),
             "org.neo4j.server.startup.Neo4jAdminCommand",
-            "dbms", "set-initial-password", password,
+            "dbms",
+            "set-initial-password",
+            password,
         ],
-        env=_env(settings), check=True, capture_output=True, text=True,
+        env=_env(settings),
+        check=True,
+        capture_output=True,
+        text=True,
     )
     password_file.write_text(password + "\n")
     password_file.chmod(0o600)
@@ -225,22 +236,33 @@ def start(settings: Settings, timeout_s: float = 180.0) -> Status:
     prepare(settings)
     argv = [
         java_executable(),
-        f"-Xms{settings.neo4j_heap}", f"-Xmx{settings.neo4j_heap}",
+        f"-Xms{settings.neo4j_heap}",
+        f"-Xmx{settings.neo4j_heap}",
         *JVM_OPTIONS,
-        "-cp", _classpath(settings),
+        "-cp",
+        _classpath(settings),
         "org.neo4j.server.CommunityEntryPoint",
         f"--home-dir={settings.instance_dir.resolve()}",
         f"--config-dir={(settings.instance_dir / 'conf').resolve()}",
     ]
-    console = os.open(settings.instance_dir / "logs" / "console.log",
-                      os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    console = os.open(
+        settings.instance_dir / "logs" / "console.log",
+        os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+        0o644,
+    )
     try:
         # A detached server in its own session: it outlives this command.
-        pid = os.posix_spawn(argv[0], argv, _env(settings), setsid=True, file_actions=[
-            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-            (os.POSIX_SPAWN_DUP2, console, 1),
-            (os.POSIX_SPAWN_DUP2, console, 2),
-        ])
+        pid = os.posix_spawn(
+            argv[0],
+            argv,
+            _env(settings),
+            setsid=True,
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_DUP2, console, 1),
+                (os.POSIX_SPAWN_DUP2, console, 2),
+            ],
+        )
     finally:
         os.close(console)
     (settings.instance_dir / "server.pid").write_text(f"{pid}\n")

@@ -28,8 +28,9 @@ HIVE_GATEWAY = FEDERATION_DIR / "node_modules" / ".bin" / "hive-gateway"
 # the sample approval system's subgraph (not part of the committed supergraph) and the
 # applications it holds for the demo data: `federation up --sample-approval`
 SAMPLE_APPROVAL_APP = "tests.federation.approval:app"
-SAMPLE_APPLICATIONS = (FEDERATION_DIR.parent.parent / "tests" / "federation"
-                       / "demo_applications.json")
+SAMPLE_APPLICATIONS = (
+    FEDERATION_DIR.parent.parent / "tests" / "federation" / "demo_applications.json"
+)
 SAMPLE_APPROVAL_PORT = 8103
 
 
@@ -52,68 +53,109 @@ def _require_node_tools() -> None:
     if not HIVE_GATEWAY.exists():
         raise ConfigurationError(
             f"the federation tools are not installed: run `make federation-deps` "
-            f"(npm ci in {FEDERATION_DIR})")
+            f"(npm ci in {FEDERATION_DIR})"
+        )
 
 
 def compose(config: Path = SUBGRAPHS_JSON, out: Path = SUPERGRAPH) -> str:
     """Compose the subgraphs ``config`` lists into ``out``; a composition error raises."""
     _require_node_tools()
-    done = subprocess.run(["node", str(FEDERATION_DIR / "compose.mjs"), str(config), str(out)],
-                          cwd=FEDERATION_DIR, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["node", str(FEDERATION_DIR / "compose.mjs"), str(config), str(out)],
+        cwd=FEDERATION_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
-        raise ConfigurationError("supergraph composition failed",
-                                 errors=(done.stderr or done.stdout).strip().splitlines())
+        raise ConfigurationError(
+            "supergraph composition failed",
+            errors=(done.stderr or done.stdout).strip().splitlines(),
+        )
     return out.read_text()
 
 
-def start_subgraph(name: str, port: int, env: Mapping[str, str] | None = None,
-                   app: str = "gateway.asgi:app") -> subprocess.Popen[bytes]:
+def start_subgraph(
+    name: str, port: int, env: Mapping[str, str] | None = None, app: str = "gateway.asgi:app"
+) -> subprocess.Popen[bytes]:
     """One subgraph (or ``all``) as its own uvicorn process on 127.0.0.1."""
     environment = {**os.environ, **(env or {}), "CREDIT_GRAPH_SUBGRAPH": name}
     return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--no-access-log", "--no-proxy-headers"],
-        cwd=FEDERATION_DIR.parent.parent, env=environment)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "--no-proxy-headers",
+        ],
+        cwd=FEDERATION_DIR.parent.parent,
+        env=environment,
+    )
 
 
-def start_router(supergraph: Path, port: int, env: Mapping[str, str] | None = None,
-                 ) -> subprocess.Popen[bytes]:
+def start_router(
+    supergraph: Path,
+    port: int,
+    env: Mapping[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
     """Hive Gateway on 127.0.0.1 (it binds every interface unless told); ``env`` adds to
     the environment (``OTEL_*`` turns its traces on: deploy/federation/tracing.mjs)."""
     _require_node_tools()
     return subprocess.Popen(
-        [str(HIVE_GATEWAY), "supergraph", str(supergraph), "--host", "127.0.0.1",
-         "--port", str(port)],
-        cwd=FEDERATION_DIR, env={**os.environ, **(env or {}), "NODE_ENV": "production"},
-        stdout=subprocess.DEVNULL)
+        [
+            str(HIVE_GATEWAY),
+            "supergraph",
+            str(supergraph),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=FEDERATION_DIR,
+        env={**os.environ, **(env or {}), "NODE_ENV": "production"},
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def subgraph_sdl(url: str, headers: Mapping[str, str] | None = None) -> str:
     """The SDL a running subgraph reports in ``_service``."""
-    answer = httpx.post(url, json={"query": "{ _service { sdl } }"}, headers=dict(headers or {}),
-                        timeout=30)
+    answer = httpx.post(
+        url, json={"query": "{ _service { sdl } }"}, headers=dict(headers or {}), timeout=30
+    )
     answer.raise_for_status()
     return str(answer.json()["data"]["_service"]["sdl"])
 
 
-def start_sample_approval(port: int = SAMPLE_APPROVAL_PORT,
-                          applications: Path = SAMPLE_APPLICATIONS) -> subprocess.Popen[bytes]:
+def start_sample_approval(
+    port: int = SAMPLE_APPROVAL_PORT, applications: Path = SAMPLE_APPLICATIONS
+) -> subprocess.Popen[bytes]:
     """The sample approval subgraph (tests/federation/approval.py) holding ``applications``;
     returns once it answers."""
-    process = start_subgraph("approval", port, {"APPROVAL_APPLICATIONS_FILE": str(applications)},
-                             app=SAMPLE_APPROVAL_APP)
+    process = start_subgraph(
+        "approval", port, {"APPROVAL_APPLICATIONS_FILE": str(applications)}, app=SAMPLE_APPROVAL_APP
+    )
     wait_ready(f"http://127.0.0.1:{port}/graphql?query=%7B__typename%7D", process, 120)
     return process
 
 
-def compose_with(extra: Mapping[str, tuple[str, str]], work: Path,
-                 config: Path = SUBGRAPHS_JSON) -> Path:
+def compose_with(
+    extra: Mapping[str, tuple[str, str]], work: Path, config: Path = SUBGRAPHS_JSON
+) -> Path:
     """Compose the subgraphs ``config`` lists (their committed SDL) and ``extra`` (name →
     SDL text and URL) into ``work/supergraph.graphql``; the committed supergraph is left
     as it is. Returns the composed file."""
     work.mkdir(parents=True, exist_ok=True)
-    listed = [{"name": s.name, "sdl": str((config.parent / s.sdl).resolve()), "url": s.url}
-              for s in services(config)]
+    listed = [
+        {"name": s.name, "sdl": str((config.parent / s.sdl).resolve()), "url": s.url}
+        for s in services(config)
+    ]
     for name, (sdl, url) in extra.items():
         (work / f"{name}.graphql").write_text(sdl)
         listed.append({"name": name, "sdl": f"{name}.graphql", "url": url})
@@ -149,10 +191,14 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
             p.kill()
 
 
-def serve_composed(apps: Mapping[str, tuple[str, int]], work: Path, env: Mapping[str, str],
-                   headers: Mapping[str, str], router_port: int,
-                   router_env: Mapping[str, str] | None = None,
-                   ) -> tuple[list[subprocess.Popen[bytes]], str]:
+def serve_composed(
+    apps: Mapping[str, tuple[str, int]],
+    work: Path,
+    env: Mapping[str, str],
+    headers: Mapping[str, str],
+    router_port: int,
+    router_env: Mapping[str, str] | None = None,
+) -> tuple[list[subprocess.Popen[bytes]], str]:
     """Start each subgraph (name → ASGI app and port) with ``env``, compose the SDL they
     report in ``_service`` into ``work/supergraph.graphql`` and start Hive Gateway over it
     with ``router_env``.
@@ -168,8 +214,7 @@ def serve_composed(apps: Mapping[str, tuple[str, int]], work: Path, env: Mapping
             processes.append(start_subgraph(name, port, env, app=app))
             urls[name] = f"http://127.0.0.1:{port}/graphql"
         for (name, (app, _)), process in zip(apps.items(), processes, strict=True):
-            probe = ("/healthz" if app == "gateway.asgi:app"
-                     else "/graphql?query=%7B__typename%7D")
+            probe = "/healthz" if app == "gateway.asgi:app" else "/graphql?query=%7B__typename%7D"
             wait_ready(urls[name].replace("/graphql", probe), process, 120)
         listed = []
         for name, url in urls.items():

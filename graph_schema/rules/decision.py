@@ -38,8 +38,17 @@ class Measure:
     @classmethod
     def from_map(cls, m: Mapping[str, Any]) -> Measure:
         kinds = m.get("subjectKinds")
-        return cls(m["id"], m["name"], m["kind"], m["list"], m["effect"], tuple(m["targets"]),
-                   tuple(kinds) if kinds else None, m.get("minSeverity"), tuple(m["basis"]))
+        return cls(
+            m["id"],
+            m["name"],
+            m["kind"],
+            m["list"],
+            m["effect"],
+            tuple(m["targets"]),
+            tuple(kinds) if kinds else None,
+            m.get("minSeverity"),
+            tuple(m["basis"]),
+        )
 
 
 @dataclass(slots=True)
@@ -64,8 +73,9 @@ def applies(measure: Measure, hit: Mapping[str, Any], subject_kind: str) -> bool
     return True
 
 
-def decide(hits: Sequence[Mapping[str, Any]], measures: Sequence[Measure],
-           subject_kind: str) -> Outcome:
+def decide(
+    hits: Sequence[Mapping[str, Any]], measures: Sequence[Measure], subject_kind: str
+) -> Outcome:
     black = [h for h in hits if h["kind"] == "BLACK"]
     red = [h for h in hits if h["kind"] == "RED"]
     if black:

@@ -38,10 +38,14 @@ class Grant:
     @classmethod
     def from_map(cls, m: Mapping[str, Any]) -> Grant:
         """``m``: a consent as the graph returns it (neo4j.time values, a list of scopes)."""
-        return cls(id=str(m["id"]), grantee_id=str(m["granteeId"]),
-                   scope=frozenset(m.get("scope") or ()),
-                   valid_from=_native(m["validFrom"]), valid_until=_native(m["validUntil"]),
-                   revoked_at=_native(m["revokedAt"]) if m.get("revokedAt") else None)
+        return cls(
+            id=str(m["id"]),
+            grantee_id=str(m["granteeId"]),
+            scope=frozenset(m.get("scope") or ()),
+            valid_from=_native(m["validFrom"]),
+            valid_until=_native(m["validUntil"]),
+            revoked_at=_native(m["revokedAt"]) if m.get("revokedAt") else None,
+        )
 
 
 def _native(value: object) -> dt.datetime:
@@ -80,8 +84,14 @@ class Access:
         return sorted({self.consents[i] for i in items if i in self.consents})
 
 
-def access(*, government: bool, self_query: bool, grantee_ids: Iterable[str],
-           grants: Iterable[Grant], now: dt.datetime) -> Access:
+def access(
+    *,
+    government: bool,
+    self_query: bool,
+    grantee_ids: Iterable[str],
+    grants: Iterable[Grant],
+    now: dt.datetime,
+) -> Access:
     """管理办法 第十八条/第二十一条 for one caller and one subject.
 
     ``government``: the caller holds a government role; ``self_query``: the caller acts
@@ -108,8 +118,12 @@ def access(*, government: bool, self_query: bool, grantee_ids: Iterable[str],
     id_number = GOVERNMENT in seen or ID_NUMBER in consents
     if id_number and not government and ID_NUMBER not in consents:
         consents[ID_NUMBER] = consents[GOVERNMENT]
-    return Access(tuple(c for c in CLASSES if c in seen), id_number=id_number,
-                  government=government, consents=consents)
+    return Access(
+        tuple(c for c in CLASSES if c in seen),
+        id_number=id_number,
+        government=government,
+        consents=consents,
+    )
 
 
 PUBLIC_ONLY = Access((PUBLIC,))
@@ -120,26 +134,33 @@ PUBLIC_ONLY = Access((PUBLIC,))
 # the list is empty), in force at ``now`` (第二十一条). Kept beside ``access``; tests
 # check that both agree.
 def _consents(subject: str, grantees: str, ids: str, now: str) -> str:
-    return (f"MATCH ({subject})-[:GRANTED]->(consent_:Consent)-[:TO]->(grantee_) "
-            f"WHERE grantee_.id IN {grantees} AND (size({ids}) = 0 OR consent_.id IN {ids}) "
-            f"AND consent_.validFrom <= {now} AND {now} < consent_.validUntil "
-            f"AND (consent_.revokedAt IS NULL OR {now} < consent_.revokedAt)")
+    return (
+        f"MATCH ({subject})-[:GRANTED]->(consent_:Consent)-[:TO]->(grantee_) "
+        f"WHERE grantee_.id IN {grantees} AND (size({ids}) = 0 OR consent_.id IN {ids}) "
+        f"AND consent_.validFrom <= {now} AND {now} < consent_.validUntil "
+        f"AND (consent_.revokedAt IS NULL OR {now} < consent_.revokedAt)"
+    )
 
 
-def consent_cypher(subject: str, what: str, grantees: str, ids: str, now: str,
-                   base: str) -> str:
+def consent_cypher(subject: str, what: str, grantees: str, ids: str, now: str, base: str) -> str:
     """``classes``: the classes consents open beyond ``base`` (a list expression);
     ``id_number``: whether a consent opens the full ID number (a predicate); ``grants``:
     the consents as ``Grant.from_map`` reads them."""
     match = _consents(subject, grantees, ids, now)
     if what == "classes":
-        return (f"COLLECT {{ {match} UNWIND consent_.scope AS item_ WITH DISTINCT item_ "
-                f"WHERE item_ IN ['{GOVERNMENT}', '{AUTHORISED}'] AND NOT item_ IN {base} "
-                "RETURN item_ }")
+        return (
+            f"COLLECT {{ {match} UNWIND consent_.scope AS item_ WITH DISTINCT item_ "
+            f"WHERE item_ IN ['{GOVERNMENT}', '{AUTHORISED}'] AND NOT item_ IN {base} "
+            "RETURN item_ }"
+        )
     if what == "id_number":
-        return (f"EXISTS {{ {match} AND ('{GOVERNMENT}' IN consent_.scope "
-                f"OR '{ID_NUMBER}' IN consent_.scope) }}")
+        return (
+            f"EXISTS {{ {match} AND ('{GOVERNMENT}' IN consent_.scope "
+            f"OR '{ID_NUMBER}' IN consent_.scope) }}"
+        )
     if what == "grants":
-        return (f"COLLECT {{ {match} RETURN consent_ {{.id, .scope, .validFrom, .validUntil, "
-                ".revokedAt, granteeId: grantee_.id} }")
+        return (
+            f"COLLECT {{ {match} RETURN consent_ {{.id, .scope, .validFrom, .validUntil, "
+            ".revokedAt, granteeId: grantee_.id} }"
+        )
     raise ValueError(what)

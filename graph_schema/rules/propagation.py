@@ -41,14 +41,13 @@ def held_on(start: dt.date, end: dt.date | None, act_on: dt.date) -> bool:
     return start <= act_on and (end is None or act_on <= end)
 
 
-
-
 def _sync_map(synced: Sequence[str]) -> str:
     """The map of what a derived entry copies from its source: the stored properties the
     list entry's declarations mark ``propagates`` (``graph_schema.list_entry.SYNCED``)."""
     if not synced:
         raise ValueError("a derived entry copies at least the source's kind and severity")
     return "{" + ", ".join(f"`{f}`: src.`{f}`" for f in synced) + "}"
+
 
 _VERSION = """
 CREATE (d)-[:HAS_VERSION]->(v:Version)
@@ -159,5 +158,6 @@ RETURN 'RECORDED' AS change, count(*) AS n
 
 def propagate_initial(synced: Sequence[str]) -> str:
     """管理办法 第二十六条 over a whole graph that has no derived entries yet, in batches."""
-    return _PROPAGATE_INITIAL.format(sync_map=_sync_map(synced), version=_VERSION,
-                                     serious_black=_SERIOUS_BLACK)
+    return _PROPAGATE_INITIAL.format(
+        sync_map=_sync_map(synced), version=_VERSION, serious_black=_SERIOUS_BLACK
+    )

@@ -32,12 +32,20 @@ def statutory_holidays(year: int) -> dict[dt.date, str]:
     1 day; 国庆节 3 days. Lunar dates from ``borax``, 清明 from chinese_calendar's solar
     terms (both computed, not tabulated, so any year is covered)."""
     spring = LunarDate(year, 1, 1).to_solar_date()
-    [(qingming, _)] = [t for t in chinese_calendar.get_solar_terms(
-        dt.date(year, 4, 1), dt.date(year, 4, 10)) if t[1] == "清明"]
-    days = {dt.date(year, 1, 1): "元旦", spring - dt.timedelta(days=1): "春节",
-            qingming: "清明节", dt.date(year, 5, 1): "劳动节", dt.date(year, 5, 2): "劳动节",
-            LunarDate(year, 5, 5).to_solar_date(): "端午节",
-            LunarDate(year, 8, 15).to_solar_date(): "中秋节"}
+    [(qingming, _)] = [
+        t
+        for t in chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 10))
+        if t[1] == "清明"
+    ]
+    days = {
+        dt.date(year, 1, 1): "元旦",
+        spring - dt.timedelta(days=1): "春节",
+        qingming: "清明节",
+        dt.date(year, 5, 1): "劳动节",
+        dt.date(year, 5, 2): "劳动节",
+        LunarDate(year, 5, 5).to_solar_date(): "端午节",
+        LunarDate(year, 8, 15).to_solar_date(): "中秋节",
+    }
     days.update({spring + dt.timedelta(days=n): "春节" for n in range(3)})
     days.update({dt.date(year, 10, n): "国庆节" for n in (1, 2, 3)})
     return days
@@ -56,8 +64,7 @@ class WorkingCalendar:
 
     def is_known(self, day: dt.date) -> bool:
         """The day's status comes from an official arrangement, not the weekday rule."""
-        return (day.year in LIBRARY_YEARS or day.year in self.announced_years
-                or day in self.recorded)
+        return day.year in LIBRARY_YEARS or day.year in self.announced_years or day in self.recorded
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.recorded:

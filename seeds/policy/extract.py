@@ -51,15 +51,16 @@ def _jiangyin_table(source: Source, items: list[dict[str, Any]]) -> list[dict[st
     if table["id"] != "jy-ec-2018:七" or not table["text"].startswith("七、重点任务分工表"):
         raise ValueError("000: the last section is not the task table")
     start = next(i for i, ln in enumerate(source.lines) if ln.strip() == JIANGYIN_TABLE_HEADER)
-    return jiangyin_tasks(source.doc_id, table["id"], source.lines[start + 1:])
+    return jiangyin_tasks(source.doc_id, table["id"], source.lines[start + 1 :])
 
 
 def raw_extraction(texts: Path = TEXTS) -> dict[str, list[dict[str, Any]]]:
     """Items and tasks with unit ids still unresolved."""
     sources = {s.doc_id: s for s in numbered_sources(texts)}
-    by_doc = {doc_id: item_records(doc_id, s.lines, s.levels,
-                                   indented_paragraphs=s.indented_paragraphs)
-              for doc_id, s in sources.items()}
+    by_doc = {
+        doc_id: item_records(doc_id, s.lines, s.levels, indented_paragraphs=s.indented_paragraphs)
+        for doc_id, s in sources.items()
+    }
     tasks = [
         *_jiangyin_table(sources["jy-ec-2018"], by_doc["jy-ec-2018"]),
         *nantong_tasks("nt-ec", by_doc["nt-ec"]),
@@ -81,8 +82,9 @@ def unit_jurisdictions(units: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def resolve(tasks: list[dict[str, Any]], documents: list[dict[str, Any]],
-            units: dict[str, Any]) -> None:
+def resolve(
+    tasks: list[dict[str, Any]], documents: list[dict[str, Any]], units: dict[str, Any]
+) -> None:
     """Fill every unit_id from units.json mentions, in place; fail on any gap."""
     jurisdiction = {d["id"]: d["jurisdiction_code"] for d in documents}
     known = unit_jurisdictions(units)
@@ -109,13 +111,19 @@ def resolve(tasks: list[dict[str, Any]], documents: list[dict[str, Any]],
         raise ValueError("units.json does not match the texts:\n  " + "\n  ".join(problems))
 
 
-def check_documents(items: list[dict[str, Any]], tasks: list[dict[str, Any]],
-                    documents: list[dict[str, Any]], texts: Path) -> None:
+def check_documents(
+    items: list[dict[str, Any]],
+    tasks: list[dict[str, Any]],
+    documents: list[dict[str, Any]],
+    texts: Path,
+) -> None:
     """documents.json against the texts: every extracted document is described, each
     citation is quoted exactly as the citing text writes it, every reference resolves."""
     by_id = {d["id"]: d for d in documents}
-    problems = [f"documents.json lacks {doc_id}"
-                for doc_id in sorted({r["document_id"] for r in [*items, *tasks]} - set(by_id))]
+    problems = [
+        f"documents.json lacks {doc_id}"
+        for doc_id in sorted({r["document_id"] for r in [*items, *tasks]} - set(by_id))
+    ]
     text: dict[str, list[str]] = {}
     for item in items:
         text.setdefault(item["document_id"], []).append(item["text"])
@@ -163,8 +171,10 @@ def main(argv: list[str] | None = None) -> int:
         if is_current():
             print("extracted.json is current")
             return 0
-        print("extracted.json differs from a fresh extraction: run python -m seeds.policy.extract",
-              file=sys.stderr)
+        print(
+            "extracted.json differs from a fresh extraction: run python -m seeds.policy.extract",
+            file=sys.stderr,
+        )
         return 1
     data = extract()
     (HERE / "extracted.json").write_text(render(data), encoding="utf-8")

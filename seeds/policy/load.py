@@ -142,9 +142,12 @@ WITH t, row, coalesce(d, c) AS u
 MERGE (t)-[r:{rel} {{position: row.position}}]->(u)
 SET r.asWritten = row.asWritten
 """
-LINK_UNITS = {role: LINK_UNITS_TEMPLATE.format(task=TASK, department=DEPARTMENT,
-                                               collective=COLLECTIVE_UNIT, rel=rel)
-              for role, rel in ROLE_TYPES.items()}
+LINK_UNITS = {
+    role: LINK_UNITS_TEMPLATE.format(
+        task=TASK, department=DEPARTMENT, collective=COLLECTIVE_UNIT, rel=rel
+    )
+    for role, rel in ROLE_TYPES.items()
+}
 
 LINK_IMPLEMENTS = f"""
 UNWIND $rows AS row
@@ -153,8 +156,19 @@ MERGE (t)-[r:{IMPLEMENTS}]->(i)
 SET r.evidence = row.evidence
 """
 
-OWN_LINKS = "|".join([IN_DOCUMENT, PART_OF_ITEM, CITES, PART_OF_DOCUMENT, REPEALS, ISSUED_IN,
-                      UNDER_ITEM, IMPLEMENTS, *ROLE_TYPES.values()])
+OWN_LINKS = "|".join(
+    [
+        IN_DOCUMENT,
+        PART_OF_ITEM,
+        CITES,
+        PART_OF_DOCUMENT,
+        REPEALS,
+        ISSUED_IN,
+        UNDER_ITEM,
+        IMPLEMENTS,
+        *ROLE_TYPES.values(),
+    ]
+)
 
 # What the files no longer hold: policy nodes by id, links by (type, from, to, position).
 PRUNE_NODES = f"""
@@ -183,15 +197,26 @@ def rows(root: Path = HERE) -> dict[str, list[dict[str, Any]]]:
     extracted = load_json("extracted.json", root)
     with (root / "alignment.csv").open(encoding="utf-8", newline="") as f:
         alignment = list(csv.DictReader(f))
-    docs = [{
-        "id": d["id"], "title": d["title"], "issuer": d["issuer"], "number": d["number"],
-        "date": d["date"], "level": d["level"], "jurisdictionCode": d["jurisdiction_code"],
-        "seq": seq, "sourceFile": d["source_file"], "titleSupplied": bool(d.get("title_supplied")),
-        "alsoCitedAs": d.get("also_cited_as", []),
-        "issuedUnderNumber": (d.get("issued_under") or {}).get("number"),
-        "issuedUnderTitle": (d.get("issued_under") or {}).get("title"),
-        "note": d.get("note"), "sources": _sources(d),
-    } for seq, d in enumerate(documents)]
+    docs = [
+        {
+            "id": d["id"],
+            "title": d["title"],
+            "issuer": d["issuer"],
+            "number": d["number"],
+            "date": d["date"],
+            "level": d["level"],
+            "jurisdictionCode": d["jurisdiction_code"],
+            "seq": seq,
+            "sourceFile": d["source_file"],
+            "titleSupplied": bool(d.get("title_supplied")),
+            "alsoCitedAs": d.get("also_cited_as", []),
+            "issuedUnderNumber": (d.get("issued_under") or {}).get("number"),
+            "issuedUnderTitle": (d.get("issued_under") or {}).get("title"),
+            "note": d.get("note"),
+            "sources": _sources(d),
+        }
+        for seq, d in enumerate(documents)
+    ]
     repealed_by = {d["id"]: d.get("repealed_by") for d in documents}
     seq_in_doc: dict[str, int] = {}
 
@@ -199,42 +224,83 @@ def rows(root: Path = HERE) -> dict[str, list[dict[str, Any]]]:
         seq_in_doc[doc_id] = seq_in_doc.get(doc_id, -1) + 1
         return seq_in_doc[doc_id]
 
-    items = [{"id": i["id"], "documentId": i["document_id"], "parentId": i["parent_id"],
-              "marker": i["marker"], "ordinal": i["ordinal"], "title": i["title"],
-              "text": i["text"], "seq": seq(i["document_id"])} for i in extracted["items"]]
+    items = [
+        {
+            "id": i["id"],
+            "documentId": i["document_id"],
+            "parentId": i["parent_id"],
+            "marker": i["marker"],
+            "ordinal": i["ordinal"],
+            "title": i["title"],
+            "text": i["text"],
+            "seq": seq(i["document_id"]),
+        }
+        for i in extracted["items"]
+    ]
     seq_in_doc.clear()
     tasks: list[dict[str, Any]] = []
     unit_links: list[dict[str, Any]] = []
     for t in extracted["tasks"]:
         written = t["units_as_written"]
-        tasks.append({"id": t["id"], "documentId": t["document_id"], "itemId": t["item_id"],
-                      "number": t["number"], "text": t["text"], "seq": seq(t["document_id"]),
-                      "openEnded": t["open_ended"],
-                      **{f"{key}AsWritten": written.get(key) for key in ROLE_KEYS.values()}})
+        tasks.append(
+            {
+                "id": t["id"],
+                "documentId": t["document_id"],
+                "itemId": t["item_id"],
+                "number": t["number"],
+                "text": t["text"],
+                "seq": seq(t["document_id"]),
+                "openEnded": t["open_ended"],
+                **{f"{key}AsWritten": written.get(key) for key in ROLE_KEYS.values()},
+            }
+        )
         for role, key in ROLE_KEYS.items():
-            unit_links.extend({"role": role.value, "taskId": t["id"], "unitId": m["unit_id"],
-                               "asWritten": m["as_written"], "position": n}
-                              for n, m in enumerate(t[key], start=1))
+            unit_links.extend(
+                {
+                    "role": role.value,
+                    "taskId": t["id"],
+                    "unitId": m["unit_id"],
+                    "asWritten": m["as_written"],
+                    "position": n,
+                }
+                for n, m in enumerate(t[key], start=1)
+            )
     return {
-        "departments": [{"id": d["id"], "name": d["name"],
-                         "jurisdictionCode": d["jurisdiction_code"],
-                         "aliases": list(dict.fromkeys(d["aliases"])),
-                         "category": d.get("category"), "nameBasis": d.get("name_basis"),
-                         "note": d.get("note") or None} for d in units["departments"]],
-        "collectives": [{"id": c["id"], "name": c["name"],
-                         "jurisdictionCode": c["jurisdiction_code"]}
-                        for c in units["collectives"]],
+        "departments": [
+            {
+                "id": d["id"],
+                "name": d["name"],
+                "jurisdictionCode": d["jurisdiction_code"],
+                "aliases": list(dict.fromkeys(d["aliases"])),
+                "category": d.get("category"),
+                "nameBasis": d.get("name_basis"),
+                "note": d.get("note") or None,
+            }
+            for d in units["departments"]
+        ],
+        "collectives": [
+            {"id": c["id"], "name": c["name"], "jurisdictionCode": c["jurisdiction_code"]}
+            for c in units["collectives"]
+        ],
         "documents": docs,
-        "citations": [{"from": d["id"], "to": c["document_id"], "asWritten": c["as_written"]}
-                      for d in documents for c in d["citations"]],
+        "citations": [
+            {"from": d["id"], "to": c["document_id"], "asWritten": c["as_written"]}
+            for d in documents
+            for c in d["citations"]
+        ],
         "parts": [{"from": d["id"], "to": d["parent"]} for d in documents if d["parent"]],
-        "repeals": [{"from": d["id"], "to": r, "itemId": repealed_by.get(r)}
-                    for d in documents for r in d.get("repeals", [])],
+        "repeals": [
+            {"from": d["id"], "to": r, "itemId": repealed_by.get(r)}
+            for d in documents
+            for r in d.get("repeals", [])
+        ],
         "items": items,
         "tasks": tasks,
         "unitLinks": unit_links,
-        "alignment": [{"taskId": a["task_id"], "itemId": a["national_item_id"],
-                       "evidence": a["evidence"]} for a in alignment],
+        "alignment": [
+            {"taskId": a["task_id"], "itemId": a["national_item_id"], "evidence": a["evidence"]}
+            for a in alignment
+        ],
     }
 
 
@@ -249,8 +315,10 @@ def link_keys(data: dict[str, list[dict[str, Any]]]) -> list[list[Any]]:
     keys += [[PART_OF_ITEM, i["id"], i["parentId"], 0] for i in data["items"] if i["parentId"]]
     keys += [[UNDER_ITEM, t["id"], t["itemId"], 0] for t in data["tasks"] if t["itemId"]]
     keys += [[IMPLEMENTS, a["taskId"], a["itemId"], 0] for a in data["alignment"]]
-    keys += [[ROLE_TYPES[TaskRole(u["role"])], u["taskId"], u["unitId"], u["position"]]
-             for u in data["unitLinks"]]
+    keys += [
+        [ROLE_TYPES[TaskRole(u["role"])], u["taskId"], u["unitId"], u["position"]]
+        for u in data["unitLinks"]
+    ]
     return keys
 
 
@@ -261,10 +329,16 @@ def check(data: dict[str, list[dict[str, Any]]]) -> None:
     tasks = {t["id"] for t in data["tasks"]}
     units = {u["id"] for u in data["departments"] + data["collectives"]}
     dangling = (
-        [("document", x["to"]) for x in data["citations"] + data["parts"] + data["repeals"]
-         if x["to"] not in docs]
-        + [("document", x["documentId"]) for x in data["items"] + data["tasks"]
-           if x["documentId"] not in docs]
+        [
+            ("document", x["to"])
+            for x in data["citations"] + data["parts"] + data["repeals"]
+            if x["to"] not in docs
+        ]
+        + [
+            ("document", x["documentId"])
+            for x in data["items"] + data["tasks"]
+            if x["documentId"] not in docs
+        ]
         + [("item", x["parentId"]) for x in data["items"] if x["parentId"] not in items | {None}]
         + [("item", x["itemId"]) for x in data["tasks"] if x["itemId"] not in items | {None}]
         + [("unit", u["unitId"]) for u in data["unitLinks"] if u["unitId"] not in units]
@@ -272,20 +346,26 @@ def check(data: dict[str, list[dict[str, Any]]]) -> None:
         + [("item", a["itemId"]) for a in data["alignment"] if a["itemId"] not in items]
     )
     if dangling:
-        raise ConfigurationError("seeds/policy refers to what it does not define",
-                                 dangling=sorted(set(dangling))[:20])
+        raise ConfigurationError(
+            "seeds/policy refers to what it does not define", dangling=sorted(set(dangling))[:20]
+        )
 
 
 async def load(db: Database) -> dict[str, int]:
     """Load (or re-load) the policy graph; returns what the files hold."""
     data = rows()
     check(data)
-    codes = sorted({r["jurisdictionCode"]
-                    for r in data["documents"] + data["departments"] + data["collectives"]})
+    codes = sorted(
+        {
+            r["jurisdictionCode"]
+            for r in data["documents"] + data["departments"] + data["collectives"]
+        }
+    )
     [record] = await db.read(MISSING_JURISDICTIONS, {"codes": codes}, op="seed:policy")
     if record["missing"]:
-        raise ConfigurationError("load seeds/reference first: jurisdictions are missing",
-                                 missing=record["missing"])
+        raise ConfigurationError(
+            "load seeds/reference first: jurisdictions are missing", missing=record["missing"]
+        )
     ids = [r["id"] for key in ("documents", "items", "tasks", "collectives") for r in data[key]]
 
     async def work(tx: Transaction) -> None:
@@ -304,8 +384,12 @@ async def load(db: Database) -> dict[str, int]:
         await tx.run(PRUNE_LINKS, {"links": link_keys(data)})
 
     await db.transaction(work, op="seed:policy")
-    return {"policy_documents": len(data["documents"]), "policy_items": len(data["items"]),
-            "tasks": len(data["tasks"]), "task_units": len(data["unitLinks"]),
-            "policy_departments": len(data["departments"]),
-            "collective_units": len(data["collectives"]),
-            "implementations": len(data["alignment"])}
+    return {
+        "policy_documents": len(data["documents"]),
+        "policy_items": len(data["items"]),
+        "tasks": len(data["tasks"]),
+        "task_units": len(data["unitLinks"]),
+        "policy_departments": len(data["departments"]),
+        "collective_units": len(data["collectives"]),
+        "implementations": len(data["alignment"]),
+    }

@@ -29,8 +29,10 @@ JIANGYIN_TABLE_HEADER = "序号 工作任务 负责单位"
 # between them allowed). The title lines are metadata (documents.json), not part
 # of any item. The notice's title repeats part of 实施办法's, hence whole sequences.
 HUAIAN_PARTS = [
-    ("ha-notice-2018", ["市政府关于印发", "淮安市守信联合激励和失信联合惩戒",
-                        "实施办法（试行）等文件的通知"]),
+    (
+        "ha-notice-2018",
+        ["市政府关于印发", "淮安市守信联合激励和失信联合惩戒", "实施办法（试行）等文件的通知"],
+    ),
     ("ha-jlcj", ["淮安市守信联合激励和失信联合惩戒", "实施办法（试行）"]),
     ("ha-xxgl", ["淮安市公共信用信息管理办法（试行）"]),
     ("ha-grcx", ["淮安市加强个人诚信体系建设的实施意见"]),
@@ -53,8 +55,12 @@ def read_lines(name: str, texts: Path = TEXTS) -> list[str]:
 def _national(texts: Path) -> Source:
     # 003: 一、… sections; （一）…（二十三） numbered through the whole document.
     levels = [SECTION, paren_level(anchor=True, continuous=True)]
-    return Source("nat-ec-2016", strip_furniture(read_lines(NATIONAL_FILE, texts)), levels,
-                  indented_paragraphs=True)
+    return Source(
+        "nat-ec-2016",
+        strip_furniture(read_lines(NATIONAL_FILE, texts)),
+        levels,
+        indented_paragraphs=True,
+    )
 
 
 def _jiangyin(texts: Path) -> Source:
@@ -68,11 +74,16 @@ def _jiangyin(texts: Path) -> Source:
 
 def _nantong(texts: Path) -> Source:
     # 001 is Markdown: "## 一、", "### （一）", "## (二)" — the #'s are formatting only.
-    lines = [ln.lstrip("#").lstrip() if ln.startswith("#") else ln
-             for ln in read_lines(NANTONG_FILE, texts)]
+    lines = [
+        ln.lstrip("#").lstrip() if ln.startswith("#") else ln
+        for ln in read_lines(NANTONG_FILE, texts)
+    ]
     # Its （一）…（五） are sub-section headings on lines of their own.
-    levels = [SECTION, paren_level(anchor=False, title="line"),
-              arabic_level(".", anchor=True, continuous=True)]
+    levels = [
+        SECTION,
+        paren_level(anchor=False, title="line"),
+        arabic_level(".", anchor=True, continuous=True),
+    ]
     return Source("nt-ec", lines, levels)
 
 

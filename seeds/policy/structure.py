@@ -66,8 +66,13 @@ class Node:
 _NUMERAL = "(?P<n>[一二三四五六七八九十]+)"
 SECTION = Level("section", re.compile(rf"^(?P<marker>{_NUMERAL})、"), anchor=True, title="line")
 CHAPTER = Level("chapter", re.compile(rf"^(?P<marker>第{_NUMERAL}章)"), anchor=True, title="line")
-ARTICLE = Level("article", re.compile(rf"^(?P<marker>第{_NUMERAL}条)"), anchor=True,
-                continuous=True, title="none")
+ARTICLE = Level(
+    "article",
+    re.compile(rf"^(?P<marker>第{_NUMERAL}条)"),
+    anchor=True,
+    continuous=True,
+    title="none",
+)
 
 
 def paren_level(*, anchor: bool, continuous: bool = False, title: str = "sentence") -> Level:
@@ -103,7 +108,8 @@ def parse_nodes(lines: list[str], levels: list[Level]) -> list[Node]:
             value = numeral(match["n"])
             if value != _expected(levels, stack[:i], counters, i):
                 raise ValueError(
-                    f"line {index + 1}: {levels[i].name} {match['marker']} out of sequence")
+                    f"line {index + 1}: {levels[i].name} {match['marker']} out of sequence"
+                )
             for closed in stack[i:]:
                 closed.end = index
             del stack[i:]
@@ -111,7 +117,7 @@ def parse_nodes(lines: list[str], levels: list[Level]) -> list[Node]:
             path = [match["marker"]]
             if parent is not None and not levels[i].anchor:
                 path = [*parent.path, *path]
-            rest = line[match.end():].lstrip("、.．")
+            rest = line[match.end() :].lstrip("、.．")
             node = Node(i, match["marker"], value, path, index, parent=parent, rest=rest)
             if parent:
                 parent.children.append(node)
@@ -127,7 +133,7 @@ def parse_nodes(lines: list[str], levels: list[Level]) -> list[Node]:
 def heading(text: str) -> str | None:
     """The heading phrase of an item's text (its marker removed), if it has one."""
     stop = text.find("。")
-    if stop <= 0 or stop > _TITLE_MAX or not text[stop + 1:].strip():
+    if stop <= 0 or stop > _TITLE_MAX or not text[stop + 1 :].strip():
         return None
     candidate = text[:stop]
     return None if any(p in candidate for p in _CLAUSE_PUNCTUATION) else candidate
@@ -140,7 +146,7 @@ def _standalone(node: Node, level: Level, lines: list[str], indented_paragraphs:
     # 003 indents the first line of each paragraph: a marker line without a full
     # stop followed by a new paragraph is a heading of its own ("（一）指导思想").
     if level.title == "sentence" and indented_paragraphs and "。" not in node.rest:
-        following = [ln for ln in lines[node.start + 1:node.end] if ln.strip()]
+        following = [ln for ln in lines[node.start + 1 : node.end] if ln.strip()]
         return bool(following) and following[0][:1].isspace()
     return False
 
@@ -151,7 +157,7 @@ def node_title(node: Node, level: Level, lines: list[str], indented_paragraphs: 
     if _standalone(node, level, lines, indented_paragraphs):
         return normalise(node.rest) or None
     own_end = node.children[0].start if node.children else node.end
-    return heading(normalise("\n".join([node.rest, *lines[node.start + 1:own_end]])))
+    return heading(normalise("\n".join([node.rest, *lines[node.start + 1 : own_end]])))
 
 
 def node_text(node: Node, levels: list[Level], lines: list[str], indented_paragraphs: bool) -> str:
@@ -159,31 +165,43 @@ def node_text(node: Node, levels: list[Level], lines: list[str], indented_paragr
     a new line; all other line breaks of the source are removed (textnorm)."""
     own_end = node.children[0].start if node.children else node.end
     if _standalone(node, levels[node.level], lines, indented_paragraphs):
-        own = [normalise(lines[node.start]), normalise("\n".join(lines[node.start + 1:own_end]))]
+        own = [normalise(lines[node.start]), normalise("\n".join(lines[node.start + 1 : own_end]))]
     else:
-        own = [normalise("\n".join(lines[node.start:own_end]))]
+        own = [normalise("\n".join(lines[node.start : own_end]))]
     children = [node_text(c, levels, lines, indented_paragraphs) for c in node.children]
     return "\n".join(part for part in [*own, *children] if part)
 
 
-def items(doc_id: str, lines: list[str], levels: list[Level], *,
-          indented_paragraphs: bool = False) -> list[dict[str, object]]:
+def items(
+    doc_id: str, lines: list[str], levels: list[Level], *, indented_paragraphs: bool = False
+) -> list[dict[str, object]]:
     """The item records of one document: preamble first, then every item in order."""
     nodes = parse_nodes(lines, levels)
     out: list[dict[str, object]] = []
     first = nodes[0].start if nodes else len(lines)
     preamble = normalise("\n".join(lines[:first]))
     if preamble:
-        out.append({"id": f"{doc_id}:preamble", "document_id": doc_id, "parent_id": None,
-                    "marker": None, "ordinal": 0, "title": None, "text": preamble})
+        out.append(
+            {
+                "id": f"{doc_id}:preamble",
+                "document_id": doc_id,
+                "parent_id": None,
+                "marker": None,
+                "ordinal": 0,
+                "title": None,
+                "text": preamble,
+            }
+        )
     for node in nodes:
-        out.append({
-            "id": f"{doc_id}:{'/'.join(node.path)}",
-            "document_id": doc_id,
-            "parent_id": f"{doc_id}:{'/'.join(node.parent.path)}" if node.parent else None,
-            "marker": node.marker,
-            "ordinal": node.ordinal,
-            "title": node_title(node, levels[node.level], lines, indented_paragraphs),
-            "text": node_text(node, levels, lines, indented_paragraphs),
-        })
+        out.append(
+            {
+                "id": f"{doc_id}:{'/'.join(node.path)}",
+                "document_id": doc_id,
+                "parent_id": f"{doc_id}:{'/'.join(node.parent.path)}" if node.parent else None,
+                "marker": node.marker,
+                "ordinal": node.ordinal,
+                "title": node_title(node, levels[node.level], lines, indented_paragraphs),
+                "text": node_text(node, levels, lines, indented_paragraphs),
+            }
+        )
     return out

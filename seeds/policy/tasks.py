@@ -29,12 +29,20 @@ _RESPONSIBLE = "（责任单位："
 _NUMBER_LINE = re.compile(r"^\s*(\d+)\s*$")
 
 
-def _task(doc_id: str, number: str, item_id: str | None, text: str,
-          roles: dict[str, str]) -> dict[str, Any]:
+def _task(
+    doc_id: str, number: str, item_id: str | None, text: str, roles: dict[str, str]
+) -> dict[str, Any]:
     task: dict[str, Any] = {
-        "id": f"{doc_id}:task:{number}", "document_id": doc_id, "item_id": item_id,
-        "number": number, "text": text, "lead": [], "cooperating": [], "responsible": [],
-        "units_as_written": roles, "open_ended": [],
+        "id": f"{doc_id}:task:{number}",
+        "document_id": doc_id,
+        "item_id": item_id,
+        "number": number,
+        "text": text,
+        "lead": [],
+        "cooperating": [],
+        "responsible": [],
+        "units_as_written": roles,
+        "open_ended": [],
     }
     for role, written in roles.items():
         names, open_ended = split_units(written)
@@ -65,7 +73,7 @@ def nantong_tasks(doc_id: str, items: list[dict[str, Any]]) -> list[dict[str, An
         if text[-1] != _CLOSER[text[opener]]:
             raise ValueError(f"{item['id']}: assignment not closed at the end of the item")
         body = re.sub(r"^\d+\.\s*", "", text[:opener]).strip()
-        roles = lead_and_cooperating(text[opener + 1:-1])
+        roles = lead_and_cooperating(text[opener + 1 : -1])
         tasks.append(_task(doc_id, item["marker"], item["id"], body, roles))
     return tasks
 
@@ -86,7 +94,7 @@ def changzhou_tasks(doc_id: str, lines: list[str]) -> list[dict[str, Any]]:
         raise ValueError(f"002: {len(cells)} cells is not a whole number of rows")
     tasks = []
     for row in range(len(cells) // 3):
-        number, text, units = cells[3 * row:3 * row + 3]
+        number, text, units = cells[3 * row : 3 * row + 3]
         if number != str(row + 1):
             raise ValueError(f"002: row {row + 1} numbered {number!r}")
         tasks.append(_task(doc_id, number, None, text, lead_and_cooperating(units)))
@@ -126,7 +134,7 @@ def huaian_tasks(doc_id: str, items: list[dict[str, Any]]) -> list[dict[str, Any
         if text.count(_RESPONSIBLE) != 1 or text[-1] != "）":
             raise ValueError(f"{item['id']}: malformed （责任单位：…）")
         path = item["id"].split(":", 1)[1]
-        body = text[len(item["marker"]):opener].strip()
-        roles = {"responsible": text[opener + len(_RESPONSIBLE):-1]}
+        body = text[len(item["marker"]) : opener].strip()
+        roles = {"responsible": text[opener + len(_RESPONSIBLE) : -1]}
         tasks.append(_task(doc_id, path, item["id"], body, roles))
     return tasks

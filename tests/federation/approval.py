@@ -35,8 +35,10 @@ class Application:
 def _applications() -> list[Application]:
     path = os.environ.get("APPROVAL_APPLICATIONS_FILE")
     rows = json.loads(Path(path).read_text()) if path else []
-    return [Application(id=r["id"], matter=r["matter"], applicant=Organization(uscc=r["uscc"]))
-            for r in rows]
+    return [
+        Application(id=r["id"], matter=r["matter"], applicant=Organization(uscc=r["uscc"]))
+        for r in rows
+    ]
 
 
 _BY_ID: dict[str, Application] = {}

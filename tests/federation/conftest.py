@@ -33,33 +33,64 @@ class Federation:
     applicants: dict[str, str]  # role in the tests → USCC
     client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60))
 
-    def post(self, query: str, variables: dict[str, Any] | None = None, *,
-             headers: dict[str, str]) -> httpx.Response:
-        return self.client.post(self.router, headers=headers,
-                                json={"query": query, "variables": variables or {}})
+    def post(
+        self, query: str, variables: dict[str, Any] | None = None, *, headers: dict[str, str]
+    ) -> httpx.Response:
+        return self.client.post(
+            self.router, headers=headers, json={"query": query, "variables": variables or {}}
+        )
 
 
 @pytest.fixture(scope="session")
 async def applicants(db: Database) -> dict[str, str]:
     """Organisations the approval system has applications from."""
     blocked, clear, red = unique_uscc(), unique_uscc(), unique_uscc()
-    await load_ok(db, "subjects", [
-        {"uscc": blocked, "name": "淮安市联邦审批失信有限公司", "jurisdiction_code": "320803"},
-        {"uscc": clear, "name": "淮安市联邦审批守信有限公司"},
-        {"uscc": red, "name": "淮安市联邦审批诚信示范有限公司"},
-    ])
-    common = {"department_id": "320800/淮安市市场监督管理局", "recognised_on": "2026-03-01",
-              "basis": "实施办法 第六条"}
-    await load_ok(db, "entries", [
-        {**common, "list": "BLACK", "uscc": blocked, "severity": "SERIOUS",
-         "disclosure": "GOVERNMENT", "facts": "联邦 政府共享事实",
-         "document_number": "淮市监罚〔2026〕71号"},
-        {**common, "list": "BLACK", "uscc": blocked, "severity": "SERIOUS",
-         "disclosure": "AUTHORISED", "facts": "SENTINEL 授权查询事实",
-         "document_number": "淮市监罚〔2026〕72号"},
-        {**common, "list": "RED", "uscc": red, "disclosure": "PUBLIC", "category": "守信激励",
-         "facts": "纳税信用A级"},
-    ])
+    await load_ok(
+        db,
+        "subjects",
+        [
+            {"uscc": blocked, "name": "淮安市联邦审批失信有限公司", "jurisdiction_code": "320803"},
+            {"uscc": clear, "name": "淮安市联邦审批守信有限公司"},
+            {"uscc": red, "name": "淮安市联邦审批诚信示范有限公司"},
+        ],
+    )
+    common = {
+        "department_id": "320800/淮安市市场监督管理局",
+        "recognised_on": "2026-03-01",
+        "basis": "实施办法 第六条",
+    }
+    await load_ok(
+        db,
+        "entries",
+        [
+            {
+                **common,
+                "list": "BLACK",
+                "uscc": blocked,
+                "severity": "SERIOUS",
+                "disclosure": "GOVERNMENT",
+                "facts": "联邦 政府共享事实",
+                "document_number": "淮市监罚〔2026〕71号",
+            },
+            {
+                **common,
+                "list": "BLACK",
+                "uscc": blocked,
+                "severity": "SERIOUS",
+                "disclosure": "AUTHORISED",
+                "facts": "SENTINEL 授权查询事实",
+                "document_number": "淮市监罚〔2026〕72号",
+            },
+            {
+                **common,
+                "list": "RED",
+                "uscc": red,
+                "disclosure": "PUBLIC",
+                "category": "守信激励",
+                "facts": "纳税信用A级",
+            },
+        ],
+    )
     return {"blocked": blocked, "clear": clear, "red": red}
 
 
@@ -73,8 +104,10 @@ def subgraph_env(settings: Settings, applicants: dict[str, str], work: Path) -> 
     ]
     (work / "applications.json").write_text(json.dumps(applications))
     return {
-        "NEO4J_URI": settings.bolt_uri, "NEO4J_USER": settings.neo4j_user,
-        "NEO4J_PASSWORD": settings.password(), "NEO4J_DATABASE": settings.neo4j_database,
+        "NEO4J_URI": settings.bolt_uri,
+        "NEO4J_USER": settings.neo4j_user,
+        "NEO4J_PASSWORD": settings.password(),
+        "NEO4J_DATABASE": settings.neo4j_database,
         "CREDIT_GRAPH_JWT_SECRET": resolve_secret(settings) or "",
         "CREDIT_GRAPH_HOME": str(settings.home),
         "CREDIT_GRAPH_TODAY": TODAY.isoformat(),  # the subgraphs read the suite's pinned clock
@@ -85,14 +118,17 @@ def subgraph_env(settings: Settings, applicants: dict[str, str], work: Path) -> 
 
 
 @pytest.fixture(scope="session")
-def federation(settings: Settings, applicants: dict[str, str],
-               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federation]:
+def federation(
+    settings: Settings, applicants: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Federation]:
     assert router.HIVE_GATEWAY.exists(), "run `make federation-deps` first"
     work: Path = tmp_path_factory.mktemp("federation")
     env = subgraph_env(settings, applicants, work)
-    apps = {"credit": ("gateway.asgi:app", free_port()),
-            "policy": ("gateway.asgi:app", free_port()),
-            "approval": ("tests.federation.approval:app", free_port())}
+    apps = {
+        "credit": ("gateway.asgi:app", free_port()),
+        "policy": ("gateway.asgi:app", free_port()),
+        "approval": ("tests.federation.approval:app", free_port()),
+    }
     processes, url = router.serve_composed(apps, work, env, bearer(settings), free_port())
     federation = Federation(url, applicants)
     try:

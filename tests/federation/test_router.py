@@ -42,7 +42,8 @@ def _data(response: Any) -> dict[str, Any]:
 
 
 def test_a_joined_query_answers_each_applicant_with_its_credit_check(
-        federation: Federation, settings: Settings, gql: Any) -> None:
+    federation: Federation, settings: Settings, gql: Any
+) -> None:
     headers = bearer(settings, roles=["approval"])
     applications = _data(federation.post(JOINED, headers=headers))["applications"]
     by_id = {a["id"]: a for a in applications}
@@ -63,13 +64,18 @@ def test_a_joined_query_answers_each_applicant_with_its_credit_check(
     # the same answer as the root creditCheck at the single-process /graphql
     for application in applications:
         uscc = application["applicant"]["uscc"]
-        single = gql(f"query($u: String!) {{ creditCheck(subject: {{uscc: $u}}, matter: {MATTER}) "
-                     f"{{ {CHECK_FIELDS} }} }}", {"u": uscc}, headers=headers)
+        single = gql(
+            f"query($u: String!) {{ creditCheck(subject: {{uscc: $u}}, matter: {MATTER}) "
+            f"{{ {CHECK_FIELDS} }} }}",
+            {"u": uscc},
+            headers=headers,
+        )
         assert single["data"]["creditCheck"] == application["applicant"]["creditCheck"]
 
 
 async def test_every_non_public_access_through_the_router_is_registered_once(
-        federation: Federation, settings: Settings, db: Database) -> None:
+    federation: Federation, settings: Settings, db: Database
+) -> None:
     subject = await subject_id(db, uscc=federation.applicants["blocked"])
     before = await _registered(db, subject)
     headers = bearer(settings, purpose="政府采购供应商资格审查", roles=["approval"])
@@ -86,18 +92,25 @@ async def test_every_non_public_access_through_the_router_is_registered_once(
 
 
 async def test_a_forged_or_missing_token_gets_nothing_through_the_router(
-        federation: Federation, settings: Settings, db: Database) -> None:
+    federation: Federation, settings: Settings, db: Database
+) -> None:
     subject = await subject_id(db, uscc=federation.applicants["blocked"])
     before = await _registered(db, subject)
     forged = government_token(settings, roles=["approval"])
     head, payload, _ = forged.split(".")
     forgeries = [
-        {"Authorization": f"Bearer {head}.{payload}.{'A' * 43}",  # signature replaced
-         "X-Credit-Purpose": urllib.parse.quote("审批核查")},
-        bearer(settings, roles=["approval"]) | {
-            "Authorization": "Bearer " + government_token(
+        {
+            "Authorization": f"Bearer {head}.{payload}.{'A' * 43}",  # signature replaced
+            "X-Credit-Purpose": urllib.parse.quote("审批核查"),
+        },
+        bearer(settings, roles=["approval"])
+        | {
+            "Authorization": "Bearer "
+            + government_token(
                 settings.with_(jwt_secret="another-secret-another-secret-another-secret"),
-                roles=["approval"])},
+                roles=["approval"],
+            )
+        },
         {"X-Credit-Purpose": urllib.parse.quote("审批核查")},  # no token at all
     ]
     for headers in forgeries:
@@ -113,9 +126,11 @@ async def test_a_forged_or_missing_token_gets_nothing_through_the_router(
 
 
 def test_the_purpose_and_role_rules_hold_through_the_router(
-        federation: Federation, settings: Settings) -> None:
-    no_purpose = federation.post(JOINED, headers=bearer(settings, purpose=None,
-                                                        roles=["approval"])).json()
+    federation: Federation, settings: Settings
+) -> None:
+    no_purpose = federation.post(
+        JOINED, headers=bearer(settings, purpose=None, roles=["approval"])
+    ).json()
     assert "PURPOSE_REQUIRED" in str(no_purpose["errors"])
     assert "BLOCK" not in str(no_purpose.get("data"))
     wrong_role = federation.post(JOINED, headers=bearer(settings, roles=["supervisor"])).json()
@@ -124,25 +139,41 @@ def test_the_purpose_and_role_rules_hold_through_the_router(
 
 
 PARITY = [
-    ("""query($u: String!) { organization(uscc: $u) { id name uscc
+    (
+        """query($u: String!) { organization(uscc: $u) { id name uscc
         jurisdiction { code name parent { name } }
         listEntries { id kind disclosure facts recognisingDepartment { id name aliases
-          jurisdiction { name } } } } }""", "blocked"),
-    ("""query($u: String!) { creditCheckBatch(subjects: [{uscc: $u}, {uscc: "bad"}],
+          jurisdiction { name } } } } }""",
+        "blocked",
+    ),
+    (
+        """query($u: String!) { creditCheckBatch(subjects: [{uscc: $u}, {uscc: "bad"}],
         matter: FISCAL_FUNDS) { decision found hits { kind withheld department { name } }
-        error { code } } }""", "blocked"),
-    ("""{ policyDocument(id: "nat-ec-2016") { id title number level
-        jurisdiction { name } parts { id } tasks { id } } }""", None),
-    ("""{ department(id: "320800/淮安市市场监督管理局") { id name aliases level
-        jurisdiction { code } tasks { id } } }""", None),
+        error { code } } }""",
+        "blocked",
+    ),
+    (
+        """{ policyDocument(id: "nat-ec-2016") { id title number level
+        jurisdiction { name } parts { id } tasks { id } } }""",
+        None,
+    ),
+    (
+        """{ department(id: "320800/淮安市市场监督管理局") { id name aliases level
+        jurisdiction { code } tasks { id } } }""",
+        None,
+    ),
     ("""{ measures(matter: FISCAL_FUNDS) { id name legalBasis { itemId article } } }""", None),
-    ("""query($u: String!) { subject(ref: {uscc: $u}) { name
-        ... on Organization { creditCheck(matter: FISCAL_FUNDS) { decision } } } }""", "red"),
+    (
+        """query($u: String!) { subject(ref: {uscc: $u}) { name
+        ... on Organization { creditCheck(matter: FISCAL_FUNDS) { decision } } } }""",
+        "red",
+    ),
 ]
 
 
 def test_the_router_answers_as_the_single_process_gateway_does(
-        federation: Federation, settings: Settings, gql: Any) -> None:
+    federation: Federation, settings: Settings, gql: Any
+) -> None:
     headers = bearer(settings)
     for query, applicant in PARITY:
         variables = {"u": federation.applicants[applicant]} if applicant else {}
@@ -153,20 +184,32 @@ def test_the_router_answers_as_the_single_process_gateway_does(
 
 
 async def test_bookmarks_travel_through_the_router(
-        federation: Federation, settings: Settings, db: Database) -> None:
+    federation: Federation, settings: Settings, db: Database
+) -> None:
     from tests.integration.audiences import subject_headers
     from tests.integration.test_audiences_consent import CONSENTS, GRANT, person, window
 
     p = await person(db)
     me = subject_headers(settings, p["id"])
-    granted = federation.post(GRANT, {"i": {
-        "subject": {"id": p["id"]}, "grantee": {"departmentId": "320800/淮安市市场监督管理局"},
-        "scope": ["AUTHORISED"], "purpose": "办理贷款审批", **window()}}, headers=me)
+    granted = federation.post(
+        GRANT,
+        {
+            "i": {
+                "subject": {"id": p["id"]},
+                "grantee": {"departmentId": "320800/淮安市市场监督管理局"},
+                "scope": ["AUTHORISED"],
+                "purpose": "办理贷款审批",
+                **window(),
+            }
+        },
+        headers=me,
+    )
     consent = _data(granted)["grantConsent"]["id"]
     bookmarks = granted.headers.get("x-credit-bookmarks")
     assert bookmarks, dict(granted.headers)
-    listed = federation.post(CONSENTS, {"s": p["id"], "r": False},
-                             headers={**me, "X-Credit-Bookmarks": bookmarks})
+    listed = federation.post(
+        CONSENTS, {"s": p["id"], "r": False}, headers={**me, "X-Credit-Bookmarks": bookmarks}
+    )
     assert consent in {c["id"] for c in _data(listed)["consents"]}
 
 
@@ -174,8 +217,9 @@ def test_the_router_listens_on_loopback_only(federation: Federation) -> None:
     import socket
 
     port = int(federation.router.rsplit(":", 1)[1].split("/")[0])
-    addresses = {a for a in socket.gethostbyname_ex(socket.gethostname())[2]
-                 if not a.startswith("127.")}
+    addresses = {
+        a for a in socket.gethostbyname_ex(socket.gethostname())[2] if not a.startswith("127.")
+    }
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         try:  # the address of the default route's interface; nothing is sent
             probe.connect(("10.255.255.255", 1))
@@ -194,12 +238,14 @@ def test_the_router_listens_on_loopback_only(federation: Federation) -> None:
 
 
 def test_the_readme_s_joined_query_answers_through_the_router(
-        federation: Federation, settings: Settings) -> None:
+    federation: Federation, settings: Settings
+) -> None:
     """The README's federation example, as written, with an approval officer's token and
     purpose: every application with its applicant's check."""
     [example] = [e for e in examples() if "federation" in e.options]
-    applications = _data(federation.post(example.request, headers=bearer(
-        settings, roles=["approval"])))["applications"]
+    applications = _data(
+        federation.post(example.request, headers=bearer(settings, roles=["approval"]))
+    )["applications"]
     decisions = {a["id"]: a["applicant"]["creditCheck"]["decision"] for a in applications}
     assert decisions == {"APP-1": "BLOCK", "APP-2": "CLEAR", "APP-3": "GREEN_CHANNEL"}
     blocked = next(a for a in applications if a["id"] == "APP-1")["applicant"]

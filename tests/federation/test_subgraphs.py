@@ -35,8 +35,11 @@ def _types(sdl: str) -> dict[str, GraphQLNamedType]:
 
 def _fields(sdl: str) -> dict[str, set[str]]:
     """The field names of each object, interface and input type in ``sdl``."""
-    return {name: set(t.fields) for name, t in _types(sdl).items()
-            if isinstance(t, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType)}
+    return {
+        name: set(t.fields)
+        for name, t in _types(sdl).items()
+        if isinstance(t, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType)
+    }
 
 
 def test_committed_subgraph_sdl_is_current() -> None:
@@ -44,7 +47,8 @@ def test_committed_subgraph_sdl_is_current() -> None:
         committed = (FEDERATION_DIR / "subgraphs" / f"{name}.graphql").read_text()
         assert committed == subgraph(name).sdl, (
             f"deploy/federation/subgraphs/{name}.graphql is stale: "
-            "run `credit-graph federation compose` and commit the result")
+            "run `credit-graph federation compose` and commit the result"
+        )
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -58,18 +62,24 @@ def test_committed_supergraph_is_what_composition_gives(tmp_path: Path) -> None:
     (tmp_path / "subgraphs.json").write_text(json.dumps(config))
     fresh = compose(tmp_path / "subgraphs.json", tmp_path / "supergraph.graphql")
     assert SUPERGRAPH.read_text() == fresh, (
-        "deploy/federation/supergraph.graphql is stale: run `credit-graph federation compose`")
+        "deploy/federation/supergraph.graphql is stale: run `credit-graph federation compose`"
+    )
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_a_composition_error_is_reported(tmp_path: Path) -> None:
     # two subgraphs resolving the same non-shareable field cannot compose
-    sdl = ('extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", '
-           'import: ["@key"])\ntype Query { clash: String }\n')
+    sdl = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", '
+        'import: ["@key"])\ntype Query { clash: String }\n'
+    )
     for name in ("a", "b"):
         (tmp_path / f"{name}.graphql").write_text(sdl)
-    (tmp_path / "subgraphs.json").write_text(json.dumps(
-        [{"name": n, "sdl": f"{n}.graphql", "url": f"http://127.0.0.1:1/{n}"} for n in "ab"]))
+    (tmp_path / "subgraphs.json").write_text(
+        json.dumps(
+            [{"name": n, "sdl": f"{n}.graphql", "url": f"http://127.0.0.1:1/{n}"} for n in "ab"]
+        )
+    )
     with pytest.raises(ConfigurationError) as raised:
         compose(tmp_path / "subgraphs.json", tmp_path / "supergraph.graphql")
     assert any("clash" in line for line in raised.value.details["errors"])
@@ -107,8 +117,13 @@ def test_executable_subgraphs_match_their_sdl() -> None:
         for type_name, t in cut.schema.type_map.items():
             if type_name.startswith("_") or "__" in type_name:
                 continue  # introspection and federation's own (_Any, _Entity, link__Import…)
-            assert type_name in printed or type_name in {"String", "Boolean", "ID", "Int",
-                                                         "Float"}, (name, type_name)
+            assert type_name in printed or type_name in {
+                "String",
+                "Boolean",
+                "ID",
+                "Int",
+                "Float",
+            }, (name, type_name)
             if hasattr(t, "fields") and type_name in printed:
                 expected = set(fields[type_name])
                 if type_name == "Query":

@@ -30,9 +30,18 @@ QUERY = '{ jurisdiction(code: "320800") { name } }'
 
 @pytest.fixture(scope="module")
 def strict(settings: Settings, db: Database) -> Iterator[LiveServer]:
-    server = LiveServer(create_app(settings.with_(
-        jwt_issuer=ISSUER, introspection=False, public_introspection=False,
-        public_rate_per_minute=3, audit_write="request")), free_port())
+    server = LiveServer(
+        create_app(
+            settings.with_(
+                jwt_issuer=ISSUER,
+                introspection=False,
+                public_introspection=False,
+                public_rate_per_minute=3,
+                audit_write="request",
+            )
+        ),
+        free_port(),
+    )
     server.start()
     yield server
     server.stop()
@@ -44,9 +53,14 @@ def post(url: str, query: str, headers: dict[str, str], path: str = "/graphql") 
 
 def claims(settings: Settings, **changes: Any) -> dict[str, Any]:
     now = dt.datetime.now(dt.UTC)  # token lifetimes are on the system clock (gateway/auth.py)
-    c = {"sub": "officer-9", "aud": settings.jwt_audience, "roles": ["approval"],
-         "dept": "320800/淮安市市场监督管理局", "jur": "320800",
-         "exp": int((now + dt.timedelta(hours=1)).timestamp())}
+    c = {
+        "sub": "officer-9",
+        "aud": settings.jwt_audience,
+        "roles": ["approval"],
+        "dept": "320800/淮安市市场监督管理局",
+        "jur": "320800",
+        "exp": int((now + dt.timedelta(hours=1)).timestamp()),
+    }
     c.update(changes)
     return c
 
@@ -55,20 +69,26 @@ def _b64(data: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
-def test_every_bad_token_gets_401_and_no_data(gql: Any, settings: Settings,
-                                              strict: LiveServer) -> None:
+def test_every_bad_token_gets_401_and_no_data(
+    gql: Any, settings: Settings, strict: LiveServer
+) -> None:
     secret = resolve_secret(settings)
     assert secret
     past = int((dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).timestamp())
     bad = {
         "missing": {},
         "not bearer": {"Authorization": f"Basic {base64.b64encode(b'a:b').decode()}"},
-        "forged": {"Authorization": "Bearer " + jwt.encode(claims(settings), "f" * 48,
-                                                           algorithm="HS256")},
-        "expired": {"Authorization": "Bearer " + jwt.encode(claims(settings, exp=past), secret,
-                                                            algorithm="HS256")},
-        "audience": {"Authorization": "Bearer " + jwt.encode(claims(settings, aud="other-app"),
-                                                             secret, algorithm="HS256")},
+        "forged": {
+            "Authorization": "Bearer " + jwt.encode(claims(settings), "f" * 48, algorithm="HS256")
+        },
+        "expired": {
+            "Authorization": "Bearer "
+            + jwt.encode(claims(settings, exp=past), secret, algorithm="HS256")
+        },
+        "audience": {
+            "Authorization": "Bearer "
+            + jwt.encode(claims(settings, aud="other-app"), secret, algorithm="HS256")
+        },
         "alg none": {"Authorization": f"Bearer {_b64({'alg': 'none'})}.{_b64(claims(settings))}."},
         "garbage": {"Authorization": "Bearer abc.def"},
     }
@@ -85,7 +105,8 @@ def test_every_bad_token_gets_401_and_no_data(gql: Any, settings: Settings,
     assert r.status_code == 401 and "issuer" in r.json()["errors"][0]["message"]
     right = jwt.encode(claims(settings, iss=ISSUER), secret, algorithm="HS256")
     assert post(strict.url, QUERY, {"Authorization": f"Bearer {right}"}).json() == {
-        "data": {"jurisdiction": {"name": "淮安市"}}}
+        "data": {"jurisdiction": {"name": "淮安市"}}
+    }
 
 
 def test_graphiql_needs_no_token_but_queries_do(gql: Any) -> None:
@@ -94,12 +115,14 @@ def test_graphiql_needs_no_token_but_queries_do(gql: Any) -> None:
     assert gql.bare.get("/graphql", params={"query": QUERY}).status_code == 401
 
 
-async def test_purpose_is_required_for_non_public_data_only(gql: Any, settings: Settings,
-                                                            db: Database) -> None:
+async def test_purpose_is_required_for_non_public_data_only(
+    gql: Any, settings: Settings, db: Database
+) -> None:
     w = await sentinel_world(db, "目")
-    q = 'query($u: String!) { organization(uscc: $u) { name listEntries { facts } } }'
-    public_only = gql('{ jurisdiction(code: "320800") { name } }',
-                      headers=bearer(settings, purpose=None))
+    q = "query($u: String!) { organization(uscc: $u) { name listEntries { facts } } }"
+    public_only = gql(
+        '{ jurisdiction(code: "320800") { name } }', headers=bearer(settings, purpose=None)
+    )
     assert "errors" not in public_only
     refused = gql(q, {"u": w["org"]}, headers=bearer(settings, purpose=None))
     assert refused["errors"][0]["extensions"]["code"] == "PURPOSE_REQUIRED"
@@ -109,7 +132,8 @@ async def test_purpose_is_required_for_non_public_data_only(gql: Any, settings: 
     organization = refused["data"]["organization"]
     assert organization["name"] == "淮安市哨兵目物流有限公司"
     assert sorted(e["facts"] for e in organization["listEntries"]) == sorted(
-        ["公开的失信事实甲", f"{SENTINEL}-EXPIRED-目", f"{SENTINEL}-REPAIRED-目"])
+        ["公开的失信事实甲", f"{SENTINEL}-EXPIRED-目", f"{SENTINEL}-REPAIRED-目"]
+    )
     text = json.dumps(refused, ensure_ascii=False)
     assert "-GOV-" not in text and "-AUTH-" not in text
     raw_utf8: Any = {**bearer(settings, purpose=None), "X-Credit-Purpose": "行政许可".encode()}
@@ -127,14 +151,16 @@ async def test_roles_are_named_when_missing(gql: Any, settings: Settings) -> Non
     assert "supervisor" in r["errors"][0]["message"]
 
 
-def test_introspection_switches_and_the_public_rate_limit(strict: LiveServer,
-                                                          settings: Settings) -> None:
+def test_introspection_switches_and_the_public_rate_limit(
+    strict: LiveServer, settings: Settings
+) -> None:
     token = {"Authorization": f"Bearer {government_token(settings.with_(jwt_issuer=ISSUER))}"}
     for path, headers in (("/graphql", token), ("/public/graphql", {})):
         r = post(strict.url, "{ __schema { types { name } } }", headers, path)
         assert r.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", path
     assert post(strict.url, "{ __typename }", {}, "/public/graphql").json() == {
-        "data": {"__typename": "Query"}}
+        "data": {"__typename": "Query"}
+    }
     # Three requests a minute, two used above: one more passes, the next gets 429.
     answers = [post(strict.url, QUERY, {}, "/public/graphql") for _ in range(2)]
     assert [a.status_code for a in answers] == [200, 429]
@@ -143,14 +169,15 @@ def test_introspection_switches_and_the_public_rate_limit(strict: LiveServer,
     assert post(strict.url, QUERY, token).status_code == 200  # government traffic is not limited
 
 
-async def test_request_mode_writes_the_register_before_answering(strict: LiveServer,
-                                                                 settings: Settings,
-                                                                 db: Database) -> None:
+async def test_request_mode_writes_the_register_before_answering(
+    strict: LiveServer, settings: Settings, db: Database
+) -> None:
     w = await sentinel_world(db, "即")
     token = government_token(settings.with_(jwt_issuer=ISSUER))
     q = f'{{ organization(uscc: "{w["org"]}") {{ listEntries {{ facts }} }} }}'
     r = post(strict.url, q, {"Authorization": f"Bearer {token}", "X-Credit-Purpose": "check"})
     assert SENTINEL in r.text
-    rows = await db.read("MATCH (a:AuditEvent {subjectId: $s}) RETURN a.purpose AS p",
-                         {"s": w["org_id"]})
+    rows = await db.read(
+        "MATCH (a:AuditEvent {subjectId: $s}) RETURN a.purpose AS p", {"s": w["org_id"]}
+    )
     assert [row["p"] for row in rows] == ["check"]  # already there when the answer arrived

@@ -27,8 +27,9 @@ REVIEW = """query Review($u: String!) { organization(uscc: $u) {
   legalRepresentative { idNumber listEntries { facts } } } }"""
 
 
-async def test_every_non_public_access_leaves_exactly_one_event(gql: Any, settings: Settings,
-                                                                db: Database) -> None:
+async def test_every_non_public_access_leaves_exactly_one_event(
+    gql: Any, settings: Settings, db: Database
+) -> None:
     w = await sentinel_world(db, "审")
     org, rep = w["org_id"], w["rep_id"]
     await audit_events(db, org, 0)
@@ -42,18 +43,33 @@ async def test_every_non_public_access_leaves_exactly_one_event(gql: Any, settin
     assert org_event["requestId"] == rep_event["requestId"]
     assert org_event["operations"] == ["creditRecords", "listEntries"]
     assert rep_event["operations"] == ["Person.idNumber", "listEntries"]
-    assert org_event["fields"] == ["creditRecords", "creditRecords.content", "listEntries",
-                                   "listEntries.facts"]
+    assert org_event["fields"] == [
+        "creditRecords",
+        "creditRecords.content",
+        "listEntries",
+        "listEntries.facts",
+    ]
     assert org_event["classes"] == ["GOVERNMENT"]  # AUTHORISED was never returned
-    assert (org_event["sub"], org_event["dept"], org_event["purpose"], org_event["operationName"],
-            org_event["outcome"], org_event["consentIds"]) == (
-        "officer-a", DEPT, "审批核查", "Review", "OK", [])
+    assert (
+        org_event["sub"],
+        org_event["dept"],
+        org_event["purpose"],
+        org_event["operationName"],
+        org_event["outcome"],
+        org_event["consentIds"],
+    ) == ("officer-a", DEPT, "审批核查", "Review", "OK", [])
     # Public information leaves no event: the red-listed shop, the public portal, jurisdictions.
     red = await db.read("MATCH (s:Organization {uscc: $u}) RETURN s.id AS id", {"u": w["red_org"]})
-    gql('query($u: String!) { organization(uscc: $u) { listEntries { category } } }',
-        {"u": w["red_org"]})
-    gql('query($u: String!) { organization(uscc: $u) { listEntries { facts } } }', {"u": w["org"]},
-        path="/public/graphql", headers={})
+    gql(
+        "query($u: String!) { organization(uscc: $u) { listEntries { category } } }",
+        {"u": w["red_org"]},
+    )
+    gql(
+        "query($u: String!) { organization(uscc: $u) { listEntries { facts } } }",
+        {"u": w["org"]},
+        path="/public/graphql",
+        headers={},
+    )
     await audit_events(db, red[0]["id"], 0)
     await audit_events(db, org, 2)
     await audit_events(db, rep, 2)
@@ -66,9 +82,11 @@ async def test_refusals_are_registered_too(gql: Any, settings: Settings, db: Dat
     [event] = await audit_events(db, w["org_id"], 1)
     assert event["outcome"] == "PURPOSE_REQUIRED" and event.get("purpose") is None
     stranger = subject_headers(settings, w["org_id"], purpose="好奇")
-    q = 'query($n: String!) { person(idNumber: $n) { idNumber } }'
-    assert gql(q, {"n": w["hidden"]}, headers=stranger)["errors"][0]["extensions"][
-        "code"] == "FORBIDDEN"
+    q = "query($n: String!) { person(idNumber: $n) { idNumber } }"
+    assert (
+        gql(q, {"n": w["hidden"]}, headers=stranger)["errors"][0]["extensions"]["code"]
+        == "FORBIDDEN"
+    )
     hidden = await db.read("MATCH (p:Person {idNumber: $n}) RETURN p.id AS id", {"n": w["hidden"]})
     [event] = await audit_events(db, hidden[0]["id"], 1)
     assert (event["outcome"], event["fields"]) == ("FORBIDDEN", ["idNumber"])
@@ -113,10 +131,11 @@ PAGE = """query($c: String, $d: ID, $s: SubjectRef, $f: DateTime, $a: String) {
 
 
 async def test_supervisors_review_the_register_by_caller_department_subject_and_time(
-        gql: Any, settings: Settings, db: Database) -> None:
+    gql: Any, settings: Settings, db: Database
+) -> None:
     w = await sentinel_world(db, "督")
     caller = f"probe-{uuid.uuid4()}"
-    q = 'query Look($u: String!) { organization(uscc: $u) { listEntries { facts } } }'
+    q = "query Look($u: String!) { organization(uscc: $u) { listEntries { facts } } }"
     stamps = []
     for n in range(5):
         dept = OTHER_DEPT if n == 4 else DEPT
@@ -154,16 +173,33 @@ async def test_a_batch_sent_again_after_a_lost_answer_is_registered_once(db: Dat
     org = unique_uscc()
     await load_ok(db, "subjects", [{"uscc": org, "name": "淮安市重写登记测试有限公司"}])
     [row] = await db.read("MATCH (s:Organization {uscc: $u}) RETURN s.id AS id", {"u": org})
-    batch = [{"id": str(uuid.uuid4()), "at": now(),
-              "requestId": str(uuid.uuid4()), "sub": "officer", "dept": DEPT, "jur": "320800",
-              "roles": ["approval"], "purpose": "审批核查", "subjectId": row["id"],
-              "operationName": None, "operations": ["creditCheck"], "fields": ["creditCheck"],
-              "classes": ["GOVERNMENT"], "consentIds": [], "outcome": "OK"} for _ in range(2)]
+    batch = [
+        {
+            "id": str(uuid.uuid4()),
+            "at": now(),
+            "requestId": str(uuid.uuid4()),
+            "sub": "officer",
+            "dept": DEPT,
+            "jur": "320800",
+            "roles": ["approval"],
+            "purpose": "审批核查",
+            "subjectId": row["id"],
+            "operationName": None,
+            "operations": ["creditCheck"],
+            "fields": ["creditCheck"],
+            "classes": ["GOVERNMENT"],
+            "consentIds": [],
+            "outcome": "OK",
+        }
+        for _ in range(2)
+    ]
     assert await insert_events(db, batch) == 2
     # Neo4j committed the batch but crashed before answering: the writer sends it again.
     assert await insert_events(db, batch) == 0
-    rows = await db.read("MATCH (a:AuditEvent) WHERE a.id IN $ids "
-                         "RETURN a.id AS id, a.subjectId AS subject",
-                         {"ids": [e["id"] for e in batch]})
+    rows = await db.read(
+        "MATCH (a:AuditEvent) WHERE a.id IN $ids RETURN a.id AS id, a.subjectId AS subject",
+        {"ids": [e["id"] for e in batch]},
+    )
     assert sorted((r["id"], r["subject"]) for r in rows) == sorted(
-        (e["id"], row["id"]) for e in batch)
+        (e["id"], row["id"]) for e in batch
+    )

@@ -29,7 +29,7 @@ from tests.integration.audiences import (
 
 GRANT = """mutation($i: GrantConsentInput!) { grantConsent(input: $i) {
   id inForce scope purpose createdBy documentRef revokedAt grantee { kind id name uscc } } }"""
-REVOKE = "mutation($id: ID!) { revokeConsent(id: $id, reason: \"撤回\") { id revokedAt inForce } }"
+REVOKE = 'mutation($id: ID!) { revokeConsent(id: $id, reason: "撤回") { id revokedAt inForce } }'
 CONSENTS = """query($s: ID!, $r: Boolean!) { consents(subject: {id: $s}, includeRevoked: $r) {
   id inForce grantee { id } } }"""
 SEEN = """query($s: ID!) { subject(ref: {id: $s}) { ... on Person {
@@ -43,25 +43,57 @@ async def person(db: Database) -> dict[str, str]:
     number = unique_id_number()
     p = {"id_number": number}
     await load_ok(db, "subjects", [{"id_number": number, "name": f"授权人{n}"}])
-    await load_ok(db, "entries", [entry(p, "PUBLIC", f"公开{n}", severity="GENERAL"),
-                                  entry(p, "GOVERNMENT", f"共享{n}", severity="GENERAL"),
-                                  entry(p, "AUTHORISED", f"授权{n}", severity="GENERAL")])
-    await load_ok(db, "records", [{"category": "OTHER", "id_number": number, "department_id": DEPT,
-                                   "type": "社保缴纳", "content": f"授权记录{n}",
-                                   "recorded_on": "2026-05-01", "disclosure": "AUTHORISED"}])
+    await load_ok(
+        db,
+        "entries",
+        [
+            entry(p, "PUBLIC", f"公开{n}", severity="GENERAL"),
+            entry(p, "GOVERNMENT", f"共享{n}", severity="GENERAL"),
+            entry(p, "AUTHORISED", f"授权{n}", severity="GENERAL"),
+        ],
+    )
+    await load_ok(
+        db,
+        "records",
+        [
+            {
+                "category": "OTHER",
+                "id_number": number,
+                "department_id": DEPT,
+                "type": "社保缴纳",
+                "content": f"授权记录{n}",
+                "recorded_on": "2026-05-01",
+                "disclosure": "AUTHORISED",
+            }
+        ],
+    )
     return {"id": await subject_id(db, id_number=number), "number": number, "n": str(n)}
 
 
 def window(start_days: float = -1, end_days: float = 30) -> dict[str, str]:
     at = now()
-    return {"validFrom": (at + dt.timedelta(days=start_days)).isoformat(),
-            "validUntil": (at + dt.timedelta(days=end_days)).isoformat()}
+    return {
+        "validFrom": (at + dt.timedelta(days=start_days)).isoformat(),
+        "validUntil": (at + dt.timedelta(days=end_days)).isoformat(),
+    }
 
 
-def grant(gql: Any, headers: dict[str, str], subject: str, scope: list[str],
-          grantee: dict[str, str] | None = None, **extra: Any) -> dict[str, Any]:
-    i = {"subject": {"id": subject}, "grantee": grantee or {"departmentId": DEPT},
-         "scope": scope, "purpose": "办理贷款审批", **window(), **extra}
+def grant(
+    gql: Any,
+    headers: dict[str, str],
+    subject: str,
+    scope: list[str],
+    grantee: dict[str, str] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    i = {
+        "subject": {"id": subject},
+        "grantee": grantee or {"departmentId": DEPT},
+        "scope": scope,
+        "purpose": "办理贷款审批",
+        **window(),
+        **extra,
+    }
     return gql(GRANT, {"i": i}, headers=headers)
 
 
@@ -72,32 +104,55 @@ def seen(gql: Any, headers: dict[str, str], subject: str) -> set[str]:
     return {e["facts"] for e in s["listEntries"]} | {r["content"] for r in s["creditRecords"]}
 
 
-async def test_who_records_lists_and_revokes_consents(gql: Any, settings: Settings,
-                                                      db: Database) -> None:
+async def test_who_records_lists_and_revokes_consents(
+    gql: Any, settings: Settings, db: Database
+) -> None:
     p = await person(db)
     me = subject_headers(settings, p["id"])
     own = grant(gql, me, p["id"], ["AUTHORISED"])["data"]["grantConsent"]
     assert own["inForce"] and own["scope"] == ["AUTHORISED"] and own["createdBy"] == "subject-self"
-    assert own["grantee"] == {"kind": "DEPARTMENT", "id": DEPT, "name": "淮安市市场监督管理局",
-                              "uscc": None}
+    assert own["grantee"] == {
+        "kind": "DEPARTMENT",
+        "id": DEPT,
+        "name": "淮安市市场监督管理局",
+        "uscc": None,
+    }
     admin = bearer(settings, roles=["credit_admin"], sub="admin-1")
     unwritten = grant(gql, admin, p["id"], ["GOVERNMENT"], {"departmentId": OTHER_DEPT})
     assert unwritten["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    written = grant(gql, admin, p["id"], ["GOVERNMENT"], {"departmentId": OTHER_DEPT},
-                    documentRef="淮信授〔2026〕18号")["data"]["grantConsent"]
+    written = grant(
+        gql,
+        admin,
+        p["id"],
+        ["GOVERNMENT"],
+        {"departmentId": OTHER_DEPT},
+        documentRef="淮信授〔2026〕18号",
+    )["data"]["grantConsent"]
     assert written["documentRef"] == "淮信授〔2026〕18号"
     approver = bearer(settings, roles=["approval"])
     other = subject_headers(settings, (await person(db))["id"])
     for headers in (approver, other):
         refused = grant(gql, headers, p["id"], ["AUTHORISED"])
         assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    assert grant(gql, me, p["id"], [], )["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert (
+        grant(
+            gql,
+            me,
+            p["id"],
+            [],
+        )["errors"][0]["extensions"]["code"]
+        == "BAD_USER_INPUT"
+    )
     naive = grant(gql, me, p["id"], ["AUTHORISED"], validUntil="2030-01-01T00:00:00")
     assert naive["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
     def listed(headers: dict[str, str], revoked: bool = True) -> set[str]:
-        return {c["id"] for c in gql(CONSENTS, {"s": p["id"], "r": revoked},
-                                     headers=headers)["data"]["consents"]}
+        return {
+            c["id"]
+            for c in gql(CONSENTS, {"s": p["id"], "r": revoked}, headers=headers)["data"][
+                "consents"
+            ]
+        }
 
     assert listed(me) == {own["id"], written["id"]} == listed(admin)
     assert listed(approver) == {own["id"]}  # a department sees the consents given to it
@@ -106,14 +161,15 @@ async def test_who_records_lists_and_revokes_consents(gql: Any, settings: Settin
     assert revoked["revokedAt"] and not revoked["inForce"]
     again = gql(REVOKE, {"id": own["id"]}, headers=admin)["data"]["revokeConsent"]
     assert again["revokedAt"] == revoked["revokedAt"]  # recorded once
-    assert gql(REVOKE, {"id": written["id"]}, headers=other)["errors"][0]["extensions"][
-        "code"] == "FORBIDDEN"
+    assert (
+        gql(REVOKE, {"id": written["id"]}, headers=other)["errors"][0]["extensions"]["code"]
+        == "FORBIDDEN"
+    )
     assert listed(me) == {own["id"], written["id"]}  # never deleted
     assert listed(me, revoked=False) == {written["id"]}
 
 
-async def test_scope_window_and_revocation_hold(gql: Any, settings: Settings,
-                                                db: Database) -> None:
+async def test_scope_window_and_revocation_hold(gql: Any, settings: Settings, db: Database) -> None:
     officer = bearer(settings, roles=["approval"], consent="*")
     admin = bearer(settings, roles=["credit_admin"], sub="admin-2")
     doc = {"documentRef": "书面同意书"}
@@ -144,11 +200,22 @@ async def test_scope_window_and_revocation_hold(gql: Any, settings: Settings,
     assert not authorised(before)
     after = await person(db)
     past = window(-30, -1)
-    await grant_consent(db, {
-        "subjectId": after["id"], "departmentId": DEPT, "granteeUscc": None, "purpose": "过期",
-        "scope": ["AUTHORISED"], "validFrom": dt.datetime.fromisoformat(past["validFrom"]),
-        "validUntil": dt.datetime.fromisoformat(past["validUntil"]),
-        "now": now(), "by": "test", "byDept": None, "documentRef": "x"})
+    await grant_consent(
+        db,
+        {
+            "subjectId": after["id"],
+            "departmentId": DEPT,
+            "granteeUscc": None,
+            "purpose": "过期",
+            "scope": ["AUTHORISED"],
+            "validFrom": dt.datetime.fromisoformat(past["validFrom"]),
+            "validUntil": dt.datetime.fromisoformat(past["validUntil"]),
+            "now": now(),
+            "by": "test",
+            "byDept": None,
+            "documentRef": "x",
+        },
+    )
     assert not authorised(after)
     withdrawn, consent = await case(["AUTHORISED"])
     assert authorised(withdrawn)
@@ -156,20 +223,25 @@ async def test_scope_window_and_revocation_hold(gql: Any, settings: Settings,
     assert not authorised(withdrawn)
     elsewhere, _ = await case(["AUTHORISED"], grantee=OTHER_DEPT)
     assert not authorised(elsewhere)
-    assert authorised(elsewhere, bearer(settings, roles=["approval"], dept=OTHER_DEPT,
-                                        consent="*"))
+    assert authorised(elsewhere, bearer(settings, roles=["approval"], dept=OTHER_DEPT, consent="*"))
     number_only, _ = await case(["ID_NUMBER"])
     assert not authorised(number_only)
 
 
-async def test_an_organisation_grantee_sees_exactly_its_scope(gql: Any, settings: Settings,
-                                                              db: Database) -> None:
+async def test_an_organisation_grantee_sees_exactly_its_scope(
+    gql: Any, settings: Settings, db: Database
+) -> None:
     bank_uscc = unique_uscc()
     await load_ok(db, "subjects", [{"uscc": bank_uscc, "name": "淮安农商授信银行"}])
-    bank = subject_headers(settings, await subject_id(db, uscc=bank_uscc), purpose="贷款审查",
-                           sub="bank-clerk", consent="*")
+    bank = subject_headers(
+        settings,
+        await subject_id(db, uscc=bank_uscc),
+        purpose="贷款审查",
+        sub="bank-clerk",
+        consent="*",
+    )
     p = await person(db)
-    q = 'query($s: ID!) { subject(ref: {id: $s}) { ... on Person { idNumber } } }'
+    q = "query($s: ID!) { subject(ref: {id: $s}) { ... on Person { idNumber } } }"
     assert seen(gql, bank, p["id"]) == {f"公开{p['n']}"}
     assert gql(q, {"s": p["id"]}, headers=bank)["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     me = subject_headers(settings, p["id"])
@@ -183,12 +255,24 @@ async def test_an_organisation_grantee_sees_exactly_its_scope(gql: Any, settings
     assert refused["errors"][0]["extensions"]["code"] == "PURPOSE_REQUIRED"
 
 
-async def test_a_subject_sees_all_of_itself_and_who_looked(gql: Any, settings: Settings,
-                                                           db: Database) -> None:
+async def test_a_subject_sees_all_of_itself_and_who_looked(
+    gql: Any, settings: Settings, db: Database
+) -> None:
     p = await person(db)
     number = {"id_number": p["number"]}
-    await load_ok(db, "entries", [entry(number, "AUTHORISED", f"旧事{p['n']}",
-                                        recognised_on="2019-01-01", severity="GENERAL")])
+    await load_ok(
+        db,
+        "entries",
+        [
+            entry(
+                number,
+                "AUTHORISED",
+                f"旧事{p['n']}",
+                recognised_on="2019-01-01",
+                severity="GENERAL",
+            )
+        ],
+    )
     officer = bearer(settings, roles=["investigator"], sub="officer-77", purpose="案件调查")
     seen(gql, officer, p["id"])
     await audit_events(db, p["id"], 1)
@@ -199,22 +283,31 @@ async def test_a_subject_sees_all_of_itself_and_who_looked(gql: Any, settings: S
     assert mine["idNumber"] == p["number"]
     assert {e["facts"]: e["status"] for e in mine["listEntries"]}[f"旧事{p['n']}"] == "EXPIRED"
     await audit_events(db, p["id"], 2)
-    log = gql("""{ myAccessLog(first: 10) { edges { node { department purpose classes
-      operations outcome } } } }""", headers=me)["data"]["myAccessLog"]["edges"]
+    log = gql(
+        """{ myAccessLog(first: 10) { edges { node { department purpose classes
+      operations outcome } } } }""",
+        headers=me,
+    )["data"]["myAccessLog"]["edges"]
     assert [e["node"]["purpose"] for e in log] == ["本人查询", "案件调查"]
     assert log[1]["node"]["department"] == DEPT and log[1]["node"]["classes"] == ["GOVERNMENT"]
     hidden = gql("{ myAccessLog { edges { node { caller } } } }", headers=me)
     assert hidden["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
-async def test_consents_of_many_subjects_load_in_one_query(gql: Any, gateway: LiveServer,
-                                                           settings: Settings,
-                                                           db: Database) -> None:
+async def test_consents_of_many_subjects_load_in_one_query(
+    gql: Any, gateway: LiveServer, settings: Settings, db: Database
+) -> None:
     orgs = [unique_uscc() for _ in range(30)]
-    await load_ok(db, "subjects", [{"uscc": u, "name": f"淮安市同意批次{i}有限公司"}
-                                   for i, u in enumerate(orgs)])
-    await load_ok(db, "entries", [entry({"uscc": u}, "AUTHORISED", f"批次授权{i}")
-                                  for i, u in enumerate(orgs)])
+    await load_ok(
+        db,
+        "subjects",
+        [{"uscc": u, "name": f"淮安市同意批次{i}有限公司"} for i, u in enumerate(orgs)],
+    )
+    await load_ok(
+        db,
+        "entries",
+        [entry({"uscc": u}, "AUTHORISED", f"批次授权{i}") for i, u in enumerate(orgs)],
+    )
     q = """{ searchSubjects(name: "同意批次", kind: ORGANIZATION, first: 30) { edges { node {
       listEntries { facts } } } } }"""
     for consent in ("*", None):
@@ -226,12 +319,18 @@ async def test_consents_of_many_subjects_load_in_one_query(gql: Any, gateway: Li
 
 
 async def test_a_derived_entry_shows_its_source_only_to_who_may_see_the_source(
-        gql: Any, settings: Settings, db: Database) -> None:
+    gql: Any, settings: Settings, db: Database
+) -> None:
     w = await sentinel_world(db, "源")
     bank_uscc = unique_uscc()
     await load_ok(db, "subjects", [{"uscc": bank_uscc, "name": "淮安来源核查银行"}])
-    bank = subject_headers(settings, await subject_id(db, uscc=bank_uscc), purpose="贷款审查",
-                           sub="bank-clerk-2", consent="*")
+    bank = subject_headers(
+        settings,
+        await subject_id(db, uscc=bank_uscc),
+        purpose="贷款审查",
+        sub="bank-clerk-2",
+        consent="*",
+    )
     me = subject_headers(settings, w["rep_id"])
     grant(gql, me, w["rep_id"], ["AUTHORISED"], {"uscc": bank_uscc})
     q = """query($s: ID!) { subject(ref: {id: $s}) { listEntries { facts derived
@@ -239,8 +338,11 @@ async def test_a_derived_entry_shows_its_source_only_to_who_may_see_the_source(
     entries = gql(q, {"s": w["rep_id"]}, headers=bank)["data"]["subject"]["listEntries"]
     derived = {e["facts"]: e["source"] for e in entries if e["derived"]}
     # The person's consent opens the derived entry, not the organisation's own entry.
-    assert derived == {"公开的失信事实甲": {"facts": "公开的失信事实甲"},
-                       f"{SENTINEL}-AUTH-FACTS-源": None}
+    assert derived == {
+        "公开的失信事实甲": {"facts": "公开的失信事实甲"},
+        f"{SENTINEL}-AUTH-FACTS-源": None,
+    }
     officer = gql(q, {"s": w["rep_id"]})["data"]["subject"]["listEntries"]
     assert {e["facts"]: e["source"] for e in officer if e["derived"]}[
-        f"{SENTINEL}-GOV-FACTS-源"] == {"facts": f"{SENTINEL}-GOV-FACTS-源"}
+        f"{SENTINEL}-GOV-FACTS-源"
+    ] == {"facts": f"{SENTINEL}-GOV-FACTS-源"}

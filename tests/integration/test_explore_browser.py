@@ -41,15 +41,34 @@ async def crowd(db: Database, tag: str, officers: int = 36) -> str:
     org = unique_uscc()
     name = f"淮安市{tag}众联实业有限公司"
     people = [unique_id_number() for _ in range(officers)]
-    await load_ok(db, "subjects", [{"uscc": org, "name": name}] + [
-        {"id_number": n, "name": f"{SURNAMES[i % len(SURNAMES)]}{tag}{GIVEN[i % len(GIVEN)]}"}
-        for i, n in enumerate(people)])
-    await load_ok(db, "roles", [
-        {"id_number": n, "uscc": org, "start": "2018-03-01",
-         "role": "LEGAL_REPRESENTATIVE" if i == 0 else ROLES[i % len(ROLES)]}
-        for i, n in enumerate(people)])
-    await load_ok(db, "entries", [black({"uscc": org}, "PUBLIC", "SERIOUS")]
-                  + [black({"id_number": n}, "PUBLIC", "MAJOR") for n in people[1:4]])
+    await load_ok(
+        db,
+        "subjects",
+        [{"uscc": org, "name": name}]
+        + [
+            {"id_number": n, "name": f"{SURNAMES[i % len(SURNAMES)]}{tag}{GIVEN[i % len(GIVEN)]}"}
+            for i, n in enumerate(people)
+        ],
+    )
+    await load_ok(
+        db,
+        "roles",
+        [
+            {
+                "id_number": n,
+                "uscc": org,
+                "start": "2018-03-01",
+                "role": "LEGAL_REPRESENTATIVE" if i == 0 else ROLES[i % len(ROLES)],
+            }
+            for i, n in enumerate(people)
+        ],
+    )
+    await load_ok(
+        db,
+        "entries",
+        [black({"uscc": org}, "PUBLIC", "SERIOUS")]
+        + [black({"id_number": n}, "PUBLIC", "MAJOR") for n in people[1:4]],
+    )
     return name
 
 
@@ -73,8 +92,9 @@ def test_the_page_shell_carries_no_data_and_a_strict_policy(gateway: LiveServer)
     assert "cdn" not in page.text.lower() and "unpkg" not in script.text
 
 
-async def test_search_expand_and_find_a_path(gateway: LiveServer, settings: Settings,
-                                             db: Database) -> None:
+async def test_search_expand_and_find_a_path(
+    gateway: LiveServer, settings: Settings, db: Database
+) -> None:
     executable = chromium()
     assert (STATIC / "explore.js").exists(), "the bundle is not built: run `make web`"
     assert (ROOT / "node_modules" / "playwright-core").exists(), "run `npm ci` (make web)"
@@ -83,17 +103,25 @@ async def test_search_expand_and_find_a_path(gateway: LiveServer, settings: Sett
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     SCREENSHOT.unlink(missing_ok=True)
     EXPORT.unlink(missing_ok=True)
-    env = {**os.environ, "CHROMIUM": executable, "EXPLORE_URL": gateway.url,
-           "EXPLORE_TOKEN": government_token(settings, sub="browser-test",
-                                             roles=["investigator"]),
-           "EXPLORE_PURPOSE": "浏览器测试", "EXPLORE_SEARCH": f"淮安市{w['tag']}A探查有限公司",
-           "EXPLORE_DERIVED": w["idn"]["d"], "EXPLORE_IDS": json.dumps(w["id"]),
-           "EXPLORE_CROWD": crowded, "EXPLORE_SCREENSHOT": str(SCREENSHOT),
-           "EXPLORE_PNG": str(EXPORT)}
-    run = subprocess.run(["node", str(SCRIPT)], env=env, cwd=ROOT, capture_output=True,
-                         text=True, timeout=180)
-    seen: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1] or "{}") \
-        if run.stdout.strip() else {}
+    env = {
+        **os.environ,
+        "CHROMIUM": executable,
+        "EXPLORE_URL": gateway.url,
+        "EXPLORE_TOKEN": government_token(settings, sub="browser-test", roles=["investigator"]),
+        "EXPLORE_PURPOSE": "浏览器测试",
+        "EXPLORE_SEARCH": f"淮安市{w['tag']}A探查有限公司",
+        "EXPLORE_DERIVED": w["idn"]["d"],
+        "EXPLORE_IDS": json.dumps(w["id"]),
+        "EXPLORE_CROWD": crowded,
+        "EXPLORE_SCREENSHOT": str(SCREENSHOT),
+        "EXPLORE_PNG": str(EXPORT),
+    }
+    run = subprocess.run(
+        ["node", str(SCRIPT)], env=env, cwd=ROOT, capture_output=True, text=True, timeout=180
+    )
+    seen: dict[str, Any] = (
+        json.loads(run.stdout.strip().splitlines()[-1] or "{}") if run.stdout.strip() else {}
+    )
     assert run.returncode == 0, (seen, run.stderr[-3000:])
     assert seen["nodesAfterExpand"] > seen["nodesAfterSearch"]
     assert seen["path"].startswith("找到 2 条最短路径（4 跳）")

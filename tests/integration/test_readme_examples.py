@@ -44,10 +44,15 @@ _ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})(?=[T\"' ])")
 @pytest.fixture(scope="module")
 def own(settings: Settings) -> Iterator[Settings]:
     if not settings.local_neo4j:
-        pytest.skip("the suite runs against an external Neo4j; this test loads the demo into "
-                    "a local instance of its own")
-    own = settings.with_(instance=f"{settings.instance}-readme",
-                         bolt_port=settings.bolt_port + 400, http_port=settings.http_port + 400)
+        pytest.skip(
+            "the suite runs against an external Neo4j; this test loads the demo into "
+            "a local instance of its own"
+        )
+    own = settings.with_(
+        instance=f"{settings.instance}-readme",
+        bolt_port=settings.bolt_port + 400,
+        http_port=settings.http_port + 400,
+    )
     neo4j_server.start(own)
     yield own
     if not os.environ.get("CREDIT_GRAPH_TEST_KEEP_NEO4J"):
@@ -55,8 +60,9 @@ def own(settings: Settings) -> Iterator[Settings]:
 
 
 @pytest.fixture(scope="module", params=DAYS, ids=str)
-async def demo(request: pytest.FixtureRequest, own: Settings,
-               tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[Settings, str]]:
+async def demo(
+    request: pytest.FixtureRequest, own: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[tuple[Settings, str]]:
     """The demo loaded as of the day; the gateway serving it with its clock on that day."""
     day: dt.date = request.param
     folder = tmp_path_factory.mktemp(f"demo-{day}")
@@ -89,42 +95,60 @@ def _shifted(text: str, day: dt.date) -> str:
     return _ISO_DAY.sub(lambda m: (dt.date.fromisoformat(m.group(1)) + shift).isoformat(), text)
 
 
-def _run(example: Example, settings: Settings, url: str, env: dict[str, str],
-         prelude: str) -> Any:
+def _run(example: Example, settings: Settings, url: str, env: dict[str, str], prelude: str) -> Any:
     day = settings.today_()
     assert day is not None
     if example.language == "graphql":
         headers = {}
         if "roles" in example.options:
-            token = mint_token(settings, sub="readme", roles=example.options["roles"].split(","),
-                               dept=example.options.get("dept"))
+            token = mint_token(
+                settings,
+                sub="readme",
+                roles=example.options["roles"].split(","),
+                dept=example.options.get("dept"),
+            )
             headers["authorization"] = f"Bearer {token}"
         if "purpose" in example.options:
             headers["X-Credit-Purpose"] = urllib.parse.quote(example.options["purpose"])
-        response = httpx.post(url + example.options.get("endpoint", "/graphql"),
-                              json={"query": _shifted(example.request, day)}, headers=headers,
-                              timeout=60)
+        response = httpx.post(
+            url + example.options.get("endpoint", "/graphql"),
+            json={"query": _shifted(example.request, day)},
+            headers=headers,
+            timeout=60,
+        )
         return response.json()
     script = prelude + _shifted(example.request, day).replace("localhost:8000", url)
-    done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True,
-                          env=env, timeout=120, check=False)
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, (example.name, done.stderr.decode())
     return orjson.loads(done.stdout)
 
 
 def _assignments(script: str) -> str:
     """The variables an example sets for later ones (``TOKEN=$(credit-graph token …)``)."""
-    return "".join(line + "\n" for line in script.splitlines()
-                   if re.match(r"[A-Z_]+=\$\(credit-graph token ", line))
+    return "".join(
+        line + "\n"
+        for line in script.splitlines()
+        if re.match(r"[A-Z_]+=\$\(credit-graph token ", line)
+    )
 
 
 def test_every_readme_example_answers_as_the_readme_says(demo: tuple[Settings, str]) -> None:
     settings, url = demo
     bin_dir = str(Path(sys.executable).parent)  # credit-graph, as the README reaches it
-    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
-           "CREDIT_GRAPH_HOME": str(settings.home), "CREDIT_GRAPH_INSTANCE": settings.instance,
-           "CREDIT_GRAPH_NEO4J_BOLT_PORT": str(settings.bolt_port),
-           "CREDIT_GRAPH_NEO4J_HTTP_PORT": str(settings.http_port)}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
+        "CREDIT_GRAPH_HOME": str(settings.home),
+        "CREDIT_GRAPH_INSTANCE": settings.instance,
+        "CREDIT_GRAPH_NEO4J_BOLT_PORT": str(settings.bolt_port),
+        "CREDIT_GRAPH_NEO4J_HTTP_PORT": str(settings.http_port),
+    }
     ids = Ids()
     prelude = ""
     ran = 0
@@ -137,11 +161,17 @@ def test_every_readme_example_answers_as_the_readme_says(demo: tuple[Settings, s
             prelude += _assignments(example.request)
         assert example.answer is not None, f"{example.name}: no answer follows it"
         try:
-            compare(example.answer, answer, ids, excerpt="excerpt" in example.options,
-                    unordered="unordered" in example.options)
+            compare(
+                example.answer,
+                answer,
+                ids,
+                excerpt="excerpt" in example.options,
+                unordered="unordered" in example.options,
+            )
         except AssertionError as exc:
-            raise AssertionError(f"{example.name} on {settings.today}: {exc}\n"
-                                 f"{orjson.dumps(answer).decode()}") from None
+            raise AssertionError(
+                f"{example.name} on {settings.today}: {exc}\n{orjson.dumps(answer).decode()}"
+            ) from None
         ran += 1
     assert ran >= 10
 
@@ -151,21 +181,35 @@ def test_the_demo_banner_s_commands_work_as_printed(demo: tuple[Settings, str]) 
     settings, url = demo
     cli = str(Path(sys.executable).parent / "credit-graph")
     banner = (demo_banner(url, cli) + "\n").split("\n")
-    env = {**os.environ, "CREDIT_GRAPH_HOME": str(settings.home),
-           "CREDIT_GRAPH_INSTANCE": settings.instance}
+    env = {
+        **os.environ,
+        "CREDIT_GRAPH_HOME": str(settings.home),
+        "CREDIT_GRAPH_INSTANCE": settings.instance,
+    }
 
     def command(starts: str) -> str:
         first = next(i for i, line in enumerate(banner) if line.strip().startswith(starts))
         end = next(i for i in range(first, len(banner)) if not banner[i].strip())
         return "\n".join(banner[first:end])
 
-    token = subprocess.run(["bash", "-c", command(cli)], capture_output=True, env=env,
-                           check=True, timeout=60).stdout.decode().strip()
-    answer = httpx.post(url + "/graphql", json={"query": '{ jurisdiction(code: "320800") '
-                                                "{ name } }"},
-                        headers={"authorization": f"Bearer {token}"}, timeout=30).json()
+    token = (
+        subprocess.run(
+            ["bash", "-c", command(cli)], capture_output=True, env=env, check=True, timeout=60
+        )
+        .stdout.decode()
+        .strip()
+    )
+    answer = httpx.post(
+        url + "/graphql",
+        json={"query": '{ jurisdiction(code: "320800") { name } }'},
+        headers={"authorization": f"Bearer {token}"},
+        timeout=30,
+    ).json()
     assert answer == {"data": {"jurisdiction": {"name": "淮安市"}}}
-    found = orjson.loads(subprocess.run(["bash", "-c", command("curl")], capture_output=True,
-                                        check=True, timeout=60).stdout)
+    found = orjson.loads(
+        subprocess.run(
+            ["bash", "-c", command("curl")], capture_output=True, check=True, timeout=60
+        ).stdout
+    )
     names = [e["node"]["name"] for e in found["data"]["search"]["edges"]]
     assert len(names) == 3 and all("华宏" in n for n in names), found

@@ -46,6 +46,7 @@ async def red_state(db: Database, code: str) -> list[tuple[Any, ...]]:
         "b.sourceRef AS by ORDER BY red",
         {"u": code},
     )
+
     def ref(text: str | None) -> str | None:
         return text.split("@")[0] if text else None
 

@@ -21,12 +21,16 @@ DEPT = "320800/淮安市市场监督管理局"
 
 def _routing(settings: Settings, **changes: Any) -> Settings:
     """The same server through a routing (``neo4j://``) URI, as a cluster is addressed."""
-    return settings.with_(neo4j_uri=f"neo4j://127.0.0.1:{settings.bolt_port}",
-                          neo4j_password=settings.password(), **changes)
+    return settings.with_(
+        neo4j_uri=f"neo4j://127.0.0.1:{settings.bolt_port}",
+        neo4j_password=settings.password(),
+        **changes,
+    )
 
 
 async def test_reads_run_as_read_transactions_unless_switched_off(
-        settings: Settings, db: Database) -> None:
+    settings: Settings, db: Database
+) -> None:
     if not settings.local_neo4j:
         pytest.skip("probes the project's own single server")
     routed = Database.connect(_routing(settings))
@@ -47,7 +51,8 @@ async def test_reads_run_as_read_transactions_unless_switched_off(
 
 
 async def test_a_write_leaves_bookmarks_that_a_fresh_view_waits_for(
-        settings: Settings, db: Database) -> None:
+    settings: Settings, db: Database
+) -> None:
     before = await db.bookmarks()
 
     async def work(tx: Any) -> None:
@@ -66,23 +71,42 @@ async def test_a_write_leaves_bookmarks_that_a_fresh_view_waits_for(
 
 
 async def test_a_mutation_answers_with_bookmarks_a_client_sends_back(
-        gateway: LiveServer, settings: Settings, db: Database) -> None:
+    gateway: LiveServer, settings: Settings, db: Database
+) -> None:
     p = await person(db)
     me = subject_headers(settings, p["id"])
-    granted = httpx.post(f"{gateway.url}/graphql", headers=me, json={
-        "query": GRANT, "variables": {"i": {
-            "subject": {"id": p["id"]}, "grantee": {"departmentId": DEPT},
-            "scope": ["AUTHORISED"], "purpose": "办理贷款审批", **window()}}})
+    granted = httpx.post(
+        f"{gateway.url}/graphql",
+        headers=me,
+        json={
+            "query": GRANT,
+            "variables": {
+                "i": {
+                    "subject": {"id": p["id"]},
+                    "grantee": {"departmentId": DEPT},
+                    "scope": ["AUTHORISED"],
+                    "purpose": "办理贷款审批",
+                    **window(),
+                }
+            },
+        },
+    )
     assert granted.status_code == 200 and "errors" not in granted.json(), granted.text
     bookmarks = granted.headers["x-credit-bookmarks"]
     assert bookmarks
     # another replica, handed the bookmarks, reads the consent just written
-    listed = httpx.post(f"{gateway.url}/graphql", headers={**me, "X-Credit-Bookmarks": bookmarks},
-                        json={"query": CONSENTS, "variables": {"s": p["id"], "r": False}})
+    listed = httpx.post(
+        f"{gateway.url}/graphql",
+        headers={**me, "X-Credit-Bookmarks": bookmarks},
+        json={"query": CONSENTS, "variables": {"s": p["id"], "r": False}},
+    )
     assert listed.status_code == 200, listed.text
     ids = {c["id"] for c in listed.json()["data"]["consents"]}
     assert granted.json()["data"]["grantConsent"]["id"] in ids
-    bad = httpx.post(f"{gateway.url}/graphql", headers={**me, "X-Credit-Bookmarks": "forged"},
-                     json={"query": CONSENTS, "variables": {"s": p["id"], "r": False}})
+    bad = httpx.post(
+        f"{gateway.url}/graphql",
+        headers={**me, "X-Credit-Bookmarks": "forged"},
+        json={"query": CONSENTS, "variables": {"s": p["id"], "r": False}},
+    )
     assert bad.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "x-credit-bookmarks" not in listed.headers  # queries write nothing

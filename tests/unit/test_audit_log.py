@@ -26,14 +26,20 @@ def test_one_event_per_subject_and_request_with_everything_merged() -> None:
     log.record("s1", "creditRecords", ["creditRecords.content"], ["AUTHORISED"])
     log.record("s2", "Person.idNumber", ["idNumber"], ["GOVERNMENT"], outcome="PURPOSE_REQUIRED")
     log.record("s2", "listEntries", ["listEntries.id"], ["GOVERNMENT"])
-    events = {e["subjectId"]: e for e in log.events(viewer=VIEWER, purpose="审批",
-                                                      operation_name="Check", at=AT)}
+    events = {
+        e["subjectId"]: e
+        for e in log.events(viewer=VIEWER, purpose="审批", operation_name="Check", at=AT)
+    }
     assert len(events) == 2 and len({e["requestId"] for e in events.values()}) == 1
     s1 = events["s1"]
     assert s1["operations"] == ["creditRecords", "listEntries"]
     assert s1["classes"] == ["AUTHORISED", "GOVERNMENT"] and s1["consentIds"] == ["c1"]
     assert (s1["sub"], s1["dept"], s1["purpose"], s1["outcome"]) == (
-        "officer-1", "320800/x", "审批", "OK")
+        "officer-1",
+        "320800/x",
+        "审批",
+        "OK",
+    )
     assert events["s2"]["outcome"] == "PURPOSE_REQUIRED"  # the refusal is what shows
 
 
@@ -77,11 +83,17 @@ async def test_background_writer_batches_and_flushes_at_close(fake_insert: FakeD
 
 
 async def test_request_mode_fails_closed_when_the_register_cannot_be_written(
-        fake_insert: FakeDb) -> None:
+    fake_insert: FakeDb,
+) -> None:
     fake_insert.fail = True
     writer = AuditWriter(lambda: fake_insert, mode="request")  # type: ignore[arg-type,return-value]
-    ctx = Context(fake_insert, Settings(), viewer=VIEWER, purpose="审批",  # type: ignore[arg-type]
-                  audit_writer=writer)
+    ctx = Context(
+        fake_insert,  # type: ignore[arg-type]  # a stand-in that fails every write
+        Settings(),
+        viewer=VIEWER,
+        purpose="审批",
+        audit_writer=writer,
+    )
     ctx.disclose("s1", "listEntries", ["listEntries.facts"], ["PUBLIC", "GOVERNMENT"])
     payload: dict[str, Any] = {"data": {"secret": "政府共享"}}
     await ctx.finish(payload)
@@ -100,8 +112,9 @@ def test_disclose_asks_a_purpose_for_non_public_information_only() -> None:
 
 
 def _request(**headers: bytes) -> Request:
-    return Request({"type": "http", "headers": [(k.replace("_", "-").encode(), v)
-                                                for k, v in headers.items()]})
+    return Request(
+        {"type": "http", "headers": [(k.replace("_", "-").encode(), v) for k, v in headers.items()]}
+    )
 
 
 def test_purpose_and_consent_headers() -> None:

@@ -33,10 +33,14 @@ def settings(**changes: Any) -> Settings:
 
 
 def claims(**changes: Any) -> dict[str, Any]:
-    c: dict[str, Any] = {"sub": "officer-1", "aud": "credit-graph",
-                         "dept": "320800/淮安市市场监督管理局", "jur": "320800",
-                         "roles": ["approval"],
-                         "exp": int((NOW + dt.timedelta(hours=1)).timestamp())}
+    c: dict[str, Any] = {
+        "sub": "officer-1",
+        "aud": "credit-graph",
+        "dept": "320800/淮安市市场监督管理局",
+        "jur": "320800",
+        "roles": ["approval"],
+        "exp": int((NOW + dt.timedelta(hours=1)).timestamp()),
+    }
     c.update(changes)
     return {k: v for k, v in c.items() if v is not None}
 
@@ -70,29 +74,34 @@ def test_each_bad_token_is_rejected_with_its_reason() -> None:
     assert "'none'" in rejected(v, none)
     assert "malformed" in rejected(v, "not-a-token")
     assert "roles" in rejected(v, jwt.encode(claims(roles=["root"]), SECRET, algorithm="HS256"))
-    assert "'subject_id'" in rejected(v, jwt.encode(claims(roles=["subject"]), SECRET,
-                                                    algorithm="HS256"))
+    assert "'subject_id'" in rejected(
+        v, jwt.encode(claims(roles=["subject"]), SECRET, algorithm="HS256")
+    )
 
 
 def test_the_issuer_is_checked_when_configured() -> None:
     v = TokenVerifier(settings(jwt_issuer="https://idp.example"))
     good = jwt.encode(claims(iss="https://idp.example"), SECRET, algorithm="HS256")
     assert v.verify(good).sub == "officer-1"
-    assert "issuer" in rejected(v, jwt.encode(claims(iss="https://evil"), SECRET,
-                                              algorithm="HS256"))
+    assert "issuer" in rejected(
+        v, jwt.encode(claims(iss="https://evil"), SECRET, algorithm="HS256")
+    )
     assert "'iss'" in rejected(v, jwt.encode(claims(), SECRET, algorithm="HS256"))
 
 
 def test_minted_tokens_verify_and_unknown_roles_are_refused() -> None:
     s = settings()
-    token = mint_token(s, sub="me", roles=["subject"], subject_id="abc",
-                       ttl=dt.timedelta(minutes=1))
+    token = mint_token(
+        s, sub="me", roles=["subject"], subject_id="abc", ttl=dt.timedelta(minutes=1)
+    )
     viewer = TokenVerifier(s).verify(token)
     assert viewer.acts_for("abc") and not viewer.government and viewer.grantee_ids == ("abc",)
     with pytest.raises(ConfigurationError):
         mint_token(s, sub="me", roles=["root"])
-    assert viewer_from_claims(claims(roles="approval supervisor")).roles == {"approval",
-                                                                              "supervisor"}
+    assert viewer_from_claims(claims(roles="approval supervisor")).roles == {
+        "approval",
+        "supervisor",
+    }
 
 
 def test_configuration_errors_fail_at_start_up(tmp_path: Path) -> None:
@@ -113,13 +122,17 @@ def test_the_local_secret_is_generated_once_with_mode_600(tmp_path: Path) -> Non
     assert first and len(first) >= 48 and resolve_secret(s) == first
     assert stat.S_IMODE((tmp_path / "jwt-secret").stat().st_mode) == 0o600
     assert Settings.from_env({"CREDIT_GRAPH_JWT_JWKS_URL": "https://x"}).jwt_algorithms == (
-        "RS256",)
+        "RS256",
+    )
 
 
 def _rsa() -> tuple[Any, str]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                        serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    pem = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return key, pem
 
 
@@ -163,8 +176,11 @@ def jwks_server() -> Iterator[tuple[str, Any]]:
 
 def test_rs256_through_a_jwks_url(jwks_server: tuple[str, Any]) -> None:
     url, key = jwks_server
-    v = TokenVerifier(Settings.from_env({"CREDIT_GRAPH_JWT_JWKS_URL": url,
-                                         "NEO4J_URI": "bolt://db:7687", "NEO4J_PASSWORD": "x"}))
+    v = TokenVerifier(
+        Settings.from_env(
+            {"CREDIT_GRAPH_JWT_JWKS_URL": url, "NEO4J_URI": "bolt://db:7687", "NEO4J_PASSWORD": "x"}
+        )
+    )
     good = jwt.encode(claims(), key, algorithm="RS256", headers={"kid": "k1"})
     assert v.verify(good).dept == "320800/淮安市市场监督管理局"
     unknown = jwt.encode(claims(), key, algorithm="RS256", headers={"kid": "k2"})

@@ -21,13 +21,27 @@ from resolvers.public import public_schema
 SCHEMA = public_schema()._schema
 
 
-def codes(query: str, *, depth: int = 8, cost: int = 500, page: int = 50,
-          fields: int | None = None, nesting: int = 64) -> list[Any]:
-    limits = DocumentLimits(max_tokens=10**6, max_source=10**9, max_depth=depth,
-                            max_cost=cost, max_page=page, max_fields=fields,
-                            max_nesting=nesting)
-    return [(e.extensions or {}).get("limit")
-            for e in measure_document(SCHEMA, parse(query), limits)]
+def codes(
+    query: str,
+    *,
+    depth: int = 8,
+    cost: int = 500,
+    page: int = 50,
+    fields: int | None = None,
+    nesting: int = 64,
+) -> list[Any]:
+    limits = DocumentLimits(
+        max_tokens=10**6,
+        max_source=10**9,
+        max_depth=depth,
+        max_cost=cost,
+        max_page=page,
+        max_fields=fields,
+        max_nesting=nesting,
+    )
+    return [
+        (e.extensions or {}).get("limit") for e in measure_document(SCHEMA, parse(query), limits)
+    ]
 
 
 SEARCH = """query($n: Int) { search(text: "华宏", first: %s) { edges { node { name
@@ -35,15 +49,21 @@ SEARCH = """query($n: Int) { search(text: "华宏", first: %s) { edges { node { 
 
 
 def test_depth_counts_fields_through_fragments_but_not_introspection() -> None:
-    deep = "{ jurisdictionTree { children { children { children { children { children { " \
-           "children { children { name } } } } } } } } }"
+    deep = (
+        "{ jurisdictionTree { children { children { children { children { children { "
+        "children { children { name } } } } } } } } }"
+    )
     assert codes(deep, cost=10**9) == ["depth"]
     assert codes(deep, depth=9, cost=10**9) == []
-    fragment = "{ jurisdictionTree { ...F } } fragment F on Jurisdiction { children { children {" \
-               " children { children { children { children { children { name } } } } } } } }"
+    fragment = (
+        "{ jurisdictionTree { ...F } } fragment F on Jurisdiction { children { children {"
+        " children { children { children { children { children { name } } } } } } } }"
+    )
     assert codes(fragment, cost=10**9) == ["depth"]
-    introspection = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType " \
-                    "{ ofType { name } } } } } } } } } }"
+    introspection = (
+        "{ __schema { types { fields { type { ofType { ofType { ofType { ofType "
+        "{ ofType { name } } } } } } } } } }"
+    )
     assert codes(introspection, depth=2) == []
 
 
@@ -77,8 +97,13 @@ def test_token_bucket_refills_per_address() -> None:
 
 
 def _request(headers: dict[str, str], host: str = "10.0.0.1") -> Request:
-    return Request({"type": "http", "client": (host, 40000),
-                    "headers": [(k.encode(), v.encode()) for k, v in headers.items()]})
+    return Request(
+        {
+            "type": "http",
+            "client": (host, 40000),
+            "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
+        }
+    )
 
 
 def test_client_address_trusts_the_proxy_header_only_when_configured() -> None:
@@ -101,8 +126,12 @@ def test_fragments_are_measured_once_however_often_they_are_spread() -> None:
     # 2**40 expansions: refused from the fragment graph, never expanded (this returns at once)
     limits = DocumentLimits(max_tokens=10**6, max_source=10**9, max_fields=500)
     [error] = measure_document(SCHEMA, parse(doubling(40)), limits)
-    assert error.extensions == {"code": "QUERY_TOO_COMPLEX", "limit": "fields", "max": 500,
-                                "actual": 2**40}
+    assert error.extensions == {
+        "code": "QUERY_TOO_COMPLEX",
+        "limit": "fields",
+        "max": 500,
+        "actual": 2**40,
+    }
     # the same for depth and cost: a composite leaf makes every measure double
     heavy = doubling(60, "jurisdictionTree { name children { name } }")
     assert sorted(codes(heavy, fields=500)) == ["cost", "fields"]

@@ -18,9 +18,31 @@ from seeds.policy.unitlist import split_units
 POLICY = Path(extract.__file__).parent
 # CI clones the repository with shared/ beside it.
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "policy-docs"
-CHINESE = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二",
-           "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十", "二十一", "二十二",
-           "二十三"]
+CHINESE = [
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "十",
+    "十一",
+    "十二",
+    "十三",
+    "十四",
+    "十五",
+    "十六",
+    "十七",
+    "十八",
+    "十九",
+    "二十",
+    "二十一",
+    "二十二",
+    "二十三",
+]
 
 # Counted by hand from the texts (000 七、重点任务分工表; 001 1.–18.; 002 rows 1–20; 004 意见 items
 # with （责任单位：…）). Mentions follow unitlist U1–U3: a group noun after 等 (等有关部门, 等部门,
@@ -74,15 +96,22 @@ def unbracket(text: str) -> str:
 
 def resolve(units: dict, code: str, name: str) -> str:
     """A unit by jurisdiction and any of its names (departments' aliases, collectives' names)."""
-    found = {d["id"] for d in units["departments"]
-             if d["jurisdiction_code"] == code and (name == d["name"] or name in d["aliases"])}
-    found |= {c["id"] for c in units["collectives"]
-              if c["jurisdiction_code"] == code and c["name"] == name}
+    found = {
+        d["id"]
+        for d in units["departments"]
+        if d["jurisdiction_code"] == code and (name == d["name"] or name in d["aliases"])
+    }
+    found |= {
+        c["id"]
+        for c in units["collectives"]
+        if c["jurisdiction_code"] == code and c["name"] == name
+    }
     assert len(found) == 1, (code, name, found)
     return found.pop()
 
 
 # --- the committed files ---------------------------------------------------------------------
+
 
 def test_extracted_json_is_current():
     assert extract.is_current()
@@ -97,6 +126,7 @@ def test_texts_are_verbatim_copies():
 
 
 # --- tasks and mentions: hard numbers from the texts ------------------------------------------
+
 
 def test_task_counts(data):
     assert Counter(t["document_id"] for t in data["tasks"]) == TASKS
@@ -127,8 +157,13 @@ def test_changzhou_row_1(tasks):
     row = tasks["cz-ec:task:1"]
     assert row["item_id"] is None
     assert names(row, "lead") == ["市公安局"]
-    assert names(row, "cooperating") == ["市通信行业管理办公室", "市商务局", "市工商局", "市网信办",
-                                         "各辖市区人民政府"]
+    assert names(row, "cooperating") == [
+        "市通信行业管理办公室",
+        "市商务局",
+        "市工商局",
+        "市网信办",
+        "各辖市区人民政府",
+    ]
     assert row["responsible"] == [] and row["open_ended"] == []
     assert row["text"].startswith("建立实名登记和认证制度。")
     assert row["text"].endswith("加大非法网站整治力度。")
@@ -146,16 +181,24 @@ def test_jiangyin_rows_across_lines_and_pages(tasks):
     row = tasks["jy-ec-2018:task:1"]  # 市市\n场监管局
     assert names(row, "cooperating") == ["电信局", "市商务局", "市市场监管局", "各镇街园区"]
     row5 = tasks["jy-ec-2018:task:5"]  # ends at a page break with a repeated table header
-    assert names(row5, "cooperating") == ["市交通运输局", "市公安局", "市商务局", "市市场监管局",
-                                          "江阴海关"]
+    assert names(row5, "cooperating") == [
+        "市交通运输局",
+        "市公安局",
+        "市商务局",
+        "市市场监管局",
+        "江阴海关",
+    ]
     assert "序号" not in row5["text"] + row5["units_as_written"]["cooperating"]
     row6 = tasks["jy-ec-2018:task:6"]  # as written: 市市场监管局 both leads and cooperates
     assert names(row6, "lead") == ["市市场监管局"]
     assert names(row6, "cooperating") == ["市商务局", "市市场监管局", "江阴海关", "市公安局"]
     # 人\n民银行
     assert names(tasks["jy-ec-2018:task:14"], "lead") == ["市经信委（信用办）", "人民银行"]
-    assert names(tasks["jy-ec-2018:task:20"], "cooperating") == ["市市场监管局", "市有关部门",
-                                                                 "各镇街园区"]
+    assert names(tasks["jy-ec-2018:task:20"], "cooperating") == [
+        "市市场监管局",
+        "市有关部门",
+        "各镇街园区",
+    ]
     assert tasks["jy-ec-2018:task:20"]["item_id"] == "jy-ec-2018:七"
 
 
@@ -180,9 +223,16 @@ def test_nantong_brackets(tasks):
 def test_huaian_responsible_units(tasks):
     campus = tasks["ha-grcx:task:二/（五）"]
     assert campus["lead"] == [] and campus["cooperating"] == []
-    assert names(campus, "responsible") == ["市教育局", "市文明办", "团市委", "市人行",
-                                            "市经信委（信用办）", "淮阴工学院", "淮阴师范学院",
-                                            "高校"]
+    assert names(campus, "responsible") == [
+        "市教育局",
+        "市文明办",
+        "团市委",
+        "市人行",
+        "市经信委（信用办）",
+        "淮阴工学院",
+        "淮阴师范学院",
+        "高校",
+    ]
     assert campus["open_ended"] == ["responsible"]
     payment = tasks["ha-dzsw:task:二/（三）"]
     assert names(payment, "responsible") == ["市人行", "淮安银监分局", "市金融办"]
@@ -192,6 +242,7 @@ def test_huaian_responsible_units(tasks):
 
 
 # --- unit resolution ----------------------------------------------------------------------------
+
 
 def test_every_mention_resolves(data, units):
     departments = {d["id"]: d for d in units["departments"]}
@@ -222,12 +273,15 @@ def test_unit_records(units):
     assert codes == {"320281", "320400", "320600", "320800"}
 
 
-@pytest.mark.parametrize(("code", "expected"), [
-    ("320800", "320800/淮安市市场监督管理局"),
-    ("320400", "320400/常州市市场监督管理局"),
-    ("320600", "320600/南通市市场监督管理局"),
-    ("320281", "320281/江阴市市场监督管理局"),
-])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("320800", "320800/淮安市市场监督管理局"),
+        ("320400", "320400/常州市市场监督管理局"),
+        ("320600", "320600/南通市市场监督管理局"),
+        ("320281", "320281/江阴市市场监督管理局"),
+    ],
+)
 def test_aic_and_market_regulation_are_one_department(units, code, expected):
     assert resolve(units, code, "市工商局") == resolve(units, code, "市市场监管局") == expected
     department = next(d for d in units["departments"] if d["id"] == expected)
@@ -243,31 +297,41 @@ def test_aliases_as_written(units, data):
     assert resolve(units, "320281", "人民银行") == "320281/中国人民银行江阴市支行"
     assert resolve(units, "320600", "市经信委") == resolve(units, "320600", "市经信委（市信用办）")
     ha = next(t for t in data["tasks"] if t["id"] == "ha-dzsw:task:二/（一）")
-    assert ha["responsible"][0] == {"as_written": "市工商局",
-                                    "unit_id": "320800/淮安市市场监督管理局"}
+    assert ha["responsible"][0] == {
+        "as_written": "市工商局",
+        "unit_id": "320800/淮安市市场监督管理局",
+    }
 
 
 def test_collectives_are_not_departments(units, tasks):
     collective_ids = {c["id"] for c in units["collectives"]}
     assert resolve(units, "320400", "各辖市区人民政府") == "320400/collective/各辖市区人民政府"
-    assert tasks["cz-ec:task:1"]["cooperating"][-1]["unit_id"] == \
-        "320400/collective/各辖市区人民政府"
-    assert tasks["jy-ec-2018:task:1"]["cooperating"][-1]["unit_id"] == \
-        "320281/collective/各镇街园区"
+    assert (
+        tasks["cz-ec:task:1"]["cooperating"][-1]["unit_id"] == "320400/collective/各辖市区人民政府"
+    )
+    assert (
+        tasks["jy-ec-2018:task:1"]["cooperating"][-1]["unit_id"] == "320281/collective/各镇街园区"
+    )
     assert tasks["nt-ec:task:11"]["cooperating"][0]["unit_id"] == "320600/collective/市有关部门"
-    assert tasks["ha-grcx:task:二/（二）"]["responsible"][0]["unit_id"] == \
-        "320800/淮安市精神文明建设委员会办公室"
+    assert (
+        tasks["ha-grcx:task:二/（二）"]["responsible"][0]["unit_id"]
+        == "320800/淮安市精神文明建设委员会办公室"
+    )
     for task in tasks.values():
         for role in extract.TASK_DEPARTMENT_ROLES:
             for m in task[role]:
-                group = m["as_written"].startswith("各") or m["as_written"].endswith("部门") or \
-                    m["as_written"] == "高校"
+                group = (
+                    m["as_written"].startswith("各")
+                    or m["as_written"].endswith("部门")
+                    or m["as_written"] == "高校"
+                )
                 assert (m["unit_id"] in collective_ids) == group, m
     aliases = {a for d in units["departments"] for a in d["aliases"]}
     assert not aliases & {c["name"] for c in units["collectives"]}
 
 
 # --- items ------------------------------------------------------------------------------------
+
 
 def test_all_23_national_items(items):
     for n, numeral in enumerate(CHINESE[:23], start=1):
@@ -276,11 +340,15 @@ def test_all_23_national_items(items):
         assert item["text"].startswith(f"（{numeral}）")
     assert "nat-ec-2016:（二十四）" not in items
     assert [items[f"nat-ec-2016:{s}"]["title"] for s in ("一", "七")] == [
-        "充分认识加强电子商务领域诚信建设的重要意义", "保障措施"]
+        "充分认识加强电子商务领域诚信建设的重要意义",
+        "保障措施",
+    ]
     assert items["nat-ec-2016:（十九）"]["title"] == "加大对失信主体的惩戒力度"
     assert items["nat-ec-2016:（一）"]["title"] == "指导思想"
-    assert "不得担任企业法定代表人、负责人、董事、监事、高级管理人员职务" in \
-        items["nat-ec-2016:（十九）"]["text"]
+    assert (
+        "不得担任企业法定代表人、负责人、董事、监事、高级管理人员职务"
+        in items["nat-ec-2016:（十九）"]["text"]
+    )
 
 
 def test_ha_jlcj_articles_13_and_14(items):
@@ -290,8 +358,9 @@ def test_ha_jlcj_articles_13_and_14(items):
         expected = [f"ha-jlcj:{article}/（{n}）" for n in CHINESE[:count]]
         assert [c["id"] for c in children] == expected
     assert "法定代表人、主要负责人" in items["ha-jlcj:第十四条/（十一）"]["text"]
-    assert "法定代表人、主要负责人和其他负有直接责任人员" in \
-        items["ha-jlcj:第十四条/（十三）"]["text"]
+    assert (
+        "法定代表人、主要负责人和其他负有直接责任人员" in items["ha-jlcj:第十四条/（十三）"]["text"]
+    )
     assert items["ha-jlcj:第十三条/（二）"]["title"] == "建立行政审批“绿色通道”"
     assert items["ha-jlcj:第十四条/（一）"]["title"] is None
 
@@ -303,8 +372,14 @@ def test_other_example_ids(items):
     assert points == list(range(1, 8))
     assert items["nt-ec:三/(二)"]["marker"] == "(二)"  # half-width, as written
     assert items["nt-ec:6"]["parent_id"] == "nt-ec:三/(二)"
-    assert sum(1 for i in items.values() if i["document_id"] == "ha-xxgl" and i["marker"]
-               and i["marker"].endswith("条")) == 38
+    assert (
+        sum(
+            1
+            for i in items.values()
+            if i["document_id"] == "ha-xxgl" and i["marker"] and i["marker"].endswith("条")
+        )
+        == 38
+    )
 
 
 def test_item_tree_is_complete(data, items):
@@ -324,17 +399,31 @@ def test_item_tree_is_complete(data, items):
         # 第N条 run on through the document, so a group may start after 1
         assert ordinals == list(range(ordinals[0], ordinals[0] + len(ordinals))), key
     for doc_id in ("ha-jlcj", "ha-xxgl"):
-        articles = [i["ordinal"] for i in data["items"]
-                    if i["document_id"] == doc_id and (i["marker"] or "").endswith("条")]
+        articles = [
+            i["ordinal"]
+            for i in data["items"]
+            if i["document_id"] == doc_id and (i["marker"] or "").endswith("条")
+        ]
         assert articles == list(range(1, len(articles) + 1))
 
 
 # --- documents --------------------------------------------------------------------------------
 
+
 def test_documents(documents):
     by_id = {d["id"]: d for d in documents}
-    for doc_id in ("nat-ec-2016", "js-144-2017", "jy-ec-2018", "nt-ec", "cz-ec", "ha-notice-2018",
-                   "ha-jlcj", "ha-xxgl", "ha-grcx", "ha-dzsw"):
+    for doc_id in (
+        "nat-ec-2016",
+        "js-144-2017",
+        "jy-ec-2018",
+        "nt-ec",
+        "cz-ec",
+        "ha-notice-2018",
+        "ha-jlcj",
+        "ha-xxgl",
+        "ha-grcx",
+        "ha-dzsw",
+    ):
         assert doc_id in by_id
     for doc_id in ("ha-jlcj", "ha-xxgl", "ha-grcx", "ha-dzsw"):
         assert by_id[doc_id]["parent"] == "ha-notice-2018" and by_id[doc_id]["date"] == "2018-10-30"
@@ -368,6 +457,7 @@ def test_citations_are_quoted_from_the_texts(data, documents):
 
 # --- alignment --------------------------------------------------------------------------------
 
+
 def test_alignment_rows(tasks, items):
     with (POLICY / "alignment.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
@@ -388,15 +478,23 @@ def test_alignment_rows(tasks, items):
 
 # --- the rules on small inputs ----------------------------------------------------------------
 
-@pytest.mark.parametrize(("written", "expected"), [
-    ("市公安局", (["市公安局"], False)),
-    ("市统计局等有关部门、各县（市）区政府（管委会）",
-     (["市统计局", "有关部门", "各县（市）区政府（管委会）"], True)),
-    ("市经信委（信用办），淮阴工学院、淮阴师范学院等高校",
-     (["市经信委（信用办）", "淮阴工学院", "淮阴师范学院", "高校"], True)),
-    ("市交通局、市城管局等", (["市交通局", "市城管局"], True)),
-    ("市商务局、市经信委(市信用办)", (["市商务局", "市经信委(市信用办)"], False)),
-])
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("市公安局", (["市公安局"], False)),
+        (
+            "市统计局等有关部门、各县（市）区政府（管委会）",
+            (["市统计局", "有关部门", "各县（市）区政府（管委会）"], True),
+        ),
+        (
+            "市经信委（信用办），淮阴工学院、淮阴师范学院等高校",
+            (["市经信委（信用办）", "淮阴工学院", "淮阴师范学院", "高校"], True),
+        ),
+        ("市交通局、市城管局等", (["市交通局", "市城管局"], True)),
+        ("市商务局、市经信委(市信用办)", (["市商务局", "市经信委(市信用办)"], False)),
+    ],
+)
 def test_split_units(written, expected):
     assert split_units(written) == expected
 

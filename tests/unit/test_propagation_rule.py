@@ -24,8 +24,11 @@ def test_the_post_held_on_the_date_of_the_act_decides_both_ends_inclusive() -> N
 
 
 def test_article_26_roles() -> None:
-    assert set(PROPAGATING_ROLES) == {"LEGAL_REPRESENTATIVE", "PRINCIPAL_RESPONSIBLE",
-                                      "DIRECTLY_RESPONSIBLE"}
+    assert set(PROPAGATING_ROLES) == {
+        "LEGAL_REPRESENTATIVE",
+        "PRINCIPAL_RESPONSIBLE",
+        "DIRECTLY_RESPONSIBLE",
+    }
 
 
 def test_a_derived_entry_copies_what_the_declarations_mark_propagating() -> None:
@@ -35,13 +38,15 @@ def test_a_derived_entry_copies_what_the_declarations_mark_propagating() -> None
     from graph_schema.list_entry import SYNCED, ListEntry
     from graph_schema.rules.propagation import SCOPES, propagate_initial, propagate_statement
 
-    declared = {d.name for f in fields_of(ListEntry).values()
-                if isinstance(d := declaration(f), Prop) and d.propagates}
+    declared = {
+        d.name
+        for f in fields_of(ListEntry).values()
+        if isinstance(d := declaration(f), Prop) and d.propagates
+    }
     assert {"kind", "severity", "disclosure", "facts", "validUntil", "actOn"} <= declared
     assert set(SYNCED) == declared | {"endStatus", "status"}
     assert not {"id", "derived", "derivedRoles"} & set(SYNCED)
-    for statement in [*(propagate_statement(s, SYNCED) for s in SCOPES),
-                      propagate_initial(SYNCED)]:
+    for statement in [*(propagate_statement(s, SYNCED) for s in SCOPES), propagate_initial(SYNCED)]:
         for name in SYNCED:
             assert f"`{name}`: src.`{name}`" in statement
         assert "`id`: src." not in statement

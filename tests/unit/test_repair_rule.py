@@ -16,8 +16,14 @@ from graph_schema.rules.repair import (
 
 D = dt.date
 ENTRY = PastEntry("e1", "BLACK", "MAJOR", "拖欠农民工工资", D(2025, 1, 10))
-BASE = RepairCase(entry=ENTRY, valid_until=D(2028, 1, 10), ended_on=None,
-                  applied_on=D(2026, 11, 25), corrected_on=D(2025, 3, 1), committed=True)
+BASE = RepairCase(
+    entry=ENTRY,
+    valid_until=D(2028, 1, 10),
+    ended_on=None,
+    applied_on=D(2026, 11, 25),
+    corrected_on=D(2025, 3, 1),
+    committed=True,
+)
 
 
 def failed(case: RepairCase) -> set[str]:
@@ -35,16 +41,19 @@ def test_months_end_on_the_same_day_or_the_month_end() -> None:
     assert add_months(D(2025, 11, 30), 3) == D(2026, 2, 28)
 
 
-@pytest.mark.parametrize(("change", "rule"), [
-    ({"applied_on": D(2025, 4, 9), "corrected_on": D(2025, 1, 20)}, "PUBLICITY_3_MONTHS"),
-    ({"corrected_on": None}, "CORRECTED"),
-    ({"committed": False}, "COMMITMENT"),
-    ({"ended_on": D(2026, 1, 1)}, "IN_FORCE"),
-    ({"valid_until": D(2026, 1, 10)}, "IN_FORCE"),
-    ({"bankrupt": True}, "EXCLUSION_2_BANKRUPTCY"),
-    ({"ignored_reminders": ["2026-03 约谈未到"]}, "EXCLUSION_6_IGNORED_REMINDERS"),
-    ({"other_exclusions": ["县市场监管局认定不予修复"]}, "EXCLUSION_7_OTHER"),
-])
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [
+        ({"applied_on": D(2025, 4, 9), "corrected_on": D(2025, 1, 20)}, "PUBLICITY_3_MONTHS"),
+        ({"corrected_on": None}, "CORRECTED"),
+        ({"committed": False}, "COMMITMENT"),
+        ({"ended_on": D(2026, 1, 1)}, "IN_FORCE"),
+        ({"valid_until": D(2026, 1, 10)}, "IN_FORCE"),
+        ({"bankrupt": True}, "EXCLUSION_2_BANKRUPTCY"),
+        ({"ignored_reminders": ["2026-03 约谈未到"]}, "EXCLUSION_6_IGNORED_REMINDERS"),
+        ({"other_exclusions": ["县市场监管局认定不予修复"]}, "EXCLUSION_7_OTHER"),
+    ],
+)
 def test_each_condition_on_its_own(change: dict, rule: str) -> None:
     assert rule in failed(replace(BASE, **change))
 
@@ -81,24 +90,29 @@ def test_article_18_clean_period_six_months_first_twelve_otherwise() -> None:
     assert "CLEAN_PERIOD" in failed(soon)  # first listing: until 2025-08-15
     assert "CLEAN_PERIOD" not in failed(replace(soon, applied_on=D(2025, 8, 15)))
     earlier = PastEntry("e0", "BLACK", "GENERAL", "其他", D(2022, 1, 1))
-    repeat = replace(BASE, applied_on=D(2025, 12, 1), corrected_on=D(2025, 2, 15),
-                     other_entries=[earlier])
+    repeat = replace(
+        BASE, applied_on=D(2025, 12, 1), corrected_on=D(2025, 2, 15), other_entries=[earlier]
+    )
     rule = next(r for r in eligibility(repeat).rules if r.rule == "CLEAN_PERIOD")
     assert not rule.passed and rule.article == "实施办法 第十八条（二）"  # 12 months: 2026-02-15
 
 
-@pytest.mark.parametrize(("status", "recorded", "bankrupt"), [
-    ("破产清算", False, True),
-    ("破产重整", False, True),
-    ("存续（破产和解中）", False, True),
-    ("存续", False, False),
-    ("注销", False, False),
-    (None, False, False),
-    ("", False, False),
-    ("存续", True, True),  # a department recorded it (ExclusionKind.BANKRUPTCY)
-    (None, True, True),
-])
+@pytest.mark.parametrize(
+    ("status", "recorded", "bankrupt"),
+    [
+        ("破产清算", False, True),
+        ("破产重整", False, True),
+        ("存续（破产和解中）", False, True),
+        ("存续", False, False),
+        ("注销", False, False),
+        (None, False, False),
+        ("", False, False),
+        ("存续", True, True),  # a department recorded it (ExclusionKind.BANKRUPTCY)
+        (None, True, True),
+    ],
+)
 def test_bankruptcy_is_read_from_the_status_or_a_recorded_exclusion(
-        status: str | None, recorded: bool, bankrupt: bool) -> None:
+    status: str | None, recorded: bool, bankrupt: bool
+) -> None:
     """管理办法 第三十一条（二）2."""
     assert in_bankruptcy(status, recorded=recorded) is bankrupt

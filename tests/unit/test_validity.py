@@ -14,8 +14,10 @@ def test_years_end_on_the_corresponding_date_and_29_february_on_28() -> None:
     assert add_years(D(2024, 2, 29), 4) == D(2028, 2, 29)
 
 
-@pytest.mark.parametrize(("severity", "years"), [
-    (Severity.GENERAL, 1), (Severity.SERIOUS, 3), (Severity.UNSTATED, 3), (Severity.MAJOR, 3)])
+@pytest.mark.parametrize(
+    ("severity", "years"),
+    [(Severity.GENERAL, 1), (Severity.SERIOUS, 3), (Severity.UNSTATED, 3), (Severity.MAJOR, 3)],
+)
 def test_article_27_terms_for_black_entries(severity: Severity, years: int) -> None:
     assert validity_years(ListKind.BLACK, severity) == years
     assert default_valid_until(ListKind.BLACK, severity, D(2023, 6, 1)) == D(2023 + years, 6, 1)

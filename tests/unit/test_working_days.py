@@ -30,25 +30,35 @@ def test_the_start_day_never_counts_even_when_it_is_a_holiday() -> None:
     assert CAL.add_working_days(D(2026, 10, 9), 1).date == D(2026, 10, 10)
 
 
-def test_past_the_library_a_deadline_is_provisional_on_weekdays_less_statutory_holidays(
-) -> None:
+def test_past_the_library_a_deadline_is_provisional_on_weekdays_less_statutory_holidays() -> None:
     due = CAL.add_working_days(D(2026, 12, 24), 10)
     # 25, 28, 29, 30, 31 Dec 2026; 1 Jan 2027 (a Friday) is 元旦; then 4–8 Jan.
     assert due.date == D(2027, 1, 8) and due.provisional
     assert CAL.add_working_days(D(2026, 12, 24), 5) == type(due)(D(2026, 12, 31), False)
 
 
-@pytest.mark.parametrize(("day", "name"), [
-    (D(2027, 1, 1), "元旦"), (D(2028, 1, 1), "元旦"),
-    # 春节: 除夕 to 正月初三 (2027: 6 Feb; 2028: 26 Jan)
-    (D(2027, 2, 5), "春节"), (D(2027, 2, 8), "春节"), (D(2028, 1, 25), "春节"),
-    (D(2028, 1, 28), "春节"),
-    (D(2027, 4, 5), "清明节"), (D(2028, 4, 4), "清明节"),
-    (D(2027, 5, 1), "劳动节"), (D(2027, 5, 2), "劳动节"),
-    (D(2027, 6, 9), "端午节"), (D(2028, 5, 28), "端午节"),
-    (D(2027, 9, 15), "中秋节"),
-    (D(2027, 10, 1), "国庆节"), (D(2027, 10, 3), "国庆节"), (D(2028, 10, 2), "国庆节"),
-])
+@pytest.mark.parametrize(
+    ("day", "name"),
+    [
+        (D(2027, 1, 1), "元旦"),
+        (D(2028, 1, 1), "元旦"),
+        # 春节: 除夕 to 正月初三 (2027: 6 Feb; 2028: 26 Jan)
+        (D(2027, 2, 5), "春节"),
+        (D(2027, 2, 8), "春节"),
+        (D(2028, 1, 25), "春节"),
+        (D(2028, 1, 28), "春节"),
+        (D(2027, 4, 5), "清明节"),
+        (D(2028, 4, 4), "清明节"),
+        (D(2027, 5, 1), "劳动节"),
+        (D(2027, 5, 2), "劳动节"),
+        (D(2027, 6, 9), "端午节"),
+        (D(2028, 5, 28), "端午节"),
+        (D(2027, 9, 15), "中秋节"),
+        (D(2027, 10, 1), "国庆节"),
+        (D(2027, 10, 3), "国庆节"),
+        (D(2028, 10, 2), "国庆节"),
+    ],
+)
 def test_statutory_holidays_of_unannounced_years_are_days_off(day: dt.date, name: str) -> None:
     assert statutory_holidays(day.year)[day] == name
     assert not CAL.is_working_day(day) and not CAL.is_known(day)
