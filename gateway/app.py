@@ -209,10 +209,13 @@ def create_app(
 
     async def readyz(request: Request) -> Response:
         database: Database = state["db"]
-        register = audit.health()
         if database.breaker.is_open:  # what every query is told meanwhile
             return json_response(
-                {"status": "unavailable", "reason": database.breaker.reason, "register": register},
+                {
+                    "status": "unavailable",
+                    "reason": database.breaker.reason,
+                    "register": audit.health(),
+                },
                 503,
                 {"Retry-After": str(database.breaker.retry_after_s)},
             )
@@ -221,11 +224,13 @@ def create_app(
             todo = await pending(database)
         except CreditGraphError as exc:
             return json_response(
-                {"status": "unavailable", "reason": exc.message, "register": register}, 503
+                {"status": "unavailable", "reason": exc.message, "register": audit.health()}, 503
             )
         if todo:
             return json_response({"status": "migrating", "pending": [m.id for m in todo]}, 503)
-        if audit.failing:
+        # Read after the awaits above, so the status and the register's figures agree.
+        register = audit.health()
+        if register["failing"]:
             # Every sight of restricted data must reach the register: a replica that cannot
             # write it is taken out of rotation until a write succeeds again.
             return json_response(

@@ -32,13 +32,19 @@ from gateway.auth import mint_token
 from gateway.base.db import Database
 from gateway.base.settings import Settings
 from gateway.persisted import Documents
-from tests.conftest import DEFAULT_DEPT, LiveServer, free_port, unique_id_number, unique_uscc
+from tests.conftest import (
+    DEFAULT_DEPT,
+    TODAY,
+    LiveServer,
+    free_port,
+    unique_id_number,
+    unique_uscc,
+)
 from tests.graph import load_ok
 from tests.integration.audiences import audit_events
 
 CLIENT_ID, CLIENT_SECRET = "approval-system-7", "approval-system-7-secret"
 PURPOSE = "行政许可审查：企业设立登记"
-TODAY = dt.date.today()
 
 
 class IdentityProvider:
