@@ -43,8 +43,15 @@ class Assets(StaticFiles):
     """A page's script and styles, with the page's headers (``HEADERS`` unless given)."""
 
     def __init__(self, *, directory: Path, headers: dict[str, str] | None = None) -> None:
-        super().__init__(directory=directory)
+        super().__init__(directory=directory, check_dir=False)
+        self._directory = directory
         self._headers = [(k.lower().encode(), v.encode()) for k, v in (headers or HEADERS).items()]
+
+    async def check_config(self) -> None:
+        """A bundle not built yet (``make web``) is a 404 for each asset, not a server that
+        cannot start: the pages say what to run."""
+        if self._directory.is_dir():
+            await super().check_config()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def with_headers(message: Message) -> None:
