@@ -72,23 +72,7 @@ REQUEST_BUCKETS = (
     10.0,
     30.0,
 )
-CYPHER_BUCKETS = (
-    0.0005,
-    0.001,
-    0.0025,
-    0.005,
-    0.01,
-    0.025,
-    0.05,
-    0.1,
-    0.25,
-    0.5,
-    1.0,
-    2.5,
-    5.0,
-    10.0,
-    30.0,
-)
+CYPHER_BUCKETS = (0.0005, *REQUEST_BUCKETS)
 
 # A request that came through a proxy is not local, even from a loopback peer.
 _FORWARDING = ("forwarded", "x-forwarded-for", "x-real-ip")

@@ -547,15 +547,10 @@ async def load(
     phase("start", t)
     db = Database.connect(settings)
     rejects = prepared.rejects
-    try:
-        t = time.perf_counter()
-        await migrate(db)
-        phase("constraints and indexes", t)
-        t = time.perf_counter()
-        await load_all(db)
-        phase("reference data", t)
-        t = time.perf_counter()
-        for kind in ("subjects", "roles"):
+
+    async def kept(kinds: tuple[str, ...]) -> None:
+        """The rows kept for the online importer, judged exactly as ``import`` would."""
+        for kind in kinds:
             if kind in prepared.kept:
                 rejects[kind] += await _online(
                     db,
@@ -566,6 +561,16 @@ async def load(
                     report.kinds[kind],
                     batch_size=2000,
                 )
+
+    try:
+        t = time.perf_counter()
+        await migrate(db)
+        phase("constraints and indexes", t)
+        t = time.perf_counter()
+        await load_all(db)
+        phase("reference data", t)
+        t = time.perf_counter()
+        await kept(("subjects", "roles"))
         phase("rows kept for the online importer (subjects, roles)", t)
         t = time.perf_counter()
         params = {"now": now, "actor": "load", "batch": batch_size}
@@ -584,17 +589,7 @@ async def load(
         report.derived_entries = sum(r["n"] for r in derived)
         phase("管理办法 第二十六条", t)
         t = time.perf_counter()
-        for kind in ("entries", "records"):
-            if kind in prepared.kept:
-                rejects[kind] += await _online(
-                    db,
-                    kind,
-                    prepared.kept[kind],
-                    today,
-                    settings.now,
-                    report.kinds[kind],
-                    batch_size=2000,
-                )
+        await kept(("entries", "records"))
         phase("rows kept for the online importer (entries, records)", t)
     finally:
         await db.close()
