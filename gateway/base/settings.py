@@ -142,6 +142,9 @@ class Settings:
     http_port: int = 7474
     neo4j_heap: str = "1g"
     neo4j_pagecache: str = "1g"
+    # transaction logs kept for incremental backups, capped in size: the query register
+    # writes on every non-public read, and a busy instance would otherwise fill its disk
+    neo4j_tx_log_retention: str = "2 days 2G"
     # the one clock: the day is read in this time zone (a credit decision's "today" is the
     # date in China whatever the server's zone); ``today`` pins it (tests, demos)
     timezone: str = "Asia/Shanghai"
@@ -302,6 +305,7 @@ class Settings:
             ),
             neo4j_heap=get("CREDIT_GRAPH_NEO4J_HEAP", "1g"),
             neo4j_pagecache=get("CREDIT_GRAPH_NEO4J_PAGECACHE", "1g"),
+            neo4j_tx_log_retention=get("CREDIT_GRAPH_NEO4J_TX_LOG_RETENTION", "2 days 2G"),
             timezone=_zone(get("CREDIT_GRAPH_TIMEZONE", "Asia/Shanghai")),
             today=_date(get("CREDIT_GRAPH_TODAY") or None, "CREDIT_GRAPH_TODAY"),
             host=get("CREDIT_GRAPH_HOST", "127.0.0.1"),

@@ -122,6 +122,7 @@ def _conf_text(settings: Settings) -> str:
             f"server.directories.plugins={d / 'plugins'}",
             f"server.directories.import={d / 'import'}",
             f"server.memory.pagecache.size={settings.neo4j_pagecache}",
+            f"db.tx_log.rotation.retention_policy={settings.neo4j_tx_log_retention}",
             "db.transaction.timeout=0",
             "db.logs.query.enabled=OFF",
             "",
