@@ -123,6 +123,11 @@ def _conf_text(settings: Settings) -> str:
             f"server.directories.import={d / 'import'}",
             f"server.memory.pagecache.size={settings.neo4j_pagecache}",
             f"db.tx_log.rotation.retention_policy={settings.neo4j_tx_log_retention}",
+            # No keep-alive messages inside a request, and so no receive-timeout hint to
+            # the driver (which, below Python 3.12, then wraps every socket read in a task
+            # and a timer). A connection that dies mid-query is noticed by the gateway's
+            # probe (gateway/base/breaker.py), which cuts off the queries waiting on it.
+            "server.bolt.connection_keep_alive_for_requests=OFF",
             "db.transaction.timeout=0",
             "db.logs.query.enabled=OFF",
             "",
