@@ -176,7 +176,7 @@ class Settings:
     jwt_leeway_s: int = 30
     # the query register (个人诚信 opinion 四(一))
     audit_write: str = "background"  # or "request": written before the response, fail closed
-    audit_flush_ms: int = 50
+    audit_flush_ms: int = 250
     # investigators' explorations: time budget inside Neo4j, rows a complete scan may collect
     investigate_timeout_s: float = 5.0
     investigate_max_scan: int = 20_000
@@ -337,7 +337,7 @@ class Settings:
             jwt_leeway_s=_int(get("CREDIT_GRAPH_JWT_LEEWAY_S", "30"), "CREDIT_GRAPH_JWT_LEEWAY_S"),
             audit_write=audit_write,
             audit_flush_ms=_int(
-                get("CREDIT_GRAPH_AUDIT_FLUSH_MS", "50"), "CREDIT_GRAPH_AUDIT_FLUSH_MS"
+                get("CREDIT_GRAPH_AUDIT_FLUSH_MS", "250"), "CREDIT_GRAPH_AUDIT_FLUSH_MS"
             ),
             investigate_timeout_s=float(get("CREDIT_GRAPH_INVESTIGATE_TIMEOUT_S", "5")),
             investigate_max_scan=_int(
