@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
+import orjson
 import strawberry
 
 from graph_schema.enums import Disclosure
-from graph_schema.fields import node, prop, related
+from graph_schema.fields import Scope, converted, node, prop, related
 
 if TYPE_CHECKING:
     from graph_schema.subject import Subject
 
 SubjectRef = Annotated["Subject", strawberry.lazy("graph_schema.subject")]
+
+
+def detail(key: str, *, empty: Any = None, description: str | None = None) -> Any:
+    """A field kept in the event's JSON ``detail`` (procedures/audit.py), or, in an event
+    written before there was one, in a property of its own name."""
+
+    def read(s: Scope) -> str:
+        return f"[{s.node}.detail, {s.node}.`{key}`]"
+
+    def unpack(raw: list[Any]) -> Any:
+        packed, own = raw
+        value = orjson.loads(packed).get(key) if packed is not None else own
+        return empty if value is None else value
+
+    return converted(read, unpack, description=description)
 
 
 @node("AuditEvent")
@@ -24,21 +40,21 @@ SubjectRef = Annotated["Subject", strawberry.lazy("graph_schema.subject")]
 class AuditEvent:
     id: strawberry.ID = prop("id")
     at: dt.datetime = prop("at")
-    request_id: strawberry.ID = prop("requestId", description="Events of one request share it.")
+    request_id: strawberry.ID = detail("requestId", description="Events of one request share it.")
     caller: str | None = prop("sub", description="The token subject (`sub`).")
     department: str | None = prop("dept")
-    jurisdiction: str | None = prop("jur")
-    roles: list[str] = prop("roles", default="[]")
-    purpose: str | None = prop("purpose", description="As stated (管理办法 第三十三条).")
+    jurisdiction: str | None = detail("jur")
+    roles: list[str] = detail("roles", empty=[])
+    purpose: str | None = detail("purpose", description="As stated (管理办法 第三十三条).")
     subject_id: strawberry.ID = prop("subjectId")
-    operation_name: str | None = prop("operationName", description="The GraphQL operation name.")
-    operations: list[str] = prop(
-        "operations", default="[]", description="The fields that disclosed it."
+    operation_name: str | None = detail("operationName", description="The GraphQL operation name.")
+    operations: list[str] = detail(
+        "operations", empty=[], description="The fields that disclosed it."
     )
-    fields: list[str] = prop("fields", default="[]")
-    classes: list[Disclosure] = prop("classes", default="[]")
-    consent_ids: list[strawberry.ID] = prop("consentIds", default="[]")
-    outcome: str = prop("outcome", description="OK, or the code of the refusal.")
+    fields: list[str] = detail("fields", empty=[])
+    classes: list[Disclosure] = detail("classes", empty=[])
+    consent_ids: list[strawberry.ID] = detail("consentIds", empty=[])
+    outcome: str = detail("outcome", description="OK, or the code of the refusal.")
 
     subject: SubjectRef | None = related(
         lambda s, m: f"MATCH ({m}:Subject {{id: {s.node}.subjectId}})"
@@ -53,9 +69,9 @@ class AuditEvent:
 class AccessLogEntry:
     at: dt.datetime = prop("at")
     department: str | None = prop("dept")
-    purpose: str | None = prop("purpose")
-    operations: list[str] = prop("operations", default="[]")
-    fields: list[str] = prop("fields", default="[]")
-    classes: list[Disclosure] = prop("classes", default="[]")
-    consent_ids: list[strawberry.ID] = prop("consentIds", default="[]")
-    outcome: str = prop("outcome")
+    purpose: str | None = detail("purpose")
+    operations: list[str] = detail("operations", empty=[])
+    fields: list[str] = detail("fields", empty=[])
+    classes: list[Disclosure] = detail("classes", empty=[])
+    consent_ids: list[strawberry.ID] = detail("consentIds", empty=[])
+    outcome: str = detail("outcome")

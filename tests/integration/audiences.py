@@ -11,6 +11,8 @@ import datetime as dt
 import urllib.parse
 from typing import Any
 
+import orjson
+
 from gateway.base.db import Database
 from gateway.base.settings import Settings
 from procedures.entry import end_entry
@@ -201,6 +203,12 @@ async def audit_events(db: Database, subject: str, expect: int) -> list[dict[str
             break
         await asyncio.sleep(0.02)
     await asyncio.sleep(0.1)
-    rows = [r["a"] for r in await db.read(query, {"s": subject})]
+    rows = [unpacked(r["a"]) for r in await db.read(query, {"s": subject})]
     assert len(rows) == expect, rows
     return rows
+
+
+def unpacked(event: dict[str, Any]) -> dict[str, Any]:
+    """A stored register event with its JSON ``detail`` read back into fields."""
+    detail = event.pop("detail", None)
+    return {**event, **(orjson.loads(detail) if detail is not None else {})}

@@ -22,7 +22,7 @@ from gateway.auth import resolve_secret
 from gateway.base.db import Database
 from gateway.base.settings import Settings
 from tests.conftest import LiveServer, free_port, government_token
-from tests.integration.audiences import SENTINEL, audit_events, bearer, sentinel_world
+from tests.integration.audiences import SENTINEL, audit_events, bearer, sentinel_world, unpacked
 
 ISSUER = "https://idp.credit-graph.test"
 QUERY = '{ jurisdiction(code: "320800") { name } }'
@@ -178,6 +178,8 @@ async def test_request_mode_writes_the_register_before_answering(
     r = post(strict.url, q, {"Authorization": f"Bearer {token}", "X-Credit-Purpose": "check"})
     assert SENTINEL in r.text
     rows = await db.read(
-        "MATCH (a:AuditEvent {subjectId: $s}) RETURN a.purpose AS p", {"s": w["org_id"]}
+        "MATCH (a:AuditEvent {subjectId: $s}) RETURN a {.*} AS a", {"s": w["org_id"]}
     )
-    assert [row["p"] for row in rows] == ["check"]  # already there when the answer arrived
+    assert [unpacked(row["a"])["purpose"] for row in rows] == [
+        "check"
+    ]  # already there when the answer arrived

@@ -16,6 +16,8 @@ import datetime as dt
 import itertools
 from typing import Any
 
+import orjson
+
 from gateway.base.db import Database
 from gateway.base.settings import Settings
 from graph_schema.rules.procedure_reading import may_read, may_read_cypher
@@ -35,6 +37,7 @@ from tests.integration.audiences import (
     sentinel_world,
     subject_headers,
     subject_id,
+    unpacked,
 )
 from tests.integration.test_audiences_consent import grant
 from tests.integration.test_audiences_repair import entry_with
@@ -228,14 +231,16 @@ async def test_an_objection_about_an_authorised_entry_is_for_its_handlers(
 async def named_events(db: Database, operation: str, expect: int) -> list[dict[str, Any]]:
     """The register's events of the requests named ``operation``, once there are
     ``expect`` of them (the register is written in the background)."""
-    query = "MATCH (a:AuditEvent {operationName: $op}) RETURN a {.*} AS a ORDER BY a.subjectId"
+    needle = orjson.dumps({"operationName": operation}).decode()[1:-1]  # in its JSON detail
+    query = """MATCH (a:AuditEvent) WHERE a.detail CONTAINS $op
+      RETURN a {.*} AS a ORDER BY a.subjectId"""
     for _ in range(500):
-        rows = [r["a"] for r in await db.read(query, {"op": operation})]
+        rows = [r["a"] for r in await db.read(query, {"op": needle})]
         if len(rows) >= expect:
             break
         await asyncio.sleep(0.02)
     await asyncio.sleep(0.1)
-    rows = [r["a"] for r in await db.read(query, {"op": operation})]
+    rows = [unpacked(r["a"]) for r in await db.read(query, {"op": needle})]
     assert len(rows) == expect, rows
     return rows
 

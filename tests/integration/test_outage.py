@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 
 from gateway.app import create_app
@@ -130,7 +131,10 @@ def _wait_for(condition: Any, what: str, timeout_s: float = 90) -> None:
 
 
 async def _register_count(db: Database, purpose: str) -> int:
-    rows = await db.read("MATCH (a:AuditEvent {purpose: $p}) RETURN count(a) AS n", {"p": purpose})
+    needle = orjson.dumps({"purpose": purpose}).decode()[1:-1]  # in the event's JSON detail
+    rows = await db.read(
+        "MATCH (a:AuditEvent) WHERE a.detail CONTAINS $p RETURN count(a) AS n", {"p": needle}
+    )
     return int(rows[0]["n"])
 
 

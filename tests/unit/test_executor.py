@@ -54,11 +54,11 @@ def _rows(info: Info, which: str) -> list[Any]:
 class Query:
     @strawberry.field
     def items(self, info: Info, which: str) -> list[Item]:
-        return _rows(info, which)  # type: ignore[return-value]
+        return _rows(info, which)
 
     @strawberry.field
     def maybe(self, info: Info, which: str) -> list[Item | None] | None:
-        return _rows(info, which)  # type: ignore[return-value]
+        return _rows(info, which)
 
 
 SCHEMA = strawberry.Schema(query=Query)._schema
