@@ -71,6 +71,7 @@ def create_app(
         mode=settings.audit_write,
         flush_ms=settings.audit_flush_ms,
         clock=settings.now,
+        spill_dir=settings.home / "register",
     )
     counted = (
         None

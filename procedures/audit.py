@@ -24,9 +24,11 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -171,6 +173,7 @@ class AuditWriter:
         max_queue: int = 100_000,
         max_batch: int = 5000,
         clock: Callable[[], dt.datetime] | None = None,
+        spill_dir: Path | None = None,
     ) -> None:
         # Which database the register is written to; replaceable while the process runs.
         self.db = db
@@ -190,6 +193,9 @@ class AuditWriter:
         self.last_error: str | None = None
         self.last_write_at: dt.datetime | None = None
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        # Where events that could not be written at shutdown are kept (never in the log:
+        # they name subjects and purposes); None: only their number is logged.
+        self._spill_dir = spill_dir
 
     async def start(self) -> None:
         if self.mode == "background" and self._task is None:
@@ -249,7 +255,15 @@ class AuditWriter:
                     batch = []
         except asyncio.CancelledError:
             lost = batch + [e for e in _drain(self._queue) if e is not None]
-            log.error("shutdown: %d audit events could not be written: %s", len(lost), lost)
+            if lost:
+                kept = spill(lost, self._spill_dir) if self._spill_dir is not None else None
+                log.error(
+                    "shutdown: %d audit events could not be written%s",
+                    len(lost),
+                    f"; kept in {kept} (`credit-graph register-replay` writes them)"
+                    if kept
+                    else "",
+                )
             raise
 
     async def _flush(self, batch: list[dict[str, Any]]) -> None:
@@ -298,6 +312,35 @@ class AuditWriter:
         self.failing = True
         # the kind and the stable code only: a driver message may name hosts or values
         self.last_error = getattr(exc, "code", None) or type(exc).__name__
+
+
+def spill(events: list[dict[str, Any]], folder: Path) -> Path | None:
+    """Keep events the register could not take in a new JSON-lines file readable by its
+    owner only; its path, or None if even that failed (then they are lost)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+        path = folder / f"register-unwritten-{stamp}.jsonl"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with open(fd, "wb") as f:
+            for event in events:
+                f.write(orjson.dumps(event) + b"\n")
+        return path
+    except OSError:
+        log.exception("the unwritten audit events could not be kept either")
+        return None
+
+
+async def replay(db: Database, path: Path) -> int:
+    """Write the events kept by ``spill``; events already written are not written again
+    (the file is one batch, recorded by its first event)."""
+    events = []
+    for line in path.read_bytes().splitlines():
+        if line.strip():
+            event = orjson.loads(line)
+            event["at"] = dt.datetime.fromisoformat(event["at"])
+            events.append(event)
+    return await insert_events(db, events) if events else 0
 
 
 def _drain(queue: asyncio.Queue[dict[str, Any] | None]) -> list[dict[str, Any] | None]:

@@ -122,6 +122,18 @@ def migrate() -> None:
     console.print(f"applied: {', '.join(applied) if applied else 'nothing pending'}")
 
 
+@app.command("register-replay")
+def register_replay(
+    path: Annotated[Path, typer.Argument(help="a register-unwritten-*.jsonl file", exists=True)],
+) -> None:
+    """Write to the query register the events a gateway kept at shutdown because Neo4j
+    could not take them (``$CREDIT_GRAPH_HOME/register/``); safe to run twice."""
+    from procedures.audit import replay
+
+    written = _with_db(lambda db: replay(db, path))
+    console.print(f"written: {written} events" + ("" if written else " (already in the register)"))
+
+
 @app.command()
 def seed() -> None:
     """Load reference data (jurisdictions, departments) and the policy graph."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from gateway.base.db import Database
 from gateway.base.settings import Settings
-from procedures.audit import insert_events
+from procedures.audit import insert_events, replay, spill
 from tests.conftest import ROOT, now, unique_uscc
 from tests.graph import load_ok
 from tests.integration.audiences import (
@@ -169,11 +169,12 @@ async def test_supervisors_review_the_register_by_caller_department_subject_and_
     assert officer["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
-async def test_a_batch_sent_again_after_a_lost_answer_is_registered_once(db: Database) -> None:
+async def _events(db: Database, name: str) -> tuple[str, list[dict[str, Any]]]:
     org = unique_uscc()
-    await load_ok(db, "subjects", [{"uscc": org, "name": "淮安市重写登记测试有限公司"}])
+    await load_ok(db, "subjects", [{"uscc": org, "name": name}])
     [row] = await db.read("MATCH (s:Organization {uscc: $u}) RETURN s.id AS id", {"u": org})
-    batch = [
+    subject_id = row["id"]
+    return subject_id, [
         {
             "id": str(uuid.uuid4()),
             "at": now(),
@@ -183,7 +184,7 @@ async def test_a_batch_sent_again_after_a_lost_answer_is_registered_once(db: Dat
             "jur": "320800",
             "roles": ["approval"],
             "purpose": "审批核查",
-            "subjectId": row["id"],
+            "subjectId": subject_id,
             "operationName": None,
             "operations": ["creditCheck"],
             "fields": ["creditCheck"],
@@ -193,6 +194,10 @@ async def test_a_batch_sent_again_after_a_lost_answer_is_registered_once(db: Dat
         }
         for _ in range(2)
     ]
+
+
+async def test_a_batch_sent_again_after_a_lost_answer_is_registered_once(db: Database) -> None:
+    subject, batch = await _events(db, "淮安市重写登记测试有限公司")
     assert await insert_events(db, batch) == 2
     # Neo4j committed the batch but crashed before answering: the writer sends it again.
     assert await insert_events(db, batch) == 0
@@ -201,5 +206,17 @@ async def test_a_batch_sent_again_after_a_lost_answer_is_registered_once(db: Dat
         {"ids": [e["id"] for e in batch]},
     )
     assert sorted((r["id"], r["subject"]) for r in rows) == sorted(
-        (e["id"], row["id"]) for e in batch
+        (e["id"], subject) for e in batch
     )
+
+
+async def test_events_kept_at_shutdown_are_replayed_once(db: Database, tmp_path: Path) -> None:
+    subject, batch = await _events(db, "淮安市补记登记测试有限公司")
+    kept = spill(batch, tmp_path)
+    assert kept is not None
+    assert await replay(db, kept) == 2
+    assert await replay(db, kept) == 0  # run twice: nothing twice
+    events = await audit_events(db, subject, 2)
+    assert sorted(e["id"] for e in events) == sorted(e["id"] for e in batch)
+    assert {e["purpose"] for e in events} == {"审批核查"}
+    assert {e["id"]: e["at"].to_native() for e in events} == {e["id"]: e["at"] for e in batch}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from starlette.requests import Request
 
@@ -80,6 +82,33 @@ async def test_background_writer_batches_and_flushes_at_close(fake_insert: FakeD
     assert [event for batch in batches for event in batch] == sent
     assert all(1 <= len(batch) <= 4 for batch in batches), batches
     assert (writer.events_written, writer.batches_written) == (len(sent), len(batches))
+
+
+async def test_events_neo4j_never_took_are_kept_owner_only_not_logged(
+    fake_insert: FakeDb, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_insert.fail = True
+    writer = AuditWriter(
+        lambda: fake_insert,  # type: ignore[arg-type,return-value]
+        mode="background",
+        flush_ms=1,
+        spill_dir=tmp_path / "register",
+    )
+    await writer.start()
+    events = [
+        {"id": str(n), "at": AT, "purpose": "行政许可审查", "subjectId": f"s{n}"} for n in (1, 2)
+    ]
+    await writer.write(events)
+    await asyncio.sleep(0.05)  # the writer holds the batch and retries
+    await writer.close(timeout_s=0.1)
+    [kept] = (tmp_path / "register").iterdir()
+    assert kept.stat().st_mode & 0o777 == 0o600
+    lines = kept.read_bytes().splitlines()
+    assert [orjson.loads(line)["subjectId"] for line in lines] == ["s1", "s2"]
+    assert orjson.loads(lines[0])["at"] == AT.isoformat()
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "2 audit events could not be written" in logged and str(kept) in logged
+    assert "行政许可审查" not in logged and "s1" not in logged
 
 
 async def test_request_mode_fails_closed_when_the_register_cannot_be_written(
