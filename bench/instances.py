@@ -116,5 +116,6 @@ def machine() -> dict[str, Any]:
         "cores": os.cpu_count(),
         "memory_gib": round(memory / 2**30, 1),
         "load_average": load_average(),
+        "nice": os.nice(0),  # this process's niceness: a run may yield to other work
         "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
