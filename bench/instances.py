@@ -54,6 +54,9 @@ def wipe(settings: Settings) -> None:
     data = settings.instance_dir / "data"
     for sub in ("databases", "transactions"):
         shutil.rmtree(data / sub / settings.neo4j_database, ignore_errors=True)
+    # what bench.harness.ensure_dataset noted this instance held is gone with it
+    for marker in (settings.home / "bench" / settings.instance).glob("loaded-*"):
+        marker.unlink()
 
 
 def store_bytes(settings: Settings) -> int:
