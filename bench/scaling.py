@@ -13,7 +13,9 @@ harness (loaded by the online importer once, restored from its dump afterwards).
 ``--loaded`` nothing is loaded, migrated or seeded: the instance must already hold the
 files of ``var/synthetic-prov-<n>-<seed>`` (``bench.load``, i.e. ``credit-graph load``), and
 the only writes are the gateway's query register. Subjects are sampled from the files by
-streaming them (``bench.load.sample_refs``), so 10M subjects cost no memory here.
+streaming them (``bench.load.sample_refs``: a third named by an entry, then shuffled), so
+10M subjects cost no memory here; the neighbourhoods start from the first
+``--hops-sample`` of them.
 
 The gateway runs as its own uvicorn process (``bench.harness.start_gateway``) with its
 clock pinned to ``--today``, the dataset's reference date. Against it, each measure sends
@@ -47,6 +49,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import random
 import statistics
 import sys
 import time
@@ -357,6 +360,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     assert neo4j_pid is not None
     refs = [{k: v for k, v in r.items() if v} for r in sample_refs(folder, args.sample, args.seed)]
     batch = [{k: v for k, v in r.items() if v} for r in sample_refs(folder, 1000, args.seed + 1)]
+    random.Random(args.seed).shuffle(refs)  # sampled entries first, then subjects: mix them
     hop_refs = refs[: args.hops_sample]
     terms = search_terms(args.sample, args.seed)
     gateway = start_gateway(
