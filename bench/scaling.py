@@ -439,7 +439,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--today", default="2026-11-25", help="the dataset's reference date")
     parser.add_argument("--matter", default="ADMINISTRATIVE_LICENSING")
-    parser.add_argument("--instance", default="bench")
+    parser.add_argument(
+        "--instance", help="default: bench, or prov-load with --loaded (bench/instances.py)"
+    )
     parser.add_argument("--bolt", type=int, help="Bolt port (default: the instance's)")
     parser.add_argument("--http", type=int, help="HTTP port (default: the instance's)")
     parser.add_argument("--heap", default="2g", help="if the instance is started here")
@@ -455,6 +457,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--batch-runs", type=int, default=7)
     args = parser.parse_args()
+    args.instance = args.instance or ("prov-load" if args.loaded else "bench")
     started = time.perf_counter()
     results = asyncio.run(run(args))
     results["run_s"] = round(time.perf_counter() - started)
