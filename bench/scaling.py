@@ -36,7 +36,8 @@ the GraphQL selection and compared as JSON with the gateway's answer; a differen
 with a diff. Timing is ``bench.read_path``'s: per measure, a warm-up, then concurrency 1
 and 16 in rounds of alternating order, each phase capped by ``--requests`` and
 ``--seconds``; batches interleaved, medians reported. Then the gateway's memory, the store
-on disk and the page cache it needs (``bench.instances.store_parts``), and the load's rows
+on disk and the page cache it needs (``bench.instances.store_parts``, read before the run's
+query register entries are written), and the load's rows
 per second from ``bench/results/load-<n>.json`` when that size was loaded by ``bench.load``.
 
 The run is merged into ``bench/results/scaling.json`` (keyed by size) and
@@ -363,6 +364,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     random.Random(args.seed).shuffle(refs)  # sampled entries first, then subjects: mix them
     hop_refs = refs[: args.hops_sample]
     terms = search_terms(args.sample, args.seed)
+    # the store as the dataset left it, before this run's register entries
+    store = {"store_bytes": store_bytes(settings), "store_parts": store_parts(settings)}
     gateway = start_gateway(
         settings,
         args.gateway_port,
@@ -392,6 +395,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         }
         | {"batch_runs": args.batch_runs},
         "load": load_figures(args.subjects),
+        **store,
     }
     try:
         await wait_ready(args.gateway_port)
@@ -424,8 +428,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await driver.close()
         gateway.terminate()
         gateway.wait(timeout=20)
-    results["store_bytes"] = store_bytes(settings)
-    results["store_parts"] = store_parts(settings)
+    results["store_bytes_after_run"] = store_bytes(settings)  # with the register's writes
     results["load_average_after"] = load_average()
     results["ratios"] = scaling_table.ratios(results)
     return results
