@@ -60,11 +60,13 @@ async def ensure_dataset(settings: Settings, subjects: int, seed: int, today: dt
 
     bench_dir = settings.home / "bench"
     folder = bench_dir / f"synthetic-{subjects}-{seed}"
-    marker = bench_dir / f"loaded-{subjects}-{seed}"
+    # what an instance holds is its own: another instance's marker lives in its own folder
+    held = bench_dir if settings.instance == "bench" else bench_dir / settings.instance
+    marker = held / f"loaded-{subjects}-{seed}"
     dump = bench_dir / f"dump-{subjects}-{seed}"
     neo4j_server.start(settings)
     if not marker.exists() and (dump / f"{settings.neo4j_database}.dump").exists():
-        _forget_loaded(bench_dir)
+        _forget_loaded(held)
         started = time.perf_counter()
         neo4j_server.stop(settings)
         neo4j_admin(
@@ -83,7 +85,7 @@ async def ensure_dataset(settings: Settings, subjects: int, seed: int, today: dt
         await migrate(db)
         await load_all(db)
         if not marker.exists():
-            _forget_loaded(bench_dir)
+            _forget_loaded(held)
             async with db.driver.session(database=settings.neo4j_database) as session:
                 await session.run(
                     "MATCH (n) WHERE n:Subject OR n:ListEntry OR n:CreditRecord OR n:Version "
@@ -117,8 +119,9 @@ async def ensure_dataset(settings: Settings, subjects: int, seed: int, today: dt
     return folder
 
 
-def _forget_loaded(bench_dir: Path) -> None:
-    for old in bench_dir.glob("loaded-*"):
+def _forget_loaded(held: Path) -> None:
+    held.mkdir(parents=True, exist_ok=True)
+    for old in held.glob("loaded-*"):
         old.unlink()  # one dataset at a time
 
 
@@ -224,19 +227,21 @@ def memory_mb(pid: int) -> dict[str, float]:
 JWT_SECRET = secrets.token_urlsafe(32)  # this run's HS256 secret, shared with the gateway
 
 
-def bench_headers(settings: Settings) -> dict[str, str]:
-    """An approval system's token and stated purpose."""
+def bench_headers(
+    settings: Settings, role: str = "approval", purpose: str = "benchmark: licensing"
+) -> dict[str, str]:
+    """A token with one role (an approval system's by default) and a stated purpose."""
     from gateway.auth import mint_token
 
     token = mint_token(
         settings,
-        sub="bench-approval-system",
-        roles=["approval"],
+        sub="bench-approval-system" if role == "approval" else f"bench-{role}",
+        roles=[role],
         dept="320800/淮安市市场监督管理局",
         ttl=dt.timedelta(hours=2),
         secret=JWT_SECRET,
     )
-    return {"Authorization": f"Bearer {token}", "X-Credit-Purpose": "benchmark: licensing"}
+    return {"Authorization": f"Bearer {token}", "X-Credit-Purpose": purpose}
 
 
 def start_gateway(

@@ -22,11 +22,20 @@ ROOT = Path(__file__).resolve().parent.parent
 PORTS = {"prov-load": (7803, 7804), "prov-online": (7805, 7806)}
 
 
-def instance(name: str, *, heap: str = "2g", pagecache: str = "2g") -> Settings:
-    bolt, http = PORTS.get(name, (7803, 7804))
+def instance(
+    name: str,
+    *,
+    heap: str = "2g",
+    pagecache: str = "2g",
+    bolt: int | None = None,
+    http: int | None = None,
+) -> Settings:
+    """The settings of a local instance by name; ports given here win over the table."""
+    known_bolt, known_http = PORTS.get(name, (7803, 7804))
     override = os.environ.get(f"BENCH_{name.upper().replace('-', '_')}_PORTS")
     if override:
-        bolt, http = (int(p) for p in override.split(","))
+        known_bolt, known_http = (int(p) for p in override.split(","))
+    bolt, http = bolt or known_bolt, http or known_http
     return Settings.from_env(
         {
             "CREDIT_GRAPH_HOME": os.environ.get("CREDIT_GRAPH_HOME", str(ROOT / "var")),
@@ -45,12 +54,39 @@ def wipe(settings: Settings) -> None:
     data = settings.instance_dir / "data"
     for sub in ("databases", "transactions"):
         shutil.rmtree(data / sub / settings.neo4j_database, ignore_errors=True)
+    # what bench.harness.ensure_dataset noted this instance held is gone with it
+    for marker in (settings.home / "bench" / settings.instance).glob("loaded-*"):
+        marker.unlink()
 
 
 def store_bytes(settings: Settings) -> int:
     """The size of the database's store files on disk (transaction logs excluded)."""
     folder = settings.instance_dir / "data" / "databases" / settings.neo4j_database
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+# Index providers whose files Lucene reads through the operating system's file cache; the
+# others (range, point, token lookup) are Neo4j's own structures, read through its page cache.
+LUCENE_PROVIDERS = ("fulltext", "text", "vector")
+
+
+def store_parts(settings: Settings) -> dict[str, int]:
+    """The database's files by how they are cached: ``store`` (nodes, relationships,
+    properties, strings, tokens …) and ``native_indexes`` go through Neo4j's page cache, so
+    their sum is the page cache that holds the whole graph (``page_cache_bytes``);
+    ``lucene_indexes`` are read through the operating system's file cache instead."""
+    folder = settings.instance_dir / "data" / "databases" / settings.neo4j_database
+    parts = {"store": 0, "native_indexes": 0, "lucene_indexes": 0}
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(folder).parts
+        if relative[:2] == ("schema", "index") and len(relative) > 2:
+            lucene = relative[2].split("-")[0] in LUCENE_PROVIDERS
+            parts["lucene_indexes" if lucene else "native_indexes"] += path.stat().st_size
+        else:
+            parts["store"] += path.stat().st_size
+    return {**parts, "page_cache_bytes": parts["store"] + parts["native_indexes"]}
 
 
 def rss_bytes(pid: int) -> int:
@@ -83,5 +119,6 @@ def machine() -> dict[str, Any]:
         "cores": os.cpu_count(),
         "memory_gib": round(memory / 2**30, 1),
         "load_average": load_average(),
+        "nice": os.nice(0),  # this process's niceness: a run may yield to other work
         "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }

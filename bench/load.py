@@ -82,7 +82,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         t = time.perf_counter()
         generate(args.subjects, args.seed, folder, today)
         print(f"generated in {time.perf_counter() - t:,.0f} s", flush=True)
-    settings = instance(args.instance, heap=args.heap, pagecache=args.pagecache)
+    settings = instance(
+        args.instance, heap=args.heap, pagecache=args.pagecache, bolt=args.bolt, http=args.http
+    )
     wipe(settings)
     results: dict[str, Any] = {"subjects": args.subjects, "machine": machine()}
     started = time.perf_counter()
@@ -147,6 +149,8 @@ def main() -> None:
     parser.add_argument("--today", default="2026-11-25")
     parser.add_argument("--folder")
     parser.add_argument("--instance", default="prov-load")
+    parser.add_argument("--bolt", type=int, help="Bolt port (default: the instance's)")
+    parser.add_argument("--http", type=int, help="HTTP port (default: the instance's)")
     parser.add_argument("--heap", default="2g")
     parser.add_argument("--pagecache", default="2g")
     parser.add_argument("--workers", type=int, default=None)

@@ -322,6 +322,38 @@ def raw_contestant(
     return Contestant(name, make_worker)
 
 
+def public_page_contestants(
+    port: int, driver: AsyncDriver, database: str, today: dt.date
+) -> list[Contestant]:
+    """A public search page, anonymously at ``/public/graphql`` and as one raw statement
+    (answers as of ``today``, the gateway's clock)."""
+    return [
+        graphql_contestant(
+            "gateway",
+            port,
+            "/public/graphql",
+            {},
+            PUBLIC_PAGE,
+            lambda t: {"text": t},
+            lambda d: [e["node"] for e in d["search"]["edges"]],
+        ),
+        raw_contestant(
+            "raw",
+            driver,
+            database,
+            RAW_PUBLIC_PAGE,
+            lambda t: {
+                "query": f'"{t}"',
+                "window": PUBLIC_WINDOW,
+                "today": today,
+                "first": 20,
+                "entries": 10,
+            },
+            lambda records: records[0]["page"],
+        ),
+    ]
+
+
 async def check_identical(
     what: str, items: list[Any], reference: Contestant, others: list[Contestant]
 ) -> list[Any]:
@@ -551,31 +583,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         results["gateway_memory_mb_after_worked_query"] = memory_mb(gateway.pid)
 
         # 2. A public search page.
-        public = [
-            graphql_contestant(
-                "gateway",
-                GATEWAY_PORT,
-                "/public/graphql",
-                {},
-                PUBLIC_PAGE,
-                lambda t: {"text": t},
-                lambda d: [e["node"] for e in d["search"]["edges"]],
-            ),
-            raw_contestant(
-                "raw",
-                driver,
-                database,
-                RAW_PUBLIC_PAGE,
-                lambda t: {
-                    "query": f'"{t}"',
-                    "window": PUBLIC_WINDOW,
-                    "today": today,
-                    "first": 20,
-                    "entries": 10,
-                },
-                lambda records: records[0]["page"],
-            ),
-        ]
+        public = public_page_contestants(GATEWAY_PORT, driver, database, today)
         print(f"public page: checking {len(terms)} searches …", flush=True)
         pages = await check_identical("public page", terms, public[1], public[:1])
         results["public_page_sizes"] = {"min": min(map(len, pages)), "max": max(map(len, pages))}
