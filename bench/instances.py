@@ -23,6 +23,8 @@ PORTS = {"prov-load": (7803, 7804), "prov-online": (7805, 7806)}
 
 
 def instance(name: str, *, heap: str = "2g", pagecache: str = "2g") -> Settings:
+    """The bench instance ``name``; ``BENCH_INSTANCE_PREFIX`` gives it a folder of its own
+    (``imp-prov-load``), so that two benchmarks on one machine never wipe each other's."""
     bolt, http = PORTS.get(name, (7803, 7804))
     override = os.environ.get(f"BENCH_{name.upper().replace('-', '_')}_PORTS")
     if override:
@@ -30,7 +32,7 @@ def instance(name: str, *, heap: str = "2g", pagecache: str = "2g") -> Settings:
     return Settings.from_env(
         {
             "CREDIT_GRAPH_HOME": os.environ.get("CREDIT_GRAPH_HOME", str(ROOT / "var")),
-            "CREDIT_GRAPH_INSTANCE": name,
+            "CREDIT_GRAPH_INSTANCE": os.environ.get("BENCH_INSTANCE_PREFIX", "") + name,
             "CREDIT_GRAPH_NEO4J_BOLT_PORT": str(bolt),
             "CREDIT_GRAPH_NEO4J_HTTP_PORT": str(http),
             "CREDIT_GRAPH_NEO4J_HEAP": os.environ.get("BENCH_NEO4J_HEAP", heap),
