@@ -15,7 +15,6 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -70,26 +69,15 @@ def read_rows(path: Path) -> Iterator[tuple[int, Any]]:
             yield number, value
 
 
-def hold_back(
-    rows: list[dict[str, Any]],
-    busy: frozenset[Any],
-    conflict_keys: Callable[[list[dict[str, Any]]], frozenset[Any]],
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(rows that may be written now, rows that wait), both in file order.
-
-    A row waits when it shares a key with a write in flight (``busy``) or with a waiting
-    row before it, so no row is written before an earlier row it depends on.
-    """
-    blocked = set(busy)
-    ready, held = [], []
-    for row in rows:
-        keys = conflict_keys([row])
-        if blocked.isdisjoint(keys):
-            ready.append(row)
-        else:
-            held.append(row)
-            blocked.update(keys)
-    return ready, held
+def _chunks(rows: Iterable[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
+    chunk: list[tuple[int, Any]] = []
+    for item in rows:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def count_lines(path: Path) -> int:
@@ -161,17 +149,12 @@ class Importer:
     ) -> tuple[ImportReport, list[Reject]]:
         """Import (line number, raw row) pairs; return the report and the rejected rows.
 
-        Parsing the next batch overlaps the writes in flight. A batch is written beside
-        the writes in flight without its rows that share a key with them (``waiting``):
-        those, and every later row sharing a key with one of them, wait for the next
-        batch, so rows that concern one key are still written in file order while the
-        rest of the file goes on (a file grouped by organisation, or entries that name
-        some subjects in every batch, would otherwise be written one batch at a time).
+        Parsing the next batch overlaps the writes in flight; a batch is written once no
+        batch in flight shares a key with it.
         """
         report = ImportReport(kind.value, name)
         rejects: list[Reject] = []
         parse = await self._parser(kind)
-        conflict_keys = KINDS[kind].conflict_keys
         started = time.perf_counter()
 
         def parse_chunk(
@@ -200,39 +183,23 @@ class Importer:
                     task.result()
             in_flight = [(k, t) for k, t in in_flight if not t.done()]
 
-        source = iter(rows)
-        exhausted = False
-        waiting: list[dict[str, Any]] = []  # rows held back for a key in flight, in file order
-        raws: dict[int, Any] = {}  # the raw rows of the rows parsed and not yet written
         try:
-            while not (exhausted and not waiting):
-                batch = waiting
-                room = self.batch_size - len(waiting)
-                if room > 0 and not exhausted:
-                    chunk = list(islice(source, room))
-                    exhausted = len(chunk) < room
-                    report.read += len(chunk)
-                    # Parse in a thread while the event loop drives the writes in flight.
-                    parsed, raw_by_n = await asyncio.to_thread(parse_chunk, chunk)
-                    if on_progress and chunk:
-                        on_progress(chunk[-1][0])
-                    batch = waiting + parsed
-                    raws.update(raw_by_n)
-                waiting = []
-                while batch:
-                    await settle(wait=False)
-                    while len(in_flight) >= self.concurrency:
-                        await settle(wait=True)
-                    busy = frozenset().union(*(k for k, _ in in_flight))
-                    ready, held = hold_back(batch, busy, conflict_keys)
-                    # A small remainder is not worth a transaction of its own: wait instead.
-                    if not ready or (in_flight and 2 * len(ready) < len(batch)):
-                        await settle(wait=True)
-                        continue
-                    written = {row["n"]: raws.pop(row["n"]) for row in ready}
-                    task = asyncio.create_task(self._flush(kind, ready, written, report, rejects))
-                    in_flight.append((conflict_keys(ready), task))
-                    batch, waiting = [], held
+            for chunk in _chunks(rows, self.batch_size):
+                report.read += len(chunk)
+                # Parse in a thread while the event loop drives the writes in flight.
+                batch, raw_by_n = await asyncio.to_thread(parse_chunk, chunk)
+                if on_progress:
+                    on_progress(chunk[-1][0])
+                if not batch:
+                    continue
+                keys = KINDS[kind].conflict_keys(batch)
+                await settle(wait=False)
+                while len(in_flight) >= self.concurrency or any(
+                    not keys.isdisjoint(k) for k, _ in in_flight
+                ):
+                    await settle(wait=True)
+                task = asyncio.create_task(self._flush(kind, batch, raw_by_n, report, rejects))
+                in_flight.append((keys, task))
             while in_flight:
                 await settle(wait=True)
         finally:
