@@ -10,8 +10,10 @@ that whatever else the machine does hits both alike.
 
 The plain statements are what a hand-written loader does with these files: rows as read
 (no validation, no identity checks, no versions, no 实施办法 第四条, no propagation), the
-same batch size, one transaction per batch, batches one after the other. Results go to
-stdout and ``bench/results/import-<subjects>.json``.
+same batch size, one transaction per batch, and as many batches at once as the importer
+may write (``--plain-concurrency``, default ``--concurrency``; each batch in file order
+to a free session), against the same constraints and indexes (both databases migrated).
+Results go to stdout and ``bench/results/import-<subjects>.json``.
 """
 
 from __future__ import annotations
@@ -88,25 +90,34 @@ def batches(path: Path, size: int) -> Iterator[list[dict[str, Any]]]:
         yield batch
 
 
-async def plain(driver: AsyncDriver, database: str, kind: str, path: Path, size: int) -> int:
-    """The file through the plain statements; returns the rows sent."""
+async def plain(
+    driver: AsyncDriver, database: str, kind: str, path: Path, size: int, concurrency: int = 1
+) -> int:
+    """The file through the plain statements, ``concurrency`` batches at once (each in a
+    session of its own, in file order); returns the rows sent."""
     rows = 0
-    async with driver.session(database=database) as session:
-        for batch in batches(path, size):
-            rows += len(batch)
-            if kind == "subjects":
-                params = {
-                    "orgs": [r for r in batch if "uscc" in r],
-                    "persons": [r for r in batch if "uscc" not in r],
-                }
-            else:
-                params = {"rows": batch}
+    source = batches(path, size)
 
-            async def work(tx: Any, params: dict[str, Any] = params) -> None:
-                for statement in PLAIN[kind]:
-                    await (await tx.run(statement, params)).consume()
+    async def worker() -> None:
+        nonlocal rows
+        async with driver.session(database=database) as session:
+            for batch in source:  # one iterator: each batch goes to one worker
+                rows += len(batch)
+                if kind == "subjects":
+                    params = {
+                        "orgs": [r for r in batch if "uscc" in r],
+                        "persons": [r for r in batch if "uscc" not in r],
+                    }
+                else:
+                    params = {"rows": batch}
 
-            await session.execute_write(work)
+                async def work(tx: Any, params: dict[str, Any] = params) -> None:
+                    for statement in PLAIN[kind]:
+                        await (await tx.run(statement, params)).consume()
+
+                await session.execute_write(work)
+
+    await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
     return rows
 
 
@@ -134,6 +145,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "subjects": args.subjects,
         "batch_size": args.batch_size,
         "importer_concurrency": args.concurrency,
+        "plain_concurrency": args.plain_concurrency,
         "machine": machine(),
         "kinds": {},
     }
@@ -153,7 +165,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
             async def via_plain(path: Path = path, kind: str = kind) -> tuple[int, float]:
                 t = time.perf_counter()
-                rows = await plain(driver, baseline.neo4j_database, kind, path, args.batch_size)
+                rows = await plain(
+                    driver,
+                    baseline.neo4j_database,
+                    kind,
+                    path,
+                    args.batch_size,
+                    args.plain_concurrency,
+                )
                 return rows, time.perf_counter() - t
 
             order = (via_importer, via_plain) if i % 2 == 0 else (via_plain, via_importer)
@@ -193,9 +212,16 @@ def main() -> None:
     parser.add_argument("--folder", help="generated files (default var/synthetic-prov-<n>-<seed>)")
     parser.add_argument("--batch-size", type=int, default=2000, help="both paths")
     parser.add_argument("--concurrency", type=int, default=2, help="the importer's")
+    parser.add_argument(
+        "--plain-concurrency",
+        type=int,
+        help="batches the plain statements write at once (default: the importer's)",
+    )
     parser.add_argument("--keep", action="store_true", help="leave both instances running")
     parser.add_argument("--out", help="results file (default bench/results/import-<n>.json)")
     args = parser.parse_args()
+    if args.plain_concurrency is None:
+        args.plain_concurrency = args.concurrency
     results = asyncio.run(run(args))
     out = ROOT / "bench" / "results" / f"import-{args.subjects}.json"
     if args.out:

@@ -30,7 +30,9 @@ def instance(
     bolt: int | None = None,
     http: int | None = None,
 ) -> Settings:
-    """The settings of a local instance by name; ports given here win over the table."""
+    """The settings of a local instance by name; ports given here win over the table.
+    ``BENCH_INSTANCE_PREFIX`` gives it a folder of its own (``imp-prov-load``), so that
+    two benchmarks on one machine never wipe each other's."""
     known_bolt, known_http = PORTS.get(name, (7803, 7804))
     override = os.environ.get(f"BENCH_{name.upper().replace('-', '_')}_PORTS")
     if override:
@@ -39,7 +41,7 @@ def instance(
     return Settings.from_env(
         {
             "CREDIT_GRAPH_HOME": os.environ.get("CREDIT_GRAPH_HOME", str(ROOT / "var")),
-            "CREDIT_GRAPH_INSTANCE": name,
+            "CREDIT_GRAPH_INSTANCE": os.environ.get("BENCH_INSTANCE_PREFIX", "") + name,
             "CREDIT_GRAPH_NEO4J_BOLT_PORT": str(bolt),
             "CREDIT_GRAPH_NEO4J_HTTP_PORT": str(http),
             "CREDIT_GRAPH_NEO4J_HEAP": os.environ.get("BENCH_NEO4J_HEAP", heap),

@@ -57,15 +57,22 @@ SET v = properties(d), v.versionOf = 'ListEntry', v.versionAt = $now, v.versionA
 
 # Where a statement starts: the sources it is about, found through an index, never by
 # scanning every entry (an import batch or a procedure names a few sources among
-# millions). ``src`` is a source entry, ``o`` the organisation it concerns.
+# millions). ``src`` is a source entry, ``o`` the organisation it concerns. The anchor's
+# index is a hint, entries reached by a relationship are told apart by ``labels()`` rather
+# than a label in the pattern, and roles by ``type()`` rather than a type (HOLDS_ROLE has
+# an index on its kind): otherwise, while the graph holds few or no entries or roles (the
+# first import), the planner prices a scan of an index over all of them as free, joins,
+# and runs that scan once per source for the whole import.
 SCOPES = ("sources", "organizations", "all")
 _SOURCE_HEADS = {
     "sources": """UNWIND $sourceIds AS sourceId
 MATCH (src:ListEntry {id: sourceId})-[:CONCERNS]->(o:Organization)
+USING INDEX src:ListEntry(id)
 WHERE src.derived = false""",
     "organizations": """UNWIND $orgIds AS orgId
-MATCH (o:Subject:Organization {id: orgId})<-[:CONCERNS]-(src:ListEntry)
-WHERE src.derived = false""",
+MATCH (o:Subject:Organization {id: orgId})<-[:CONCERNS]-(src)
+USING INDEX o:Subject(id)
+WHERE 'ListEntry' IN labels(src) AND src.derived = false""",
     "all": """MATCH (src:ListEntry)-[:CONCERNS]->(o:Organization)
 WHERE src.derived = false""",
 }
@@ -73,8 +80,9 @@ _SERIOUS_BLACK = "src.kind = 'BLACK' AND src.severity = 'SERIOUS'"
 
 # Create or update the derived entries that should exist for ``src`` and ``o``.
 _PROPAGATE_BODY = """
-MATCH (p:Person)-[r:HOLDS_ROLE]->(o)
-WHERE r.kind IN $roles AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
+MATCH (p:Person)-[r]->(o)
+WHERE type(r) = 'HOLDS_ROLE' AND r.kind IN $roles
+  AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
 WITH src, o, p, collect(DISTINCT r.kind) AS roles
 WITH src, o, p, roles, {sync_map} AS synced
 WITH src, o, p, synced {{.*, derivedRoles: roles, throughOrganizationId: o.id,
@@ -100,12 +108,13 @@ WITH d, src, change, $reason AS reason
 # Void derived entries of ``src`` that no longer follow from it (a role's dates or the
 # source's severity were corrected): revoked from their recognition date, kept on file.
 _VOID_BODY = f"""
-MATCH (d:ListEntry)-[:DERIVED_FROM]->(src)
-WHERE d.derived = true AND coalesce(d.endReason, '') <> $voidReason
+MATCH (d)-[:DERIVED_FROM]->(src)
+WHERE 'ListEntry' IN labels(d) AND d.derived = true AND coalesce(d.endReason, '') <> $voidReason
 MATCH (d)-[:CONCERNS]->(p:Person)
 WHERE NOT ({_SERIOUS_BLACK} AND EXISTS {{
-  MATCH (p)-[r:HOLDS_ROLE]->(o)
-  WHERE r.kind IN $roles AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
+  MATCH (p)-[r]->(o)
+  WHERE type(r) = 'HOLDS_ROLE' AND r.kind IN $roles
+    AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
 }})
 SET d.endedOn = d.recognisedOn, d.endStatus = 'REVOKED', d.status = 'REVOKED',
     d.endReason = $voidReason, d.version = d.version + 1, d.updatedAt = $now

@@ -41,12 +41,18 @@ def ending_black(red: Dated, blacks: Iterable[Dated]) -> Dated | None:
 
 
 # For a red entry ``x`` of subject ``s``: end it (or move its rule-made end earlier).
+# Entries are reached from their subject and told apart by ``labels()``, not by a label in
+# the pattern: with a label the planner may start from an index over every entry and join,
+# which it prices as free while the graph holds no entries yet (the first import), and
+# then runs once per subject for the whole import.
 _END_BODY = f"""
+WITH x, s
 WHERE x.derived = false
   AND (x.endedOn IS NULL OR x.endReason STARTS WITH '{REASON_PREFIX}')
 CALL (x, s) {{
-  MATCH (s)<-[:CONCERNS]-(b:ListEntry {{kind: 'BLACK'}})
-  WHERE b.derived = false AND b.endedOn IS NULL AND b.recognisedOn >= x.recognisedOn
+  MATCH (s)<-[:CONCERNS]-(b)
+  WHERE 'ListEntry' IN labels(b) AND b.kind = 'BLACK'
+    AND b.derived = false AND b.endedOn IS NULL AND b.recognisedOn >= x.recognisedOn
     AND (x.validUntil IS NULL OR x.validUntil >= b.recognisedOn)
   RETURN b ORDER BY b.recognisedOn, b.key LIMIT 1
 }}
@@ -61,9 +67,11 @@ SET v = properties(x), v.versionOf = 'ListEntry', v.versionAt = $now, v.versionA
 # The red entries of the subjects of the entries just written (either list).
 END_RED_ON_BLACK = f"""
 UNWIND $entryIds AS entryId
-MATCH (:ListEntry {{id: entryId}})-[:CONCERNS]->(s:Subject)
+MATCH (e:ListEntry {{id: entryId}})-[:CONCERNS]->(s:Subject)
+USING INDEX e:ListEntry(id)
 WITH DISTINCT s
-MATCH (s)<-[:CONCERNS]-(x:ListEntry {{kind: 'RED'}})
+MATCH (s)<-[:CONCERNS]-(x)
+WHERE 'ListEntry' IN labels(x) AND x.kind = 'RED'
 {_END_BODY}
 RETURN count(x) AS ended
 """
