@@ -102,7 +102,7 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
             plan = self._plan(inner, field_details_list)
             try:
                 return [_project(plan, item) for item in result]
-            except _Null:
+            except _ForbiddenNull:
                 pass
         return super().complete_list_value(
             return_type, field_details_list, info, path, result, position_context
@@ -120,7 +120,7 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
         if type(result) is dict:
             try:
                 return _project(self._plan(return_type, field_details_list), result)
-            except _Null as null:
+            except _ForbiddenNull as null:
                 raise null.located(path) from None
         return super().complete_object_value(
             return_type, field_details_list, info, path, result, position_context
@@ -183,7 +183,7 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
             def non_null(value: Any) -> Any:
                 converted = None if value is None else inner(value)
                 if converted is None:
-                    raise _Null(where, [d.node for d in group])
+                    raise _ForbiddenNull(where, [d.node for d in group])
                 return converted
 
             return non_null
@@ -239,7 +239,7 @@ def _has_conditions(node: Any) -> bool:
     return found
 
 
-class _Null(Exception):
+class _ForbiddenNull(Exception):
     """A null where the schema forbids one, on its way up to the object or list item that
     becomes null in its place; ``relative`` is its path below that object, as GraphQL
     reports it (response names and list indexes)."""
@@ -264,11 +264,11 @@ def _project(plan: Plan, source: dict[str, Any]) -> dict[str, Any]:
             response: convert(get(name) if name is not None else None)
             for response, name, convert in plan
         }
-    except _Null:
+    except _ForbiddenNull:
         for response, name, convert in plan:  # which field: converted again, rarely
             try:
                 convert(get(name) if name is not None else None)
-            except _Null as null:
+            except _ForbiddenNull as null:
                 null.relative.insert(0, response)
                 raise null from None
         raise
@@ -277,11 +277,11 @@ def _project(plan: Plan, source: dict[str, Any]) -> dict[str, Any]:
 def _items(item: Convert, values: list[Any]) -> list[Any]:
     try:
         return [item(v) for v in values]
-    except _Null:
+    except _ForbiddenNull:
         for index, value in enumerate(values):  # which item: converted again, rarely
             try:
                 item(value)
-            except _Null as null:
+            except _ForbiddenNull as null:
                 null.relative.insert(0, index)
                 raise null from None
         raise

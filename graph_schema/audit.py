@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 SubjectRef = Annotated["Subject", strawberry.lazy("graph_schema.subject")]
 
 
-def detail(key: str, *, empty: Any = None, description: str | None = None) -> Any:
+def from_detail(key: str, *, empty: Any = None, description: str | None = None) -> Any:
     """A field kept in the event's JSON ``detail`` (procedures/audit.py), or, in an event
     written before there was one, in a property of its own name."""
 
@@ -40,21 +40,25 @@ def detail(key: str, *, empty: Any = None, description: str | None = None) -> An
 class AuditEvent:
     id: strawberry.ID = prop("id")
     at: dt.datetime = prop("at")
-    request_id: strawberry.ID = detail("requestId", description="Events of one request share it.")
+    request_id: strawberry.ID = from_detail(
+        "requestId", description="Events of one request share it."
+    )
     caller: str | None = prop("sub", description="The token subject (`sub`).")
     department: str | None = prop("dept")
-    jurisdiction: str | None = detail("jur")
-    roles: list[str] = detail("roles", empty=[])
-    purpose: str | None = detail("purpose", description="As stated (管理办法 第三十三条).")
+    jurisdiction: str | None = from_detail("jur")
+    roles: list[str] = from_detail("roles", empty=[])
+    purpose: str | None = from_detail("purpose", description="As stated (管理办法 第三十三条).")
     subject_id: strawberry.ID = prop("subjectId")
-    operation_name: str | None = detail("operationName", description="The GraphQL operation name.")
-    operations: list[str] = detail(
+    operation_name: str | None = from_detail(
+        "operationName", description="The GraphQL operation name."
+    )
+    operations: list[str] = from_detail(
         "operations", empty=[], description="The fields that disclosed it."
     )
-    fields: list[str] = detail("fields", empty=[])
-    classes: list[Disclosure] = detail("classes", empty=[])
-    consent_ids: list[strawberry.ID] = detail("consentIds", empty=[])
-    outcome: str = detail("outcome", description="OK, or the code of the refusal.")
+    fields: list[str] = from_detail("fields", empty=[])
+    classes: list[Disclosure] = from_detail("classes", empty=[])
+    consent_ids: list[strawberry.ID] = from_detail("consentIds", empty=[])
+    outcome: str = from_detail("outcome", description="OK, or the code of the refusal.")
 
     subject: SubjectRef | None = related(
         lambda s, m: f"MATCH ({m}:Subject {{id: {s.node}.subjectId}})"
@@ -69,9 +73,9 @@ class AuditEvent:
 class AccessLogEntry:
     at: dt.datetime = prop("at")
     department: str | None = prop("dept")
-    purpose: str | None = detail("purpose")
-    operations: list[str] = detail("operations", empty=[])
-    fields: list[str] = detail("fields", empty=[])
-    classes: list[Disclosure] = detail("classes", empty=[])
-    consent_ids: list[strawberry.ID] = detail("consentIds", empty=[])
-    outcome: str = detail("outcome")
+    purpose: str | None = from_detail("purpose")
+    operations: list[str] = from_detail("operations", empty=[])
+    fields: list[str] = from_detail("fields", empty=[])
+    classes: list[Disclosure] = from_detail("classes", empty=[])
+    consent_ids: list[strawberry.ID] = from_detail("consentIds", empty=[])
+    outcome: str = from_detail("outcome")
