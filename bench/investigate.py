@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import functools
 import json
 import random
@@ -122,7 +121,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     client = endpoint(db, settings)
     budget = q.Budget(settings.investigate_timeout_s, settings.investigate_max_scan)
     classes = [PUBLIC, GOVERNMENT]  # an investigator relying on no consent
-    today = dt.date.today()
+    today = settings.today_()  # the clock the gateway reads, in its time zone
     sizes: dict[int, list[int]] = {}
     truncated: dict[int, int] = {}
 

@@ -501,7 +501,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     neo4j_pid = neo4j_server.status(settings).pid
     assert neo4j_pid is not None
-    today = dt.date.today()  # the gateway's clock: its answers are as of today
+    today = settings.today_()  # the gateway's clock (its time zone): its answers are as of today
     orgs = organisations(folder, args.sample, args.seed, with_black=2 / 3)
     refs_1000 = organisations(folder, 1000, args.seed + 1, with_black=1 / 3)
     check_refs = sample_refs(folder, 1000, args.seed + 2)

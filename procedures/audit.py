@@ -57,8 +57,8 @@ WITH done WHERE done IS NULL
 CREATE (:AuditBatch {id: $batch, at: $at, events: size($events)})
 WITH 1 AS one
 UNWIND $events AS ev
-CREATE (a:AuditEvent {id: ev.id, at: ev.at, sub: ev.sub, dept: ev.dept,
-  subjectId: ev.subjectId, detail: ev.detail})
+CREATE (a:AuditEvent {id: ev.id, at: datetime({epochSeconds: ev.at[0], nanosecond: ev.at[1]}),
+  sub: ev.sub, dept: ev.dept, subjectId: ev.subjectId, detail: ev.detail})
 RETURN count(a) AS written
 """
 
@@ -67,9 +67,18 @@ RETURN count(a) AS written
 INDEXED = ("id", "at", "sub", "dept", "subjectId")
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
 def stored(event: dict[str, Any]) -> dict[str, Any]:
-    """An event as the register stores it: the searched properties and ``detail``."""
+    """An event as the register stores it: the searched properties and ``detail``.
+
+    Its time travels as (seconds, nanoseconds) since the epoch, made a ``DateTime`` by the
+    statement: the driver's own conversion of a ``datetime`` costs some 27 µs of Python
+    per value, which a batch of a thousand events would spend on the event loop at once."""
     row = {key: event[key] for key in INDEXED}
+    since = event["at"] - _EPOCH
+    row["at"] = [since.days * 86_400 + since.seconds, since.microseconds * 1000]
     row["detail"] = orjson.dumps(
         {key: value for key, value in event.items() if key not in INDEXED}
     ).decode()
