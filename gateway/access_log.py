@@ -11,7 +11,10 @@ system can then follow its request here), else a new random one; the answer carr
 back in ``X-Request-Id``.
 
 The lines go to the ``credit_graph.access`` logger. Unless the host process gave that
-logger a handler of its own, ``install()`` writes them to standard output as they are.
+logger a handler of its own, ``install()`` writes them to standard output as they are;
+while that handler is the logger's only one, a line is written to it directly, without
+building a ``logging.LogRecord`` (which costs more than the rest of the line: 30 µs
+against 8 per request).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import logging
 import re
 import secrets
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
@@ -67,7 +71,18 @@ def write(
     }
     if trace_id is not None:
         fields["trace_id"] = trace_id
+    handlers = log.handlers
+    if len(handlers) == 1 and type(handlers[0]) is _Stdout and not log.filters:
+        handlers[0].line(_line(time.time(), "info", fields))
+        return
     log.info("%s %s %d", method, path, status, extra={"access": fields})
+
+
+def _line(created: float, level: str, fields: dict[str, Any]) -> str:
+    at = dt.datetime.fromtimestamp(created, dt.UTC)
+    return orjson.dumps(
+        {"time": at.isoformat(timespec="milliseconds"), "level": level, **fields}
+    ).decode()
 
 
 class JsonLines(logging.Formatter):
@@ -75,18 +90,10 @@ class JsonLines(logging.Formatter):
     (any other record: its logger and message)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        at = dt.datetime.fromtimestamp(record.created, dt.UTC)
-        line: dict[str, Any] = {
-            "time": at.isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-        }
         access = getattr(record, "access", None)
-        if isinstance(access, dict):
-            line.update(access)
-        else:
-            line["logger"] = record.name
-            line["message"] = record.getMessage()
-        return orjson.dumps(line).decode()
+        if not isinstance(access, dict):
+            access = {"logger": record.name, "message": record.getMessage()}
+        return _line(record.created, record.levelname.lower(), access)
 
 
 class _Stdout(logging.StreamHandler):
@@ -102,6 +109,14 @@ class _Stdout(logging.StreamHandler):
     @stream.setter
     def stream(self, value: TextIO) -> None:
         pass
+
+    def line(self, text: str) -> None:
+        """Write one formatted line, as ``emit`` would (flushed: log shippers read lines
+        as they come)."""
+        with self.lock:  # type: ignore[union-attr]  # created by Handler.__init__
+            stream = sys.stdout
+            stream.write(text + "\n")
+            stream.flush()
 
 
 def install() -> None:

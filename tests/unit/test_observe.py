@@ -3,6 +3,8 @@ metric labels that stay bounded, and who counts as a local caller of /metrics.""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.requests import Request
@@ -83,3 +85,61 @@ def test_local_callers() -> None:
     assert not is_local(request("127.0.0.1", {"Forwarded": "for=203.0.113.9"}), None)
     assert not is_local(request("127.0.0.1", {"X-Client": "203.0.113.9"}), "x-client")
     assert not is_local(request("testclient"), None)
+
+
+def test_the_access_log_writes_the_same_line_with_or_without_a_log_record(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Its own handler alone: a line straight to standard output; with another handler
+    too: through ``logging``, formatted by ``JsonLines``. Both lines hold the same."""
+    import logging
+
+    from gateway import access_log
+
+    fields = {
+        "method": "POST",
+        "path": "/graphql",
+        "status": 200,
+        "seconds": 0.0123456,
+        "operation": "Worked",
+        "request": "req-1",
+        "codes": ["FORBIDDEN"],
+        "trace_id": None,
+    }
+    saved = access_log.log.handlers[:], access_log.log.level, access_log.log.propagate
+    access_log.log.handlers.clear()
+    try:
+        access_log.install()
+        access_log.write(**fields)  # type: ignore[arg-type]
+        direct = capsys.readouterr().out.splitlines()
+        records: list[logging.LogRecord] = []
+
+        class Keep(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                records.append(record)
+
+        access_log.log.addHandler(Keep())
+        access_log.write(**fields)  # type: ignore[arg-type]
+        through_logging = capsys.readouterr().out.splitlines()
+    finally:
+        access_log.log.handlers[:] = saved[0]
+        access_log.log.setLevel(saved[1])
+        access_log.log.propagate = saved[2]
+    assert len(direct) == 1 and len(through_logging) == 1 and len(records) == 1
+    first, second = json.loads(direct[0]), json.loads(through_logging[0])
+    assert first.pop("time") and second.pop("time")
+    expected = {
+        "level": "info",
+        "method": "POST",
+        "path": "/graphql",
+        "status": 200,
+        "duration_ms": 12.346,
+        "operation": "Worked",
+        "request_id": "req-1",
+        "error_codes": ["FORBIDDEN"],
+    }
+    assert first == expected and second == expected
+    assert json.loads(access_log.JsonLines().format(records[0])) | {"time": 0} == {
+        **expected,
+        "time": 0,
+    }
