@@ -93,7 +93,8 @@ def create_app(
         app.state.db = database
         state["db"] = database
         # The register writes through its own view of the driver: its statements belong to
-        # no request, so the per-app query count (which proves batching) leaves them out.
+        # no request, so the per-app query count (which proves batching) leaves them out,
+        # and its bookmarks are its own, so no read waits for a register write.
         state["audit_db"] = Database(
             database.driver,
             database.database,

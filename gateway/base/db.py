@@ -12,7 +12,7 @@ that a request's root field costs one.
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, TypeVar
 
@@ -96,6 +96,34 @@ def _driver(settings: Settings, **config: Any) -> AsyncDriver:
     )
 
 
+class Written(AsyncBookmarkManager):
+    """The bookmarks of the writes made through a view of the driver: what its later
+    queries wait for, so that a read after a write sees it even on a cluster secondary.
+
+    Writes keep them up to date as the driver's own manager does (a transaction's
+    bookmark replaces the ones it started from). A read only waits for them: it is
+    handed their current value and reports nothing back, since no later query needs
+    to wait for a read. The driver's manager would take its lock and rebuild its set
+    twice per read, and carry the register's own writes into every read after them.
+    One event loop uses it: no lock."""
+
+    def __init__(self, initial: Iterable[str] = ()) -> None:
+        self._values = {b for b in initial if b}
+        self.current = Bookmarks.from_raw_values(self._values)
+
+    async def update_bookmarks(
+        self, previous_bookmarks: Collection[str], new_bookmarks: Collection[str]
+    ) -> None:
+        if not new_bookmarks:
+            return
+        self._values.difference_update(previous_bookmarks)
+        self._values.update(new_bookmarks)
+        self.current = Bookmarks.from_raw_values(self._values)
+
+    async def get_bookmarks(self) -> Collection[str]:
+        return set(self._values)
+
+
 class Database:
     """Runs parameterised Cypher; never interpolates values."""
 
@@ -106,7 +134,7 @@ class Database:
         *,
         read_routing: bool = True,
         timeout_s: float | None = None,
-        bookmarks: AsyncBookmarkManager | None = None,
+        bookmarks: Written | None = None,
         breaker: Breaker | None = None,
         telemetry: Telemetry | None = None,
     ) -> None:
@@ -114,9 +142,9 @@ class Database:
         self.database = database
         self._read_routing = RoutingControl.READ if read_routing else RoutingControl.WRITE
         self._timeout = timeout_s
-        # Causal consistency: every query and transaction of the process shares the
-        # driver's bookmarks, so a read after a write sees it even on a cluster secondary.
-        self._bookmarks = bookmarks or driver.execute_query_bookmark_manager
+        # Causal consistency: the views of a request share the bookmarks of the process's
+        # writes (``Written``); the register writes through a view with bookmarks of its own.
+        self._bookmarks = bookmarks if bookmarks is not None else Written()
         # Whether the driver's Neo4j can be reached: one breaker for every view of it.
         self.breaker = breaker or Breaker()
         self.queries = 0
@@ -134,9 +162,7 @@ class Database:
             self.database,
             read_routing=self._read_routing is RoutingControl.READ,
             timeout_s=self._timeout,
-            bookmarks=AsyncGraphDatabase.bookmark_manager(
-                initial_bookmarks=Bookmarks.from_raw_values(values)
-            ),
+            bookmarks=Written(values),
             breaker=self.breaker,
             telemetry=self.telemetry,
         )
@@ -213,7 +239,7 @@ class Database:
 
         async def run() -> list[neo4j.Record]:
             async with self.driver.session(
-                database=self.database, default_access_mode=mode, bookmark_manager=self._bookmarks
+                database=self.database, default_access_mode=mode, bookmarks=self._bookmarks.current
             ) as session:
                 result = await session.run(query, params)
                 return [record async for record in result]

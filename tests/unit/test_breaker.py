@@ -7,11 +7,10 @@ from typing import Any, cast
 
 import pytest
 from neo4j import AsyncDriver, AsyncGraphDatabase
-from neo4j.api import AsyncBookmarkManager
 from neo4j.exceptions import ServiceUnavailable
 
 from gateway.base.breaker import Breaker
-from gateway.base.db import Database
+from gateway.base.db import Database, Written
 from gateway.base.errors import ConfigurationError, DatabaseUnavailable
 from gateway.base.settings import Settings
 from gateway.graphql_http import unavailable
@@ -171,7 +170,7 @@ async def test_views_of_a_driver_share_its_breaker_and_an_open_one_spares_the_dr
     db = Database(
         cast(AsyncDriver, NoDriverCalls()),  # stand-ins that fail the test when used
         "neo4j",
-        bookmarks=cast(AsyncBookmarkManager, object()),
+        bookmarks=cast(Written, object()),
         breaker=Breaker(retry_after_s=3),
     )
     db.breaker.open("down")
