@@ -268,7 +268,10 @@ def start_gateway(
             "--port",
             str(port),
             "--no-access-log",
-            "--no-proxy-headers",  # as `credit-graph serve` runs it (gateway.app.SERVER_OPTIONS)
+            # as `credit-graph serve` runs it (gateway.app.SERVER_OPTIONS)
+            "--no-proxy-headers",
+            "--http",
+            "gateway.http11:HttpToolsProtocol",
             "--log-level",
             "warning",
         ],

@@ -51,7 +51,10 @@ log = logging.getLogger("credit_graph")
 # How uvicorn serves the app. It would otherwise take X-Forwarded-For from any loopback
 # peer as the client's address; the caller's address is the direct peer unless
 # CREDIT_GRAPH_PUBLIC_CLIENT_HEADER names the header a proxy in front writes.
-SERVER_OPTIONS: dict[str, Any] = {"proxy_headers": False}
+SERVER_OPTIONS: dict[str, Any] = {
+    "proxy_headers": False,
+    "http": "gateway.http11:HttpToolsProtocol",  # a response in one write
+}
 
 
 def create_app(

@@ -94,6 +94,8 @@ def start_subgraph(
             "warning",
             "--no-access-log",
             "--no-proxy-headers",
+            "--http",
+            "gateway.http11:HttpToolsProtocol",  # as gateway.app.SERVER_OPTIONS
         ],
         cwd=FEDERATION_DIR.parent.parent,
         env=environment,
