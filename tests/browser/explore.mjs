@@ -157,8 +157,9 @@ try {
   expect(seen.png.signature === 'PNG' && seen.png.width > 100 && seen.png.height > 100,
     `an exported PNG, got ${JSON.stringify(seen.png)}`);
 
-  // Fit and zoom.
+  // Fit and zoom: from a fitted view (the steps above may leave another), zoom in, fit back.
   const zoom = () => graph('return cy.zoom();');
+  await page.click('#fit');
   const fitted = await zoom();
   await page.click('#zoom-in');
   seen.zoomedIn = (await zoom()) > fitted;
