@@ -13,8 +13,8 @@ back in ``X-Request-Id``.
 The lines go to the ``credit_graph.access`` logger. Unless the host process gave that
 logger a handler of its own, ``install()`` writes them to standard output as they are;
 while that handler is the logger's only one, a line is written to it directly, without
-building a ``logging.LogRecord`` (which costs more than the rest of the line: 30 µs
-against 8 per request).
+building a ``logging.LogRecord`` (30 µs per request that way, 15 without, measured
+in-process).
 """
 
 from __future__ import annotations

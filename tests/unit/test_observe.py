@@ -110,7 +110,11 @@ def test_the_access_log_writes_the_same_line_with_or_without_a_log_record(
     access_log.log.handlers.clear()
     try:
         access_log.install()
-        access_log.write(**fields)  # type: ignore[arg-type]
+        handled: list[logging.LogRecord] = []
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(access_log.log, "handle", handled.append)
+            access_log.write(**fields)  # type: ignore[arg-type]
+        assert handled == []  # no LogRecord on the direct path
         direct = capsys.readouterr().out.splitlines()
         records: list[logging.LogRecord] = []
 
