@@ -10,7 +10,32 @@ const traced = await tracing();
 
 const FORWARDED = ["authorization", "x-credit-purpose", "x-credit-consent", "x-credit-bookmarks"];
 
+// An error from a call to a subgraph carries the request the router sent (its body: the
+// query and its variables, which name subjects by USCC or citizen ID number) and the
+// subgraph's response, and the router logs its errors. Both are dropped from the error
+// as soon as the call returns: what stays is the message, the code and the subgraph.
+function withoutHttpDetails(error) {
+  const extensions = error?.extensions;
+  if (extensions && typeof extensions === "object") {
+    delete extensions.request;
+    delete extensions.response;
+  }
+}
+
+const httpDetailsStayOut = {
+  onSubgraphExecute() {
+    const strip = ({ result }) => {
+      for (const error of result?.errors ?? []) withoutHttpDetails(error);
+    };
+    return (done) => {
+      if (done.result && Symbol.asyncIterator in done.result) return { onNext: strip };
+      strip(done);
+    };
+  },
+};
+
 export const gatewayConfig = {
+  plugins: () => [httpDetailsStayOut],
   propagateHeaders: {
     deduplicateHeaders: true, // one x-credit-bookmarks even when several subgraphs answer
     fromClientToSubgraphs({ request }) {

@@ -16,6 +16,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -106,9 +107,12 @@ def start_router(
     supergraph: Path,
     port: int,
     env: Mapping[str, str] | None = None,
+    output: IO[bytes] | None = None,
 ) -> subprocess.Popen[bytes]:
     """Hive Gateway on 127.0.0.1 (it binds every interface unless told); ``env`` adds to
-    the environment (``OTEL_*`` turns its traces on: deploy/federation/tracing.mjs)."""
+    the environment (``OTEL_*`` turns its traces on: deploy/federation/tracing.mjs).
+    ``output`` takes its log (standard output and error); by default its standard output
+    is discarded and its errors go where this process's go."""
     _require_node_tools()
     return subprocess.Popen(
         [
@@ -122,7 +126,8 @@ def start_router(
         ],
         cwd=FEDERATION_DIR,
         env={**os.environ, **(env or {}), "NODE_ENV": "production"},
-        stdout=subprocess.DEVNULL,
+        stdout=output if output is not None else subprocess.DEVNULL,
+        stderr=output,
     )
 
 

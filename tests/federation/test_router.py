@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 import urllib.parse
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from gateway.base.db import Database
 from gateway.base.settings import Settings
-from tests.conftest import government_token
+from gateway.ops import router
+from tests.conftest import free_port, government_token
 from tests.federation.conftest import MATTER, Federation
 from tests.integration.audiences import audit_events, bearer, subject_id
 from tests.readme_examples import examples
@@ -251,3 +256,48 @@ def test_the_readme_s_joined_query_answers_through_the_router(
     blocked = next(a for a in applications if a["id"] == "APP-1")["applicant"]
     assert blocked["name"] == "淮安市联邦审批失信有限公司"
     assert all(h["legalBasis"] for h in blocked["creditCheck"]["hits"])
+
+
+def test_a_failing_subgraph_call_leaves_no_caller_values_in_the_router_log(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The credit subgraph is down: the router logs the failure, but not the request it
+    sent (the variables name a subject), nor the caller's token or purpose."""
+    dead = free_port()
+    listed = [
+        {
+            "name": s.name,
+            "sdl": str((router.SUBGRAPHS_JSON.parent / s.sdl).resolve()),
+            "url": f"http://127.0.0.1:{dead}/graphql",
+        }
+        for s in router.services()
+    ]
+    (tmp_path / "subgraphs.json").write_text(json.dumps(listed))
+    router.compose(tmp_path / "subgraphs.json", tmp_path / "supergraph.graphql")
+    uscc, purpose = "91320800LOGMARK7731", "路由日志-核查目的-8812"
+    token = government_token(settings)
+    port = free_port()
+    with (tmp_path / "router.log").open("wb") as log:
+        process = router.start_router(tmp_path / "supergraph.graphql", port, output=log)
+        try:
+            router.wait_ready(f"http://127.0.0.1:{port}/healthcheck", process, 120)
+            answer = httpx.post(
+                f"http://127.0.0.1:{port}/graphql",
+                json={
+                    "query": "query Q($u: String!) { organization(uscc: $u) { name } }",
+                    "variables": {"u": uscc},
+                },
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    "X-Credit-Purpose": urllib.parse.quote(purpose),
+                },
+                timeout=60,
+            )
+            time.sleep(1)  # the error is logged as the answer leaves
+        finally:
+            router.stop([process])
+    logged = (tmp_path / "router.log").read_text(errors="replace")
+    assert answer.status_code == 200 and answer.json()["data"] == {"organization": None}
+    assert "SUBREQUEST_HTTP_ERROR" in logged, logged[-2000:]  # the failure is in the log
+    for value in (uscc, token, purpose, urllib.parse.quote(purpose)):
+        assert value not in logged, logged[-2000:]
