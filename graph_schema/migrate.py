@@ -1,14 +1,16 @@
 """Versioned Cypher migrations, each applied once and recorded in the graph.
 
 Migrations are the files ``graph_schema/migrations/NNNN_name.cypher``; statements
-end with ``;`` and ``//`` lines are comments. An applied migration is a
-``(:Migration {id, checksum, appliedAt})`` node; a migration whose text changed
-after it was applied is an error, not silently re-run.
+end with ``;`` and ``//`` lines are comments. Each statement is its own transaction; one
+that commits in batches (``CALL { … } IN TRANSACTIONS``) runs in an auto-commit one. An
+applied migration is a ``(:Migration {id, checksum, appliedAt})`` node; a migration whose
+text changed after it was applied is an error, not silently re-run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,8 @@ MERGE (m:Migration {id: $id})
 ON CREATE SET m.checksum = $checksum, m.appliedAt = datetime()
 """
 AWAIT_INDEXES = "CALL db.awaitIndexes(600)"
+# A statement that commits in batches (``CALL { … } IN TRANSACTIONS``) runs auto-commit.
+_BATCHED = re.compile(r"\bIN\s+TRANSACTIONS\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,11 @@ async def migrate(db: Database) -> list[str]:
     done = []
     for migration in await pending(db):
         for statement in migration.statements:
-            await db.write(statement, op=f"migrate:{migration.id}")
+            op = f"migrate:{migration.id}"
+            if _BATCHED.search(statement):  # e.g. a change to every node of a label
+                await db.in_transactions(statement, op=op)
+            else:
+                await db.write(statement, op=op)
         await db.write(AWAIT_INDEXES, op="migrate:await-indexes")
         await db.write(
             RECORD, {"id": migration.id, "checksum": migration.checksum}, op="migrate:record"

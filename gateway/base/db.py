@@ -270,6 +270,22 @@ class Database:
         )
         return result.records
 
+    async def in_transactions(
+        self, cypher: str, params: Params | None = None, *, op: str = "write"
+    ) -> list[neo4j.Record]:
+        """One ``CALL { … } IN TRANSACTIONS`` statement: set-based work over the whole
+        graph, committed batch by batch. It needs an auto-commit transaction, and it runs
+        without the per-query time limit (it may take minutes on a large graph)."""
+
+        async def run() -> list[neo4j.Record]:
+            async with self.driver.session(
+                database=self.database, bookmark_manager=self._bookmarks
+            ) as session:
+                result = await session.run(self._query(cypher, op, 0), params)
+                return [record async for record in result]
+
+        return await self._guarded(run, op)
+
     async def transaction(
         self,
         work: Callable[[Transaction], Awaitable[T]],

@@ -450,13 +450,6 @@ async def _database_is_empty(db: Database) -> None:
         )
 
 
-async def _in_transactions(db: Database, statement: str, params: dict[str, Any]) -> list[Any]:
-    """A ``CALL { … } IN TRANSACTIONS`` statement (it needs an auto-commit transaction)."""
-    async with db.driver.session(database=db.database) as session:
-        result = await session.run(statement, params)
-        return [record async for record in result]
-
-
 async def _online(
     db: Database,
     kind: str,
@@ -574,17 +567,17 @@ async def load(
         phase("rows kept for the online importer (subjects, roles)", t)
         t = time.perf_counter()
         params = {"now": now, "actor": "load", "batch": batch_size}
-        [ended] = await _in_transactions(db, END_RED_ON_BLACK_IN_TRANSACTIONS, params)
+        [ended] = await db.in_transactions(END_RED_ON_BLACK_IN_TRANSACTIONS, params, op="load:red")
         report.red_entries_ended = ended["ended"]
         phase("实施办法 第四条", t)
         t = time.perf_counter()
         [existing] = await db.read("MATCH (d:ListEntry {derived: true}) RETURN count(d) AS n")
         if existing["n"]:  # the initial propagation creates; it must find nothing to update
             raise ConfigurationError(f"{existing['n']} derived entries exist before propagation")
-        derived = await _in_transactions(
-            db,
+        derived = await db.in_transactions(
             propagate_initial(SYNCED),
             {**params, "reason": "load entries", "roles": list(PROPAGATING_ROLES)},
+            op="load:propagate",
         )
         report.derived_entries = sum(r["n"] for r in derived)
         phase("管理办法 第二十六条", t)

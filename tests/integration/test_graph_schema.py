@@ -34,6 +34,34 @@ async def test_an_edited_migration_is_refused(db: Database) -> None:
         )
 
 
+async def test_a_batched_migration_removes_the_registers_old_links(db: Database) -> None:
+    """0008 runs ``CALL { … } IN TRANSACTIONS`` (auto-commit): the links events written
+    before the register named subjects by id are gone; the events and their ids stay."""
+    [links] = [m for m in discover() if m.id == "0008_register_links"]
+    await db.write(
+        """CREATE (s:Subject {id: 'migrate-s'}), (c:Consent {id: 'migrate-c'})
+        CREATE (e:AuditEvent {id: 'migrate-e', subjectId: 'migrate-s',
+          consentIds: ['migrate-c']})
+        CREATE (e)-[:ABOUT]->(s), (e)-[:UNDER]->(c)
+        WITH e MATCH (m:Migration {id: $id}) DELETE m""",
+        {"id": links.id},
+    )
+    try:
+        assert await migrate(db) == [links.id]
+        [row] = await db.read(
+            """MATCH (e:AuditEvent {id: 'migrate-e'})
+            RETURN e.subjectId AS subject, e.consentIds AS consents,
+              COUNT { (e)-[:ABOUT|UNDER]->() } AS links"""
+        )
+        assert row["subject"] == "migrate-s" and row["consents"] == ["migrate-c"]
+        assert row["links"] == 0
+        assert await pending(db) == []
+    finally:
+        await db.write(
+            "MATCH (n) WHERE n.id IN ['migrate-s', 'migrate-c', 'migrate-e'] DETACH DELETE n"
+        )
+
+
 async def test_uniqueness_is_enforced_by_neo4j(db: Database) -> None:
     await db.write("CREATE (:Subject:Organization {id: 'dup-1', uscc: 'DUPLICATE-USCC'})")
     with pytest.raises(Conflict):
