@@ -96,7 +96,7 @@ def _driver(settings: Settings, **config: Any) -> AsyncDriver:
     )
 
 
-class Written(AsyncBookmarkManager):
+class WriteBookmarks(AsyncBookmarkManager):
     """The bookmarks of the writes made through a view of the driver: what its later
     queries wait for, so that a read after a write sees it even on a cluster secondary.
 
@@ -134,7 +134,7 @@ class Database:
         *,
         read_routing: bool = True,
         timeout_s: float | None = None,
-        bookmarks: Written | None = None,
+        bookmarks: WriteBookmarks | None = None,
         breaker: Breaker | None = None,
         telemetry: Telemetry | None = None,
     ) -> None:
@@ -143,8 +143,8 @@ class Database:
         self._read_routing = RoutingControl.READ if read_routing else RoutingControl.WRITE
         self._timeout = timeout_s
         # Causal consistency: the views of a request share the bookmarks of the process's
-        # writes (``Written``); the register writes through a view with bookmarks of its own.
-        self._bookmarks = bookmarks if bookmarks is not None else Written()
+        # writes (``WriteBookmarks``); the register writes through a view with bookmarks of its own.
+        self._bookmarks = bookmarks if bookmarks is not None else WriteBookmarks()
         # Whether the driver's Neo4j can be reached: one breaker for every view of it.
         self.breaker = breaker or Breaker()
         self.queries = 0
@@ -162,7 +162,7 @@ class Database:
             self.database,
             read_routing=self._read_routing is RoutingControl.READ,
             timeout_s=self._timeout,
-            bookmarks=Written(values),
+            bookmarks=WriteBookmarks(values),
             breaker=self.breaker,
             telemetry=self.telemetry,
         )

@@ -10,7 +10,7 @@ from neo4j import AsyncDriver, AsyncGraphDatabase
 from neo4j.exceptions import ServiceUnavailable
 
 from gateway.base.breaker import Breaker
-from gateway.base.db import Database, Written
+from gateway.base.db import Database, WriteBookmarks
 from gateway.base.errors import ConfigurationError, DatabaseUnavailable
 from gateway.base.settings import Settings
 from gateway.graphql_http import unavailable
@@ -170,7 +170,7 @@ async def test_views_of_a_driver_share_its_breaker_and_an_open_one_spares_the_dr
     db = Database(
         cast(AsyncDriver, NoDriverCalls()),  # stand-ins that fail the test when used
         "neo4j",
-        bookmarks=cast(Written, object()),
+        bookmarks=cast(WriteBookmarks, object()),
         breaker=Breaker(retry_after_s=3),
     )
     db.breaker.open("down")
