@@ -37,10 +37,24 @@ from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from gateway.variables import install as install_compiled_variables
 from loaders.selection import Shaped
 
+install_compiled_variables()
+
 Convert = Callable[[Any], Any]
-Plan = tuple[tuple[str, str | None, Convert], ...]
+
+
+class Plan:
+    """A selection's projection: (response name, field name or None for __typename,
+    converter) per selected field, and the same compiled into one function (``fast``)
+    that builds the response dict with the common leaves checked inline."""
+
+    __slots__ = ("fast", "fields")
+
+    def __init__(self, fields: tuple[tuple[str, str | None, Convert], ...], fast: Convert) -> None:
+        self.fields, self.fast = fields, fast
+
 
 # Plans outlive a request when the operation has no @skip/@include: they then depend on
 # the (cached) document alone. Keys are node ids; values keep those nodes alive so an id
@@ -56,6 +70,7 @@ def _identity(value: Any) -> Any:
 
 class Executor(StrawberryGraphQLCoreExecutionContext):
     _plans: dict[tuple[int, int], tuple[Any, Plan]]
+    _compiled: dict[tuple[int, int], tuple[Any, Plan]]
 
     def complete_value(
         self,
@@ -99,9 +114,9 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
             and isinstance(inner, GraphQLObjectType)
             and all(type(item) is dict for item in result)
         ):
-            plan = self._plan(inner, field_details_list)
+            fast = self._plan(inner, field_details_list).fast
             try:
-                return [_project(plan, item) for item in result]
+                return [fast(item) for item in result]
             except _ForbiddenNull:
                 pass
         return super().complete_list_value(
@@ -159,22 +174,72 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
         return hit[1]
 
     def _compile(self, type_: GraphQLObjectType, fields: FieldDetailsList) -> Plan:
+        try:
+            compiled = self._compiled
+        except AttributeError:
+            compiled = self._compiled = {}
+        key = (id(type_), id(fields))
+        hit = compiled.get(key)
+        if hit is None:  # a nested plan is asked for twice: by its converter and inline
+            hit = compiled[key] = (fields, self._compile_plan(type_, fields))
+        return hit[1]
+
+    def _compile_plan(self, type_: GraphQLObjectType, fields: FieldDetailsList) -> Plan:
         grouped = self.collect_subfields(type_, fields).grouped_field_set
         plan: list[tuple[str, str | None, Convert]] = []
+        names = _Names()
+        lines, values = ["def fast(source):", "    get = source.get"], []
         for response_name, group in grouped.items():
             name = group[0].node.name.value
             if name == "__typename":
-                plan.append((response_name, None, lambda _: type_.name))
-            else:
-                field_type = type_.fields[name].type
-                plan.append(
-                    (
-                        response_name,
-                        name,
-                        self._converter(field_type, group, f"{type_.name}.{name}"),
-                    )
-                )
-        return tuple(plan)
+                plan.append((response_name, None, _constant(type_.name)))
+                values.append(f"{response_name!r}: {type_.name!r}")
+                continue
+            field_type, where = type_.fields[name].type, f"{type_.name}.{name}"
+            convert = self._converter(field_type, group, where)
+            plan.append((response_name, name, convert))
+            var = names.fresh("v")
+            lines.append(f"    {var} = get({name!r})")
+            expression = self._inline(field_type, var, convert, group, where, names)
+            values.append(f"{response_name!r}: {expression}")
+        lines.append("    return {" + ", ".join(values) + "}")
+        return Plan(tuple(plan), names.define("\n".join(lines), f"<projection of {type_.name}>"))
+
+    def _inline(
+        self,
+        type_: GraphQLOutputType,
+        var: str,
+        convert: Convert,
+        group: FieldDetailsList,
+        where: str,
+        names: _Names,
+    ) -> str:
+        """An expression converting the value named ``var`` as ``convert`` does: plain
+        leaves (a str for String/ID, a bool, a known enum name), dicts of an object type
+        and lists of those are taken inline, anything else is handed to ``convert``,
+        which also raises for a forbidden null."""
+        call = names.bind(convert)
+        required = isinstance(type_, GraphQLNonNull)
+        leaf = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+        if isinstance(leaf, GraphQLObjectType):
+            fast = names.bind(self._compile(leaf, group).fast)
+            return f"({fast}({var}) if type({var}) is dict else {call}({var}))"
+        if isinstance(leaf, GraphQLList):
+            item_type = leaf.of_type
+            item = names.fresh("x")
+            each = self._inline(
+                item_type, item, self._converter(item_type, group, where), group, where, names
+            )
+            return f"([{each} for {item} in {var}] if type({var}) is list else {call}({var}))"
+        if leaf in _INLINE:
+            plain = f"type({var}) is {_INLINE[leaf]}"
+        elif isinstance(leaf, GraphQLEnumType):
+            plain = f"(type({var}) is str and {var} in {names.bind(leaf.values)})"
+        else:
+            return f"{call}({var})"
+        if not required:
+            plain = f"{var} is None or {plain}"
+        return f"({var} if {plain} else {call}({var}))"
 
     def _converter(self, type_: GraphQLOutputType, group: FieldDetailsList, where: str) -> Convert:
         if isinstance(type_, GraphQLNonNull):
@@ -218,6 +283,10 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
         return type_.serialize
 
 
+def _constant(value: Any) -> Convert:
+    return lambda _: value
+
+
 def _shaped(value: Shaped) -> Any:
     if value.error is not None:
         raise value.error
@@ -258,20 +327,42 @@ class _ForbiddenNull(Exception):
 
 
 def _project(plan: Plan, source: dict[str, Any]) -> dict[str, Any]:
-    get = source.get
     try:
-        return {
-            response: convert(get(name) if name is not None else None)
-            for response, name, convert in plan
-        }
+        return plan.fast(source)
     except _ForbiddenNull:
-        for response, name, convert in plan:  # which field: converted again, rarely
+        get = source.get
+        for response, name, convert in plan.fields:  # which field: converted again, rarely
             try:
                 convert(get(name) if name is not None else None)
             except _ForbiddenNull as null:
                 null.relative.insert(0, response)
                 raise null from None
         raise
+
+
+_INLINE: dict[Any, str] = {GraphQLString: "str", GraphQLID: "str", GraphQLBoolean: "bool"}
+
+
+class _Names:
+    """The names a generated projection uses: fresh locals and bound helpers."""
+
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {}
+        self._count = 0
+
+    def fresh(self, prefix: str) -> str:
+        self._count += 1
+        return f"{prefix}{self._count}"
+
+    def bind(self, value: Any) -> str:
+        name = self.fresh("h")
+        self.namespace[name] = value
+        return name
+
+    def define(self, source: str, filename: str) -> Convert:
+        exec(compile(source, filename, "exec"), self.namespace)  # noqa: S102
+        fast: Convert = self.namespace["fast"]
+        return fast
 
 
 def _items(item: Convert, values: list[Any]) -> list[Any]:

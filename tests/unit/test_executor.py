@@ -3,6 +3,7 @@ the same data, the same errors at the same paths, the same nulls propagated."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,27 @@ class Row:
     flag: Any
     note: Any
     tags: Any
+    colour: Any = None
+    child: Any = None
+    children: Any = None
+
+
+@strawberry.enum
+class Colour(enum.Enum):
+    RED = "RED"
+    GREEN = "GREEN"
+
+
+@dataclass
+class ChildRow:
+    label: Any
+    size: Any
+
+
+@strawberry.type
+class Child:
+    label: str
+    size: int | None
 
 
 @strawberry.type
@@ -28,6 +50,9 @@ class Item:
     flag: bool
     note: str | None
     tags: list[str]
+    colour: Colour | None = None
+    child: Child | None = None
+    children: list[Child] | None = None
 
 
 ROWS: dict[str, list[dict[str, Any]]] = {
@@ -40,14 +65,50 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"name": None, "flag": False, "note": "n", "tags": []},
         {"name": "c", "flag": True, "note": None, "tags": [None]},
     ],
+    # leaves that are not plain: serialised by their types
+    "serialised": [
+        {"name": 5, "flag": 1, "note": 7.5, "tags": [3, "t"], "colour": "GREEN"},
+        {"name": "b", "flag": 0, "note": True, "tags": [], "colour": None},
+    ],
+    # nested objects and lists of them
+    "nested": [
+        {
+            "name": "a",
+            "flag": True,
+            "note": None,
+            "tags": [],
+            "colour": "RED",
+            "child": {"label": "x", "size": 2},
+            "children": [{"label": "y", "size": None}],
+        },
+        {
+            "name": "b",
+            "flag": True,
+            "note": None,
+            "tags": [],
+            "child": None,
+            "children": [{"label": "z", "size": 1}, {"label": "w", "size": 3}],
+        },
+    ],
 }
+
+
+def _object(row: dict[str, Any]) -> Row:
+    values = dict(row)
+    if isinstance(values.get("colour"), str) and values["colour"] in Colour.__members__:
+        values["colour"] = Colour[values["colour"]]
+    if values.get("child") is not None:
+        values["child"] = ChildRow(**values["child"])
+    if values.get("children") is not None:
+        values["children"] = [ChildRow(**c) for c in values["children"]]
+    return Row(**values)
 
 
 def _rows(info: Info, which: str) -> list[Any]:
     rows = ROWS[which]
     if info.context["plain"]:
         return [dict(r) for r in rows]
-    return [Row(**r) for r in rows]
+    return [_object(r) for r in rows]
 
 
 @strawberry.type
@@ -82,17 +143,28 @@ def _run(query: str, plain: bool) -> dict[str, Any]:
 @pytest.mark.parametrize("field", ["items", "maybe"])
 def test_plain_lists_complete_as_graphql_core_does(which: str, field: str) -> None:
     query = (
-        f'{{ x: {field}(which: "{which}") {{ name flag n: note ...F tags }} }}'
-        " fragment F on Item { __typename flag }"
+        f'{{ x: {field}(which: "{which}") {{ name flag n: note ...F tags colour '
+        "child { label size __typename } children { label s: size } } }"
+        " fragment F on Item { __typename flag child { size } }"
     )
     plain, standard = _run(query, plain=True), _run(query, plain=False)
     assert plain == standard
     if which == "fine":
+        empty = {"colour": None, "child": None, "children": None}
         assert plain["data"] == {
             "x": [
-                {"name": "a", "flag": True, "n": None, "__typename": "Item", "tags": ["x"]},
-                {"name": "b", "flag": False, "n": "n", "__typename": "Item", "tags": []},
+                {
+                    "name": "a",
+                    "flag": True,
+                    "n": None,
+                    "__typename": "Item",
+                    "tags": ["x"],
+                    **empty,
+                },
+                {"name": "b", "flag": False, "n": "n", "__typename": "Item", "tags": [], **empty},
             ]
         }
-    else:
+    elif which == "null_in_non_null":
         assert plain["errors"], plain
+    else:
+        assert not plain["errors"] and plain["data"]["x"][0]["name"] in ("a", "5"), plain
