@@ -10,10 +10,12 @@ as ``INTERNAL``.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -217,9 +219,11 @@ def unavailable(payload: dict[str, Any]) -> str | None:
     return None
 
 
-def check_variables(variables: dict[str, Any], max_items: int) -> None:
+def check_variables(variables: dict[str, Any], max_items: int) -> int:
     """No list in ``variables`` may be longer than any argument accepts: refused before
-    graphql-core coerces (and the resolver refuses) a hundred thousand items."""
+    graphql-core coerces (and the resolver refuses) a hundred thousand items. The length
+    of the longest list."""
+    longest = 0
     stack: list[Any] = [variables]
     while stack:
         value = stack.pop()
@@ -230,9 +234,42 @@ def check_variables(variables: dict[str, Any], max_items: int) -> None:
                     f"{max_items} are accepted",
                     max=max_items,
                 )
+            longest = max(longest, len(value))
             stack.extend(value)
         elif isinstance(value, dict):
             stack.extend(value.values())
+    return longest
+
+
+# A request with a list of this many items in its variables (a batch of checks, Federation
+# references) runs with the cyclic garbage collector paused (see ``collector_paused``).
+BULK_ITEMS = 100
+_pauses = 0
+
+
+@contextmanager
+def collector_paused(pause: bool) -> Iterator[None]:
+    """The cyclic garbage collector paused while a bulk request runs.
+
+    Such a request holds some 100,000 live containers at once (the driver's records, the
+    answers, the response): each young collection on the way finds them all alive and
+    promotes them, and every few requests a full collection walks them again, some 3 ms
+    of a 1,000-check batch's 17 ms of CPU. Paused, they are freed by reference counting
+    as the request ends and the collector resumes with what is left. Requests running
+    alongside simply leave their (few) cycles for that collection.
+    """
+    global _pauses
+    if not pause or (_pauses == 0 and not gc.isenabled()):
+        yield
+        return
+    _pauses += 1
+    gc.disable()
+    try:
+        yield
+    finally:
+        _pauses -= 1
+        if _pauses == 0:
+            gc.enable()
 
 
 class GraphQLEndpoint:
@@ -300,7 +337,7 @@ class GraphQLEndpoint:
         if operation_name is not None and not isinstance(operation_name, str):
             return bad_request("operationName must be a string")
         try:
-            check_variables(variables or {}, self._max_list)
+            longest = check_variables(variables or {}, self._max_list)
         except CreditGraphError as exc:  # like a variable that does not coerce: HTTP 200
             return json_response(error_payload(exc))
         document, errors = await self.documents.get(params["query"])
@@ -312,10 +349,13 @@ class GraphQLEndpoint:
             note_operation(definition.name.value if definition.name else "")
         if request.method == "GET" and op is not OperationType.QUERY:
             return bad_request("only queries may use GET", 405)
-        with operation_span(
-            self._tracer,
-            op.value if op is not None else None,
-            definition.name.value if definition and definition.name else None,
+        with (
+            collector_paused(longest >= BULK_ITEMS),
+            operation_span(
+                self._tracer,
+                op.value if op is not None else None,
+                definition.name.value if definition and definition.name else None,
+            ),
         ):
             try:
                 context = await self._context(request, caller, document, operation_name)
