@@ -132,17 +132,18 @@ async def run_checks(
         related=related,
     )
     measures = [Measure.from_map(m) for m in measure_maps]
+    name = matter.value
     out: list[Plain] = []
     rows = iter(raws)
     for n, key in enumerate(keys):
         if key is None:
-            out.append(not_found(matter.value, day, errors[n]))
+            out.append(not_found(name, day, errors[n]))
             continue
         raw = next(rows)
         if raw is None:
-            out.append(not_found(matter.value, day))
+            out.append(not_found(name, day))
             continue
-        out.append(answer(_disclose(raw, ctx), measures, matter.value, day))
+        out.append(answer(_disclose(raw, ctx), measures, name, day))
     return out
 
 

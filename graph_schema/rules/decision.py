@@ -76,6 +76,8 @@ def applies(measure: Measure, hit: Mapping[str, Any], subject_kind: str) -> bool
 def decide(
     hits: Sequence[Mapping[str, Any]], measures: Sequence[Measure], subject_kind: str
 ) -> Outcome:
+    if not hits:  # most subjects screened
+        return Outcome("CLEAR")
     black = [h for h in hits if h["kind"] == "BLACK"]
     red = [h for h in hits if h["kind"] == "RED"]
     if black:
