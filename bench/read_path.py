@@ -656,8 +656,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "check_batch": check_batch,
             "raw_check_batch": raw_check_batch,
         }
-        for n in range(args.batch_runs):  # interleaved, so drift hits all alike
+        # Interleaved, so drift hits all alike; each call on a settled machine: the
+        # register writes what a call disclosed a moment later (every audit_flush_ms), and
+        # that write must not land in the next call's time, raw or gateway.
+        settle = 2 * settings.audit_flush_ms / 1000
+        for n in range(args.batch_runs):
             for name in list(calls) if n % 2 == 0 else list(calls)[::-1]:
+                await asyncio.sleep(settle)
                 runs[name].append((await timed(calls[name], None))[0])
         await gw.close()
         p50 = {k: statistics.median(v) * 1e3 for k, v in runs.items()}
