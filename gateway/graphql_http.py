@@ -349,13 +349,26 @@ class GraphQLEndpoint:
             note_operation(definition.name.value if definition.name else "")
         if request.method == "GET" and op is not OperationType.QUERY:
             return bad_request("only queries may use GET", 405)
-        with (
-            collector_paused(longest >= BULK_ITEMS),
-            operation_span(
-                self._tracer,
-                op.value if op is not None else None,
-                definition.name.value if definition and definition.name else None,
-            ),
+        # the answer, its objects released as _execute returns, before the collector resumes
+        with collector_paused(longest >= BULK_ITEMS):
+            return await self._execute(
+                request, caller, document, definition, operation_name, variables
+            )
+
+    async def _execute(
+        self,
+        request: Request,
+        caller: Any,
+        document: DocumentNode,
+        definition: OperationDefinitionNode | None,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+    ) -> Response:
+        op = definition.operation if definition is not None else None
+        with operation_span(
+            self._tracer,
+            op.value if op is not None else None,
+            definition.name.value if definition and definition.name else None,
         ):
             try:
                 context = await self._context(request, caller, document, operation_name)
