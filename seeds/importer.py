@@ -242,8 +242,6 @@ class Importer:
         try:
             written = await self.db.transaction(work, op=f"import:{kind.value}")
         except Conflict:
-            if not spec.creates:
-                raise
             # Another import created a key this batch took for new: write it again, every
             # row through the full statements, which lock their keys.
             options["create"] = False

@@ -202,6 +202,36 @@ RETURN written, created, misses, touched
 """
 
 
+# The organisations of a run under their write locks, in one order: while a run creates
+# roles, no other import adds one to them (no constraint would stop a second copy).
+CLAIM_ORGANIZATIONS = """
+UNWIND $usccs AS uscc
+MATCH (o:Organization {uscc: uscc})
+SET o._LOCK_ = true REMOVE o._LOCK_
+"""
+
+# New roles (no role of that kind and start between the two, and, for a post only one
+# person holds, no other holder), as UPSERT_ROLES creates them; every other row is left
+# to it. Run after CLAIM_ORGANIZATIONS in the same transaction.
+CREATE_ROLES = """
+UNWIND $rows AS row
+MATCH (p:Person {idNumber: row.idNumber})
+MATCH (o:Organization {uscc: row.uscc})
+WITH row, p, o
+WHERE NOT EXISTS {
+    MATCH (p)-[r]->(o)
+    WHERE type(r) = 'HOLDS_ROLE' AND r.kind = row.kind AND r.start = row.start }
+  AND NOT (row.kind IN $singleHolder AND EXISTS {
+    MATCH (o)<-[r]-(h:Person)
+    WHERE type(r) = 'HOLDS_ROLE' AND r.kind = row.kind AND r.start = row.start AND h <> p })
+CREATE (p)-[x:HOLDS_ROLE]->(o)
+SET x.kind = row.kind, x.start = row.start, x.id = randomUUID(), x.version = 1,
+    x.createdAt = $now, x.end = row.end, x.source = row.source, x.updatedAt = $now
+RETURN collect(row.n) AS made,
+       collect(DISTINCT CASE WHEN EXISTS { (o)<-[:CONCERNS]-() } THEN o.id END) AS touched
+"""
+
+
 # The entry differs from the row, and the row is not the source row imported before.
 _CHANGED_SOURCE = f"coalesce(x.sourceDigest <> row.digest, true) AND {_DIFFERS}"
 
@@ -486,9 +516,11 @@ async def write_roles(
     actor: str,
     reason: str | None,
     derived: bool = True,
+    create: bool = True,
 ) -> Written:
     """Upsert roles; derived entries of the organisations touched follow the new dates
-    (unless ``derived`` is False: an initial load propagates once, after every role)."""
+    (unless ``derived`` is False: an initial load propagates once, after every role).
+    With ``create``, new roles are created first and only the others merged."""
     out = Written()
     touched: set[str] = set()
     params = {**_params(now, actor, reason), "singleHolder": list(SINGLE_HOLDER_ROLES)}
@@ -496,9 +528,18 @@ async def write_roles(
         # Rows of a run are independent: taking persons in one order everywhere keeps
         # batches written at once from locking them in opposite orders.
         run.sort(key=lambda r: r["idNumber"])
-        [record] = await tx.run(UPSERT_ROLES, {"rows": run, **params})
-        out.add(record)
-        touched.update(record["touched"])
+        if create:
+            await tx.run(CLAIM_ORGANIZATIONS, {"usccs": sorted({r["uscc"] for r in run})})
+            [made] = await tx.run(CREATE_ROLES, {"rows": run, **params})
+            out.written += len(made["made"])
+            out.created += len(made["made"])
+            touched.update(made["touched"])
+            done = set(made["made"])
+            run = [r for r in run if r["n"] not in done]
+        if run:
+            [record] = await tx.run(UPSERT_ROLES, {"rows": run, **params})
+            out.add(record)
+            touched.update(record["touched"])
     if touched and derived:
         await propagate(tx, now=now, actor=actor, reason=reason, org_ids=sorted(touched))
     return out

@@ -53,9 +53,6 @@ class KindSpec:
     # the write propagates to derived entries and takes ``derived=False`` to leave that to
     # the caller (an initial load propagates once, after every role)
     defers_derived: bool = False
-    # the write creates rows with new keys outright and takes ``create=False`` to merge
-    # every row instead (when another import created one of those keys meanwhile)
-    creates: bool = True
 
     @property
     def name(self) -> str:
@@ -97,7 +94,6 @@ KINDS: dict[ImportKind, KindSpec] = {
             ingest.write_roles,
             ingest.role_conflicts,
             defers_derived=True,
-            creates=False,
         ),
         KindSpec(
             ImportKind.ENTRIES,
