@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from gateway.base.db import Database, Transaction
+from gateway.base.errors import Conflict
 from gateway.base.settings import Settings
 from seeds import ingest
 from seeds.kinds import KINDS, ImportKind
@@ -229,14 +230,22 @@ class Importer:
         now = self.clock()
         spec = KINDS[kind]
         write = spec.write
-        options = {"derived": False} if spec.defers_derived and not self.derived else {}
+        options: dict[str, Any] = (
+            {"derived": False} if spec.defers_derived and not self.derived else {}
+        )
 
         async def work(tx: Transaction) -> ingest.Written:
             return await write(
                 tx, batch, now=now, actor=self.actor, reason=f"import {kind.value}", **options
             )
 
-        written = await self.db.transaction(work, op=f"import:{kind.value}")
+        try:
+            written = await self.db.transaction(work, op=f"import:{kind.value}")
+        except Conflict:
+            # Another import created a key this batch took for new: write it again, every
+            # row through the full statements, which lock their keys.
+            options["create"] = False
+            written = await self.db.transaction(work, op=f"import:{kind.value}")
         by_n = {row["n"]: row for row in batch}
         for n, what, details in written.misses:
             rejects.append(graph_reject(kind.value, by_n[n], raw_by_n[n], what, details))

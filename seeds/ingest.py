@@ -16,6 +16,15 @@ roles and credit records change only through imports; their current properties a
 their latest state, and their first change keeps the state before it as a ``RECORDED``
 version before the ``UPDATED`` one, so a changed node has its whole history while the
 millions never changed carry none (half the writes of an import).
+
+Rows whose key the graph does not hold yet (nearly every row of a first import, most of
+a daily increment) take a shorter way: one read of which keys exist, then a plain
+``CREATE`` of what an empty graph would get from the full statement (the same
+properties, links and first version), with the same identity checks. Every other row,
+and every row the short way refuses, goes through the full statement, which judges and
+reports it. Should another import create one of those keys in between, the uniqueness
+constraint fails the transaction and the batch is written again the full way
+(seeds/importer.py).
 """
 
 from __future__ import annotations
@@ -25,9 +34,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.base.db import Transaction
+from graph_schema.list_entry import SYNCED
 from graph_schema.rules.identity import SINGLE_HOLDER_ROLES
+from graph_schema.rules.propagation import PROPAGATING_ROLES, propagate_statement
 from graph_schema.rules.red_black import END_RED_ON_BLACK
 from procedures.propagation import propagate
+
+# 管理办法 第二十六条 for new sources: the derived entries they give (they have none to void).
+PROPAGATE_FROM_SOURCES = propagate_statement("sources", SYNCED)
 
 
 def runs(
@@ -99,6 +113,39 @@ RETURN written, created, misses
 UPSERT_ORGANIZATIONS = _upsert_subjects("Organization", "uscc", "Person", "idNumber")
 UPSERT_PERSONS = _upsert_subjects("Person", "idNumber", "Organization", "uscc")
 
+
+def _create_subjects(label: str, code: str, other_label: str, other_code: str) -> str:
+    """New organisations or persons, as ``_upsert_subjects`` creates them; a code that is
+    the other kind's is left to it (the look-up locks the code against a concurrent import)."""
+    return f"""
+UNWIND $rows AS row
+OPTIONAL MATCH (h:{other_label} {{{other_code}: row.{code}}})
+WITH row WHERE h IS NULL
+CREATE (x:Subject:{label})
+SET x = row.defaults, x += row.props, x.{code} = row.{code}, x.id = randomUUID(),
+    x.version = 1, x.createdAt = $now, x.updatedAt = $now
+RETURN collect(row.n) AS made
+"""
+
+
+CREATE_ORGANIZATIONS = _create_subjects("Organization", "uscc", "Person", "idNumber")
+CREATE_PERSONS = _create_subjects("Person", "idNumber", "Organization", "uscc")
+
+
+def _existing(label: str, key: str) -> str:
+    """Which of ``$keys`` the graph holds already."""
+    return f"""
+UNWIND $keys AS k
+MATCH (x:{label} {{{key}: k}})
+RETURN collect(k) AS existing
+"""
+
+
+EXISTING_ORGANIZATIONS = _existing("Organization", "uscc")
+EXISTING_PERSONS = _existing("Person", "idNumber")
+EXISTING_LIST_ENTRIES = _existing("ListEntry", "key")
+EXISTING_CREDIT_RECORDS = _existing("CreditRecord", "key")
+
 # The subject a code names when it belongs to the other kind (管理办法 第十五条).
 _OTHER_KIND = """head(COLLECT {
     MATCH (h:Person {idNumber: row.uscc}) RETURN {kind: 'PERSON', name: h.name} AS h
@@ -114,6 +161,9 @@ _OTHER_KIND = """head(COLLECT {
 # apart by ``type()``: with a typed pattern the planner may read every role of that kind
 # through the HOLDS_ROLE(kind) index instead, which it prices as free while the graph
 # holds no roles yet (the first import), and then does once per row.
+# Only organisations something concerns come back as ``touched``: propagation starts
+# from the entries of an organisation, so one without any has nothing to propagate or
+# void (a first import of roles, before any entry, propagates nothing).
 UPSERT_ROLES = f"""
 UNWIND $rows AS row
 OPTIONAL MATCH (p:Person {{idNumber: row.idNumber}})
@@ -146,9 +196,39 @@ CALL (good) {{
       x.updatedAt = $now
   {_change("p", "'HOLDS_ROLE'", ", v.organizationUscc = row.uscc")}
   RETURN count(x) AS written, sum(CASE x.version WHEN 1 THEN 1 ELSE 0 END) AS created,
-         collect(DISTINCT o.id) AS touched
+         collect(DISTINCT CASE WHEN EXISTS {{ (o)<-[:CONCERNS]-() }} THEN o.id END) AS touched
 }}
 RETURN written, created, misses, touched
+"""
+
+
+# The organisations of a run under their write locks, in one order: while a run creates
+# roles, no other import adds one to them (no constraint would stop a second copy).
+CLAIM_ORGANIZATIONS = """
+UNWIND $usccs AS uscc
+MATCH (o:Organization {uscc: uscc})
+SET o._LOCK_ = true REMOVE o._LOCK_
+"""
+
+# New roles (no role of that kind and start between the two, and, for a post only one
+# person holds, no other holder), as UPSERT_ROLES creates them; every other row is left
+# to it. Run after CLAIM_ORGANIZATIONS in the same transaction.
+CREATE_ROLES = """
+UNWIND $rows AS row
+MATCH (p:Person {idNumber: row.idNumber})
+MATCH (o:Organization {uscc: row.uscc})
+WITH row, p, o
+WHERE NOT EXISTS {
+    MATCH (p)-[r]->(o)
+    WHERE type(r) = 'HOLDS_ROLE' AND r.kind = row.kind AND r.start = row.start }
+  AND NOT (row.kind IN $singleHolder AND EXISTS {
+    MATCH (o)<-[r]-(h:Person)
+    WHERE type(r) = 'HOLDS_ROLE' AND r.kind = row.kind AND r.start = row.start AND h <> p })
+CREATE (p)-[x:HOLDS_ROLE]->(o)
+SET x.kind = row.kind, x.start = row.start, x.id = randomUUID(), x.version = 1,
+    x.createdAt = $now, x.end = row.end, x.source = row.source, x.updatedAt = $now
+RETURN collect(row.n) AS made,
+       collect(DISTINCT CASE WHEN EXISTS { (o)<-[:CONCERNS]-() } THEN o.id END) AS touched
 """
 
 
@@ -267,6 +347,46 @@ RETURN written, created, misses, ids
 UPSERT_LIST_ENTRIES = _keyed_upsert("ListEntry", "kind", "RECOGNISED_BY", entries=True)
 UPSERT_CREDIT_RECORDS = _keyed_upsert("CreditRecord", "category", "PROVIDED_BY", entries=False)
 
+
+def _keyed_create(label: str, given_by: str, *, entries: bool) -> str:
+    """New entries or records (keys the graph does not hold), as ``_keyed_upsert`` creates
+    them: a row naming no subject or department is left to it. ``serious`` are the new
+    entries 管理办法 第二十六条 propagates from (serious black entries of organisations)."""
+    on_create = (
+        ", x.derived = false, x.status = row.status, x.sourceDigest = row.digest" if entries else ""
+    )
+    version = (
+        f"""
+CREATE (x)-[:HAS_VERSION]->(v:Version)
+SET v = properties(x), v.versionOf = '{label}', v.versionAt = $now, v.versionActor = $actor,
+    v.versionChange = 'RECORDED', v.versionReason = $reason"""
+        if entries
+        else ""
+    )
+    serious = (
+        ",\n       collect(CASE WHEN o IS NOT NULL AND x.kind = 'BLACK' AND "
+        "x.severity = 'SERIOUS' THEN x.id END) AS serious"
+        if entries
+        else ""
+    )
+    return f"""
+UNWIND $rows AS row
+OPTIONAL MATCH (o:Organization {{uscc: row.uscc}})
+OPTIONAL MATCH (p:Person {{idNumber: row.idNumber}})
+OPTIONAL MATCH (d:Department {{id: row.departmentId}})
+WITH row, o, coalesce(o, p) AS s, d WHERE s IS NOT NULL AND d IS NOT NULL
+CREATE (x:{label})
+SET x = row.defaults, x += row.props, x.key = row.key, x.id = randomUUID(), x.version = 1,
+    x.createdAt = $now, x.updatedAt = $now{on_create}
+CREATE (x)-[:CONCERNS]->(s)
+CREATE (x)-[:{given_by}]->(d){version}
+RETURN collect(row.n) AS made, collect(x.id) AS ids{serious}
+"""
+
+
+CREATE_LIST_ENTRIES = _keyed_create("ListEntry", "RECOGNISED_BY", entries=True)
+CREATE_CREDIT_RECORDS = _keyed_create("CreditRecord", "PROVIDED_BY", entries=False)
+
 DEPARTMENT_DIRECTORY = """
 MATCH (d:Department)
 RETURN d.id AS id, d.name AS name, coalesce(d.aliases, []) AS aliases,
@@ -337,17 +457,53 @@ def _params(now: Any, actor: str, reason: str | None) -> dict[str, Any]:
     return {"now": now, "actor": actor, "reason": reason}
 
 
+async def _create_new(
+    tx: Transaction,
+    rows: list[dict[str, Any]],
+    key: str,
+    existing: str,
+    create: str,
+    params: dict[str, Any],
+    out: Written,
+) -> tuple[Any, list[dict[str, Any]]]:
+    """Create the rows of a run whose key the graph does not hold (``create``); returns its
+    record (None when no row was new) and the rows left to the full statement."""
+    [held] = await tx.run(existing, {"keys": [r[key] for r in rows]})
+    known = set(held["existing"])
+    new = [r for r in rows if r[key] not in known]
+    if not new:
+        return None, rows
+    [record] = await tx.run(create, {"rows": new, **params})
+    made = set(record["made"])
+    out.written += len(made)
+    out.created += len(made)
+    return record, [r for r in rows if r["n"] not in made]
+
+
 async def write_subjects(
-    tx: Transaction, rows: list[dict[str, Any]], *, now: Any, actor: str, reason: str | None
+    tx: Transaction,
+    rows: list[dict[str, Any]],
+    *,
+    now: Any,
+    actor: str,
+    reason: str | None,
+    create: bool = True,
 ) -> Written:
-    """Upsert organisations and persons, run by run (a code once per run)."""
+    """Upsert organisations and persons, run by run (a code once per run); with ``create``,
+    new codes are created first and only the others merged."""
     out = Written()
+    params = _params(now, actor, reason)
+    kinds = (
+        ("uscc", EXISTING_ORGANIZATIONS, CREATE_ORGANIZATIONS, UPSERT_ORGANIZATIONS),
+        ("idNumber", EXISTING_PERSONS, CREATE_PERSONS, UPSERT_PERSONS),
+    )
     for run in runs(rows, _subject_keys):
-        orgs = [r for r in run if r.get("uscc")]
-        persons = [r for r in run if not r.get("uscc")]
-        for statement, part in ((UPSERT_ORGANIZATIONS, orgs), (UPSERT_PERSONS, persons)):
+        for key, existing, fresh, statement in kinds:
+            part = [r for r in run if r.get(key)]
+            if part and create:
+                _, part = await _create_new(tx, part, key, existing, fresh, params, out)
             if part:
-                [record] = await tx.run(statement, {"rows": part, **_params(now, actor, reason)})
+                [record] = await tx.run(statement, {"rows": part, **params})
                 out.add(record)
     return out
 
@@ -360,9 +516,11 @@ async def write_roles(
     actor: str,
     reason: str | None,
     derived: bool = True,
+    create: bool = True,
 ) -> Written:
     """Upsert roles; derived entries of the organisations touched follow the new dates
-    (unless ``derived`` is False: an initial load propagates once, after every role)."""
+    (unless ``derived`` is False: an initial load propagates once, after every role).
+    With ``create``, new roles are created first and only the others merged."""
     out = Written()
     touched: set[str] = set()
     params = {**_params(now, actor, reason), "singleHolder": list(SINGLE_HOLDER_ROLES)}
@@ -370,36 +528,88 @@ async def write_roles(
         # Rows of a run are independent: taking persons in one order everywhere keeps
         # batches written at once from locking them in opposite orders.
         run.sort(key=lambda r: r["idNumber"])
-        [record] = await tx.run(UPSERT_ROLES, {"rows": run, **params})
-        out.add(record)
-        touched.update(record["touched"])
+        if create:
+            await tx.run(CLAIM_ORGANIZATIONS, {"usccs": sorted({r["uscc"] for r in run})})
+            [made] = await tx.run(CREATE_ROLES, {"rows": run, **params})
+            out.written += len(made["made"])
+            out.created += len(made["made"])
+            touched.update(made["touched"])
+            done = set(made["made"])
+            run = [r for r in run if r["n"] not in done]
+        if run:
+            [record] = await tx.run(UPSERT_ROLES, {"rows": run, **params})
+            out.add(record)
+            touched.update(record["touched"])
     if touched and derived:
         await propagate(tx, now=now, actor=actor, reason=reason, org_ids=sorted(touched))
     return out
 
 
 async def write_list_entries(
-    tx: Transaction, rows: list[dict[str, Any]], *, now: Any, actor: str, reason: str | None
+    tx: Transaction,
+    rows: list[dict[str, Any]],
+    *,
+    now: Any,
+    actor: str,
+    reason: str | None,
+    create: bool = True,
 ) -> Written:
-    """Upsert entries, then 实施办法 第四条 and 管理办法 第二十六条, in one transaction."""
+    """Upsert entries, then 实施办法 第四条 and 管理办法 第二十六条, in one transaction.
+
+    A new entry has no derived entries to void: of the new ones, only the serious black
+    entries of organisations go through propagation, and only its creating statement."""
     out = Written()
+    params = _params(now, actor, reason)
+    upserted: list[str] = []
+    serious: list[str] = []
     for run in runs(rows, _entry_keys):
-        [record] = await tx.run(UPSERT_LIST_ENTRIES, {"rows": run, **_params(now, actor, reason)})
-        out.add(record)
-        out.ids.extend(record["ids"])
+        if create:
+            made, run = await _create_new(
+                tx, run, "key", EXISTING_LIST_ENTRIES, CREATE_LIST_ENTRIES, params, out
+            )
+            if made is not None:
+                out.ids.extend(made["ids"])
+                serious.extend(made["serious"])
+        if run:
+            [record] = await tx.run(UPSERT_LIST_ENTRIES, {"rows": run, **params})
+            out.add(record)
+            out.ids.extend(record["ids"])
+            upserted.extend(record["ids"])
     if out.ids:
         await tx.run(END_RED_ON_BLACK, {"entryIds": out.ids, "now": now, "actor": actor})
-        await propagate(tx, now=now, actor=actor, reason=reason, source_ids=out.ids)
+    if upserted:
+        await propagate(tx, now=now, actor=actor, reason=reason, source_ids=upserted)
+    if serious:
+        await tx.run(
+            PROPAGATE_FROM_SOURCES,
+            {
+                **params,
+                "roles": list(PROPAGATING_ROLES),
+                "sourceIds": sorted(set(serious) - set(upserted)),
+            },
+        )
     return out
 
 
 async def write_records(
-    tx: Transaction, rows: list[dict[str, Any]], *, now: Any, actor: str, reason: str | None
+    tx: Transaction,
+    rows: list[dict[str, Any]],
+    *,
+    now: Any,
+    actor: str,
+    reason: str | None,
+    create: bool = True,
 ) -> Written:
     out = Written()
+    params = _params(now, actor, reason)
     for run in runs(rows, _entry_keys):
-        [record] = await tx.run(UPSERT_CREDIT_RECORDS, {"rows": run, **_params(now, actor, reason)})
-        out.add(record)
+        if create:
+            _, run = await _create_new(
+                tx, run, "key", EXISTING_CREDIT_RECORDS, CREATE_CREDIT_RECORDS, params, out
+            )
+        if run:
+            [record] = await tx.run(UPSERT_CREDIT_RECORDS, {"rows": run, **params})
+            out.add(record)
     return out
 
 
