@@ -13,7 +13,7 @@ import asyncio
 import csv
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,31 @@ def _chunks(rows: Iterable[tuple[int, Any]], size: int) -> Iterator[list[tuple[i
         yield chunk
 
 
+Row = dict[str, Any]
+
+
+def schedule(
+    rows: list[Row], busy: set[Hashable], depends_on: Callable[[Row], Iterable[Hashable]]
+) -> tuple[list[Row], set[Hashable], list[Row]]:
+    """Split rows (in file order) into those that may be written now, the keys these
+    depend on, and the rows held back: a row is held back when it shares a key with
+    ``busy`` (the keys of the rows being written) or with a row held back before it, so
+    that rows sharing a key are always written in file order."""
+    free: list[Row] = []
+    keys: set[Hashable] = set()
+    held: list[Row] = []
+    blocked = set(busy)
+    for row in rows:
+        depends = depends_on(row)
+        if blocked.isdisjoint(depends):
+            free.append(row)
+            keys.update(depends)
+        else:
+            held.append(row)
+            blocked.update(depends)
+    return free, keys, held
+
+
 def count_lines(path: Path) -> int:
     with open(path, "rb") as f:
         return sum(1 for _ in f)
@@ -94,10 +119,11 @@ class Importer:
     stamps the writes. Both come from the application's one clock (gateway/settings.py)
     unless the caller gives them: the CLI takes the day from ``--as-of``; tests pin both.
 
-    ``concurrency`` batches are written at once when they touch different keys (the
-    kind's ``conflict_keys``, seeds/kinds.py); a batch that shares a key with one being
-    written waits for it, so every row sees the rows before it that concern it, as in
-    file order.
+    ``concurrency`` batches are written at once, and no two at once share a key a row
+    depends on (the kind's ``depends_on``, seeds/kinds.py): a row that shares one with a
+    batch being written is held back, with every later row sharing a key with it, and
+    goes with a later batch. Every row thus sees the rows before it that concern it, as
+    in file order; rows sharing no key are independent, and their order changes nothing.
     """
 
     def __init__(
@@ -150,8 +176,9 @@ class Importer:
     ) -> tuple[ImportReport, list[Reject]]:
         """Import (line number, raw row) pairs; return the report and the rejected rows.
 
-        Parsing the next batch overlaps the writes in flight; a batch is written once no
-        batch in flight shares a key with it.
+        Parsing the next batch overlaps the writes in flight. A batch is the rows read
+        that depend on no row being written, after the rows held back before them, so a
+        batch may hold up to twice ``batch_size`` rows.
         """
         report = ImportReport(kind.value, name)
         rejects: list[Reject] = []
@@ -172,7 +199,10 @@ class Importer:
                     rejects.append(Reject(line, err.field, err.code, err.reason, err.value, raw))
             return batch, raw_by_n
 
-        in_flight: list[tuple[frozenset[Any], asyncio.Task[None]]] = []
+        depends_on = KINDS[kind].depends_on
+        in_flight: list[tuple[set[Hashable], asyncio.Task[None]]] = []
+        held: list[dict[str, Any]] = []  # rows held back, in file order
+        raws: dict[int, Any] = {}  # the raw rows of the rows not yet written, by line
 
         async def settle(wait: bool) -> None:
             """Drop finished writes (raising their errors); with ``wait``, wait for one."""
@@ -184,6 +214,19 @@ class Importer:
                     task.result()
             in_flight = [(k, t) for k, t in in_flight if not t.done()]
 
+        async def dispatch(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            """Write, as one batch, the rows that depend on nothing being written (nor on a
+            row held back before them); return the others, in order."""
+            await settle(wait=False)
+            while len(in_flight) >= self.concurrency:
+                await settle(wait=True)
+            free, keys, rest = schedule(rows, set().union(*(k for k, _ in in_flight)), depends_on)
+            if free:
+                batch_raws = {r["n"]: raws.pop(r["n"]) for r in free}
+                task = asyncio.create_task(self._flush(kind, free, batch_raws, report, rejects))
+                in_flight.append((keys, task))
+            return rest
+
         try:
             for chunk in _chunks(rows, self.batch_size):
                 report.read += len(chunk)
@@ -191,16 +234,15 @@ class Importer:
                 batch, raw_by_n = await asyncio.to_thread(parse_chunk, chunk)
                 if on_progress:
                     on_progress(chunk[-1][0])
-                if not batch:
-                    continue
-                keys = KINDS[kind].conflict_keys(batch)
-                await settle(wait=False)
-                while len(in_flight) >= self.concurrency or any(
-                    not keys.isdisjoint(k) for k, _ in in_flight
-                ):
-                    await settle(wait=True)
-                task = asyncio.create_task(self._flush(kind, batch, raw_by_n, report, rejects))
-                in_flight.append((keys, task))
+                raws.update(raw_by_n)
+                if len(held) >= self.batch_size:  # many held back: write them on their own
+                    while in_flight:
+                        await settle(wait=True)
+                    held = await dispatch(held)
+                held = await dispatch(held + batch)
+            while held:  # a held row shares a key with a write in flight
+                await settle(wait=True)
+                held = await dispatch(held)
             while in_flight:
                 await settle(wait=True)
         finally:

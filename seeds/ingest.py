@@ -424,33 +424,31 @@ def _entry_keys(row: dict[str, Any]) -> list[Hashable]:
     return [row["key"]]
 
 
-# What a batch's writes depend on, by kind: two batches sharing none may run at once.
-# Batches that share only persons or departments wait on each other's locks at most, and
-# their order does not change what either writes.
+# What a row's write depends on, by kind: rows sharing none may be written at once, in
+# either order. Rows that share only persons or departments wait on each other's locks at
+# most, and their order does not change what either writes.
 
 
-def subject_conflicts(rows: list[dict[str, Any]]) -> frozenset[Hashable]:
+def subject_depends_on(row: dict[str, Any]) -> tuple[Hashable, ...]:
     """A subject row depends on its code only."""
-    return frozenset(r.get("uscc") or r["idNumber"] for r in rows)
+    return (row.get("uscc") or row["idNumber"],)
 
 
-def role_conflicts(rows: list[dict[str, Any]]) -> frozenset[Hashable]:
+def role_depends_on(row: dict[str, Any]) -> tuple[Hashable, ...]:
     """A role depends on its organisation (its posts, their holders, the derived entries
     of the organisation's sources)."""
-    return frozenset(r["uscc"] for r in rows)
+    return (row["uscc"],)
 
 
-def entry_conflicts(rows: list[dict[str, Any]]) -> frozenset[Hashable]:
+def entry_depends_on(row: dict[str, Any]) -> tuple[Hashable, ...]:
     """A list entry depends on its key and its subject (实施办法 第四条 weighs all entries
     of the subject)."""
-    return frozenset(
-        x for r in rows for x in (("key", r["key"]), ("subject", r["uscc"] or r["idNumber"]))
-    )
+    return (("key", row["key"]), ("subject", row["uscc"] or row["idNumber"]))
 
 
-def record_conflicts(rows: list[dict[str, Any]]) -> frozenset[Hashable]:
+def record_depends_on(row: dict[str, Any]) -> tuple[Hashable, ...]:
     """A credit record depends on its key."""
-    return frozenset(r["key"] for r in rows)
+    return (row["key"],)
 
 
 def _params(now: Any, actor: str, reason: str | None) -> dict[str, Any]:

@@ -47,8 +47,8 @@ class KindSpec:
     columns: frozenset[str]
     check: Check
     write: ingest.Writer
-    # what a batch's writes depend on: batches sharing none may be written at once
-    conflict_keys: Callable[[list[dict[str, Any]]], frozenset[Hashable]]
+    # what a row's write depends on: rows sharing none may be written at once, in any order
+    depends_on: Callable[[dict[str, Any]], tuple[Hashable, ...]]
     departments: bool = False  # rows name a department: the check needs the directory
     # the write propagates to derived entries and takes ``derived=False`` to leave that to
     # the caller (an initial load propagates once, after every role)
@@ -84,7 +84,7 @@ KINDS: dict[ImportKind, KindSpec] = {
             SUBJECT_COLUMNS,
             _subject,
             ingest.write_subjects,
-            ingest.subject_conflicts,
+            ingest.subject_depends_on,
         ),
         KindSpec(
             ImportKind.ROLES,
@@ -92,7 +92,7 @@ KINDS: dict[ImportKind, KindSpec] = {
             ROLE_COLUMNS,
             _role,
             ingest.write_roles,
-            ingest.role_conflicts,
+            ingest.role_depends_on,
             defers_derived=True,
         ),
         KindSpec(
@@ -101,7 +101,7 @@ KINDS: dict[ImportKind, KindSpec] = {
             ENTRY_COLUMNS,
             _entry,
             ingest.write_list_entries,
-            ingest.entry_conflicts,
+            ingest.entry_depends_on,
             departments=True,
         ),
         KindSpec(
@@ -110,7 +110,7 @@ KINDS: dict[ImportKind, KindSpec] = {
             RECORD_COLUMNS,
             _record,
             ingest.write_records,
-            ingest.record_conflicts,
+            ingest.record_depends_on,
             departments=True,
         ),
     )
