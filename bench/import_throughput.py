@@ -14,6 +14,13 @@ same batch size, one transaction per batch, and as many batches at once as the i
 may write (``--plain-concurrency``, default ``--concurrency``; each batch in file order
 to a free session), against the same constraints and indexes (both databases migrated).
 Results go to stdout and ``bench/results/import-<subjects>.json``.
+
+Both servers are warmed first (``--warmup``, default 20,000 subjects): a smaller dataset of
+another seed goes through each one's own path, kind after kind, and is deleted again, so
+that the timed files meet servers whose code is compiled, as a server taking daily
+increments is. A fresh JVM spends much of its first minute compiling (at 100,000 subjects
+the JIT compiler was the busiest thread of the importer's server) and the importer, with
+more and larger statements, has more to compile. ``--warmup 0`` times the cold servers.
 """
 
 from __future__ import annotations
@@ -130,12 +137,44 @@ async def fresh(settings: Settings) -> Database:
     return db
 
 
+# Everything an import writes, deleted after the warm-up (the migrations and reference data
+# stay); auto-commit, in batches.
+FORGET_IMPORTED = """
+MATCH (n) WHERE n:Subject OR n:ListEntry OR n:CreditRecord OR n:Version
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+"""
+
+
+def dataset(subjects: int, seed: int, today: dt.date, folder: str | None = None) -> Path:
+    """The generated files of ``subjects`` subjects (generated on first use)."""
+    path = Path(folder or ROOT / "var" / f"synthetic-prov-{subjects}-{seed}")
+    if not (path / "records.jsonl").exists():
+        print(f"generating {subjects:,} subjects into {path} …", flush=True)
+        generate(subjects, seed, path, today)
+    return path
+
+
+async def warm_up(
+    importer: Importer,
+    online_db: Database,
+    baseline_db: Database,
+    driver: AsyncDriver,
+    database: str,
+    folder: Path,
+    args: argparse.Namespace,
+) -> None:
+    """Both paths through the warm-up files, then the warm-up's data deleted from both."""
+    for kind in KINDS:
+        path = folder / f"{kind}.jsonl"
+        await importer.run(path, ImportKind(kind))
+        await plain(driver, database, kind, path, args.batch_size, args.plain_concurrency)
+    for db in (online_db, baseline_db):
+        await db.in_transactions(FORGET_IMPORTED, op="bench:forget")
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     today = dt.date.fromisoformat(args.today)
-    folder = Path(args.folder or ROOT / "var" / f"synthetic-prov-{args.subjects}-{args.seed}")
-    if not (folder / "records.jsonl").exists():
-        print(f"generating {args.subjects:,} subjects into {folder} …", flush=True)
-        generate(args.subjects, args.seed, folder, today)
+    folder = dataset(args.subjects, args.seed, today, args.folder)
     online, baseline = instance("prov-online"), instance("prov-load")
     online_db, baseline_db = await fresh(online), await fresh(baseline)
     driver = AsyncGraphDatabase.driver(
@@ -146,6 +185,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "batch_size": args.batch_size,
         "importer_concurrency": args.concurrency,
         "plain_concurrency": args.plain_concurrency,
+        "warmup_subjects": args.warmup,
         "machine": machine(),
         "kinds": {},
     }
@@ -153,6 +193,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         online_db, batch_size=args.batch_size, today=today, concurrency=args.concurrency
     )
     try:
+        if args.warmup:
+            warm = dataset(args.warmup, args.seed + 1, today)
+            print(f"warming both servers with {args.warmup:,} subjects …", flush=True)
+            await warm_up(
+                importer, online_db, baseline_db, driver, baseline.neo4j_database, warm, args
+            )
         for i, kind in enumerate(KINDS):
             path = folder / f"{kind}.jsonl"
             figures: dict[str, Any] = {"load_average_before": load_average()}
@@ -216,6 +262,12 @@ def main() -> None:
         "--plain-concurrency",
         type=int,
         help="batches the plain statements write at once (default: the importer's)",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=20_000,
+        help="subjects of another seed through both paths first, then deleted (0: none)",
     )
     parser.add_argument("--keep", action="store_true", help="leave both instances running")
     parser.add_argument("--out", help="results file (default bench/results/import-<n>.json)")
