@@ -29,8 +29,9 @@ then reused), starts the gateway as its own uvicorn process and, unless
    runs, ``loaders.credit_check.check_query``).
 
 Each measured phase stops after ``--requests`` requests or ``--seconds`` seconds, whichever
-comes first; ``--rounds`` rounds alternate the contestants' order, after ``--warmup``
-unmeasured seconds for each; ``--batch-runs`` times the thousand-at-once requests,
+comes first, and is followed by ``--settle`` idle seconds whose Neo4j CPU it is charged;
+``--rounds`` rounds alternate the contestants' order, after ``--warmup`` unmeasured
+seconds for each; ``--batch-runs`` times the thousand-at-once requests,
 interleaved (medians reported). Answers are as of today, the gateway's clock. The targets
 (``TARGETS``) are checked here and printed as PASS/FAIL (``--check-targets`` exits 1 on a
 FAIL); they are never test assertions. Results go to stdout and
@@ -412,9 +413,13 @@ async def run_phase(
     seconds: float,
     neo4j_pid: int,
     start: int,
+    settle: float = 0.0,
 ) -> Phase:
     """``concurrency`` workers take the items in turn (from ``start``) until ``requests``
-    were sent or ``seconds`` have passed."""
+    were sent or ``seconds`` have passed. Neo4j's CPU is read ``settle`` seconds after the
+    last answer: what the phase left Neo4j to do (the register's deferred write, the
+    collection of its garbage) is charged to it, and the next phase starts on a quiet
+    server."""
     workers = [await contestant.make_worker() for _ in range(concurrency)]
     order = itertools.islice(itertools.cycle(items), start, None)
     phase = Phase()
@@ -434,6 +439,7 @@ async def run_phase(
 
     await asyncio.gather(*(work(w) for w in workers))
     phase.seconds = time.perf_counter() - began
+    await asyncio.sleep(settle)
     phase.neo4j_cpu_s = cpu_seconds(neo4j_pid) - cpu_before
     phase.requests = len(phase.latencies)
     for close in contestant.close:
@@ -449,14 +455,21 @@ async def compare(
     contestant runs ``--warmup`` seconds unmeasured (plan caches, JIT, connection pools)."""
     out: dict[str, dict[str, dict[str, float]]] = {}
     for c in contestants:
-        await run_phase(c, items, 16, args.requests, args.warmup, neo4j_pid, 0)
+        await run_phase(c, items, 16, args.requests, args.warmup, neo4j_pid, 0, args.settle)
     start = 0
     for concurrency in (1, 16):
         totals = {c.name: Phase() for c in contestants}
         for n in range(args.rounds):
             for c in contestants if n % 2 == 0 else contestants[::-1]:
                 phase = await run_phase(
-                    c, items, concurrency, args.requests, args.seconds, neo4j_pid, start
+                    c,
+                    items,
+                    concurrency,
+                    args.requests,
+                    args.seconds,
+                    neo4j_pid,
+                    start,
+                    args.settle,
                 )
                 totals[c.name].add(phase)
                 print(
@@ -529,6 +542,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "sample": len(orgs),
         "rounds": args.rounds,
         "warmup_s": args.warmup,
+        "settle_s": args.settle,
         "requests_cap": args.requests,
         "seconds_cap": args.seconds,
         "batch_runs": args.batch_runs,
@@ -777,6 +791,12 @@ def main() -> None:
         type=float,
         default=5.0,
         help="unmeasured seconds at concurrency 16 for each contestant before measuring",
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=1.0,
+        help="idle seconds after each phase, its Neo4j CPU included (see run_phase)",
     )
     parser.add_argument(
         "--rounds",
