@@ -21,7 +21,7 @@ from graph_schema.enums import (
 )
 from graph_schema.fields import Expr, Prop, Related, converted, declaration, fields_of, meta, prop
 from graph_schema.rules import legal_basis as lb
-from graph_schema.rules.decision import Measure, Outcome, decide
+from graph_schema.rules.decision import WITHOUT_HITS, Measure, Outcome, decide
 from graph_schema.rules.disclosure import Grant
 from graph_schema.rules.validity import in_force_cypher
 from graph_schema.scalars import Date
@@ -294,15 +294,35 @@ def check_plain(
     if outcome is None:
         return not_found(matter, as_of)
     outweighed, visible = outcome.outweighed, record.get("visible", ())
+    return found_plain(
+        subject,
+        outcome.decision,
+        matter,
+        as_of,
+        [hit_plain(h, h["id"] in outweighed, visible) for h in record["hits"]],
+        [measure_plain(m, ids) for m, ids in outcome.applied],
+        record["related"],
+    )
+
+
+def found_plain(
+    subject: Mapping[str, Any],
+    decision: str,
+    matter: str,
+    as_of: Any,
+    hits: list[Plain],
+    measures: list[Plain],
+    related: Sequence[Mapping[str, Any]],
+) -> Plain:
     return {
         "found": True,
         "subject": _subject(subject),
-        "decision": outcome.decision,
+        "decision": decision,
         "matter": matter,
         "asOf": as_of,
-        "hits": [hit_plain(h, h["id"] in outweighed, visible) for h in record["hits"]],
-        "measures": [measure_plain(m, ids) for m, ids in outcome.applied],
-        "relatedParties": [related_plain(subject["name"], r) for r in record["related"]],
+        "hits": hits,
+        "measures": measures,
+        "relatedParties": [related_plain(subject["name"], r) for r in related],
         "error": None,
     }
 
@@ -399,6 +419,15 @@ def measures_cypher(matter: str, var: str) -> str:
 def record_of(raw: Sequence[Any]) -> dict[str, Any]:
     subject, hits, related, visible, _ = raw
     return {"subject": subject, "hits": hits, "related": related, "visible": tuple(visible)}
+
+
+def without_hits(raw: Sequence[Any], matter: str, as_of: Any) -> Plain | None:
+    """The answer straight from a check's raw list when it has no hits (most subjects
+    screened): nothing to decide on, nothing disclosed to register. None otherwise."""
+    subject, hits, related, _, _ = raw
+    if hits:
+        return None
+    return found_plain(subject, WITHOUT_HITS, matter, as_of, [], [], related)
 
 
 def answer(record: dict[str, Any], measures: list[Measure], matter: str, as_of: Any) -> Plain:

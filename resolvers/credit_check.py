@@ -26,6 +26,7 @@ from graph_schema.credit_check import (
     answer,
     not_found,
     record_of,
+    without_hits,
 )
 from graph_schema.enums import MatterType
 from graph_schema.fields import SUBGRAPH
@@ -143,7 +144,7 @@ async def run_checks(
         if raw is None:
             out.append(not_found(name, day))
             continue
-        out.append(answer(_disclose(raw, ctx), measures, name, day))
+        out.append(without_hits(raw, name, day) or answer(_disclose(raw, ctx), measures, name, day))
     return out
 
 

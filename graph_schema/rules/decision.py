@@ -73,11 +73,15 @@ def applies(measure: Measure, hit: Mapping[str, Any], subject_kind: str) -> bool
     return True
 
 
+# What a subject without hits gets (most subjects screened).
+WITHOUT_HITS = "CLEAR"
+
+
 def decide(
     hits: Sequence[Mapping[str, Any]], measures: Sequence[Measure], subject_kind: str
 ) -> Outcome:
-    if not hits:  # most subjects screened
-        return Outcome("CLEAR")
+    if not hits:
+        return Outcome(WITHOUT_HITS)
     black = [h for h in hits if h["kind"] == "BLACK"]
     red = [h for h in hits if h["kind"] == "RED"]
     if black:
