@@ -10,6 +10,7 @@ and opens its span.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Collection, Sequence
 from time import perf_counter
 from types import TracebackType
@@ -137,6 +138,26 @@ class Observe:
                     codes=info.codes,
                     trace_id=info.trace_id,
                 )
+            collect_young_garbage()
+
+
+# A request leaves some hundred objects in reference cycles (the driver's session and
+# result, graphql-core's executor, the ASGI cycle). Collected when a request has been
+# answered, they are unreachable already and nothing of a finished request survives into
+# an older generation; left to the collector's own threshold (700), a collection falls in
+# the middle of the next request, holds it up and promotes that request's live objects,
+# which older-generation collections then walk again. At concurrency 1 the worked query's
+# p99 fell from 1.5-2.2 to 1.1-1.35 ms this way (bench/read_path.py), throughput at 16
+# unchanged.
+YOUNG_GARBAGE = 300
+
+
+def collect_young_garbage() -> None:
+    """Collect the young generation if it holds more than ``YOUNG_GARBAGE`` objects, unless
+    the collector is off (a bulk request pauses it, gateway/graphql_http.py; a host may
+    disable it)."""
+    if gc.get_count()[0] > YOUNG_GARBAGE and gc.isenabled():
+        gc.collect(0)
 
 
 def _trace_id(span: Span) -> str | None:

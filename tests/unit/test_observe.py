@@ -3,7 +3,10 @@ metric labels that stay bounded, and who counts as a local caller of /metrics.""
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -13,6 +16,7 @@ from gateway.access_log import request_id
 from gateway.base.errors import ConfigurationError
 from gateway.base.settings import Settings
 from gateway.metrics import MAX_OPERATIONS, OTHER, Metrics, is_local
+from gateway.observe import YOUNG_GARBAGE, Observe
 
 BASE = {"CREDIT_GRAPH_JWT_SECRET": "s" * 40}
 
@@ -147,3 +151,67 @@ def test_the_access_log_writes_the_same_line_with_or_without_a_log_record(
         **expected,
         "time": 0,
     }
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+async def _garbage_app(scope: Any, receive: Any, send: Any) -> None:
+    """Leaves 1,000 objects in reference cycles, as a request leaves its driver session,
+    result and executor, and answers."""
+    for _ in range(1000):
+        _Cycle()
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def _request(app: Observe) -> None:
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: Any) -> None:
+        pass
+
+    scope = {"type": "http", "method": "GET", "path": "/x", "headers": []}
+    await app(scope, receive, send)
+
+
+@pytest.fixture
+def collector() -> Iterator[list[int]]:
+    """The generations collected while the test runs, the automatic threshold out of reach."""
+    collected: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "stop":
+            collected.append(info["generation"])
+
+    threshold, enabled = gc.get_threshold(), gc.isenabled()
+    gc.collect()
+    gc.set_threshold(1_000_000)
+    gc.enable()
+    gc.callbacks.append(note)
+    try:
+        yield collected
+    finally:
+        gc.callbacks.remove(note)
+        gc.set_threshold(*threshold)
+        (gc.enable if enabled else gc.disable)()
+
+
+async def test_a_requests_young_garbage_is_collected_once_it_is_answered(
+    collector: list[int],
+) -> None:
+    app = Observe(_garbage_app, metrics=None, tracer=None, log=False, routes=["/x"])
+    await _request(app)
+    assert collector == [0]
+    assert gc.get_count()[0] <= YOUNG_GARBAGE
+
+
+async def test_a_paused_collector_is_left_alone(collector: list[int]) -> None:
+    app = Observe(_garbage_app, metrics=None, tracer=None, log=False, routes=["/x"])
+    gc.disable()  # as during a bulk request, or by the host
+    await _request(app)
+    assert collector == []
+    assert gc.get_count()[0] > YOUNG_GARBAGE
