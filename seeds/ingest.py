@@ -36,12 +36,13 @@ from typing import Any
 from gateway.base.db import Transaction
 from graph_schema.list_entry import SYNCED
 from graph_schema.rules.identity import SINGLE_HOLDER_ROLES
-from graph_schema.rules.propagation import PROPAGATING_ROLES, propagate_statement
+from graph_schema.rules.propagation import PROPAGATING_ROLES, propagate_new_sources
 from graph_schema.rules.red_black import END_RED_ON_BLACK
 from procedures.propagation import propagate
 
-# 管理办法 第二十六条 for new sources: the derived entries they give (they have none to void).
-PROPAGATE_FROM_SOURCES = propagate_statement("sources", SYNCED)
+# 管理办法 第二十六条 for new sources: the derived entries they give, created outright (they
+# have none yet, to update or to void).
+PROPAGATE_FROM_SOURCES = propagate_new_sources(SYNCED)
 
 
 def runs(

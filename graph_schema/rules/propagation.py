@@ -79,11 +79,15 @@ WHERE src.derived = false""",
 _SERIOUS_BLACK = "src.kind = 'BLACK' AND src.severity = 'SERIOUS'"
 
 # Create or update the derived entries that should exist for ``src`` and ``o``.
-_PROPAGATE_BODY = """
+# The persons who held a propagating post in ``o`` on the date of ``src``'s act, with
+# the posts they held.
+_HOLDERS = """
 MATCH (p:Person)-[r]->(o)
 WHERE type(r) = 'HOLDS_ROLE' AND r.kind IN $roles
   AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
-WITH src, o, p, collect(DISTINCT r.kind) AS roles
+WITH src, o, p, collect(DISTINCT r.kind) AS roles"""
+
+_PROPAGATE_BODY = """
 WITH src, o, p, roles, {sync_map} AS synced
 WITH src, o, p, synced {{.*, derivedRoles: roles, throughOrganizationId: o.id,
      sourceEntryId: src.id}} AS props
@@ -125,7 +129,7 @@ WITH d, 'VOIDED' AS change, $voidReason AS reason
 def propagate_statement(scope: str, synced: Sequence[str]) -> str:
     """管理办法 第二十六条 for the sources in ``scope``: create or update derived entries,
     copying the properties ``synced`` from their source."""
-    body = _PROPAGATE_BODY.format(sync_map=_sync_map(synced), version=_VERSION)
+    body = _HOLDERS + _PROPAGATE_BODY.format(sync_map=_sync_map(synced), version=_VERSION)
     return f"{_SOURCE_HEADS[scope]} AND {_SERIOUS_BLACK}\n{body}\nRETURN change, count(*) AS n"
 
 
@@ -140,6 +144,23 @@ VOID_STALE = void_statement("all")
 # read in one pass and created in batches, each its own transaction (one transaction for
 # them all would not fit in memory). Created as ``propagate_statement`` would create them:
 # the same properties, links and first version.
+# A derived entry of ``src`` for ``p`` (through ``o``, by ``roles``) created outright, as
+# ``propagate_statement`` would create it: for sources that have no derived entries yet.
+_CREATE_DERIVED = """
+WITH src, o, p, roles, {sync_map} AS synced
+CREATE (d:ListEntry)
+SET d = synced, d.derivedRoles = roles, d.throughOrganizationId = o.id,
+    d.sourceEntryId = src.id, d.key = 'derived:' + src.id + ':' + p.id,
+    d.id = randomUUID(), d.derived = true, d.version = 1, d.createdAt = $now,
+    d.updatedAt = $now
+CREATE (d)-[:DERIVED_FROM]->(src)
+CREATE (d)-[:CONCERNS]->(p)
+CREATE (d)-[:THROUGH]->(o)
+FOREACH (dept IN [(src)-[:RECOGNISED_BY]->(g:Department) | g] |
+  CREATE (d)-[:RECOGNISED_BY]->(dept))
+WITH d, 'RECORDED' AS change, $reason AS reason
+{version}"""
+
 _PROPAGATE_INITIAL = """
 MATCH (src:ListEntry)
 WHERE src.derived = false AND {serious_black}
@@ -147,26 +168,23 @@ MATCH (src)-[:CONCERNS]->(o:Organization)<-[r:HOLDS_ROLE]-(p:Person)
 WHERE r.kind IN $roles AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
 WITH src, o, p, collect(DISTINCT r.kind) AS roles
 CALL (src, o, p, roles) {{
-  WITH src, o, p, roles, {sync_map} AS synced
-  CREATE (d:ListEntry)
-  SET d = synced, d.derivedRoles = roles, d.throughOrganizationId = o.id,
-      d.sourceEntryId = src.id, d.key = 'derived:' + src.id + ':' + p.id,
-      d.id = randomUUID(), d.derived = true, d.version = 1, d.createdAt = $now,
-      d.updatedAt = $now
-  CREATE (d)-[:DERIVED_FROM]->(src)
-  CREATE (d)-[:CONCERNS]->(p)
-  CREATE (d)-[:THROUGH]->(o)
-  FOREACH (dept IN [(src)-[:RECOGNISED_BY]->(g:Department) | g] |
-    CREATE (d)-[:RECOGNISED_BY]->(dept))
-  WITH d, 'RECORDED' AS change, $reason AS reason
-  {version}
+{create}
 }} IN TRANSACTIONS OF $batch ROWS
 RETURN 'RECORDED' AS change, count(*) AS n
 """
 
 
+def propagate_new_sources(synced: Sequence[str]) -> str:
+    """管理办法 第二十六条 for sources created in the same transaction (``$sourceIds``):
+    they have no derived entries yet, so theirs are created outright."""
+    create = _CREATE_DERIVED.format(sync_map=_sync_map(synced), version=_VERSION)
+    return (
+        f"{_SOURCE_HEADS['sources']} AND {_SERIOUS_BLACK}\n{_HOLDERS}\n{create}\n"
+        "RETURN change, count(*) AS n"
+    )
+
+
 def propagate_initial(synced: Sequence[str]) -> str:
     """管理办法 第二十六条 over a whole graph that has no derived entries yet, in batches."""
-    return _PROPAGATE_INITIAL.format(
-        sync_map=_sync_map(synced), version=_VERSION, serious_black=_SERIOUS_BLACK
-    )
+    create = _CREATE_DERIVED.format(sync_map=_sync_map(synced), version=_VERSION)
+    return _PROPAGATE_INITIAL.format(serious_black=_SERIOUS_BLACK, create=create)

@@ -36,7 +36,12 @@ def test_a_derived_entry_copies_what_the_declarations_mark_propagating() -> None
     ``propagates`` is copied, the entry's own identity and links are not."""
     from graph_schema.fields import Prop, declaration, fields_of
     from graph_schema.list_entry import SYNCED, ListEntry
-    from graph_schema.rules.propagation import SCOPES, propagate_initial, propagate_statement
+    from graph_schema.rules.propagation import (
+        SCOPES,
+        propagate_initial,
+        propagate_new_sources,
+        propagate_statement,
+    )
 
     declared = {
         d.name
@@ -46,7 +51,12 @@ def test_a_derived_entry_copies_what_the_declarations_mark_propagating() -> None
     assert {"kind", "severity", "disclosure", "facts", "validUntil", "actOn"} <= declared
     assert set(SYNCED) == declared | {"endStatus", "status"}
     assert not {"id", "derived", "derivedRoles"} & set(SYNCED)
-    for statement in [*(propagate_statement(s, SYNCED) for s in SCOPES), propagate_initial(SYNCED)]:
+    statements = [
+        *(propagate_statement(s, SYNCED) for s in SCOPES),
+        propagate_initial(SYNCED),
+        propagate_new_sources(SYNCED),
+    ]
+    for statement in statements:
         for name in SYNCED:
             assert f"`{name}`: src.`{name}`" in statement
         assert "`id`: src." not in statement
