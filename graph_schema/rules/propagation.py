@@ -78,7 +78,6 @@ WHERE src.derived = false""",
 }
 _SERIOUS_BLACK = "src.kind = 'BLACK' AND src.severity = 'SERIOUS'"
 
-# Create or update the derived entries that should exist for ``src`` and ``o``.
 # The persons who held a propagating post in ``o`` on the date of ``src``'s act, with
 # the posts they held.
 _HOLDERS = """
@@ -87,6 +86,7 @@ WHERE type(r) = 'HOLDS_ROLE' AND r.kind IN $roles
   AND r.start <= src.actOn AND (r.end IS NULL OR src.actOn <= r.end)
 WITH src, o, p, collect(DISTINCT r.kind) AS roles"""
 
+# Create or update the derived entries that should exist for ``src`` and ``o``.
 _PROPAGATE_BODY = """
 WITH src, o, p, roles, {sync_map} AS synced
 WITH src, o, p, synced {{.*, derivedRoles: roles, throughOrganizationId: o.id,
@@ -140,10 +140,6 @@ def void_statement(scope: str) -> str:
 
 VOID_STALE = void_statement("all")
 
-# An initial load: the derived entries of every source, for a graph that has none yet,
-# read in one pass and created in batches, each its own transaction (one transaction for
-# them all would not fit in memory). Created as ``propagate_statement`` would create them:
-# the same properties, links and first version.
 # A derived entry of ``src`` for ``p`` (through ``o``, by ``roles``) created outright, as
 # ``propagate_statement`` would create it: for sources that have no derived entries yet.
 _CREATE_DERIVED = """
@@ -161,6 +157,10 @@ FOREACH (dept IN [(src)-[:RECOGNISED_BY]->(g:Department) | g] |
 WITH d, 'RECORDED' AS change, $reason AS reason
 {version}"""
 
+# An initial load: the derived entries of every source, for a graph that has none yet,
+# read in one pass and created in batches, each its own transaction (one transaction for
+# them all would not fit in memory). Created as ``propagate_statement`` would create them:
+# the same properties, links and first version.
 _PROPAGATE_INITIAL = """
 MATCH (src:ListEntry)
 WHERE src.derived = false AND {serious_black}
