@@ -51,6 +51,7 @@ from gateway.limits import DocumentLimits, measure_document, too_complex
 from gateway.persisted import Documents
 from gateway.request_info import note_operation
 from gateway.responses import bad_request, error_payload, json_response, refusal
+from gateway.shaped_roots import ShapedRoots
 from gateway.tracing import operation_span
 
 log = logging.getLogger("credit_graph.graphql")
@@ -301,6 +302,7 @@ class GraphQLEndpoint:
         self._registered = registered  # documents sent by id (gateway/persisted.py)
         self._trusted_only = trusted_only
         self.documents = DocumentCache(schema, [*specified_rules, *extra_rules], limits, cache_size)
+        self.shaped_roots = ShapedRoots(schema)  # queries of compiled root fields alone
 
     async def handle(self, request: Request) -> Response:
         if (
@@ -374,15 +376,23 @@ class GraphQLEndpoint:
                 context = await self._context(request, caller, document, operation_name)
             except CreditGraphError as exc:
                 return refusal(exc)
-            outcome = execute(
-                self.schema,
-                document,
-                context_value=context,
-                variable_values=variables,
-                operation_name=operation_name,
-                executor_class=Executor,
-            )
-            result = outcome if isinstance(outcome, ExecutionResult) else await outcome
+            result = None
+            if definition is not None:
+                shaped = self.shaped_roots.operation(document, definition)
+                if shaped is not None:
+                    result = await self.shaped_roots.run(
+                        document, definition, shaped, context, variables
+                    )
+            if result is None:
+                outcome = execute(
+                    self.schema,
+                    document,
+                    context_value=context,
+                    variable_values=variables,
+                    operation_name=operation_name,
+                    executor_class=Executor,
+                )
+                result = outcome if isinstance(outcome, ExecutionResult) else await outcome
             payload: dict[str, Any] = {}
             failures = [*(result.errors or ()), *getattr(context, "errors", ())]
             if failures:
