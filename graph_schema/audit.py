@@ -38,30 +38,45 @@ def from_detail(key: str, *, empty: Any = None, description: str | None = None) 
     "request. Immutable: no operation changes or deletes it."
 )
 class AuditEvent:
-    id: strawberry.ID = prop("id")
-    at: dt.datetime = prop("at")
+    id: strawberry.ID = prop("id", description="The event's id.")
+    at: dt.datetime = prop("at", description="When the information was disclosed (or refused).")
     request_id: strawberry.ID = from_detail(
         "requestId", description="Events of one request share it."
     )
     caller: str | None = prop("sub", description="The token subject (`sub`).")
-    department: str | None = prop("dept")
-    jurisdiction: str | None = from_detail("jur")
-    roles: list[str] = from_detail("roles", empty=[])
+    department: str | None = prop(
+        "dept", description="The department the caller acted for (token `dept`)."
+    )
+    jurisdiction: str | None = from_detail(
+        "jur", description="The caller's jurisdiction code (token `jur`)."
+    )
+    roles: list[str] = from_detail("roles", empty=[], description="The caller's roles.")
     purpose: str | None = from_detail("purpose", description="As stated (管理办法 第三十三条).")
-    subject_id: strawberry.ID = prop("subjectId")
+    subject_id: strawberry.ID = prop(
+        "subjectId", description="The subject whose information it was (`Subject.id`)."
+    )
     operation_name: str | None = from_detail(
         "operationName", description="The GraphQL operation name."
     )
     operations: list[str] = from_detail(
         "operations", empty=[], description="The fields that disclosed it."
     )
-    fields: list[str] = from_detail("fields", empty=[])
-    classes: list[Disclosure] = from_detail("classes", empty=[])
-    consent_ids: list[strawberry.ID] = from_detail("consentIds", empty=[])
+    fields: list[str] = from_detail(
+        "fields", empty=[], description="The fields returned, as `field.subfield`."
+    )
+    classes: list[Disclosure] = from_detail(
+        "classes", empty=[], description="The non-public classes disclosed (管理办法 第十八条)."
+    )
+    consent_ids: list[strawberry.ID] = from_detail(
+        "consentIds",
+        empty=[],
+        description="The consents the access relied on (管理办法 第二十一条).",
+    )
     outcome: str = from_detail("outcome", description="OK, or the code of the refusal.")
 
     subject: SubjectRef | None = related(
-        lambda s, m: f"MATCH ({m}:Subject {{id: {s.node}.subjectId}})"
+        lambda s, m: f"MATCH ({m}:Subject {{id: {s.node}.subjectId}})",
+        description="The subject whose information it was.",
     )
 
 
@@ -71,11 +86,21 @@ class AuditEvent:
     "department looked, when, why and at what; not the individual officer."
 )
 class AccessLogEntry:
-    at: dt.datetime = prop("at")
-    department: str | None = prop("dept")
-    purpose: str | None = from_detail("purpose")
-    operations: list[str] = from_detail("operations", empty=[])
-    fields: list[str] = from_detail("fields", empty=[])
-    classes: list[Disclosure] = from_detail("classes", empty=[])
-    consent_ids: list[strawberry.ID] = from_detail("consentIds", empty=[])
-    outcome: str = from_detail("outcome")
+    at: dt.datetime = prop("at", description="When the information was disclosed (or refused).")
+    department: str | None = prop("dept", description="The department that looked.")
+    purpose: str | None = from_detail(
+        "purpose", description="The purpose it stated (管理办法 第三十三条)."
+    )
+    operations: list[str] = from_detail(
+        "operations", empty=[], description="The fields that disclosed it."
+    )
+    fields: list[str] = from_detail(
+        "fields", empty=[], description="The fields returned, as `field.subfield`."
+    )
+    classes: list[Disclosure] = from_detail(
+        "classes", empty=[], description="The non-public classes disclosed (管理办法 第十八条)."
+    )
+    consent_ids: list[strawberry.ID] = from_detail(
+        "consentIds", empty=[], description="The subject's consents the access relied on."
+    )
+    outcome: str = from_detail("outcome", description="OK, or the code of the refusal.")

@@ -42,25 +42,33 @@ OFFICER_ROLES = [
 @strawberry.type(description="A policy article a hit or a measure rests on.")
 class LegalBasis:
     item_id: strawberry.ID = strawberry.field(description="Policy item id (see policyItem).")
-    document: str
-    document_number: str | None
-    article: str
+    document: str = strawberry.field(description="The document's title.")
+    document_number: str | None = strawberry.field(
+        description="The document's 文号; null when it has none."
+    )
+    article: str = strawberry.field(description="The article and item, e.g. 第十四条（十三）.")
 
 
 @strawberry.type(description="The recognising department of a hit and its level.")
 class HitDepartment:
-    id: strawberry.ID
-    name: str
-    level: JurisdictionLevel | None
-    jurisdiction_code: str | None
+    id: strawberry.ID = strawberry.field(
+        description="Department id, `<jurisdiction code>/<name>` (see `department`)."
+    )
+    name: str = strawberry.field(description="The department's canonical name.")
+    level: JurisdictionLevel | None = strawberry.field(description="The level of its jurisdiction.")
+    jurisdiction_code: str | None = strawberry.field(
+        description="Its jurisdiction's GB/T 2260 code."
+    )
 
 
 @strawberry.type(description="A subject named in a check or a derivation chain.")
 class CheckedSubject:
-    id: strawberry.ID
-    name: str
-    kind: SubjectKind
-    uscc: str | None
+    id: strawberry.ID = strawberry.field(description="Internal stable id (`Subject.id`).")
+    name: str = strawberry.field(description="名称 or 姓名.")
+    kind: SubjectKind = strawberry.field(description="Organisation or natural person.")
+    uscc: str | None = strawberry.field(
+        description="统一社会信用代码 of an organisation; null for a person."
+    )
 
 
 @strawberry.type(
@@ -68,28 +76,47 @@ class CheckedSubject:
     "(管理办法 第二十六条): organisation → role → person."
 )
 class DerivationChain:
-    organization: CheckedSubject
-    roles: list[RoleKind]
+    organization: CheckedSubject = strawberry.field(
+        description="The seriously dishonest organisation whose entry this follows."
+    )
+    roles: list[RoleKind] = strawberry.field(
+        description="The posts the person held there on the date of the act."
+    )
 
 
 @strawberry.type(description="A list entry in force on the date asked about.")
 class CreditHit:
-    entry_id: strawberry.ID
-    kind: ListKind
-    domain: str | None
-    category: str | None
-    facts: str | None
+    entry_id: strawberry.ID = strawberry.field(description="The list entry's id (`ListEntry.id`).")
+    kind: ListKind = strawberry.field(description="Red or black list.")
+    domain: str | None = strawberry.field(description="领域.")
+    category: str | None = strawberry.field(description="失信行为类型 / 名单类别.")
+    facts: str | None = strawberry.field(description="主要失信事实; null when `withheld`.")
     basis: str | None = strawberry.field(description="认定依据 as recorded by the department.")
-    decision_document: str | None
-    document_number: str | None
-    severity: Severity
-    disclosure: Disclosure
-    recognised_on: Date
-    valid_until: Date | None
-    department: HitDepartment | None
+    decision_document: str | None = strawberry.field(
+        description="处罚法定文书; null when `withheld`."
+    )
+    document_number: str | None = strawberry.field(description="文书编号; null when `withheld`.")
+    severity: Severity = strawberry.field(
+        description="失信严重程度; UNSTATED when the source states none."
+    )
+    disclosure: Disclosure = strawberry.field(
+        description="The entry's disclosure class (管理办法 第十八条)."
+    )
+    recognised_on: Date = strawberry.field(description="认定日期 (确定失信时间).")
+    valid_until: Date | None = strawberry.field(
+        description="信息有效期 (移出日期), inclusive; null: no end set."
+    )
+    department: HitDepartment | None = strawberry.field(
+        description="认定单位: the recognising department."
+    )
     source_system: str | None = strawberry.field(description="The system the entry came from.")
-    derived: bool
-    chain: DerivationChain | None
+    derived: bool = strawberry.field(
+        description="Recorded against this person through an organisation's serious black "
+        "entry (管理办法 第二十六条)."
+    )
+    chain: DerivationChain | None = strawberry.field(
+        description="For a derived hit: the organisation and posts it came through."
+    )
     outweighed: bool = strawberry.field(
         description="A red hit outweighed by a black one (实施办法 第四条)."
     )
@@ -99,26 +126,37 @@ class CreditHit:
         "facts and documents need an authorised query "
         "(管理办法 第二十一条)."
     )
-    legal_basis: list[LegalBasis]
+    legal_basis: list[LegalBasis] = strawberry.field(
+        description="The articles the hit rests on: the list's criteria (实施办法 第五条, "
+        "第六条), for a derived hit 管理办法 第二十六条, and for a black hit its validity "
+        "(管理办法 第二十七条)."
+    )
 
 
 @strawberry.type(description="A measure the decision rests on, and the hits that trigger it.")
 class AppliedMeasure:
-    id: strawberry.ID
-    name: str
-    kind: str
-    effect: Decision
-    legal_basis: list[LegalBasis]
-    hit_ids: list[strawberry.ID]
+    id: strawberry.ID = strawberry.field(description="The measure's id in the catalogue.")
+    name: str = strawberry.field(description="The measure, as the policy names it.")
+    kind: str = strawberry.field(description="INCENTIVE or PUNISHMENT")
+    effect: Decision = strawberry.field(description="Its effect on this matter.")
+    legal_basis: list[LegalBasis] = strawberry.field(
+        description="The articles that provide for it."
+    )
+    hit_ids: list[strawberry.ID] = strawberry.field(
+        description="The `entryId`s of the hits that trigger it."
+    )
 
 
 @strawberry.type(description="Information only: an officer carries a serious black entry.")
 class RelatedPartyFlag:
-    person: CheckedSubject
-    role: RoleKind
-    entry_id: strawberry.ID
-    category: str | None
-    derived: bool
+    person: CheckedSubject = strawberry.field(description="The officer.")
+    role: RoleKind = strawberry.field(description="The officer's post on the date checked.")
+    entry_id: strawberry.ID = strawberry.field(description="The officer's serious black entry.")
+    category: str | None = strawberry.field(description="失信行为类型 / 名单类别 of that entry.")
+    derived: bool = strawberry.field(
+        description="That entry came to the officer through another organisation "
+        "(管理办法 第二十六条)."
+    )
     path: str = strawberry.field(description="organisation ← role ← person ← entry")
 
 
@@ -127,16 +165,25 @@ def _far_end(name: str) -> Expr:
     return Expr(cypher=lambda s: f"endNode({s.node}).`{name}`")
 
 
-@strawberry.type
+@strawberry.type(description="What a measure does to one matter.")
 class MatterEffect:  # read from the APPLIES_TO link
-    matter: MatterType = strawberry.field(metadata=meta(_far_end("code")))
-    effect: Decision = prop("effect")
+    matter: MatterType = strawberry.field(
+        description="The matter.", metadata=meta(_far_end("code"))
+    )
+    effect: Decision = prop("effect", description="BLOCK, REVIEW or GREEN_CHANNEL.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A department that carries a measure out: a lead (or responsible) unit of a "
+    "policy task implementing it."
+)
 class ImplementingDepartment:  # read from the IMPLEMENTED_BY link
-    id: strawberry.ID = strawberry.field(metadata=meta(_far_end("id")))
-    name: str = strawberry.field(metadata=meta(_far_end("name")))
+    id: strawberry.ID = strawberry.field(
+        description="Department id (see `department`).", metadata=meta(_far_end("id"))
+    )
+    name: str = strawberry.field(
+        description="The department's canonical name.", metadata=meta(_far_end("name"))
+    )
     as_written: str | None = prop("asWritten", description="The unit as the document names it.")
 
 
@@ -159,38 +206,58 @@ def _basis_of(item_ids: Sequence[str]) -> list[Plain]:
 
 @strawberry.type(description="A joint reward or punishment measure (联合奖惩措施).")
 class MeasureInfo:
-    id: strawberry.ID = prop("id")
-    name: str = prop("name")
+    id: strawberry.ID = prop("id", description="The measure's id, e.g. `jlcj-14-1`.")
+    name: str = prop("name", description="The measure, as the policy names it.")
     kind: str = prop("kind", description="INCENTIVE or PUNISHMENT")
-    list: ListKind = prop("list")
+    list: ListKind = prop("list", description="The list whose entries trigger it.")
     # `list` is a field name from here on in this class body: the builtin is spelt in full.
     targets: builtins.list[str] = prop("targets", description="SUBJECT and/or RESPONSIBLE_PERSON")
-    matters: builtins.list[MatterEffect] = strawberry.field(metadata=meta(MATTERS))
+    matters: builtins.list[MatterEffect] = strawberry.field(
+        description="The matters it applies to, with its effect on each, by matter code.",
+        metadata=meta(MATTERS),
+    )
     # The articles are cited from the committed extraction, as the credit check cites them.
-    legal_basis: builtins.list[LegalBasis] = converted(lambda s: f"{s.node}.basis", _basis_of)
+    legal_basis: builtins.list[LegalBasis] = converted(
+        lambda s: f"{s.node}.basis", _basis_of, description="The articles that provide for it."
+    )
     departments: builtins.list[ImplementingDepartment] = strawberry.field(
-        metadata=meta(DEPARTMENTS)
+        description="The departments that carry it out, by id; empty when the policy "
+        "graph names none.",
+        metadata=meta(DEPARTMENTS),
     )
 
 
 @strawberry.type(description="Why a subject could not be checked (e.g. an invalid code).")
 class CheckError:
-    code: str
-    message: str
-    value: str | None
+    code: str = strawberry.field(description="The error code (see Error codes), e.g. INVALID_USCC.")
+    message: str = strawberry.field(description="What is wrong, in words.")
+    value: str | None = strawberry.field(description="The value refused, as given.")
 
 
 @strawberry.type(description="The answer for one subject.")
 class CreditCheck:
-    found: bool
-    subject: CheckedSubject | None
+    found: bool = strawberry.field(
+        description="The subject is known; false for an unknown subject or an invalid code."
+    )
+    subject: CheckedSubject | None = strawberry.field(
+        description="The subject checked; null when not found."
+    )
     decision: Decision | None = strawberry.field(description="Null when the subject is unknown.")
-    matter: MatterType
-    as_of: Date
-    hits: list[CreditHit]
-    measures: list[AppliedMeasure]
-    related_parties: list[RelatedPartyFlag]
-    error: CheckError | None
+    matter: MatterType = strawberry.field(description="The matter checked for, as asked.")
+    as_of: Date = strawberry.field(description="The date checked on (default today).")
+    hits: list[CreditHit] = strawberry.field(
+        description="Every list entry of the subject in force on `asOf`, direct and derived."
+    )
+    measures: list[AppliedMeasure] = strawberry.field(
+        description="The measures for the matter that the hits trigger."
+    )
+    related_parties: list[RelatedPartyFlag] = strawberry.field(
+        description="For an organisation: its officers carrying a serious black entry in "
+        "force. Information only: never changes the decision."
+    )
+    error: CheckError | None = strawberry.field(
+        description="Why the subject could not be checked (e.g. an invalid code); null otherwise."
+    )
 
 
 # The builders below return plain dicts keyed by GraphQL field names: the executor

@@ -33,20 +33,30 @@ UNIT_TASKS = Related(
     keys=["code"], description="An administrative level, keyed by its GB/T 2260 code."
 )
 class Jurisdiction:
-    code: strawberry.ID = prop("code")
-    name: str = prop("name")
-    full_name: str | None = prop("fullName")
-    level: JurisdictionLevel = prop("level")
+    code: strawberry.ID = prop(
+        "code",
+        description="GB/T 2260 administrative division code, e.g. 320800; 100000 for the nation.",
+    )
+    name: str = prop("name", description="The name, e.g. 淮安市, 天宁区.")
+    full_name: str | None = prop(
+        "fullName",
+        description="The name that tells it apart: a district with its city (常州市天宁区), "
+        "otherwise the name.",
+    )
+    level: JurisdictionLevel = prop("level", description="Its administrative level.")
     parent: Jurisdiction | None = related(
-        lambda s, m: f"MATCH ({s.node})-[:PART_OF]->({m}:Jurisdiction)"
+        lambda s, m: f"MATCH ({s.node})-[:PART_OF]->({m}:Jurisdiction)",
+        description="The jurisdiction one level up; null for the nation.",
     )
     children: list[Jurisdiction] = related(
         lambda s, m: f"MATCH ({m}:Jurisdiction)-[:PART_OF]->({s.node})",
         order=lambda s, m: f"{m}.code",
+        description="The jurisdictions one level down, by code.",
     )
     departments: list[Department] = related(
         lambda s, m: f"MATCH ({m}:Department)-[:BELONGS_TO]->({s.node})",
         order=lambda s, m: f"{m}.name",
+        description="Its departments, by name.",
     )
 
 
@@ -57,12 +67,20 @@ class Jurisdiction:
     "of one jurisdiction, with every name it is written under.",
 )
 class Department:
-    id: strawberry.ID = prop("id")
-    name: str = prop("name")
-    aliases: list[str] = prop("aliases", default="[]")
-    level: JurisdictionLevel | None = prop("level")
+    id: strawberry.ID = prop(
+        "id", description="`<jurisdiction code>/<name>`, e.g. `320800/淮安市发展和改革委员会`."
+    )
+    name: str = prop("name", description="The canonical name.")
+    aliases: list[str] = prop(
+        "aliases",
+        default="[]",
+        description="Other names policy documents write it under (e.g. before the 2018 "
+        "reform), each as written.",
+    )
+    level: JurisdictionLevel | None = prop("level", description="The level of its jurisdiction.")
     jurisdiction: Jurisdiction | None = related(
-        lambda s, m: f"MATCH ({m}:Jurisdiction {{code: {s.node}.jurisdictionCode}})"
+        lambda s, m: f"MATCH ({m}:Jurisdiction {{code: {s.node}.jurisdictionCode}})",
+        description="The jurisdiction it belongs to.",
     )
 
     @reads(
@@ -70,4 +88,10 @@ class Department:
         description="Task rows of the policy graph naming this department, in "
         "document order; `role` null: any role.",
     )
-    def tasks(self, role: DepartmentRoleRef | None = None) -> list[TaskRef]: ...
+    def tasks(
+        self,
+        role: Annotated[
+            DepartmentRoleRef | None,
+            strawberry.argument(description="Only rows naming it in this role; null: any role."),
+        ] = None,
+    ) -> list[TaskRef]: ...

@@ -55,8 +55,10 @@ def _published_source(s: Scope, m: str) -> str:
     keys=["id"], description="A red or black list entry with the fields of 实施办法 第八条."
 )
 class ListEntry:
-    id: strawberry.ID = prop("id", detail=False)
-    kind: ListKind = prop("kind", propagates=True, public=True, detail=False)
+    id: strawberry.ID = prop("id", detail=False, description="The entry's id.")
+    kind: ListKind = prop(
+        "kind", propagates=True, public=True, detail=False, description="Red or black list."
+    )
     domain: str | None = prop(
         "domain", propagates=True, public=True, detail=False, description="领域."
     )
@@ -75,8 +77,19 @@ class ListEntry:
     document_number: str | None = prop(
         "documentNumber", propagates=True, public=True, description="文书编号."
     )
-    severity: Severity = prop("severity", propagates=True, detail=False, default="'UNSTATED'")
-    disclosure: Disclosure = prop("disclosure", propagates=True, detail=False)
+    severity: Severity = prop(
+        "severity",
+        propagates=True,
+        detail=False,
+        default="'UNSTATED'",
+        description="失信严重程度; UNSTATED when the source states none.",
+    )
+    disclosure: Disclosure = prop(
+        "disclosure",
+        propagates=True,
+        detail=False,
+        description="Who may see the entry (管理办法 第十八条).",
+    )
     recognised_on: Date = prop(
         "recognisedOn",
         propagates=True,
@@ -97,10 +110,27 @@ class ListEntry:
     status: EntryStatus = strawberry.field(
         description="Status on the date asked about.", metadata=meta(Expr(cypher=_status))
     )
-    ended_on: Date | None = prop("endedOn", propagates=True, detail=False)
-    end_reason: str | None = prop("endReason", propagates=True)
-    source_system: str | None = prop("sourceSystem", propagates=True, detail=False)
-    source_ref: str | None = prop("sourceRef", propagates=True)
+    ended_on: Date | None = prop(
+        "endedOn",
+        propagates=True,
+        detail=False,
+        description="The day it was ended by revocation or repair (REVOKED or REPAIRED from "
+        "then on); null while not ended.",
+    )
+    end_reason: str | None = prop(
+        "endReason", propagates=True, description="Why it was ended, as recorded."
+    )
+    source_system: str | None = prop(
+        "sourceSystem",
+        propagates=True,
+        detail=False,
+        description="The system the entry was imported from.",
+    )
+    source_ref: str | None = prop(
+        "sourceRef",
+        propagates=True,
+        description="The entry's reference in that system (with `sourceSystem`, its source key).",
+    )
     derived: bool = prop(
         "derived",
         public=True,
@@ -110,7 +140,8 @@ class ListEntry:
         "organisation (管理办法 第二十六条).",
     )
     recognising_department: Department | None = strawberry.field(
-        metadata=meta(RECOGNISING_DEPARTMENT)
+        description="认定单位: the department that recognised the entry (实施办法 第三条).",
+        metadata=meta(RECOGNISING_DEPARTMENT),
     )
     disputed: bool = strawberry.field(
         description="An objection against the entry is open (实施办法 第十五条).",
@@ -123,7 +154,8 @@ class ListEntry:
         description="For a derived entry: the posts the person held on the date of the act.",
     )
     subject: SubjectRef | None = related(
-        lambda s, m: f"MATCH ({s.node})-[:CONCERNS]->({m}:Subject)"
+        lambda s, m: f"MATCH ({s.node})-[:CONCERNS]->({m}:Subject)",
+        description="The subject the entry is about.",
     )
     source: ListEntry | None = related(
         lambda s, m: (
@@ -151,16 +183,31 @@ SYNCED = (*propagated(ListEntry), "endStatus", "status")
     "(管理办法 第九条–第十三条)."
 )
 class CreditRecord:
-    id: strawberry.ID = prop("id")
-    category: RecordCategory = prop("category")
-    type: str = prop("type")
-    title: str | None = prop("title")
-    content: str | None = prop("content")
-    severity: Severity = prop("severity", default="'UNSTATED'")
-    disclosure: Disclosure = prop("disclosure")
-    recorded_on: Date = prop("recordedOn")
-    valid_until: Date | None = prop("validUntil")
-    source_system: str | None = prop("sourceSystem")
+    id: strawberry.ID = prop("id", description="The record's id.")
+    category: RecordCategory = prop("category", description="管理办法 第九条 category.")
+    type: str = prop(
+        "type", description="The kind of information within its category, as the provider names it."
+    )
+    title: str | None = prop("title", description="A short title, as provided.")
+    content: str | None = prop("content", description="The information itself, as provided.")
+    severity: Severity = prop(
+        "severity",
+        default="'UNSTATED'",
+        description="失信严重程度, for negative information; UNSTATED when none is stated.",
+    )
+    disclosure: Disclosure = prop(
+        "disclosure", description="Who may see the record (管理办法 第十八条)."
+    )
+    recorded_on: Date = prop("recordedOn", description="The day the information was recorded.")
+    valid_until: Date | None = prop(
+        "validUntil",
+        description="Last day of validity, inclusive (管理办法 第二十七条 for negative "
+        "information); null: no end.",
+    )
+    source_system: str | None = prop(
+        "sourceSystem", description="The system the record was imported from."
+    )
     provider: Department | None = related(
-        lambda s, m: f"MATCH ({s.node})-[:PROVIDED_BY]->({m}:Department)"
+        lambda s, m: f"MATCH ({s.node})-[:PROVIDED_BY]->({m}:Department)",
+        description="信息提供单位: the department that provided it.",
     )

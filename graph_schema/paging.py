@@ -13,15 +13,23 @@ from gateway.base.errors import QueryTooComplex
     "name: same-name subjects are common.",
 )
 class SubjectRef:
-    uscc: str | None = strawberry.UNSET
-    id_number: str | None = strawberry.UNSET
-    id: strawberry.ID | None = strawberry.UNSET
+    uscc: str | None = strawberry.field(
+        default=strawberry.UNSET, description="统一社会信用代码 (18 characters, GB 32100)."
+    )
+    id_number: str | None = strawberry.field(
+        default=strawberry.UNSET, description="公民身份号码 (18 characters, GB 11643)."
+    )
+    id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The internal id (`Subject.id`)."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="Where a page ends and whether another follows.")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    end_cursor: str | None = strawberry.field(
+        description="Pass as `after` for the next page; null for an empty page."
+    )
 
 
 def check_page(first: int, max_page: int) -> int:

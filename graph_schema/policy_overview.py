@@ -69,9 +69,17 @@ def _first_provincial(s: Scope, m: str) -> str:
     "documents cite, and every municipal and county task implementing it."
 )
 class ImplementationChain:  # read from the national item
-    national_item: PolicyItem = strawberry.field(metadata=meta(Related(match=itself)))
-    national_document: PolicyDocument | None = strawberry.field(metadata=meta(IN_DOCUMENT))
-    implementations: list[Implementation] = strawberry.field(metadata=meta(IMPLEMENTATIONS))
+    national_item: PolicyItem = strawberry.field(
+        description="The national item asked about.", metadata=meta(Related(match=itself))
+    )
+    national_document: PolicyDocument | None = strawberry.field(
+        description="The national document it is written in.", metadata=meta(IN_DOCUMENT)
+    )
+    implementations: list[Implementation] = strawberry.field(
+        description="Municipal and county tasks implementing it, by jurisdiction, then "
+        "document order.",
+        metadata=meta(IMPLEMENTATIONS),
+    )
     provincial_documents: list[PolicyDocument] = strawberry.field(
         description="Provincial documents cited by the implementing documents.",
         metadata=meta(
@@ -116,18 +124,28 @@ def _implemented(s: Scope) -> str:
 )
 class CoverageCell:
     jurisdiction_code: strawberry.ID = strawberry.field(
-        metadata=meta(Expr(cypher=lambda s: f"{s.node}.code"))
+        description="The column: the jurisdiction's GB/T 2260 code.",
+        metadata=meta(Expr(cypher=lambda s: f"{s.node}.code")),
     )
-    task_ids: list[strawberry.ID] = strawberry.field(metadata=meta(Expr(cypher=_task_ids)))
-    implemented: bool = strawberry.field(metadata=meta(Expr(cypher=_implemented)))
-    jurisdiction: Jurisdiction | None = strawberry.field(metadata=meta(Related(match=itself)))
+    task_ids: list[strawberry.ID] = strawberry.field(
+        description="Ids of its tasks implementing the item, in document order.",
+        metadata=meta(Expr(cypher=_task_ids)),
+    )
+    implemented: bool = strawberry.field(
+        description="At least one task there implements the item.",
+        metadata=meta(Expr(cypher=_implemented)),
+    )
+    jurisdiction: Jurisdiction | None = strawberry.field(
+        description="The column's jurisdiction.", metadata=meta(Related(match=itself))
+    )
     tasks: list[Task] = strawberry.field(
+        description="Its tasks implementing the item, in document order.",
         metadata=meta(
             Related(
                 match=lambda s, m: _implementing(_item(s), s.node, m, f"{m}d"),
                 order=lambda s, m: f"{m}d.seq, {m}.seq",
             )
-        )
+        ),
     )
 
 
@@ -137,9 +155,11 @@ def _implemented_in(s: Scope) -> str:
     return f"size([{j} IN {columns} WHERE EXISTS {{ {_implementing(s.node, j, t, d)} }}])"
 
 
-@strawberry.type
+@strawberry.type(description="One national item of the coverage matrix, across the columns.")
 class CoverageRow:
-    item: PolicyItem = strawberry.field(metadata=meta(Related(match=itself)))
+    item: PolicyItem = strawberry.field(
+        description="The national item.", metadata=meta(Related(match=itself))
+    )
     cells: list[CoverageCell] = strawberry.field(
         description="In the matrix's column order.",
         metadata=meta(
@@ -175,16 +195,18 @@ class CoverageMatrix:
         description="The columns.", metadata=meta(Expr(cypher=_codes))
     )
     rows: list[CoverageRow] = strawberry.field(
+        description="One per national item, in document order.",
         metadata=meta(
             Related(
                 match=_national_items,
                 order=lambda s, m: f"{m}d.seq, {m}.seq",
                 binds=(("columns", lambda s: f"{s.node}.columns"),),
             )
-        )
+        ),
     )
     jurisdictions: list[Jurisdiction] = strawberry.field(
-        metadata=meta(listed(lambda s: f"{s.node}.columns"))
+        description="The columns' jurisdictions, in column order (by code).",
+        metadata=meta(listed(lambda s: f"{s.node}.columns")),
     )
 
 
@@ -210,10 +232,21 @@ def _in_role(link: str) -> Related:
 
 @strawberry.type(description="A department's tasks in one document, by role.")
 class DocumentWorkload:
-    led: list[Task] = strawberry.field(metadata=meta(_in_role(pm.LED_BY)))
-    cooperated: list[Task] = strawberry.field(metadata=meta(_in_role(pm.COOPERATED_BY)))
-    responsible: list[Task] = strawberry.field(metadata=meta(_in_role(pm.RESPONSIBILITY_OF)))
-    document: PolicyDocument | None = strawberry.field(metadata=meta(Related(match=itself)))
+    led: list[Task] = strawberry.field(
+        description="Tasks naming it as 牵头单位, in document order.",
+        metadata=meta(_in_role(pm.LED_BY)),
+    )
+    cooperated: list[Task] = strawberry.field(
+        description="Tasks naming it as 配合单位, in document order.",
+        metadata=meta(_in_role(pm.COOPERATED_BY)),
+    )
+    responsible: list[Task] = strawberry.field(
+        description="Tasks naming it as 责任单位, in document order.",
+        metadata=meta(_in_role(pm.RESPONSIBILITY_OF)),
+    )
+    document: PolicyDocument | None = strawberry.field(
+        description="The document.", metadata=meta(Related(match=itself))
+    )
 
 
 def _count(links: str) -> Expr:
@@ -235,12 +268,24 @@ def _count(links: str) -> Expr:
     "department in two roles counts once in taskCount."
 )
 class DepartmentWorkload:  # read from the department
-    department: Department = strawberry.field(metadata=meta(Related(match=itself)))
-    led_count: int = strawberry.field(metadata=meta(_count(pm.LED_BY)))
-    cooperated_count: int = strawberry.field(metadata=meta(_count(pm.COOPERATED_BY)))
-    responsible_count: int = strawberry.field(metadata=meta(_count(pm.RESPONSIBILITY_OF)))
-    task_count: int = strawberry.field(metadata=meta(_count(pm.UNIT_LINKS)))
+    department: Department = strawberry.field(
+        description="The department.", metadata=meta(Related(match=itself))
+    )
+    led_count: int = strawberry.field(
+        description="Tasks naming it as 牵头单位.", metadata=meta(_count(pm.LED_BY))
+    )
+    cooperated_count: int = strawberry.field(
+        description="Tasks naming it as 配合单位.", metadata=meta(_count(pm.COOPERATED_BY))
+    )
+    responsible_count: int = strawberry.field(
+        description="Tasks naming it as 责任单位.", metadata=meta(_count(pm.RESPONSIBILITY_OF))
+    )
+    task_count: int = strawberry.field(
+        description="Tasks naming it in any role, each counted once.",
+        metadata=meta(_count(pm.UNIT_LINKS)),
+    )
     documents: list[DocumentWorkload] = strawberry.field(
+        description="Its tasks per document, for the documents naming it, in curated order.",
         metadata=meta(
             Related(
                 match=lambda s, m: f"MATCH ({m}:{DOC})",
@@ -251,5 +296,5 @@ class DepartmentWorkload:  # read from the department
                 order=lambda s, m: f"{m}.seq",
                 binds=(("department", lambda s: s.node),),
             )
-        )
+        ),
     )

@@ -14,7 +14,7 @@ public one.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types.base import StrawberryList, StrawberryOptional, get_object_definition
@@ -74,7 +74,16 @@ THROUGH_ORGANIZATION = Related(
 # this annotation when the schema is built, and that no type checker can see.
 @reads(PUBLISHED_ENTRIES)
 def _published_entries(
-    self: Any, kind: ListKind | None = None, first: int = 10
+    self: Any,
+    kind: Annotated[
+        ListKind | None, strawberry.argument(description="Only this list; null: both.")
+    ] = None,
+    first: Annotated[
+        int,
+        strawberry.argument(
+            description="At most this many, 1 to the portal's page limit (50 by default)."
+        ),
+    ] = 10,
 ) -> list[PublicListEntry]:  # type: ignore[valid-type]
     """Red and black list entries published today (active and public); expired and
     repaired entries are not published."""

@@ -130,8 +130,11 @@ def _constant(value: str) -> Expr:
 @strawberry.interface(description="信息主体: an organisation or a natural person.")
 class Subject:
     id: strawberry.ID = prop("id", description="Internal stable id.")
-    name: str = prop("name", public=True)
+    name: str = prop(
+        "name", public=True, description="名称 of an organisation, 姓名 of a natural person."
+    )
     kind: SubjectKind = strawberry.field(
+        description="Organisation or natural person.",
         metadata=meta(
             Expr(
                 public=True,
@@ -139,9 +142,11 @@ class Subject:
                     f"CASE WHEN {s.node}:Organization THEN 'ORGANIZATION' ELSE 'PERSON' END"
                 ),
             )
-        )
+        ),
     )
-    status: str | None = prop("status")
+    status: str | None = prop(
+        "status", description="登记状态 as the source recorded it (e.g. 存续, 注销); free text."
+    )
 
     @reads(
         LIST_ENTRIES,
@@ -150,17 +155,48 @@ class Subject:
     )
     def list_entries(
         self,
-        kind: ListKind | None = None,
-        status: EntryStatus | None = None,
-        as_of: Date | None = None,
+        kind: Annotated[
+            ListKind | None, strawberry.argument(description="Only this list; null: both.")
+        ] = None,
+        status: Annotated[
+            EntryStatus | None,
+            strawberry.argument(
+                description="Only entries with this status on `asOf`; null: any. Outside "
+                "government and the subject itself, only ACTIVE entries today are shown "
+                "(管理办法 第二十七条)."
+            ),
+        ] = None,
+        as_of: Annotated[
+            Date | None,
+            strawberry.argument(
+                description="The date to read the entries and their status on (default today, "
+                "Asia/Shanghai); entries recognised later are left out. Other dates answer "
+                "only government users and the subject itself."
+            ),
+        ] = None,
     ) -> list[ListEntryRef]: ...
 
     @reads(CREDIT_RECORDS, description="Credit records (管理办法 第九条) made by `asOf`.")
     def credit_records(
         self,
-        category: RecordCategory | None = None,
-        as_of: Date | None = None,
-        current_only: bool = False,
+        category: Annotated[
+            RecordCategory | None,
+            strawberry.argument(description="Only this category; null: all."),
+        ] = None,
+        as_of: Annotated[
+            Date | None,
+            strawberry.argument(
+                description="Records made on or before this date (default today). Other dates "
+                "answer only government users and the subject itself."
+            ),
+        ] = None,
+        current_only: Annotated[
+            bool,
+            strawberry.argument(
+                description="Only records still valid on `asOf`. Always so outside government "
+                "and the subject itself (管理办法 第二十七条)."
+            ),
+        ] = False,
     ) -> list[CreditRecordRef]: ...
 
     @reads(
@@ -170,7 +206,16 @@ class Subject:
         "applicant held by another subgraph to its credit status. Checks of many subjects "
         "in one request share one query.",
     )
-    def credit_check(self, matter: MatterType, as_of: Date | None = None) -> CreditCheckRef: ...
+    def credit_check(
+        self,
+        matter: Annotated[
+            MatterType, strawberry.argument(description="What the approval is deciding on.")
+        ],
+        as_of: Annotated[
+            Date | None,
+            strawberry.argument(description="The date to check on (default today)."),
+        ] = None,
+    ) -> CreditCheckRef: ...
 
     @reads(
         ROLES,
@@ -178,7 +223,18 @@ class Subject:
         "officers. With `asOf`, only roles held on that date.",
     )
     def roles(
-        self, kind: list[RoleKind] | None = None, as_of: Date | None = None
+        self,
+        kind: Annotated[
+            list[RoleKind] | None,
+            strawberry.argument(description="Only posts of these kinds; null: all."),
+        ] = None,
+        as_of: Annotated[
+            Date | None,
+            strawberry.argument(
+                description="Only roles held on this date (start and end inclusive); null: "
+                "every role, past and present."
+            ),
+        ] = None,
     ) -> list[Role]: ...
 
 
@@ -188,17 +244,28 @@ class Subject:
 )
 class Organization(Subject):
     uscc: str = prop("uscc", public=True, description="统一社会信用代码 (GB 32100).")
-    org_type: OrganizationType | None = prop("orgType", public=True)
+    org_type: OrganizationType | None = prop(
+        "orgType", public=True, description="法人 or 非法人组织."
+    )
     nature: str | None = prop("nature", public=True, description="单位性质.")
     address: str | None = prop("address", public=True, description="注册地址.")
-    established_on: Date | None = prop("establishedOn", public=True)
+    established_on: Date | None = prop(
+        "establishedOn", public=True, description="成立日期: the date of establishment."
+    )
     jurisdiction: JurisdictionRef | None = related(
         public=True,
         match=lambda s, m: f"MATCH ({m}:Jurisdiction {{code: {s.node}.jurisdictionCode}})",
+        description="The jurisdiction the organisation belongs to.",
     )
 
     @reads(LEGAL_REPRESENTATIVE, description="法定代表人 on `asOf` (default today).")
-    def legal_representative(self, as_of: Date | None = None) -> Person | None: ...
+    def legal_representative(
+        self,
+        as_of: Annotated[
+            Date | None,
+            strawberry.argument(description="The date the post is held on (default today)."),
+        ] = None,
+    ) -> Person | None: ...
 
 
 ID_NUMBER_REFUSED = (
@@ -214,7 +281,9 @@ ID_NUMBER_REFUSED = (
     "government-shared and never travels as a key.",
 )
 class Person(Subject):
-    sex: str | None = prop("sex", public=True)
+    sex: str | None = prop(
+        "sex", public=True, description="性别: MALE or FEMALE, from the ID number (GB 11643)."
+    )
     work_unit: str | None = prop("workUnit", public=True, description="工作单位.")
     id_number: str | None = guarded(
         lambda s: f"{s.node}.idNumber",
@@ -236,9 +305,13 @@ class Person(Subject):
 
 @strawberry.type(description="A post held by a person in an organisation, from start to end.")
 class Role:
-    id: strawberry.ID = prop("id")
-    kind: RoleKind = prop("kind")
-    start: Date = prop("start")
-    end: Date | None = prop("end")
-    person: Person = related(lambda s, m: f"WITH startNode({s.node}) AS {m}")
-    organization: Organization = related(lambda s, m: f"WITH endNode({s.node}) AS {m}")
+    id: strawberry.ID = prop("id", description="The role's id.")
+    kind: RoleKind = prop("kind", description="The post.")
+    start: Date = prop("start", description="First day in post.")
+    end: Date | None = prop("end", description="Last day in post, inclusive; null while held.")
+    person: Person = related(
+        lambda s, m: f"WITH startNode({s.node}) AS {m}", description="The person holding it."
+    )
+    organization: Organization = related(
+        lambda s, m: f"WITH endNode({s.node}) AS {m}", description="The organisation it is in."
+    )

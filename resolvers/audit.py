@@ -27,30 +27,36 @@ MAX_PAGE = 200
 From = Annotated[
     dt.datetime | None, strawberry.argument(name="from", description="Inclusive, with offset.")
 ]
+To = Annotated[dt.datetime | None, strawberry.argument(description="Exclusive, with offset.")]
+First = Annotated[int, strawberry.argument(description="Page size, 1 to 200.")]
+After = Annotated[
+    str | None,
+    strawberry.argument(description="The `endCursor` of the page before; null: from the newest."),
+]
 
 
-@strawberry.type
+@strawberry.type(description="A register event in a page of events.")
 class AuditEventEdge:
-    cursor: str
-    node: AuditEvent
+    cursor: str = strawberry.field(description="Pass as `after` for the older events.")
+    node: AuditEvent = strawberry.field(description="The event.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of the query register, newest first.")
 class AuditEventConnection:
-    edges: list[AuditEventEdge]
-    page_info: PageInfo
+    edges: list[AuditEventEdge] = strawberry.field(description="This page of events.")
+    page_info: PageInfo = strawberry.field(description="Whether more follow, and from where.")
 
 
-@strawberry.type
+@strawberry.type(description="An access in a page of a subject's access log.")
 class AccessLogEdge:
-    cursor: str
-    node: AccessLogEntry
+    cursor: str = strawberry.field(description="Pass as `after` for the older accesses.")
+    node: AccessLogEntry = strawberry.field(description="The access.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of a subject's access log, newest first.")
 class AccessLogConnection:
-    edges: list[AccessLogEdge]
-    page_info: PageInfo
+    edges: list[AccessLogEdge] = strawberry.field(description="This page of accesses.")
+    page_info: PageInfo = strawberry.field(description="Whether more follow, and from where.")
 
 
 def _window(
@@ -101,13 +107,22 @@ class AuditQuery:
     async def audit_events(
         self,
         info: Info[Context, None],
-        caller: str | None = None,
-        department: strawberry.ID | None = None,
-        subject: SubjectRef | None = None,
+        caller: Annotated[
+            str | None,
+            strawberry.argument(description="Only events of this token subject (`sub`)."),
+        ] = None,
+        department: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only events of callers acting for this department."),
+        ] = None,
+        subject: Annotated[
+            SubjectRef | None,
+            strawberry.argument(description="Only events about this subject."),
+        ] = None,
         from_: From = None,
-        to: dt.datetime | None = None,
-        first: int = 50,
-        after: str | None = None,
+        to: To = None,
+        first: First = 50,
+        after: After = None,
     ) -> dict[str, Any]:
         ctx = info.context
         ctx.require(SUPERVISOR)
@@ -135,9 +150,9 @@ class AuditQuery:
         self,
         info: Info[Context, None],
         from_: From = None,
-        to: dt.datetime | None = None,
-        first: int = 50,
-        after: str | None = None,
+        to: To = None,
+        first: First = 50,
+        after: After = None,
     ) -> dict[str, Any]:
         ctx = info.context
         viewer = ctx.require(SUBJECT)

@@ -9,6 +9,7 @@ after the write, read like any consent (one compiled query).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from strawberry import Info
@@ -30,16 +31,24 @@ MAX_TEXT = 500
 
 @strawberry.input(one_of=True, description="A grantee: a department, or an organisation.")
 class GranteeRef:
-    department_id: strawberry.ID | None = strawberry.UNSET
-    uscc: str | None = strawberry.UNSET
+    department_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="A department, by id (`<jurisdiction code>/<name>`)."
+    )
+    uscc: str | None = strawberry.field(
+        default=strawberry.UNSET, description="An organisation, by its unified social credit code."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A consent to record (管理办法 第二十一条).")
 class GrantConsentInput:
-    subject: SubjectRef
-    grantee: GranteeRef
-    scope: list[ConsentScope]
-    purpose: str
+    subject: SubjectRef = strawberry.field(description="The subject giving consent.")
+    grantee: GranteeRef = strawberry.field(description="Who may query under it.")
+    scope: list[ConsentScope] = strawberry.field(
+        description="What it opens: at least one class or the ID number."
+    )
+    purpose: str = strawberry.field(
+        description="What the grantee may query for; required, at most 500 characters."
+    )
     valid_until: dt.datetime = strawberry.field(
         description="End of the window, exclusive; with a UTC offset."
     )
@@ -73,7 +82,11 @@ class ConsentMutation:
         description="Record a consent: by the subject itself, or by a credit "
         "administrator from a written consent (documentRef required)."
     )
-    async def grant_consent(self, info: Info[Context, None], input: GrantConsentInput) -> Consent:
+    async def grant_consent(
+        self,
+        info: Info[Context, None],
+        input: Annotated[GrantConsentInput, strawberry.argument(description="The consent.")],
+    ) -> Consent:
         ctx = info.context
         viewer = ctx.require(SUBJECT, CREDIT_ADMIN)
         subject = await load_subject(ctx, input.subject)
@@ -118,7 +131,12 @@ class ConsentMutation:
 
     @strawberry.mutation(description="Revoke a consent from now on; it stays on file.")
     async def revoke_consent(
-        self, info: Info[Context, None], id: strawberry.ID, reason: str | None = None
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The consent's id.")],
+        reason: Annotated[
+            str | None, strawberry.argument(description="Why, at most 500 characters.")
+        ] = None,
     ) -> Consent:
         ctx = info.context
         viewer = ctx.require(SUBJECT, CREDIT_ADMIN)
@@ -155,7 +173,13 @@ class ConsentQuery:
         graphql_type=list[Consent],
     )  # answered by the compiled selection
     async def consents(
-        self, info: Info[Context, None], subject: SubjectRef, include_revoked: bool = True
+        self,
+        info: Info[Context, None],
+        subject: Annotated[SubjectRef, strawberry.argument(description="The subject.")],
+        include_revoked: Annotated[
+            bool,
+            strawberry.argument(description="Revoked consents too; false: only those not revoked."),
+        ] = True,
     ) -> list[Shaped | None]:
         ctx = info.context
         viewer = ctx.require()

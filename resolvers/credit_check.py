@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import (
@@ -161,6 +161,10 @@ def _disclose(raw: list[Any], ctx: Context) -> dict[str, Any]:
     return record
 
 
+MATTER = "What the approval is deciding on: the measures for this matter decide."
+AS_OF = "The date to check on (default today, Asia/Shanghai): the entries in force then."
+
+
 def _as_mapping(ref: SubjectRef) -> dict[str, Any]:
     return {"uscc": ref.uscc or None, "idNumber": ref.id_number or None, "id": ref.id or None}
 
@@ -175,9 +179,14 @@ class CreditCheckQuery:
     async def credit_check(
         self,
         info: Info[Context, None],
-        subject: SubjectRef,
-        matter: MatterType,
-        as_of: Date | None = None,
+        subject: Annotated[
+            SubjectRef,
+            strawberry.argument(
+                description="The applicant; an invalid code is answered in `error`."
+            ),
+        ],
+        matter: Annotated[MatterType, strawberry.argument(description=MATTER)],
+        as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
     ) -> Plain:
         related = selects(info._raw_info, "relatedParties")
         return (
@@ -196,7 +205,12 @@ class CreditCheckQuery:
         metadata={SUBGRAPH: "policy"},
     )
     async def measures(
-        self, info: Info[Context, None], matter: MatterType | None = None
+        self,
+        info: Info[Context, None],
+        matter: Annotated[
+            MatterType | None,
+            strawberry.argument(description="Only measures applying to this matter; null: all."),
+        ] = None,
     ) -> list[MeasureInfo]:
         return await many(info, MEASURES, matter=matter.value if matter else None)
 
@@ -208,9 +222,15 @@ class CreditCheckQuery:
     async def credit_check_batch(
         self,
         info: Info[Context, None],
-        subjects: list[SubjectRef],
-        matter: MatterType,
-        as_of: Date | None = None,
+        subjects: Annotated[
+            list[SubjectRef],
+            strawberry.argument(
+                description="The applicants, at most the gateway's batch limit (1,000 by "
+                "default); an invalid code is answered in that subject's `error`."
+            ),
+        ],
+        matter: Annotated[MatterType, strawberry.argument(description=MATTER)],
+        as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
     ) -> list[Plain]:
         limit = info.context.settings.max_batch
         if len(subjects) > limit:

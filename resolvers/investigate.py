@@ -34,7 +34,33 @@ from graph_schema.scalars import Date
 from resolvers import investigate_reads as reads
 from resolvers.context import Context
 
-From = Annotated[SubjectRef, strawberry.argument(name="from")]
+From = Annotated[
+    SubjectRef, strawberry.argument(name="from", description="The subject the paths start from.")
+]
+Roles = Annotated[
+    RoleFilter | None,
+    strawberry.argument(
+        description="Which roles to walk, and on which date; null: every role, past and present."
+    ),
+]
+First = Annotated[int, strawberry.argument(description="Page size, 1 to 100.")]
+After = Annotated[
+    str | None,
+    strawberry.argument(description="The `endCursor` of the page before; null: from the start."),
+]
+Kinds = Annotated[
+    list[RoleKind] | None, strawberry.argument(description="Only posts of these kinds; null: all.")
+]
+On = Annotated[
+    Date | None,
+    strawberry.argument(description="The date `tenure` is judged on (default today)."),
+]
+Tenures = Annotated[
+    Tenure | None,
+    strawberry.argument(
+        description="CURRENT or PAST roles on `on`; null: every role, whatever its dates."
+    ),
+]
 
 
 # The fields answer with plain data (graph_schema/investigate_plain.py) that the executor
@@ -51,12 +77,21 @@ class InvestigateQuery:
     async def neighbourhood(
         self,
         info: Info[Context, None],
-        subject: SubjectRef,
-        depth: int = 2,
-        roles: RoleFilter | None = None,
-        list_kinds: list[ListKind] | None = None,
-        departments: bool = True,
-        max_nodes: int = 200,
+        subject: Annotated[
+            SubjectRef, strawberry.argument(description="The subject at the centre.")
+        ],
+        depth: Annotated[int, strawberry.argument(description="Role hops to walk, 1 to 4.")] = 2,
+        roles: Roles = None,
+        list_kinds: Annotated[
+            list[ListKind] | None,
+            strawberry.argument(description="Which lists' entries to draw; null: both."),
+        ] = None,
+        departments: Annotated[
+            bool, strawberry.argument(description="Draw the entries' recognising departments.")
+        ] = True,
+        max_nodes: Annotated[
+            int, strawberry.argument(description="The node cap, 1 to 1,000, root included.")
+        ] = 200,
     ) -> Plain | None:
         return await reads.neighbourhood(
             info, subject, depth, roles, list_kinds, departments, max_nodes
@@ -73,11 +108,13 @@ class InvestigateQuery:
         self,
         info: Info[Context, None],
         from_: From,
-        to: SubjectRef,
-        max_hops: int = 4,
-        roles: RoleFilter | None = None,
-        first: int = 10,
-        after: str | None = None,
+        to: Annotated[SubjectRef, strawberry.argument(description="The subject the paths end at.")],
+        max_hops: Annotated[
+            int, strawberry.argument(description="The longest path looked for, 1 to 6 role hops.")
+        ] = 4,
+        roles: Roles = None,
+        first: First = 10,
+        after: After = None,
     ) -> Plain:
         return await reads.shortest_paths(info, from_, to, max_hops, roles, first, after)
 
@@ -90,11 +127,15 @@ class InvestigateQuery:
     async def risk_around(
         self,
         info: Info[Context, None],
-        subject: SubjectRef,
-        max_hops: int = 2,
-        roles: RoleFilter | None = None,
-        first: int = 20,
-        after: str | None = None,
+        subject: Annotated[
+            SubjectRef, strawberry.argument(description="The subject to look around.")
+        ],
+        max_hops: Annotated[
+            int, strawberry.argument(description="How far to look, 1 to 4 role hops.")
+        ] = 2,
+        roles: Roles = None,
+        first: First = 20,
+        after: After = None,
     ) -> Plain:
         return await reads.risk_around(info, subject, max_hops, roles, first, after)
 
@@ -106,12 +147,12 @@ class InvestigateQuery:
     async def organizations_of_person(
         self,
         info: Info[Context, None],
-        person: SubjectRef,
-        tenure: Tenure | None = None,
-        kinds: list[RoleKind] | None = None,
-        on: Date | None = None,
-        first: int = 20,
-        after: str | None = None,
+        person: Annotated[SubjectRef, strawberry.argument(description="The person.")],
+        tenure: Tenures = None,
+        kinds: Kinds = None,
+        on: On = None,
+        first: First = 20,
+        after: After = None,
     ) -> Plain:
         return await reads.tenures(
             info,
@@ -134,12 +175,12 @@ class InvestigateQuery:
     async def officers_of_organization(
         self,
         info: Info[Context, None],
-        organization: SubjectRef,
-        tenure: Tenure | None = None,
-        kinds: list[RoleKind] | None = None,
-        on: Date | None = None,
-        first: int = 20,
-        after: str | None = None,
+        organization: Annotated[SubjectRef, strawberry.argument(description="The organisation.")],
+        tenure: Tenures = None,
+        kinds: Kinds = None,
+        on: On = None,
+        first: First = 20,
+        after: After = None,
     ) -> Plain:
         return await reads.tenures(
             info,
@@ -162,9 +203,9 @@ class InvestigateQuery:
     async def shared_officers(
         self,
         info: Info[Context, None],
-        organization: SubjectRef,
-        roles: RoleFilter | None = None,
-        first: int = 20,
-        after: str | None = None,
+        organization: Annotated[SubjectRef, strawberry.argument(description="The organisation.")],
+        roles: Roles = None,
+        first: First = 20,
+        after: After = None,
     ) -> Plain:
         return await reads.shared_officers(info, organization, roles, first, after)

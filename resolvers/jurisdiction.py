@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import Info
 
@@ -22,9 +24,24 @@ class JurisdictionQuery:
         return await one(info, JURISDICTION_BY_CODE, key=NATIONAL_CODE)
 
     @strawberry.field(description="A jurisdiction by GB/T 2260 code.")
-    async def jurisdiction(self, info: Info[Context, None], code: str) -> Jurisdiction | None:
+    async def jurisdiction(
+        self,
+        info: Info[Context, None],
+        code: Annotated[
+            str, strawberry.argument(description="GB/T 2260 code, e.g. 320800; 100000: the nation.")
+        ],
+    ) -> Jurisdiction | None:
         return await one(info, JURISDICTION_BY_CODE, key=code)
 
     @strawberry.field(description="A department by id (`<jurisdiction code>/<name>`).")
-    async def department(self, info: Info[Context, None], id: strawberry.ID) -> Department | None:
+    async def department(
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="`<jurisdiction code>/<name>`, e.g. `320800/淮安市商务局`."
+            ),
+        ],
+    ) -> Department | None:
         return await one(info, DEPARTMENT_BY_ID, key=str(id))

@@ -12,7 +12,7 @@ procedures that happened on paper, and never in the future.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
 import strawberry
@@ -44,6 +44,23 @@ from procedures import repair as repair_steps
 from resolvers import lifecycle_reads as reads
 from resolvers.context import Context
 from resolvers.subject import load_subject
+
+# The arguments several steps share.
+ENTRY_ID = Annotated[strawberry.ID, strawberry.argument(description="The list entry's id.")]
+OBJECTION_ID = Annotated[strawberry.ID, strawberry.argument(description="The objection's id.")]
+APPLICATION_ID = Annotated[
+    strawberry.ID, strawberry.argument(description="The repair application's id.")
+]
+ON = Annotated[
+    Date | None,
+    strawberry.argument(
+        description="The day the step happened (default today, Asia/Shanghai); an earlier day "
+        "only by a credit administrator, for a step taken on paper; never a future one."
+    ),
+]
+NOTE = Annotated[
+    str | None, strawberry.argument(description="A note kept with the step's outcome.")
+]
 
 
 def _actor(viewer: Viewer) -> str:
@@ -137,7 +154,7 @@ class LifecycleQuery:
         "deleted: 实施办法 第二十条)."
     )
     async def entry_history(
-        self, info: Info[Context, None], entry_id: strawberry.ID
+        self, info: Info[Context, None], entry_id: ENTRY_ID
     ) -> list[EntryVersion]:
         return await reads.entry_history(info, str(entry_id))
 
@@ -146,12 +163,28 @@ class LifecycleQuery:
         "and the credit centre."
     )
     async def objections(
-        self, info: Info[Context, None], overdue_only: bool = False, as_of: Date | None = None
+        self,
+        info: Info[Context, None],
+        overdue_only: Annotated[
+            bool, strawberry.argument(description="Only objections with an overdue open step.")
+        ] = False,
+        as_of: Annotated[
+            Date | None,
+            strawberry.argument(description="The day overdue is judged on (default today)."),
+        ] = None,
     ) -> list[Objection]:
         return await reads.objections(info, overdue_only, as_of)
 
-    @strawberry.field
-    async def objection(self, info: Info[Context, None], id: strawberry.ID) -> Objection:
+    @strawberry.field(
+        description="An objection with its steps, for government users and the subject itself; "
+        "one about 授权查询 information only for the subject, those it consented to and those "
+        "handling it (管理办法 第二十一条)."
+    )
+    async def objection(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The objection's id.")],
+    ) -> Objection:
         return await reads.objection(info, str(id))
 
     @strawberry.field(
@@ -161,16 +194,39 @@ class LifecycleQuery:
     async def repair_eligibility(
         self,
         info: Info[Context, None],
-        entry_id: strawberry.ID,
-        corrected_on: Date | None = None,
-        committed: bool = True,
-        as_of: Date | None = None,
+        entry_id: ENTRY_ID,
+        corrected_on: Annotated[
+            Date | None,
+            strawberry.argument(
+                description="The day the dishonest act was corrected; null: no correction "
+                "(管理办法 第三十一条（一）)."
+            ),
+        ] = None,
+        committed: Annotated[
+            bool,
+            strawberry.argument(
+                description="A credit commitment is made (管理办法 第三十一条（三）)."
+            ),
+        ] = True,
+        as_of: Annotated[
+            Date | None,
+            strawberry.argument(
+                description="The day to judge on, as if applying then (default today)."
+            ),
+        ] = None,
     ) -> dict[str, Any]:
         return await reads.repair_eligibility(info, str(entry_id), corrected_on, committed, as_of)
 
-    @strawberry.field(graphql_type=RepairApplication)
+    @strawberry.field(
+        description="A credit repair application and where its procedure stands, for "
+        "government users and the subject itself; one about 授权查询 information only for the "
+        "subject, those it consented to and those handling it (管理办法 第二十一条).",
+        graphql_type=RepairApplication,
+    )
     async def repair_application(
-        self, info: Info[Context, None], id: strawberry.ID
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The application's id.")],
     ) -> dict[str, Any]:
         return await reads.repair_application(info, str(id))
 
@@ -190,11 +246,18 @@ class LifecycleMutation:
     async def file_objection(
         self,
         info: Info[Context, None],
-        entry_id: strawberry.ID,
-        ground: ObjectionGround,
-        statement: str,
-        evidence: list[str] | None = None,
-        on: Date | None = None,
+        entry_id: ENTRY_ID,
+        ground: Annotated[
+            ObjectionGround, strawberry.argument(description="The ground (管理办法 第二十八条).")
+        ],
+        statement: Annotated[
+            str, strawberry.argument(description="What is wrong with the entry; not empty.")
+        ],
+        evidence: Annotated[
+            list[str] | None,
+            strawberry.argument(description="References to the supporting material."),
+        ] = None,
+        on: ON = None,
     ) -> dict[str, Any]:
         ctx = info.context
         entry = await _entry(ctx, str(entry_id))
@@ -221,10 +284,10 @@ class LifecycleMutation:
     async def review_objection(
         self,
         info: Info[Context, None],
-        objection_id: strawberry.ID,
-        outcome: ReviewOutcome,
-        note: str | None = None,
-        on: Date | None = None,
+        objection_id: OBJECTION_ID,
+        outcome: Annotated[ReviewOutcome, strawberry.argument(description="The review's outcome.")],
+        note: NOTE = None,
+        on: ON = None,
     ) -> dict[str, Any]:
         ctx = info.context
         viewer = ctx.require("credit_admin")
@@ -239,10 +302,16 @@ class LifecycleMutation:
     async def verify_objection(
         self,
         info: Info[Context, None],
-        objection_id: strawberry.ID,
-        error_confirmed: bool,
-        note: str | None = None,
-        on: Date | None = None,
+        objection_id: OBJECTION_ID,
+        error_confirmed: Annotated[
+            bool,
+            strawberry.argument(
+                description="true: the entry is wrong, it goes to correction; false: it is "
+                "right and is maintained (维持原信息)."
+            ),
+        ],
+        note: NOTE = None,
+        on: ON = None,
     ) -> dict[str, Any]:
         ctx = info.context
         o = await _objection(ctx, str(objection_id))
@@ -259,10 +328,12 @@ class LifecycleMutation:
     async def correct_entry(
         self,
         info: Info[Context, None],
-        objection_id: strawberry.ID,
-        correction: EntryCorrection,
-        reason: str,
-        on: Date | None = None,
+        objection_id: OBJECTION_ID,
+        correction: Annotated[
+            EntryCorrection, strawberry.argument(description="What changes in the entry.")
+        ],
+        reason: Annotated[str, strawberry.argument(description="Why, kept with the new version.")],
+        on: ON = None,
     ) -> dict[str, Any]:
         ctx = info.context
         viewer = ctx.require("credit_admin")
@@ -299,9 +370,9 @@ class LifecycleMutation:
     async def appeal_objection(
         self,
         info: Info[Context, None],
-        objection_id: strawberry.ID,
-        statement: str,
-        on: Date | None = None,
+        objection_id: OBJECTION_ID,
+        statement: Annotated[str, strawberry.argument(description="Why the outcome is contested.")],
+        on: ON = None,
     ) -> dict[str, Any]:
         ctx = info.context
         o = await _objection(ctx, str(objection_id))
@@ -319,10 +390,16 @@ class LifecycleMutation:
     async def decide_appeal(
         self,
         info: Info[Context, None],
-        objection_id: strawberry.ID,
-        overturned: bool,
-        note: str | None = None,
-        on: Date | None = None,
+        objection_id: OBJECTION_ID,
+        overturned: Annotated[
+            bool,
+            strawberry.argument(
+                description="true: the outcome is overturned, the entry goes to correction; "
+                "false: it is upheld and the objection closes."
+            ),
+        ],
+        note: NOTE = None,
+        on: ON = None,
     ) -> dict[str, Any]:
         ctx = info.context
         viewer = ctx.require("supervisor")
@@ -334,9 +411,9 @@ class LifecycleMutation:
     async def revoke_list_entry(
         self,
         info: Info[Context, None],
-        entry_id: strawberry.ID,
-        reason: str,
-        on: Date | None = None,
+        entry_id: ENTRY_ID,
+        reason: Annotated[str, strawberry.argument(description="Why it is revoked, kept on file.")],
+        on: ON = None,
     ) -> bool:
         ctx = info.context
         viewer = ctx.require("credit_admin")
@@ -357,7 +434,11 @@ class LifecycleMutation:
         "(管理办法 第三十一条（二）2, 6, 7)."
     )
     async def record_repair_exclusion(
-        self, info: Info[Context, None], subject: SubjectRef, kind: ExclusionKind, reason: str
+        self,
+        info: Info[Context, None],
+        subject: Annotated[SubjectRef, strawberry.argument(description="The subject.")],
+        kind: Annotated[ExclusionKind, strawberry.argument(description="Which exclusion applies.")],
+        reason: Annotated[str, strawberry.argument(description="Why, kept on file.")],
     ) -> bool:
         ctx = info.context
         viewer = ctx.require("credit_admin", "supervisor")
@@ -382,11 +463,24 @@ class LifecycleMutation:
     async def apply_for_repair(
         self,
         info: Info[Context, None],
-        entry_id: strawberry.ID,
-        corrected_on: Date,
-        committed: bool,
-        evidence: list[str] | None = None,
-        on: Date | None = None,
+        entry_id: ENTRY_ID,
+        corrected_on: Annotated[
+            Date,
+            strawberry.argument(
+                description="The day the dishonest act was corrected (管理办法 第三十一条（一）)."
+            ),
+        ],
+        committed: Annotated[
+            bool,
+            strawberry.argument(
+                description="A credit commitment is made (管理办法 第三十一条（三）)."
+            ),
+        ],
+        evidence: Annotated[
+            list[str] | None,
+            strawberry.argument(description="References to the supporting material."),
+        ] = None,
+        on: ON = None,
     ) -> dict[str, Any]:
         ctx = info.context
         entry = await _entry(ctx, str(entry_id))
@@ -411,10 +505,15 @@ class LifecycleMutation:
     async def give_repair_opinion(
         self,
         info: Info[Context, None],
-        application_id: strawberry.ID,
-        supports: bool,
-        opinion: str,
-        on: Date | None = None,
+        application_id: APPLICATION_ID,
+        supports: Annotated[
+            bool,
+            strawberry.argument(
+                description="true: favourable, publicity opens; false: the application is rejected."
+            ),
+        ],
+        opinion: Annotated[str, strawberry.argument(description="The written opinion.")],
+        on: ON = None,
     ) -> dict[str, Any]:
         ctx = info.context
         a = await _application(ctx, str(application_id))
@@ -428,7 +527,10 @@ class LifecycleMutation:
         graphql_type=RepairApplication,
     )
     async def object_during_publicity(
-        self, info: Info[Context, None], application_id: strawberry.ID, statement: str
+        self,
+        info: Info[Context, None],
+        application_id: APPLICATION_ID,
+        statement: Annotated[str, strawberry.argument(description="The objection, as raised.")],
     ) -> dict[str, Any]:
         ctx = info.context
         ctx.require(*sorted(GOVERNMENT_ROLES))
@@ -442,7 +544,19 @@ class LifecycleMutation:
         graphql_type=RepairApplication,
     )
     async def resolve_publicity_objection(
-        self, info: Info[Context, None], application_id: strawberry.ID, upheld: bool, opinion: str
+        self,
+        info: Info[Context, None],
+        application_id: APPLICATION_ID,
+        upheld: Annotated[
+            bool,
+            strawberry.argument(
+                description="true: the objection stands and the application is rejected; "
+                "false: publicity goes on."
+            ),
+        ],
+        opinion: Annotated[
+            str, strawberry.argument(description="The department's opinion, added to its first.")
+        ],
     ) -> dict[str, Any]:
         ctx = info.context
         a = await _application(ctx, str(application_id))
@@ -459,7 +573,7 @@ class LifecycleMutation:
         graphql_type=RepairApplication,
     )
     async def accept_repair(
-        self, info: Info[Context, None], application_id: strawberry.ID, on: Date | None = None
+        self, info: Info[Context, None], application_id: APPLICATION_ID, on: ON = None
     ) -> dict[str, Any]:
         ctx = info.context
         viewer = ctx.require("credit_admin")

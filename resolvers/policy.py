@@ -8,7 +8,7 @@ field is answered by one compiled query (``loaders/policy_reads.py``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import Info
@@ -62,8 +62,17 @@ class PolicyQuery:
     async def policy_documents(
         self,
         info: Info[Context, None],
-        level: JurisdictionLevel | None = None,
-        jurisdiction_code: str | None = None,
+        level: Annotated[
+            JurisdictionLevel | None,
+            strawberry.argument(description="Only documents of this level; null: all."),
+        ] = None,
+        jurisdiction_code: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only documents issued in this jurisdiction (GB/T 2260 code, exact: "
+                "not its sub-jurisdictions); null: all."
+            ),
+        ] = None,
     ) -> list[PolicyDocument]:
         return await many(
             info,
@@ -74,12 +83,20 @@ class PolicyQuery:
 
     @strawberry.field(description="A policy document by id (e.g. `nat-ec-2016`, `ha-jlcj`).")
     async def policy_document(
-        self, info: Info[Context, None], id: strawberry.ID
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The document's id.")],
     ) -> PolicyDocument | None:
         return await one(info, DOCUMENT_BY_ID, key=str(id))
 
     @strawberry.field(description="A policy item by id (e.g. `nat-ec-2016:（三）`).")
-    async def policy_item(self, info: Info[Context, None], id: strawberry.ID) -> PolicyItem | None:
+    async def policy_item(
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="`<document>:<path of markers>`.")
+        ],
+    ) -> PolicyItem | None:
         return await one(info, ITEM_BY_ID, key=str(id))
 
     @strawberry.field(
@@ -90,12 +107,42 @@ class PolicyQuery:
     async def tasks(
         self,
         info: Info[Context, None],
-        document_id: strawberry.ID | None = None,
-        jurisdiction_code: str | None = None,
-        level: JurisdictionLevel | None = None,
-        department_id: strawberry.ID | None = None,
-        department_name: str | None = None,
-        department_role: DepartmentRole = DepartmentRole.ANY,
+        document_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only rows of this document; null: all."),
+        ] = None,
+        jurisdiction_code: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only rows of documents issued in this jurisdiction (GB/T 2260 "
+                "code); required with `departmentName`."
+            ),
+        ] = None,
+        level: Annotated[
+            JurisdictionLevel | None,
+            strawberry.argument(description="Only rows of documents of this level; null: all."),
+        ] = None,
+        department_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only rows naming this department or collective unit (by id); not "
+                "with `departmentName`."
+            ),
+        ] = None,
+        department_name: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only rows naming the unit of this name or alias in "
+                "`jurisdictionCode`; not with `departmentId`."
+            ),
+        ] = None,
+        department_role: Annotated[
+            DepartmentRole,
+            strawberry.argument(
+                description="The role the unit must be named in (with `departmentId` or "
+                "`departmentName`)."
+            ),
+        ] = DepartmentRole.ANY,
     ) -> list[Task]:
         _unit_filter(jurisdiction_code, department_id, department_name)
         return await many(
@@ -114,7 +161,15 @@ class PolicyQuery:
         "cite, and every municipal and county task implementing it."
     )
     async def implementation_chain(
-        self, info: Info[Context, None], national_item_id: strawberry.ID
+        self,
+        info: Info[Context, None],
+        national_item_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="An item of a national document, e.g. `nat-ec-2016:（三）`; an item "
+                "of another level is refused."
+            ),
+        ],
     ) -> ImplementationChain | None:
         return await _chain(info, str(national_item_id))
 
@@ -124,7 +179,15 @@ class PolicyQuery:
         "documents: each cell lists the implementing tasks; empty = not implemented."
     )
     async def coverage_matrix(
-        self, info: Info[Context, None], document_id: strawberry.ID | None = None
+        self,
+        info: Info[Context, None],
+        document_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Rows of this national document only (e.g. `nat-ec-2016`); null: "
+                "every national document."
+            ),
+        ] = None,
     ) -> CoverageMatrix:
         return await one(
             info,
@@ -138,7 +201,12 @@ class PolicyQuery:
         "for, per document; null for an unknown department."
     )
     async def department_workload(
-        self, info: Info[Context, None], department_id: strawberry.ID
+        self,
+        info: Info[Context, None],
+        department_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="`<jurisdiction code>/<name>` (see `department`)."),
+        ],
     ) -> DepartmentWorkload | None:
         return await one(info, DEPARTMENT_BY_ID, key=str(department_id))
 

@@ -9,7 +9,7 @@ filter or sort that could reveal restricted information, no count that includes 
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import Info
@@ -29,18 +29,20 @@ from resolvers.jurisdiction import JurisdictionQuery
 from resolvers.policy import PolicyQuery
 
 
-@strawberry.type(name="PublicSubjectEdge")
+@strawberry.type(name="PublicSubjectEdge", description="A published subject found by a search.")
 class PublicSubjectEdge:
-    cursor: str
+    cursor: str = strawberry.field(description="Pass as `after` for the results after this one.")
     # The public types are built at import (graph_schema/public.py): GraphQL types that a
     # type checker cannot see, so they are named as graphql_type.
-    node: Any = strawberry.field(graphql_type=PublicSubject)
+    node: Any = strawberry.field(graphql_type=PublicSubject, description="The subject.")
 
 
-@strawberry.type(name="PublicSubjectConnection")
+@strawberry.type(
+    name="PublicSubjectConnection", description="A page of search results, best match first."
+)
 class PublicSubjectConnection:
-    edges: list[PublicSubjectEdge]
-    page_info: PageInfo
+    edges: list[PublicSubjectEdge] = strawberry.field(description="This page of results.")
+    page_info: PageInfo = strawberry.field(description="Whether more follow, and from where.")
 
 
 def _looks_like_uscc(text: str) -> str | None:
@@ -63,7 +65,22 @@ class PublicSubjectQuery:
         graphql_type=PublicSubjectConnection,
     )  # answered as plain data
     async def search(
-        self, info: Info[Context, None], text: str, first: int = 10, after: str | None = None
+        self,
+        info: Info[Context, None],
+        text: Annotated[
+            str,
+            strawberry.argument(description="Words of the name, or a whole USCC (exact match)."),
+        ],
+        first: Annotated[
+            int,
+            strawberry.argument(description="Page size, 1 to the portal's limit (50 by default)."),
+        ] = 10,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The `endCursor` of the page before; null: from the start."
+            ),
+        ] = None,
     ) -> dict[str, Any]:
         ctx = info.context
         limit = check_page(first, ctx.settings.public_max_page)
@@ -108,13 +125,26 @@ class PublicSubjectQuery:
         description="An organisation by its unified social credit code.",
         graphql_type=PublicOrganization | None,
     )
-    async def organization(self, info: Info[Context, None], uscc: str) -> Shaped | None:
+    async def organization(
+        self,
+        info: Info[Context, None],
+        uscc: Annotated[
+            str,
+            strawberry.argument(
+                description="统一社会信用代码 (18 characters, GB 32100), check digit verified."
+            ),
+        ],
+    ) -> Shaped | None:
         selection = compiled(info)
         raw = await selection.fetch(PUBLIC_ORGANIZATION, {"key": normalise_uscc(uscc)})
         return selection.shape(raw)
 
 
-@strawberry.type(name="Query")
+@strawberry.type(
+    name="Query",
+    description="The public portal (社会公开, 管理办法 第十八条): published subjects and list "
+    "entries, jurisdictions and the policy graph, for anyone, without a token.",
+)
 class PublicQuery(PublicSubjectQuery, JurisdictionQuery, PolicyQuery):
     pass
 

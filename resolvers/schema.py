@@ -24,7 +24,11 @@ from resolvers.policy import PolicyQuery
 from resolvers.subject import SubjectQuery
 
 
-@strawberry.type
+@strawberry.type(
+    description="Reads for authenticated callers (a bearer token): subjects and their credit "
+    "information, credit checks, consents, the query register, the policy graph, objections "
+    "and repair, investigations."
+)
 class Query(
     SubjectQuery,
     JurisdictionQuery,
@@ -38,7 +42,10 @@ class Query(
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="Consents, and the steps of the objection, revocation and credit repair "
+    "procedures; nothing deletes information (实施办法 第二十条)."
+)
 class Mutation(ConsentMutation, LifecycleMutation):
     pass
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import Info
@@ -18,6 +18,8 @@ from loaders.search import SEARCH_SUBJECTS_COMPILED, lucene_text, search_by_code
 from loaders.selection import compiled
 from resolvers.context import Context
 from resolvers.reads import one
+
+USCC = "统一社会信用代码 (18 characters, GB 32100), check digit verified."
 
 # The root objects of the compiled reads: one query per root field.
 BY_USCC = "MATCH (n:Organization {uscc: $key}) RETURN {value} AS value"
@@ -47,17 +49,19 @@ async def load_subject(ctx: Context, ref: SubjectRef) -> dict[str, Any] | None:
     raise InvalidInput("give exactly one of uscc, idNumber or id")
 
 
-@strawberry.type
+@strawberry.type(description="A subject found by a search.")
 class SubjectEdge:
-    cursor: str
-    score: float
-    node: Subject
+    cursor: str = strawberry.field(description="Pass as `after` for the results after this one.")
+    score: float = strawberry.field(
+        description="The full-text relevance score: higher is a better match."
+    )
+    node: Subject = strawberry.field(description="The subject.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of search results, best match first.")
 class SubjectConnection:
-    edges: list[SubjectEdge]
-    page_info: PageInfo
+    edges: list[SubjectEdge] = strawberry.field(description="This page of results.")
+    page_info: PageInfo = strawberry.field(description="Whether more follow, and from where.")
 
 
 def page_size(first: int, maximum: int) -> int:
@@ -116,20 +120,32 @@ async def _search(
 @strawberry.type
 class SubjectQuery:
     @strawberry.field(description="A subject by USCC, citizen ID number or internal id.")
-    async def subject(self, info: Info[Context, None], ref: SubjectRef) -> Subject | None:
+    async def subject(
+        self,
+        info: Info[Context, None],
+        ref: Annotated[SubjectRef, strawberry.argument(description="The subject's key.")],
+    ) -> Subject | None:
         template, key = _template(ref)
         return await one(info, template, key=key)
 
     @strawberry.field(description="An organisation by its unified social credit code.")
-    async def organization(self, info: Info[Context, None], uscc: str) -> Organization | None:
+    async def organization(
+        self, info: Info[Context, None], uscc: Annotated[str, strawberry.argument(description=USCC)]
+    ) -> Organization | None:
         return await one(info, BY_USCC, key=normalise_uscc(uscc))
 
     @strawberry.field(description="A natural person by citizen ID number or internal id.")
     async def person(
         self,
         info: Info[Context, None],
-        id_number: str | None = None,
-        id: strawberry.ID | None = None,
+        id_number: Annotated[
+            str | None,
+            strawberry.argument(description="公民身份号码 (GB 11643); give this or `id`."),
+        ] = None,
+        id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The internal id; give this or `idNumber`."),
+        ] = None,
     ) -> Person | None:
         if (id_number is None) == (id is None):
             raise InvalidInput("give exactly one of idNumber or id")
@@ -145,10 +161,23 @@ class SubjectQuery:
     async def search_subjects(
         self,
         info: Info[Context, None],
-        name: str,
-        kind: SubjectKind | None = None,
-        first: int = 20,
-        after: str | None = None,
+        name: Annotated[
+            str,
+            strawberry.argument(
+                description="Words of the name, or a whole USCC or citizen ID number."
+            ),
+        ],
+        kind: Annotated[
+            SubjectKind | None,
+            strawberry.argument(description="Only organisations or only persons; null: both."),
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The `endCursor` of the page before; null: from the start."
+            ),
+        ] = None,
     ) -> dict[str, Any]:
         limit = page_size(first, 100)
         found = await _search(info, name.strip(), kind, decode_offset(after), limit)
