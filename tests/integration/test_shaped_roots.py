@@ -38,6 +38,11 @@ SEARCH_AND_ONE = """query($u: String!) {
   organization(uscc: $u) { name }
 }"""
 
+ONE_FAILS = """query($u: String!) {
+  good: organization(uscc: $u) { name }
+  bad: organization(uscc: "not-a-code") { name }
+}"""
+
 PUBLIC = """query($u: String!) { organization(uscc: $u) {
   name listEntries { kind facts recognisingDepartment { name } } } }"""
 
@@ -144,16 +149,21 @@ def test_errors_and_other_answers_are_completed_by_graphql_core(
     assert bad["errors"][0]["extensions"]["code"] == "INVALID_USCC"
     assert bad["errors"][0]["path"] == ["organization"]
     assert road.replayed == 1
+    # one root field of two fails: the other's answer stands
+    partial = _both(gql, monkeypatch, ONE_FAILS, {"u": org})
+    assert partial["data"] == {"good": {"name": "影子测试物流有限公司"}, "bad": None}
+    assert [e["path"] for e in partial["errors"]] == [["bad"]]
+    assert road.replayed == 2
     # a variable that does not coerce: graphql-core reports it, no resolver runs
     missing = _both(gql, monkeypatch, ORGANIZATION, {})
     assert "data" not in missing or missing["data"] is None
-    assert road.replayed == 1 and road.answered == 0
+    assert road.replayed == 2 and road.answered == 0
     # a root field answering plain data (a search page) is completed by graphql-core,
     # then its operations go there directly
     mixed = _both(gql, monkeypatch, SEARCH_AND_ONE, {"u": org})
     assert mixed["data"]["organization"] == {"name": "影子测试物流有限公司"}
     assert mixed["data"]["found"]["edges"][0]["node"]["name"] == "影子测试物流有限公司"
     replayed = road.replayed
-    assert replayed <= 2  # replayed once, unless an earlier test already taught it
+    assert replayed <= 3  # replayed once, unless an earlier test already taught it
     _both(gql, monkeypatch, SEARCH_AND_ONE, {"u": org})
     assert road.replayed == replayed
