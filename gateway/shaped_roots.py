@@ -298,10 +298,15 @@ async def _gather(values: Sequence[Awaitable[Any]]) -> list[Any]:
     return list(await asyncio.gather(*values))
 
 
+_TRACKED: set[asyncio.Future[Any]] = set()  # held until settled, as the executor holds them
+
+
 def _track(values: Sequence[Any]) -> None:
     for value in values:
         if is_awaitable(value):
-            asyncio.ensure_future(value)
+            future = asyncio.ensure_future(value)
+            _TRACKED.add(future)
+            future.add_done_callback(_TRACKED.discard)
 
 
 _HELPERS = GraphQLResolveInfoHelpers(gather=_gather, track=_track)  # as the executor offers
