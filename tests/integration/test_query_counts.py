@@ -7,8 +7,8 @@ from typing import Any
 
 from gateway.base.db import Database
 from gateway.base.settings import Settings
-from tests.conftest import LiveServer, unique_id_number, unique_uscc
-from tests.graph import load_ok
+from tests.conftest import LiveServer, unique_uscc
+from tests.graph import load_ok, represented_organisation
 from tests.integration.audiences import DEPT, bearer
 
 WORKED = """query($u: String!) { organization(uscc: $u) {
@@ -38,34 +38,8 @@ def _counted(
 async def test_the_worked_query_is_one_query(
     db: Database, gql: Any, gateway: LiveServer, settings: Settings
 ) -> None:
-    org, rep = unique_uscc(), unique_id_number()
-    await load_ok(
-        db,
-        "subjects",
-        [{"uscc": org, "name": "淮安市计数物流有限公司"}, {"id_number": rep, "name": "计数代表"}],
-    )
-    await load_ok(
-        db,
-        "roles",
-        [{"id_number": rep, "uscc": org, "role": "LEGAL_REPRESENTATIVE", "start": "2020-01-01"}],
-    )
-    await load_ok(
-        db,
-        "entries",
-        [
-            {
-                "list": "BLACK",
-                "uscc": org,
-                "department_id": DEPT,
-                "severity": "SERIOUS",
-                "recognised_on": "2026-02-01",
-                "disclosure": d,
-                "facts": f"计数{d}",
-                "source_system": "count",
-                "source_ref": f"{org}-{d}",
-            }
-            for d in ("PUBLIC", "GOVERNMENT", "AUTHORISED")
-        ],
+    org = await represented_organisation(
+        db, "淮安市计数物流有限公司", "计数代表", DEPT, ["PUBLIC", "GOVERNMENT", "AUTHORISED"]
     )
     data, used = _counted(gateway, gql, WORKED, {"u": org}, headers=bearer(settings))
     assert data["organization"]["legalRepresentative"] == {"name": "计数代表"}

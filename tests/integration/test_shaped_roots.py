@@ -12,8 +12,8 @@ import pytest
 
 from gateway.base.db import Database
 from gateway.shaped_roots import ShapedRoots
-from tests.conftest import unique_id_number, unique_uscc
-from tests.graph import load_ok
+from tests.conftest import unique_uscc
+from tests.graph import represented_organisation
 from tests.integration.audiences import DEPT
 
 ORGANIZATION = """query Worked($u: String!) { organization(uscc: $u) {
@@ -90,36 +90,9 @@ def _both(
 
 @pytest.fixture(scope="module")
 async def org(db: Database) -> str:
-    uscc, rep = unique_uscc(), unique_id_number()
-    await load_ok(
-        db,
-        "subjects",
-        [{"uscc": uscc, "name": "影子测试物流有限公司"}, {"id_number": rep, "name": "影子代表"}],
+    return await represented_organisation(
+        db, "影子测试物流有限公司", "影子代表", DEPT, ["PUBLIC", "GOVERNMENT"]
     )
-    await load_ok(
-        db,
-        "roles",
-        [{"id_number": rep, "uscc": uscc, "role": "LEGAL_REPRESENTATIVE", "start": "2020-01-01"}],
-    )
-    await load_ok(
-        db,
-        "entries",
-        [
-            {
-                "list": "BLACK",
-                "uscc": uscc,
-                "department_id": DEPT,
-                "severity": "SERIOUS",
-                "recognised_on": "2026-02-01",
-                "disclosure": d,
-                "facts": f"影子{d}",
-                "source_system": "shaped",
-                "source_ref": f"{uscc}-{d}",
-            }
-            for d in ("PUBLIC", "GOVERNMENT")
-        ],
-    )
-    return uscc
 
 
 def test_compiled_roots_answer_as_the_executor_does(
