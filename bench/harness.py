@@ -247,35 +247,42 @@ def bench_headers(
 def start_gateway(
     settings: Settings, port: int = GATEWAY_PORT, extra_env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        **(extra_env or {}),
-        "NEO4J_URI": settings.bolt_uri,
-        "NEO4J_PASSWORD": settings.password(),
-        "CREDIT_GRAPH_HOME": str(settings.home),
-        "CREDIT_GRAPH_PORT": str(port),
-        "CREDIT_GRAPH_GRAPHIQL": "false",
-        "CREDIT_GRAPH_JWT_SECRET": JWT_SECRET,
-    }
+    return serve(
+        "gateway.asgi:app",
+        port,
+        {
+            **(extra_env or {}),
+            "NEO4J_URI": settings.bolt_uri,
+            "NEO4J_PASSWORD": settings.password(),
+            "CREDIT_GRAPH_HOME": str(settings.home),
+            "CREDIT_GRAPH_PORT": str(port),
+            "CREDIT_GRAPH_GRAPHIQL": "false",
+            "CREDIT_GRAPH_JWT_SECRET": JWT_SECRET,
+        },
+    )
+
+
+def serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """An ASGI app in its own uvicorn process, as `credit-graph serve` runs the gateway
+    (gateway.app.SERVER_OPTIONS)."""
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
             "uvicorn",
-            "gateway.asgi:app",
+            app,
             "--host",
             "127.0.0.1",
             "--port",
             str(port),
             "--no-access-log",
-            # as `credit-graph serve` runs it (gateway.app.SERVER_OPTIONS)
             "--no-proxy-headers",
             "--http",
             "gateway.http11:HttpToolsProtocol",
             "--log-level",
             "warning",
         ],
-        env=env,
+        env={**os.environ, **env},
         cwd=ROOT,
         # the access log is written (its cost is measured) but kept out of the results
         stdout=subprocess.DEVNULL,

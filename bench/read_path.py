@@ -14,7 +14,9 @@ then reused), starts the gateway as its own uvicorn process and, unless
    against one hand-written Cypher statement through the async driver (only the selected
    properties; the date and the visible disclosure classes as parameters; the legal
    representative through the ``HOLDS_ROLE`` window on that date), and the Neo4j GraphQL
-   Library. Every answer is first checked to be identical to raw (dates as ISO strings,
+   Library, and, unless ``--no-http-floor``, the HTTP hop alone (``bench/http_floor.py``: a
+   bare ASGI app under uvicorn running the raw statement; no GraphQL, token, register or
+   log). Every answer is first checked to be identical to raw (dates as ISO strings,
    compared as JSON; a difference exits 2 with a diff). Then, at concurrency 1 and 16,
    in alternating rounds: throughput, p50 and p99 latency, and Neo4j's CPU time per
    request (utime + stime of its process, read from /proc before and after each phase);
@@ -73,6 +75,7 @@ from bench.harness import (
     percentile,
     raw_read,
     sample_refs,
+    serve,
     start_gateway,
     wait_ready,
 )
@@ -88,6 +91,7 @@ RAW_CHECK = check_query(Audience(), False)
 
 NEO4J_GRAPHQL_DIR = ROOT / "bench" / "neo4j-graphql"
 NEO4J_GRAPHQL_PORT = 8766
+HTTP_FLOOR_PORT = 8767
 
 # Targets: (what, measured as, limit). A ratio's direction is in its name.
 TARGETS = {
@@ -530,6 +534,23 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if args.no_neo4j_graphql
         else start_neo4j_graphql(settings.bolt_uri, settings.neo4j_user, settings.password())
     )
+    classes = [PUBLIC, GOVERNMENT]  # an approval system: a government role, no consent
+    floor = (
+        None
+        if args.no_http_floor
+        else serve(
+            "bench.http_floor:app",
+            HTTP_FLOOR_PORT,
+            {
+                "NEO4J_URI": settings.bolt_uri,
+                "NEO4J_PASSWORD": settings.password(),
+                "NEO4J_DATABASE": settings.neo4j_database,
+                "NEO4J_POOL_SIZE": str(settings.neo4j_pool_size),
+                "BENCH_FLOOR_TODAY": today.isoformat(),
+                "BENCH_FLOOR_CLASSES": ",".join(classes),
+            },
+        )
+    )
     driver = AsyncGraphDatabase.driver(  # configured as the gateway's (gateway/base/db.py)
         settings.bolt_uri,
         auth=(settings.neo4j_user, settings.password()),
@@ -550,11 +571,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     }
     try:
         await wait_ready()
+        if floor is not None:
+            await wait_ready(HTTP_FLOOR_PORT, "/")
         if library is not None:
             await wait_ready(NEO4J_GRAPHQL_PORT, "/health", 120)
 
         # 1. The worked query.
-        classes = [PUBLIC, GOVERNMENT]  # an approval system: a government role, no consent
         contestants = [
             graphql_contestant(
                 "gateway",
@@ -574,6 +596,18 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 lambda records: records[0]["organization"] if records else None,
             ),
         ]
+        if floor is not None:
+            contestants.append(
+                graphql_contestant(
+                    "http_floor",
+                    HTTP_FLOOR_PORT,
+                    "/",
+                    {},
+                    WORKED,
+                    lambda u: {"uscc": u},
+                    lambda d: d["organization"],
+                )
+            )
         if library is not None:
             contestants.append(
                 graphql_contestant(
@@ -692,7 +726,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         return results
     finally:
         await driver.close()
-        for process in (gateway, library):
+        for process in (gateway, floor, library):
             if process is not None:
                 process.terminate()
                 process.wait(timeout=20)
@@ -714,6 +748,14 @@ def judge(results: dict[str, Any]) -> dict[str, Any]:
             ratios[f"{prefix}_neo4j_cpu_per_request_{c}_over_raw"] = (
                 w[c][contestant]["neo4j_cpu_ms_per_request"]
                 / w[c]["raw"]["neo4j_cpu_ms_per_request"]
+            )
+        if "http_floor" in w[c]:  # the gateway against the HTTP hop alone
+            ratios[f"worked_throughput_{c}_over_http_floor"] = (
+                w[c]["gateway"]["per_s"] / w[c]["http_floor"]["per_s"]
+            )
+            ratios[f"worked_neo4j_cpu_per_request_{c}_over_http_floor"] = (
+                w[c]["gateway"]["neo4j_cpu_ms_per_request"]
+                / w[c]["http_floor"]["neo4j_cpu_ms_per_request"]
             )
         p = results["public_page"][c]
         ratios[f"public_throughput_{c}_over_raw"] = p["gateway"]["per_s"] / p["raw"]["per_s"]
@@ -812,6 +854,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--no-neo4j-graphql", action="store_true", help="leave out the Neo4j GraphQL Library"
+    )
+    parser.add_argument(
+        "--no-http-floor",
+        action="store_true",
+        help="leave out the HTTP hop alone (bench/http_floor.py)",
     )
     parser.add_argument(
         "--check-targets", action="store_true", help="exit 1 when a target is missed"
