@@ -19,8 +19,9 @@ then reused), starts the gateway as its own uvicorn process and, unless
    log). Every answer is first checked to be identical to raw (dates as ISO strings,
    compared as JSON; a difference exits 2 with a diff). Then, at concurrency 1 and 16,
    in alternating rounds: throughput, p50 and p99 latency, and Neo4j's CPU time per
-   request (utime + stime of its process, read from /proc before and after each phase);
-   and the gateway's resident memory (VmRSS, VmHWM) after those phases.
+   request (utime + stime of its process, read from /proc before and after each phase)
+   and, for the servers, theirs; and the gateway's resident memory (VmRSS, VmHWM) after
+   those phases.
 2. A public search page (``search(text:, first: 20)`` with each organisation's published
    entries and their departments) at ``/public/graphql`` against one raw statement:
    identity check, then the same measures.
@@ -278,6 +279,7 @@ class Contestant:
     name: str
     make_worker: Callable[[], Awaitable[Call]]  # a worker with its own connection
     close: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    pid: int | None = None  # the server process whose CPU a phase reads, if any
 
 
 def graphql_contestant(
@@ -288,8 +290,9 @@ def graphql_contestant(
     query: str,
     variables: Callable[[Any], dict[str, Any]],
     answer: Callable[[dict[str, Any]], Any],
+    pid: int | None = None,
 ) -> Contestant:
-    """Each worker on its own keep-alive connection."""
+    """Each worker on its own keep-alive connection; ``pid``: the server's process."""
 
     async def make_worker() -> Call:
         conn = await Connection("127.0.0.1", port, path, headers).open()
@@ -303,7 +306,7 @@ def graphql_contestant(
 
         return call
 
-    contestant = Contestant(name, make_worker)  # the workers close through it, once made
+    contestant = Contestant(name, make_worker, pid=pid)  # workers close through it, once made
     return contestant
 
 
@@ -391,22 +394,28 @@ class Phase:
     requests: int = 0
     seconds: float = 0.0
     neo4j_cpu_s: float = 0.0
+    server_cpu_s: float | None = None
     latencies: list[float] = field(default_factory=list)
 
     def add(self, other: Phase) -> None:
         self.requests += other.requests
         self.seconds += other.seconds
         self.neo4j_cpu_s += other.neo4j_cpu_s
+        if other.server_cpu_s is not None:
+            self.server_cpu_s = (self.server_cpu_s or 0.0) + other.server_cpu_s
         self.latencies += other.latencies
 
     def summary(self) -> dict[str, float]:
-        return {
+        out = {
             "requests": self.requests,
             "per_s": self.requests / self.seconds,
             "p50_ms": percentile(self.latencies, 0.5) * 1e3,
             "p99_ms": percentile(self.latencies, 0.99) * 1e3,
             "neo4j_cpu_ms_per_request": self.neo4j_cpu_s / self.requests * 1e3,
         }
+        if self.server_cpu_s is not None:
+            out["server_cpu_ms_per_request"] = self.server_cpu_s / self.requests * 1e3
+        return out
 
 
 async def run_phase(
@@ -429,6 +438,7 @@ async def run_phase(
     phase = Phase()
     sent = 0
     cpu_before = cpu_seconds(neo4j_pid)
+    server_before = cpu_seconds(contestant.pid) if contestant.pid is not None else 0.0
     began = time.perf_counter()
     deadline = began + seconds
 
@@ -445,6 +455,8 @@ async def run_phase(
     phase.seconds = time.perf_counter() - began
     await asyncio.sleep(settle)
     phase.neo4j_cpu_s = cpu_seconds(neo4j_pid) - cpu_before
+    if contestant.pid is not None:
+        phase.server_cpu_s = cpu_seconds(contestant.pid) - server_before
     phase.requests = len(phase.latencies)
     for close in contestant.close:
         await close()
@@ -586,6 +598,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 WORKED,
                 lambda u: {"uscc": u},
                 lambda d: d["organization"],
+                gateway.pid,
             ),
             raw_contestant(
                 "raw",
@@ -606,6 +619,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     WORKED,
                     lambda u: {"uscc": u},
                     lambda d: d["organization"],
+                    floor.pid,
                 )
             )
         if library is not None:
@@ -618,6 +632,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     NEO4J_GRAPHQL_WORKED,
                     lambda u: {"uscc": u, "today": today.isoformat(), "classes": classes},
                     lambda d: d["organizations"][0] if d["organizations"] else None,
+                    library.pid,
                 )
             )
         print(f"worked query: checking {len(orgs)} organisations …", flush=True)
@@ -757,6 +772,10 @@ def judge(results: dict[str, Any]) -> dict[str, Any]:
                 w[c]["gateway"]["neo4j_cpu_ms_per_request"]
                 / w[c]["http_floor"]["neo4j_cpu_ms_per_request"]
             )
+            ratios[f"worked_server_cpu_per_request_{c}_over_http_floor"] = (
+                w[c]["gateway"]["server_cpu_ms_per_request"]
+                / w[c]["http_floor"]["server_cpu_ms_per_request"]
+            )
         p = results["public_page"][c]
         ratios[f"public_throughput_{c}_over_raw"] = p["gateway"]["per_s"] / p["raw"]["per_s"]
         ratios[f"public_p99_{c}_over_raw"] = p["gateway"]["p99_ms"] / p["raw"]["p99_ms"]
@@ -795,6 +814,11 @@ def report(results: dict[str, Any]) -> str:
                     f"  {part:13} {c:3} {name:14} {s['per_s']:8,.0f}/s  "
                     f"p50 {s['p50_ms']:7.2f} ms  p99 {s['p99_ms']:7.2f} ms  "
                     f"neo4j cpu {s['neo4j_cpu_ms_per_request']:6.3f} ms/req"
+                    + (
+                        f"  server cpu {s['server_cpu_ms_per_request']:6.3f} ms/req"
+                        if "server_cpu_ms_per_request" in s
+                        else ""
+                    )
                 )
     m = results["gateway_memory_mb_after_worked_query"]
     lines.append(
