@@ -262,14 +262,17 @@ def start_gateway(
     )
 
 
-def serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """An ASGI app in its own uvicorn process, as `credit-graph serve` runs the gateway
-    (gateway.app.SERVER_OPTIONS)."""
+def serve(
+    app: str, port: int, env: dict[str, str], *, factory: bool = False
+) -> subprocess.Popen[bytes]:
+    """An ASGI app (or, with ``factory``, a function making it) in its own uvicorn process,
+    as `credit-graph serve` runs the gateway (gateway.app.SERVER_OPTIONS)."""
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
             "uvicorn",
+            *(["--factory"] if factory else []),
             app,
             "--host",
             "127.0.0.1",

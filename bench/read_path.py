@@ -551,7 +551,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         None
         if args.no_http_floor
         else serve(
-            "bench.http_floor:app",
+            "bench.http_floor:from_env",
             HTTP_FLOOR_PORT,
             {
                 "NEO4J_URI": settings.bolt_uri,
@@ -561,6 +561,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 "BENCH_FLOOR_TODAY": today.isoformat(),
                 "BENCH_FLOOR_CLASSES": ",".join(classes),
             },
+            factory=True,
         )
     )
     driver = AsyncGraphDatabase.driver(  # configured as the gateway's (gateway/base/db.py)
