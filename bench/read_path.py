@@ -555,6 +555,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             HTTP_FLOOR_PORT,
             {
                 "NEO4J_URI": settings.bolt_uri,
+                "NEO4J_USER": settings.neo4j_user,
                 "NEO4J_PASSWORD": settings.password(),
                 "NEO4J_DATABASE": settings.neo4j_database,
                 "NEO4J_POOL_SIZE": str(settings.neo4j_pool_size),
